@@ -1,0 +1,15 @@
+# pushsim_add_test(NAME name SOURCES ... LIBS ... [LABELS ...])
+# One GoogleTest executable in bin/, its tests registered individually with ctest.
+function(pushsim_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)
+  gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${T_LABELS};unit")
+endfunction()
+
+# pushsim_add_bench(NAME name SOURCES ... LIBS ...)
+function(pushsim_add_bench)
+  cmake_parse_arguments(B "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_executable(${B_NAME} ${B_SOURCES})
+  target_link_libraries(${B_NAME} PRIVATE ${B_LIBS} benchmark::benchmark Threads::Threads)
+endfunction()

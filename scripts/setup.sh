@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything pushsim needs on Debian 12 (run as root, or with sudo available).
+# Idempotent: when every package is already present it only checks and returns in about a second.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build make pkg-config git ca-certificates
+  libboost1.81-dev nlohmann-json3-dev libeigen3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libhowardhinnant-date-dev libcli11-dev libssl-dev
+  tzdata
+)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+    echo "setup.sh: not root and no sudo; install these packages yourself: ${packages[*]}" >&2
+    exit 1
+  fi
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup.sh: system packages present"
+fi

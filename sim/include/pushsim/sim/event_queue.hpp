@@ -1,0 +1,164 @@
+#pragma once
+// event_queue: pending events of the discrete-event simulation, ordered by (time, insertion sequence), so
+// events at equal times pop in FIFO order. Events and their callables live in a chunked pool that is reused,
+// so scheduling a callable of at most `inline_capacity` bytes allocates nothing once the pool has grown.
+// Cancellation through an event_handle destroys the callable at once; the heap entry is dropped lazily and the
+// heap is compacted when dead entries outnumber live ones, so memory stays bounded.
+//
+// The heap is 4-ary, 16-byte entries, children groups aligned to one 64-byte cache line.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "pushsim/base/assert.hpp"
+#include "pushsim/sim/time.hpp"
+
+namespace pushsim::sim {
+
+// What an event is, for the run digest and for tracing; meaning is up to the caller (an enum cast).
+using event_kind = std::uint32_t;
+
+// Names one scheduled event so it can be cancelled. A default-constructed handle names nothing.
+struct event_handle {
+  std::uint32_t slot = 0xFFFF'FFFFu;
+  std::uint32_t generation = 0;
+  bool valid() const { return slot != 0xFFFF'FFFFu; }
+  friend bool operator==(const event_handle&, const event_handle&) = default;
+};
+
+class event_queue {
+ public:
+  // Callables up to this size (and alignment 16) are stored inline in the pool; bigger ones cost an allocation.
+  static constexpr std::size_t inline_capacity = 48;
+
+  event_queue();
+  ~event_queue();
+  event_queue(const event_queue&) = delete;
+  event_queue& operator=(const event_queue&) = delete;
+
+  // Schedules fn() at t. Returns a handle for cancel().
+  template <class F>
+  event_handle push(time_point t, event_kind kind, F&& fn);
+
+  // Cancels a pending event: true if it was pending and now will not run; false if it already ran, is running,
+  // was cancelled, or the handle names nothing.
+  bool cancel(event_handle h);
+
+  // True if the handle names an event that is still pending.
+  bool pending(event_handle h) const;
+
+  // Number of live (not cancelled, not yet popped) events.
+  std::size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
+
+  // Time of the earliest live event. Precondition: !empty().
+  time_point top_time();
+
+  // Removes the earliest live event from the order, returning its slot; the callable stays in the pool until
+  // run_popped(). Precondition: !empty().
+  struct popped {
+    time_point time;
+    event_kind kind;
+    std::uint32_t slot;
+  };
+  popped pop();
+
+  // Runs and then releases the callable of a popped event. While it runs, cancel() of its handle returns false.
+  void run_popped(std::uint32_t slot);
+
+  // Destroys every pending callable and empties the queue (handles become stale).
+  void clear();
+
+  // Bytes held by the pool and the heap (for memory accounting).
+  std::size_t memory_bytes() const;
+
+ private:
+  struct entry {
+    std::int64_t time_us;
+    std::uint64_t key;  // (sequence << slot_bits) | slot: orders equal times FIFO
+  };
+  static constexpr unsigned slot_bits = 28;
+  static constexpr std::uint64_t slot_mask = (std::uint64_t{1} << slot_bits) - 1;
+  static constexpr std::uint64_t seq_limit = std::uint64_t{1} << (64 - slot_bits);
+
+  enum class slot_state : std::uint8_t { free, pending, cancelled, running };
+
+  struct slot_t {
+    alignas(16) unsigned char storage[inline_capacity];
+    void (*invoke)(void*) = nullptr;
+    void (*destroy)(void*) = nullptr;
+    std::uint32_t generation = 0;
+    std::uint32_t next_free = 0;
+    event_kind kind = 0;
+    slot_state state = slot_state::free;
+  };
+  static constexpr unsigned chunk_bits = 12;
+  static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
+  static constexpr std::uint32_t no_slot = 0xFFFF'FFFFu;
+
+  slot_t& slot_at(std::uint32_t i) { return chunks_[i >> chunk_bits][i & (chunk_size - 1)]; }
+  const slot_t& slot_at(std::uint32_t i) const { return chunks_[i >> chunk_bits][i & (chunk_size - 1)]; }
+
+  std::uint32_t acquire_slot();
+  void release_slot(std::uint32_t i);
+  void grow_pool();
+
+  static bool less(const entry& a, const entry& b) {
+    return a.time_us < b.time_us || (a.time_us == b.time_us && a.key < b.key);
+  }
+  // Physical index of logical heap node i: three pad entries so each group of four children shares a cache line.
+  entry& node(std::size_t i) { return heap_[i + 3]; }
+  void heap_push(entry e);
+  void heap_pop_top();
+  void drop_dead_top();
+  void compact();
+  void renumber();
+  void reserve_heap(std::size_t n);
+
+  std::vector<std::unique_ptr<slot_t[]>> chunks_;
+  std::uint32_t free_head_ = no_slot;
+  std::uint32_t slot_count_ = 0;
+
+  entry* heap_ = nullptr;  // aligned to 64 bytes, capacity heap_capacity_ + 3
+  std::size_t heap_size_ = 0;
+  std::size_t heap_capacity_ = 0;
+
+  std::size_t live_ = 0;
+  std::size_t dead_ = 0;  // cancelled entries still in the heap
+  std::uint64_t next_seq_ = 0;
+};
+
+template <class F>
+event_handle event_queue::push(time_point t, event_kind kind, F&& fn) {
+  using fn_t = std::decay_t<F>;
+  static_assert(std::is_invocable_v<fn_t&>, "an event callable takes no arguments");
+  const std::uint32_t index = acquire_slot();
+  slot_t& s = slot_at(index);
+  if constexpr (sizeof(fn_t) <= inline_capacity && alignof(fn_t) <= 16) {
+    ::new (static_cast<void*>(s.storage)) fn_t(std::forward<F>(fn));
+    s.invoke = [](void* p) { (*std::launder(static_cast<fn_t*>(p)))(); };
+    if constexpr (std::is_trivially_destructible_v<fn_t>) {
+      s.destroy = nullptr;
+    } else {
+      s.destroy = [](void* p) { std::launder(static_cast<fn_t*>(p))->~fn_t(); };
+    }
+  } else {
+    auto* boxed = new fn_t(std::forward<F>(fn));
+    ::new (static_cast<void*>(s.storage)) fn_t*(boxed);
+    s.invoke = [](void* p) { (**std::launder(static_cast<fn_t**>(p)))(); };
+    s.destroy = [](void* p) { delete *std::launder(static_cast<fn_t**>(p)); };
+  }
+  s.kind = kind;
+  s.state = slot_state::pending;
+  if (next_seq_ >= seq_limit) renumber();
+  heap_push(entry{to_us(t), (next_seq_++ << slot_bits) | index});
+  ++live_;
+  return event_handle{index, s.generation};
+}
+
+}  // namespace pushsim::sim
