@@ -30,26 +30,32 @@ void event_queue::grow_pool() {
   slot_t* chunk = chunks_.back().get();
   // Link the new slots so that the lowest index is handed out first.
   for (std::uint32_t k = 0; k < chunk_size; ++k) {
-    chunk[k].next_free = (k + 1 < chunk_size) ? base + k + 1 : free_head_;
+    chunk[k].set_next_free((k + 1 < chunk_size) ? base + k + 1 : free_head_);
   }
   free_head_ = base;
   slot_count_ += chunk_size;
 }
 
+std::uint32_t event_queue::slot_t::next_free() const {
+  std::uint32_t i = 0;
+  std::memcpy(&i, storage, sizeof i);
+  return i;
+}
+
+void event_queue::slot_t::set_next_free(std::uint32_t i) { std::memcpy(storage, &i, sizeof i); }
+
 std::uint32_t event_queue::acquire_slot() {
   if (free_head_ == no_slot) grow_pool();
   const std::uint32_t i = free_head_;
-  free_head_ = slot_at(i).next_free;
+  free_head_ = slot_at(i).next_free();
   return i;
 }
 
 void event_queue::release_slot(std::uint32_t i) {
   slot_t& s = slot_at(i);
-  s.state = slot_state::free;
-  s.invoke = nullptr;
-  s.destroy = nullptr;
-  ++s.generation;
-  s.next_free = free_head_;
+  s.ops = nullptr;
+  s.gen_state = s.generation() + 4u;  // next generation, state free
+  s.set_next_free(free_head_);
   free_head_ = i;
 }
 
@@ -75,6 +81,12 @@ void event_queue::heap_pop_top() {
   for (;;) {
     const std::size_t first = 4 * hole + 1;
     if (first >= n) break;
+    // The grandchildren groups are one cache line each: fetch them while the children are compared, so the
+    // misses of consecutive levels overlap.
+    const std::size_t grand = 4 * first + 1;
+    if (grand < n) {
+      for (std::size_t k = 0; k < 4; ++k) __builtin_prefetch(&node(grand + 4 * k));
+    }
     std::size_t best = first;
     const std::size_t end = std::min(first + 4, n);
     for (std::size_t c = first + 1; c < end; ++c) {
@@ -95,7 +107,7 @@ void event_queue::heap_pop_top() {
 void event_queue::drop_dead_top() {
   while (heap_size_ > 0) {
     const auto index = static_cast<std::uint32_t>(node(0).key & slot_mask);
-    if (slot_at(index).state != slot_state::cancelled) return;
+    if (slot_at(index).state() != state_cancelled) return;
     heap_pop_top();
     release_slot(index);
     --dead_;
@@ -106,7 +118,7 @@ void event_queue::compact() {
   std::size_t out = 0;
   for (std::size_t i = 0; i < heap_size_; ++i) {
     const auto index = static_cast<std::uint32_t>(node(i).key & slot_mask);
-    if (slot_at(index).state == slot_state::cancelled) {
+    if (slot_at(index).state() == state_cancelled) {
       release_slot(index);
     } else {
       node(out++) = node(i);
@@ -149,11 +161,10 @@ void event_queue::renumber() {
 bool event_queue::cancel(event_handle h) {
   if (!h.valid() || h.slot >= slot_count_) return false;
   slot_t& s = slot_at(h.slot);
-  if (s.generation != h.generation || s.state != slot_state::pending) return false;
-  if (s.destroy != nullptr) s.destroy(s.storage);
-  s.invoke = nullptr;
-  s.destroy = nullptr;
-  s.state = slot_state::cancelled;
+  if (s.generation() != h.generation || s.state() != state_pending) return false;
+  if (s.ops->destroy != nullptr) s.ops->destroy(s.storage);
+  s.ops = nullptr;
+  s.set_state(state_cancelled);
   --live_;
   ++dead_;
   if (dead_ > 64 && dead_ > live_) compact();
@@ -163,7 +174,7 @@ bool event_queue::cancel(event_handle h) {
 bool event_queue::pending(event_handle h) const {
   if (!h.valid() || h.slot >= slot_count_) return false;
   const slot_t& s = slot_at(h.slot);
-  return s.generation == h.generation && s.state == slot_state::pending;
+  return s.generation() == h.generation && s.state() == state_pending;
 }
 
 time_point event_queue::top_time() {
@@ -177,34 +188,36 @@ event_queue::popped event_queue::pop() {
   drop_dead_top();
   const entry top = node(0);
   heap_pop_top();
+  // The next event's slot is almost always a cache miss: start fetching it now.
+  if (heap_size_ > 0) __builtin_prefetch(&slot_at(static_cast<std::uint32_t>(node(0).key & slot_mask)));
   const auto index = static_cast<std::uint32_t>(top.key & slot_mask);
   slot_t& s = slot_at(index);
-  s.state = slot_state::running;
+  s.set_state(state_running);
   --live_;
   return popped{from_us(top.time_us), s.kind, index};
 }
 
 void event_queue::run_popped(std::uint32_t index) {
   slot_t& s = slot_at(index);
-  PUSHSIM_ASSERT(s.state == slot_state::running, "event_queue: run_popped() of an event that was not popped");
+  PUSHSIM_ASSERT(s.state() == state_running, "event_queue: run_popped() of an event that was not popped");
   // Release the slot even if the callable throws.
   struct releaser {
     event_queue* q;
     std::uint32_t i;
     ~releaser() {
       slot_t& r = q->slot_at(i);
-      if (r.destroy != nullptr) r.destroy(r.storage);
+      if (r.ops->destroy != nullptr) r.ops->destroy(r.storage);
       q->release_slot(i);
     }
   } guard{this, index};
-  s.invoke(s.storage);
+  s.ops->invoke(s.storage);
 }
 
 void event_queue::clear() {
   for (std::size_t i = 0; i < heap_size_; ++i) {
     const auto index = static_cast<std::uint32_t>(node(i).key & slot_mask);
     slot_t& s = slot_at(index);
-    if (s.state == slot_state::pending && s.destroy != nullptr) s.destroy(s.storage);
+    if (s.state() == state_pending && s.ops->destroy != nullptr) s.ops->destroy(s.storage);
     release_slot(index);
   }
   heap_size_ = 0;

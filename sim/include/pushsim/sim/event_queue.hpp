@@ -26,7 +26,7 @@ using event_kind = std::uint32_t;
 // Names one scheduled event so it can be cancelled. A default-constructed handle names nothing.
 struct event_handle {
   std::uint32_t slot = 0xFFFF'FFFFu;
-  std::uint32_t generation = 0;
+  std::uint32_t generation = 0;  // the slot's generation when scheduled
   bool valid() const { return slot != 0xFFFF'FFFFu; }
   friend bool operator==(const event_handle&, const event_handle&) = default;
 };
@@ -86,17 +86,32 @@ class event_queue {
   static constexpr std::uint64_t slot_mask = (std::uint64_t{1} << slot_bits) - 1;
   static constexpr std::uint64_t seq_limit = std::uint64_t{1} << (64 - slot_bits);
 
-  enum class slot_state : std::uint8_t { free, pending, cancelled, running };
-
-  struct slot_t {
-    alignas(16) unsigned char storage[inline_capacity];
-    void (*invoke)(void*) = nullptr;
-    void (*destroy)(void*) = nullptr;
-    std::uint32_t generation = 0;
-    std::uint32_t next_free = 0;
-    event_kind kind = 0;
-    slot_state state = slot_state::free;
+  enum slot_state : std::uint32_t { state_free = 0, state_pending = 1, state_cancelled = 2, state_running = 3 };
+  struct slot_ops {
+    void (*invoke)(void*);
+    void (*destroy)(void*);  // nullptr when trivially destructible
   };
+  // One cache line per event: the callable, its operations, generation (high 30 bits) + state (low 2 bits), kind.
+  // A free slot keeps the index of the next free slot in the first bytes of `storage`.
+  struct alignas(64) slot_t {
+    unsigned char storage[inline_capacity];
+    const slot_ops* ops = nullptr;
+    std::uint32_t gen_state = 0;
+    event_kind kind = 0;
+    std::uint32_t state() const { return gen_state & 3u; }
+    std::uint32_t generation() const { return gen_state & ~3u; }
+    void set_state(std::uint32_t st) { gen_state = (gen_state & ~3u) | st; }
+    std::uint32_t next_free() const;
+    void set_next_free(std::uint32_t i);
+  };
+  static_assert(sizeof(slot_t) == 64);
+  template <class Fn>
+  static constexpr slot_ops inline_ops{
+      [](void* p) { (*std::launder(static_cast<Fn*>(p)))(); },
+      std::is_trivially_destructible_v<Fn> ? nullptr : +[](void* p) { std::launder(static_cast<Fn*>(p))->~Fn(); }};
+  template <class Fn>
+  static constexpr slot_ops boxed_ops{[](void* p) { (**std::launder(static_cast<Fn**>(p)))(); },
+                                      [](void* p) { delete *std::launder(static_cast<Fn**>(p)); }};
   static constexpr unsigned chunk_bits = 12;
   static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
   static constexpr std::uint32_t no_slot = 0xFFFF'FFFFu;
@@ -141,24 +156,18 @@ event_handle event_queue::push(time_point t, event_kind kind, F&& fn) {
   slot_t& s = slot_at(index);
   if constexpr (sizeof(fn_t) <= inline_capacity && alignof(fn_t) <= 16) {
     ::new (static_cast<void*>(s.storage)) fn_t(std::forward<F>(fn));
-    s.invoke = [](void* p) { (*std::launder(static_cast<fn_t*>(p)))(); };
-    if constexpr (std::is_trivially_destructible_v<fn_t>) {
-      s.destroy = nullptr;
-    } else {
-      s.destroy = [](void* p) { std::launder(static_cast<fn_t*>(p))->~fn_t(); };
-    }
+    s.ops = &inline_ops<fn_t>;
   } else {
     auto* boxed = new fn_t(std::forward<F>(fn));
     ::new (static_cast<void*>(s.storage)) fn_t*(boxed);
-    s.invoke = [](void* p) { (**std::launder(static_cast<fn_t**>(p)))(); };
-    s.destroy = [](void* p) { delete *std::launder(static_cast<fn_t**>(p)); };
+    s.ops = &boxed_ops<fn_t>;
   }
   s.kind = kind;
-  s.state = slot_state::pending;
+  s.set_state(state_pending);
   if (next_seq_ >= seq_limit) renumber();
   heap_push(entry{to_us(t), (next_seq_++ << slot_bits) | index});
   ++live_;
-  return event_handle{index, s.generation};
+  return event_handle{index, s.generation()};
 }
 
 }  // namespace pushsim::sim
