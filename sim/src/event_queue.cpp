@@ -5,23 +5,9 @@
 
 namespace pushsim::sim {
 
-event_queue::event_queue() { reserve_heap(1024); }
+event_queue::event_queue() = default;
 
-event_queue::~event_queue() {
-  clear();
-  ::operator delete[](heap_, std::align_val_t{64});
-}
-
-void event_queue::reserve_heap(std::size_t n) {
-  if (n <= heap_capacity_) return;
-  auto* fresh = static_cast<entry*>(::operator new[]((n + 3) * sizeof(entry), std::align_val_t{64}));
-  if (heap_ != nullptr) {
-    std::memcpy(fresh + 3, heap_ + 3, heap_size_ * sizeof(entry));
-    ::operator delete[](heap_, std::align_val_t{64});
-  }
-  heap_ = fresh;
-  heap_capacity_ = n;
-}
+event_queue::~event_queue() { clear(); }
 
 void event_queue::grow_pool() {
   PUSHSIM_ASSERT(slot_count_ + chunk_size - 1 <= slot_mask, "event_queue: more than 2^28 pending events");
@@ -59,101 +45,86 @@ void event_queue::release_slot(std::uint32_t i) {
   free_head_ = i;
 }
 
-void event_queue::heap_push(entry e) {
-  if (heap_size_ == heap_capacity_) reserve_heap(heap_capacity_ * 2);
-  std::size_t hole = heap_size_++;
-  while (hole > 0) {
-    const std::size_t parent = (hole - 1) / 4;
-    if (!less(e, node(parent))) break;
-    node(hole) = node(parent);
-    hole = parent;
-  }
-  node(hole) = e;
+void event_queue::insert(entry e) {
+  PUSHSIM_ASSERT(e.time_key >= last_key_, "event_queue: event earlier than the last event popped");
+  const unsigned b = bucket_for(e.time_key);
+  buckets_[b].push_back(e);
+  if (b != 0) nonempty_ |= std::uint64_t{1} << (b - 1);
 }
 
-void event_queue::heap_pop_top() {
-  PUSHSIM_ASSERT(heap_size_ > 0, "event_queue: pop from an empty heap");
-  const entry last = node(--heap_size_);
-  const std::size_t n = heap_size_;
-  if (n == 0) return;
-  // Bottom-up: walk the hole down along the smallest children to a leaf, then sift `last` up from there.
-  std::size_t hole = 0;
+bool event_queue::settle() {
   for (;;) {
-    const std::size_t first = 4 * hole + 1;
-    if (first >= n) break;
-    // The grandchildren groups are one cache line each: fetch them while the children are compared, so the
-    // misses of consecutive levels overlap.
-    const std::size_t grand = 4 * first + 1;
-    if (grand < n) {
-      for (std::size_t k = 0; k < 4; ++k) __builtin_prefetch(&node(grand + 4 * k));
+    std::vector<entry>& now_bucket = buckets_[0];
+    while (front_ < now_bucket.size()) {
+      const auto index = static_cast<std::uint32_t>(now_bucket[front_].key & slot_mask);
+      if (slot_at(index).state() != state_cancelled) return true;
+      release_slot(index);
+      --dead_;
+      ++front_;
     }
-    std::size_t best = first;
-    const std::size_t end = std::min(first + 4, n);
-    for (std::size_t c = first + 1; c < end; ++c) {
-      if (less(node(c), node(best))) best = c;
+    now_bucket.clear();
+    front_ = 0;
+    if (nonempty_ == 0) return false;
+    const unsigned b = static_cast<unsigned>(__builtin_ctzll(nonempty_)) + 1;
+    std::vector<entry>& source = buckets_[b];
+    std::uint64_t earliest = source.front().time_key;
+    for (const entry& e : source) earliest = std::min(earliest, e.time_key);
+    last_key_ = earliest;
+    // Every entry of `source` lands in a lower bucket, relative to the new last_key_.
+    for (const entry& e : source) {
+      const unsigned nb = bucket_for(e.time_key);
+      buckets_[nb].push_back(e);
+      if (nb != 0) nonempty_ |= std::uint64_t{1} << (nb - 1);
     }
-    node(hole) = node(best);
-    hole = best;
+    source.clear();
+    nonempty_ &= ~(std::uint64_t{1} << (b - 1));
+    if (now_bucket.size() > 1) {
+      std::sort(now_bucket.begin(), now_bucket.end(), [](const entry& x, const entry& y) { return x.key < y.key; });
+    }
   }
-  while (hole > 0) {
-    const std::size_t parent = (hole - 1) / 4;
-    if (!less(last, node(parent))) break;
-    node(hole) = node(parent);
-    hole = parent;
-  }
-  node(hole) = last;
 }
 
-void event_queue::drop_dead_top() {
-  while (heap_size_ > 0) {
-    const auto index = static_cast<std::uint32_t>(node(0).key & slot_mask);
-    if (slot_at(index).state() != state_cancelled) return;
-    heap_pop_top();
-    release_slot(index);
-    --dead_;
+template <class Visit>
+void event_queue::for_each_entry(Visit&& visit) {
+  for (std::size_t i = front_; i < buckets_[0].size(); ++i) visit(buckets_[0][i]);
+  for (unsigned b = 1; b < 65; ++b) {
+    for (const entry& e : buckets_[b]) visit(e);
   }
 }
 
 void event_queue::compact() {
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < heap_size_; ++i) {
-    const auto index = static_cast<std::uint32_t>(node(i).key & slot_mask);
-    if (slot_at(index).state() == state_cancelled) {
-      release_slot(index);
-    } else {
-      node(out++) = node(i);
-    }
-  }
-  heap_size_ = out;
-  dead_ = 0;
-  // Floyd's heap construction for the 4-ary layout.
-  if (heap_size_ < 2) return;
-  for (std::size_t i = (heap_size_ - 2) / 4 + 1; i-- > 0;) {
-    const entry e = node(i);
-    std::size_t hole = i;
-    for (;;) {
-      const std::size_t first = 4 * hole + 1;
-      if (first >= heap_size_) break;
-      std::size_t best = first;
-      const std::size_t end = std::min(first + 4, heap_size_);
-      for (std::size_t c = first + 1; c < end; ++c) {
-        if (less(node(c), node(best))) best = c;
+  buckets_[0].erase(buckets_[0].begin(), buckets_[0].begin() + static_cast<std::ptrdiff_t>(front_));
+  front_ = 0;
+  nonempty_ = 0;
+  for (unsigned b = 0; b < 65; ++b) {
+    std::vector<entry>& bucket = buckets_[b];
+    std::size_t out = 0;
+    for (const entry& e : bucket) {
+      const auto index = static_cast<std::uint32_t>(e.key & slot_mask);
+      if (slot_at(index).state() == state_cancelled) {
+        release_slot(index);
+      } else {
+        bucket[out++] = e;
       }
-      if (!less(node(best), e)) break;
-      node(hole) = node(best);
-      hole = best;
     }
-    node(hole) = e;
+    bucket.resize(out);
+    if (b != 0 && out != 0) nonempty_ |= std::uint64_t{1} << (b - 1);
   }
+  dead_ = 0;
 }
 
 void event_queue::renumber() {
   // Sequence numbers are about to overflow their bits: give the pending entries fresh ones in the same order.
-  std::vector<entry> all(heap_ + 3, heap_ + 3 + heap_size_);
-  std::sort(all.begin(), all.end(), less);
+  std::vector<entry> all;
+  for_each_entry([&](const entry& e) { all.push_back(e); });
+  std::sort(all.begin(), all.end(), [](const entry& x, const entry& y) {
+    return x.time_key < y.time_key || (x.time_key == y.time_key && x.key < y.key);
+  });
+  for (auto& bucket : buckets_) bucket.clear();
+  front_ = 0;
+  nonempty_ = 0;
   for (std::size_t i = 0; i < all.size(); ++i) {
-    all[i].key = (std::uint64_t{i} << slot_bits) | (all[i].key & slot_mask);
-    node(i) = all[i];  // a sorted array is a valid heap
+    insert(entry{all[i].time_key, (std::uint64_t{i} << slot_bits) | (all[i].key & slot_mask)});
   }
   next_seq_ = all.size();
 }
@@ -179,22 +150,23 @@ bool event_queue::pending(event_handle h) const {
 
 time_point event_queue::top_time() {
   PUSHSIM_ASSERT(live_ > 0, "event_queue: top_time() on an empty queue");
-  drop_dead_top();
-  return from_us(node(0).time_us);
+  settle();
+  return from_us(time_us_of(buckets_[0][front_].time_key));
 }
 
 event_queue::popped event_queue::pop() {
   PUSHSIM_ASSERT(live_ > 0, "event_queue: pop() on an empty queue");
-  drop_dead_top();
-  const entry top = node(0);
-  heap_pop_top();
-  // The next event's slot is almost always a cache miss: start fetching it now.
-  if (heap_size_ > 0) __builtin_prefetch(&slot_at(static_cast<std::uint32_t>(node(0).key & slot_mask)));
+  settle();
+  const entry top = buckets_[0][front_++];
+  // The next event's slot is usually a cache miss: start fetching it now.
+  if (front_ < buckets_[0].size()) {
+    __builtin_prefetch(&slot_at(static_cast<std::uint32_t>(buckets_[0][front_].key & slot_mask)));
+  }
   const auto index = static_cast<std::uint32_t>(top.key & slot_mask);
   slot_t& s = slot_at(index);
   s.set_state(state_running);
   --live_;
-  return popped{from_us(top.time_us), s.kind, index};
+  return popped{from_us(time_us_of(top.time_key)), s.kind, index};
 }
 
 void event_queue::run_popped(std::uint32_t index) {
@@ -214,20 +186,23 @@ void event_queue::run_popped(std::uint32_t index) {
 }
 
 void event_queue::clear() {
-  for (std::size_t i = 0; i < heap_size_; ++i) {
-    const auto index = static_cast<std::uint32_t>(node(i).key & slot_mask);
+  for_each_entry([&](const entry& e) {
+    const auto index = static_cast<std::uint32_t>(e.key & slot_mask);
     slot_t& s = slot_at(index);
     if (s.state() == state_pending && s.ops->destroy != nullptr) s.ops->destroy(s.storage);
     release_slot(index);
-  }
-  heap_size_ = 0;
+  });
+  for (auto& bucket : buckets_) bucket.clear();
+  front_ = 0;
+  nonempty_ = 0;
   live_ = 0;
   dead_ = 0;
 }
 
 std::size_t event_queue::memory_bytes() const {
-  return chunks_.size() * chunk_size * sizeof(slot_t) + (heap_capacity_ + 3) * sizeof(entry) +
-         chunks_.capacity() * sizeof(chunks_[0]);
+  std::size_t bytes = chunks_.size() * chunk_size * sizeof(slot_t) + chunks_.capacity() * sizeof(chunks_[0]);
+  for (const auto& bucket : buckets_) bytes += bucket.capacity() * sizeof(entry);
+  return bytes;
 }
 
 }  // namespace pushsim::sim
