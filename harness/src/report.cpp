@@ -1,0 +1,346 @@
+#include "pushsim/harness/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace pushsim::harness {
+
+bool rehearsal_report::expectations_passed() const {
+  return std::all_of(expectations.begin(), expectations.end(), [](const auto& e) { return e.passed; });
+}
+
+std::string write_file_atomically(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path temp = target.parent_path() / (("." + target.filename().string()) + ".tmp" + std::to_string(::getpid()));
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot write '" + temp.string() + "'";
+    out << content;
+    out.flush();
+    if (!out) {
+      std::error_code ignore;
+      fs::remove(temp, ignore);
+      return "cannot write '" + temp.string() + "'";
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, target, ec);
+  if (ec) {
+    std::error_code ignore;
+    fs::remove(temp, ignore);
+    return "cannot write '" + path + "': " + ec.message();
+  }
+  return {};
+}
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string fmt(double v, int decimals = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string human_duration(double s) {
+  if (s < 0) return "n/a";
+  if (s < 120) return fmt(s, 0) + " s";
+  if (s < 7200) return fmt(s / 60, 1) + " min";
+  if (s < 172800) return fmt(s / 3600, 1) + " h";
+  return fmt(s / 86400, 1) + " days";
+}
+
+double num(const nlohmann::json& m, const char* key, double fallback = 0) {
+  const auto it = m.find(key);
+  return (it != m.end() && it->is_number()) ? it->get<double>() : fallback;
+}
+
+}  // namespace
+
+std::string render_json(const rehearsal_report& r) {
+  nlohmann::json j;
+  j["scenario"] = r.scenario_name;
+  j["scenario_file"] = r.scenario_file;
+  j["seed"] = r.seed;
+  j["reproduce"] = r.reproduce_command;
+  j["metrics"] = r.metrics;
+  auto& waves = j["waves"] = nlohmann::json::array();
+  for (const auto& w : r.waves) {
+    waves.push_back({{"wave", w.wave},
+                     {"name", w.name},
+                     {"orgs_planned", w.orgs_planned},
+                     {"orgs_upgraded", w.orgs_upgraded},
+                     {"orgs_failed", w.orgs_failed},
+                     {"orgs_broken", w.orgs_broken},
+                     {"orgs_not_pushed", w.orgs_not_pushed},
+                     {"first_start", w.first_start ? nlohmann::json(format_iso8601(*w.first_start)) : nlohmann::json()},
+                     {"last_end", w.last_end ? nlohmann::json(format_iso8601(*w.last_end)) : nlohmann::json()},
+                     {"gate", w.gate}});
+  }
+  auto& timeline = j["timeline"] = nlohmann::json::array();
+  for (const auto& b : r.timeline) {
+    timeline.push_back({{"hour", format_iso8601(b.hour)},
+                        {"upgrades", b.upgrades},
+                        {"failures", b.failures},
+                        {"breakage_signals", b.breakage_signals}});
+  }
+  j["blast_radius_by_cause"] = r.blast_by_cause;
+  j["blast_radius_by_customization"] = r.blast_by_customization;
+  auto& ex = j["expectations"] = nlohmann::json::array();
+  for (const auto& e : r.expectations) {
+    ex.push_back({{"metric", e.metric}, {"expected", e.expected}, {"actual", e.actual}, {"passed", e.passed}});
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string render_csv(const rehearsal_report& r) {
+  std::string out =
+      "OrganizationId,OrgName,OrgType,OrgStatus,InstanceName,ErrorSeverity,ErrorTitle,ErrorType,ErrorMessage,Broken,Cause\n";
+  for (const auto& o : r.harmed_orgs) {
+    out += csv_field(o.organization_id) + ',' + csv_field(o.org_name) + ',' + csv_field(o.org_type) + ',' +
+           csv_field(o.org_status) + ',' + csv_field(o.instance_name) + ',' + csv_field(o.error_severity) + ',' +
+           csv_field(o.error_title) + ',' + csv_field(o.error_type) + ',' + csv_field(o.error_message) + ',' +
+           (o.broken ? "true" : "false") + ',' + csv_field(o.cause) + '\n';
+  }
+  return out;
+}
+
+std::string render_junit(const rehearsal_report& r) {
+  int failures = 0;
+  for (const auto& e : r.expectations) failures += e.passed ? 0 : 1;
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites tests=\"" << r.expectations.size() << "\" failures=\"" << failures << "\">\n";
+  out << "  <testsuite name=\"" << xml_escape(r.scenario_name) << "\" tests=\"" << r.expectations.size()
+      << "\" failures=\"" << failures << "\" errors=\"0\" time=\"" << fmt(num(r.metrics, "wall_s"), 3) << "\">\n";
+  out << "    <properties>\n";
+  out << "      <property name=\"seed\" value=\"" << r.seed << "\"/>\n";
+  if (r.metrics.contains("digest")) {
+    out << "      <property name=\"digest\" value=\"" << xml_escape(r.metrics["digest"].get<std::string>()) << "\"/>\n";
+  }
+  out << "      <property name=\"reproduce\" value=\"" << xml_escape(r.reproduce_command) << "\"/>\n";
+  out << "    </properties>\n";
+  for (const auto& e : r.expectations) {
+    out << "    <testcase classname=\"" << xml_escape(r.scenario_name) << "\" name=\"" << xml_escape(e.metric + " " + e.expected)
+        << "\">";
+    if (!e.passed) {
+      out << "\n      <failure message=\"" << xml_escape(e.metric + ": expected " + e.expected + ", got " + e.actual)
+          << "\">" << xml_escape("reproduce: " + r.reproduce_command) << "</failure>\n    ";
+    }
+    out << "</testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+  return out.str();
+}
+
+namespace {
+
+// A horizontal bar chart as inline SVG.
+std::string svg_bars(const std::map<std::string, int>& data, const char* color) {
+  if (data.empty()) return "<p class=\"muted\">None.</p>";
+  std::vector<std::pair<std::string, int>> rows(data.begin(), data.end());
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  const int max_value = std::max(1, rows.front().second);
+  const int row_h = 24, label_w = 230, bar_w = 420;
+  std::ostringstream s;
+  s << "<svg class=\"bars\" width=\"" << label_w + bar_w + 80 << "\" height=\"" << rows.size() * row_h + 8
+    << "\" role=\"img\">";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const int y = static_cast<int>(i) * row_h + 4;
+    const int w = std::max(1, rows[i].second * bar_w / max_value);
+    s << "<text x=\"" << label_w - 8 << "\" y=\"" << y + 16 << "\" text-anchor=\"end\">" << xml_escape(rows[i].first)
+      << "</text><rect x=\"" << label_w << "\" y=\"" << y + 3 << "\" width=\"" << w << "\" height=\"" << row_h - 8
+      << "\" fill=\"" << color << "\"/><text x=\"" << label_w + w + 6 << "\" y=\"" << y + 16 << "\">" << rows[i].second
+      << "</text>";
+  }
+  s << "</svg>";
+  return s.str();
+}
+
+std::string svg_timeline(const rehearsal_report& r) {
+  if (r.timeline.empty()) return "<p class=\"muted\">No activity.</p>";
+  const int w = 940, h = 300, left = 50, bottom = 40, top = 20;
+  const int plot_w = w - left - 20, plot_h = h - top - bottom;
+  int max_value = 1;
+  for (const auto& b : r.timeline) max_value = std::max({max_value, b.upgrades + b.failures, b.breakage_signals});
+  const auto n = static_cast<double>(r.timeline.size());
+  const double bar = plot_w / n;
+  const auto t0 = r.timeline.front().hour;
+  auto x_of = [&](time_point t) {
+    return left + to_seconds(t - t0) / 3600.0 * bar;
+  };
+  auto y_of = [&](double v) { return top + plot_h - v * plot_h / max_value; };
+  std::ostringstream s;
+  s << "<svg id=\"timeline\" width=\"" << w << "\" height=\"" << h << "\" role=\"img\">";
+  s << "<line x1=\"" << left << "\" y1=\"" << top + plot_h << "\" x2=\"" << w - 20 << "\" y2=\"" << top + plot_h
+    << "\" stroke=\"#888\"/>";
+  for (int k = 0; k <= 4; ++k) {
+    const double v = max_value * k / 4.0;
+    s << "<text x=\"" << left - 6 << "\" y=\"" << y_of(v) + 4 << "\" text-anchor=\"end\" class=\"axis\">"
+      << fmt(v, 0) << "</text><line x1=\"" << left << "\" x2=\"" << w - 20 << "\" y1=\"" << y_of(v) << "\" y2=\""
+      << y_of(v) << "\" stroke=\"#eee\"/>";
+  }
+  for (std::size_t i = 0; i < r.timeline.size(); ++i) {
+    const auto& b = r.timeline[i];
+    const double x = left + static_cast<double>(i) * bar;
+    const double bw = std::max(1.0, bar - 1);
+    s << "<rect class=\"upgrades\" x=\"" << fmt(x, 2) << "\" y=\"" << fmt(y_of(b.upgrades), 2) << "\" width=\""
+      << fmt(bw, 2) << "\" height=\"" << fmt(y_of(0) - y_of(b.upgrades), 2) << "\" fill=\"#2e7d32\"><title>"
+      << format_iso8601(b.hour) << ": " << b.upgrades << " upgraded</title></rect>";
+    s << "<rect class=\"failures\" x=\"" << fmt(x, 2) << "\" y=\"" << fmt(y_of(b.upgrades + b.failures), 2)
+      << "\" width=\"" << fmt(bw, 2) << "\" height=\"" << fmt(y_of(0) - y_of(b.failures), 2)
+      << "\" fill=\"#c62828\"><title>" << b.failures << " failed</title></rect>";
+    if (b.breakage_signals > 0) {
+      s << "<circle class=\"signals\" cx=\"" << fmt(x + bw / 2, 2) << "\" cy=\"" << fmt(y_of(b.breakage_signals), 2)
+        << "\" r=\"4\" fill=\"#ef6c00\"><title>" << b.breakage_signals << " breakage signals</title></circle>";
+    }
+    if (i % std::max<std::size_t>(1, r.timeline.size() / 8) == 0) {
+      s << "<text x=\"" << fmt(x, 1) << "\" y=\"" << h - 20 << "\" class=\"axis\">"
+        << format_iso8601(b.hour).substr(5, 11) << "</text>";
+    }
+  }
+  for (const auto& [wave, t] : r.wave_starts) {
+    const double x = x_of(t);
+    s << "<line class=\"wave\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top << "\" y2=\""
+      << top + plot_h << "\" stroke=\"#1565c0\" stroke-dasharray=\"4 3\"/><text x=\"" << fmt(x + 3, 1) << "\" y=\""
+      << top + 10 << "\" class=\"axis\" fill=\"#1565c0\">wave " << wave << "</text>";
+  }
+  if (r.halt_time) {
+    const double x = x_of(*r.halt_time);
+    s << "<line class=\"halt\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top << "\" y2=\""
+      << top + plot_h << "\" stroke=\"#b71c1c\" stroke-width=\"3\"/><text x=\"" << fmt(x + 4, 1) << "\" y=\""
+      << top + 24 << "\" fill=\"#b71c1c\">halt</text>";
+  }
+  s << "</svg>";
+  return s.str();
+}
+
+}  // namespace
+
+std::string render_html(const rehearsal_report& r) {
+  const auto& m = r.metrics;
+  std::ostringstream s;
+  s << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pushsim: " << xml_escape(r.scenario_name)
+    << "</title><style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}"
+       "h1{font-size:22px}h2{font-size:17px;margin-top:28px}.cards{display:flex;flex-wrap:wrap;gap:10px}"
+       ".card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:140px}.card b{display:block;font-size:20px}"
+       "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}"
+       "th:first-child,td:first-child{text-align:left}.muted{color:#777}.pass{color:#2e7d32}.fail{color:#c62828}"
+       ".axis{font-size:11px;fill:#555}svg text{font-size:12px}.legend span{display:inline-block;margin-right:14px}"
+       ".sw{display:inline-block;width:10px;height:10px;margin-right:4px}</style></head><body>";
+  s << "<h1>Push rehearsal: " << xml_escape(r.scenario_name) << "</h1>";
+  if (!r.description.empty()) s << "<p>" << xml_escape(r.description) << "</p>";
+  s << "<p class=\"muted\">seed " << r.seed << " · digest " << xml_escape(m.value("digest", std::string())) << " · reproduce: <code>"
+    << xml_escape(r.reproduce_command) << "</code></p>";
+  const bool halted = m.value("halted", false);
+  s << "<div class=\"cards\">";
+  auto card = [&](const std::string& label, const std::string& value) {
+    s << "<div class=\"card\">" << xml_escape(label) << "<b>" << xml_escape(value) << "</b></div>";
+  };
+  card("orgs targeted", fmt(num(m, "orgs_targeted"), 0));
+  card("upgraded", fmt(num(m, "orgs_upgraded"), 0));
+  card("failed", fmt(num(m, "orgs_failed"), 0));
+  card("broken after upgrade", fmt(num(m, "orgs_broken"), 0));
+  card("blast radius (orgs)", fmt(num(m, "blast_radius_orgs"), 0));
+  card("users disrupted", fmt(num(m, "users_disrupted"), 0));
+  card("detection delay", human_duration(num(m, "detection_delay_s", -1)));
+  card("rollout duration", human_duration(num(m, "rollout_duration_s", -1)));
+  card("API calls", fmt(num(m, "api_calls"), 0));
+  card("halted", halted ? "yes: " + m.value("halt_reason", std::string()) : "no");
+  card("deadline met", m.value("deadline_met", false) ? "yes" : "no");
+  s << "</div>";
+  s << "<h2>Timeline (per hour, UTC)</h2><div class=\"legend\"><span><i class=\"sw\" style=\"background:#2e7d32\"></i>upgrades</span>"
+       "<span><i class=\"sw\" style=\"background:#c62828\"></i>failures</span><span><i class=\"sw\" style=\"background:#ef6c00\"></i>"
+       "breakage signals</span><span><i class=\"sw\" style=\"background:#1565c0\"></i>wave start</span><span><i class=\"sw\" "
+       "style=\"background:#b71c1c\"></i>halt</span></div>"
+    << svg_timeline(r);
+  s << "<h2>Blast radius by cause</h2>" << svg_bars(r.blast_by_cause, "#c62828");
+  s << "<h2>Blast radius by customization</h2>" << svg_bars(r.blast_by_customization, "#ef6c00");
+  s << "<h2>Waves</h2><table><tr><th>wave</th><th>planned</th><th>upgraded</th><th>failed</th><th>broken</th><th>not "
+       "pushed</th><th>first start (UTC)</th><th>last end (UTC)</th><th>gate</th></tr>";
+  for (const auto& w : r.waves) {
+    s << "<tr><td>" << w.wave << (w.name.empty() ? "" : " " + xml_escape(w.name)) << "</td><td>" << w.orgs_planned
+      << "</td><td>" << w.orgs_upgraded << "</td><td>" << w.orgs_failed << "</td><td>" << w.orgs_broken << "</td><td>"
+      << w.orgs_not_pushed << "</td><td>" << (w.first_start ? format_iso8601(*w.first_start) : "") << "</td><td>"
+      << (w.last_end ? format_iso8601(*w.last_end) : "") << "</td><td>" << xml_escape(w.gate) << "</td></tr>";
+  }
+  s << "</table>";
+  if (!r.expectations.empty()) {
+    s << "<h2>Expectations</h2><table><tr><th>metric</th><th>expected</th><th>actual</th><th>result</th></tr>";
+    for (const auto& e : r.expectations) {
+      s << "<tr><td>" << xml_escape(e.metric) << "</td><td>" << xml_escape(e.expected) << "</td><td>"
+        << xml_escape(e.actual) << "</td><td class=\"" << (e.passed ? "pass\">pass" : "fail\">FAIL") << "</td></tr>";
+    }
+    s << "</table>";
+  }
+  s << "</body></html>\n";
+  return s.str();
+}
+
+void print_summary(std::ostream& out, const rehearsal_report& r) {
+  const auto& m = r.metrics;
+  out << "pushsim rehearsal: " << r.scenario_name << "\n";
+  out << "  orgs targeted " << fmt(num(m, "orgs_targeted"), 0) << ", upgraded " << fmt(num(m, "orgs_upgraded"), 0)
+      << ", failed " << fmt(num(m, "orgs_failed"), 0) << ", broken after upgrade " << fmt(num(m, "orgs_broken"), 0)
+      << "\n";
+  out << "  blast radius: " << fmt(num(m, "blast_radius_orgs"), 0) << " orgs, " << fmt(num(m, "users_disrupted"), 0)
+      << " users disrupted\n";
+  if (!r.blast_by_cause.empty()) {
+    out << "  what broke:\n";
+    std::vector<std::pair<std::string, int>> rows(r.blast_by_cause.begin(), r.blast_by_cause.end());
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (const auto& [cause, n] : rows) out << "    " << n << "  " << cause << "\n";
+  }
+  if (!r.blast_by_customization.empty()) {
+    out << "  for whom (harmed orgs by customization):\n";
+    for (const auto& [feature, n] : r.blast_by_customization) out << "    " << n << "  " << feature << "\n";
+  }
+  const double delay = num(m, "detection_delay_s", -1);
+  out << "  first breakage noticed: "
+      << (delay >= 0 ? human_duration(delay) + " after the first broken upgrade" : std::string("never (no breakage signal)"))
+      << ", " << fmt(num(m, "harmed_after_first_signal"), 0) << " orgs harmed after that\n";
+  out << "  gates: " << (m.value("halted", false) ? "HALTED — " + m.value("halt_reason", std::string()) : std::string("no halt"))
+      << "\n";
+  out << "  rollout took " << human_duration(num(m, "rollout_duration_s", -1)) << " ("
+      << fmt(num(m, "upgrades_per_hour"), 0) << " upgrades/hour), deadline "
+      << (m.value("deadline_met", false) ? "met" : "MISSED") << ", window compliance "
+      << fmt(100.0 * num(m, "window_compliance"), 1) << "%\n";
+  out << "  API calls: " << fmt(num(m, "api_calls"), 0) << "\n";
+  for (const auto& e : r.expectations) {
+    out << "  expect " << e.metric << " " << e.expected << ": " << (e.passed ? "ok" : "FAILED, got " + e.actual) << "\n";
+  }
+  out << "  " << fmt(num(m, "events"), 0) << " events in " << fmt(num(m, "wall_s"), 3) << " s wall\n";
+  out << "digest " << m.value("digest", std::string()) << "\n";
+}
+
+}  // namespace pushsim::harness

@@ -1,0 +1,92 @@
+#include "pushsim/harness/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace pushsim;
+using namespace pushsim::harness;
+
+namespace {
+rehearsal_report sample() {
+  rehearsal_report r;
+  r.scenario_name = "hotfix <2.4>";
+  r.seed = 7;
+  r.reproduce_command = "pushsim run s.json --seed 7";
+  r.metrics = {{"orgs_targeted", 10}, {"orgs_upgraded", 7},  {"orgs_failed", 2},   {"orgs_broken", 1},
+               {"blast_radius_orgs", 3}, {"halted", true}, {"halt_reason", "failure rate 20% > 5%"},
+               {"digest", "00ff00ff00ff00ff"}, {"wall_s", 0.5}, {"detection_delay_s", 5400.0}};
+  const time_point t0 = *parse_iso8601("2026-11-27T22:00:00Z").time;
+  r.timeline = {{t0, 5, 1, 0}, {t0 + std::chrono::hours(1), 2, 1, 1}};
+  r.wave_starts = {{1, t0}, {2, t0 + std::chrono::minutes(70)}};
+  r.halt_time = t0 + std::chrono::minutes(100);
+  r.blast_by_cause = {{"DeployError", 2}, {"validation rule blocks saves", 1}};
+  r.waves = {{1, "canary", 5, 4, 1, 0, 0, t0, t0 + std::chrono::minutes(30), "passed"}};
+  r.harmed_orgs.push_back({"00D000000000001", "Acme, Inc.", "Production", "Active", "NA42", "Error", "Deploy failed",
+                           "DeployError", "Field \"Amount\" is \"bad\"", false, ""});
+  r.expectations = {{"blast_radius_orgs", "<= 25", "3", true}, {"halted", "== false", "true", false}};
+  return r;
+}
+}  // namespace
+
+TEST(Report, CsvHasCumulusCiColumnsAndQuotes) {
+  const auto csv = render_csv(sample());
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "OrganizationId,OrgName,OrgType,OrgStatus,InstanceName,ErrorSeverity,ErrorTitle,ErrorType,ErrorMessage,Broken,Cause");
+  EXPECT_NE(csv.find("\"Acme, Inc.\""), std::string::npos);
+  EXPECT_NE(csv.find("\"Field \"\"Amount\"\" is \"\"bad\"\"\""), std::string::npos);
+}
+
+TEST(Report, JunitHasOneTestcasePerExpectationAndCountsFailures) {
+  const auto xml = render_junit(sample());
+  EXPECT_NE(xml.find("tests=\"2\" failures=\"1\""), std::string::npos);
+  EXPECT_NE(xml.find("name=\"hotfix &lt;2.4&gt;\""), std::string::npos);
+  EXPECT_NE(xml.find("<failure message=\"halted: expected == false, got true\""), std::string::npos);
+  EXPECT_NE(xml.find("pushsim run s.json --seed 7"), std::string::npos);
+}
+
+TEST(Report, HtmlIsSelfContainedWithChartsWavesAndHalt) {
+  const auto html = render_html(sample());
+  EXPECT_NE(html.find("<svg id=\"timeline\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"wave\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"halt\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"bars\""), std::string::npos);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+}
+
+TEST(Report, JsonCarriesMetricsAndExpectations) {
+  const auto j = nlohmann::json::parse(render_json(sample()));
+  EXPECT_EQ(j["metrics"]["blast_radius_orgs"], 3);
+  EXPECT_EQ(j["expectations"][1]["passed"], false);
+  EXPECT_EQ(j["timeline"][1]["breakage_signals"], 1);
+}
+
+TEST(Report, SummaryTellsWhatBrokeAndTheDigest) {
+  std::ostringstream out;
+  print_summary(out, sample());
+  const auto text = out.str();
+  EXPECT_NE(text.find("DeployError"), std::string::npos);
+  EXPECT_NE(text.find("HALTED"), std::string::npos);
+  EXPECT_NE(text.find("90.0 min after the first broken upgrade"), std::string::npos);
+  EXPECT_NE(text.find("digest 00ff00ff00ff00ff"), std::string::npos);
+}
+
+TEST(Report, AtomicWriteLeavesNoTemporaryAndFailsCleanly) {
+  const auto dir = std::filesystem::temp_directory_path() / "pushsim_report_test";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "r.csv").string();
+  EXPECT_EQ(write_file_atomically(path, "a,b\n"), "");
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "a,b");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1u);
+  EXPECT_NE(write_file_atomically((dir / "no/such/dir/r.csv").string(), "x"), "");
+  std::filesystem::remove_all(dir);
+}
