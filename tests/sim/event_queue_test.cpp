@@ -175,3 +175,20 @@ TEST(EventQueue, ClearDestroysPendingCallables) {
   }
   EXPECT_TRUE(watch.expired());
 }
+
+TEST(EventQueueDeathTest, PushBeforeTheLastPoppedTimeAsserts) {
+  event_queue q;
+  q.push(at(100), 0, [] {});
+  const auto p = q.pop();
+  q.run_popped(p.slot);
+  EXPECT_DEATH(q.push(at(99), 0, [] {}), "earlier than the last event popped");
+}
+
+TEST(EventQueue, NegativeAndFarTimesOrderCorrectly) {
+  event_queue q;
+  q.push(at(-5'000'000), 1, [] {});
+  q.push(at(std::int64_t{1} << 60), 3, [] {});
+  q.push(at(0), 2, [] {});
+  q.push(at(-(std::int64_t{1} << 60)), 0, [] {});
+  EXPECT_EQ(drain(q), (std::vector<int>{0, 1, 2, 3}));
+}
