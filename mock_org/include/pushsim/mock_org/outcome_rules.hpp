@@ -74,6 +74,7 @@ struct outcome {
   break_cause cause = break_cause::none;              // when broken
   mock_org::severity sev = severity::none;
   std::uint8_t breakages = 0;                         // matching breakage rules (>= 1 when broken)
+  std::uint32_t active_users = 0;                     // active in the org when the upgrade started
   duration run_time{0};
 };
 

@@ -53,7 +53,7 @@ enum class api_error_code : std::uint8_t {
 std::string_view to_string(api_error_code c);
 
 // Why add_job refused an org as ineligible.
-enum class ineligibility : std::uint8_t { none, org_inactive, not_installed, same_or_newer_version, beta_target,
+enum class ineligibility : std::uint8_t { none, org_inactive, package_not_installed, same_or_newer_version, beta_target,
                                           push_blocked };
 
 // An expected failure of a platform call: Salesforce's errorCode, message and fields.
