@@ -400,7 +400,7 @@ population_spec default_population_spec(const package& pkg) {
   s.always_fails_probability = 0.004;
   s.records_per_user.assign(pkg.objects.size(), 20.0);
   s.custom_fields_probability.assign(pkg.objects.size(), 0.10);
-  s.integration_probability.assign(pkg.objects.size(), 0.02);
+  s.integration_probability.assign(pkg.objects.size(), 0.01);
   for (auto& p : s.field_propensity) p.assign(pkg.fields.size(), 0.0);
   std::fill(s.field_propensity[0].begin(), s.field_propensity[0].end(), 0.010);
   std::fill(s.field_propensity[1].begin(), s.field_propensity[1].end(), 0.005);
@@ -421,17 +421,17 @@ population_spec default_population_spec(const package& pkg) {
   set_records("rrd__Dashboard_Config__c", 0.2);
   set_records("rrd__Rollup_Log__c", 50);
   set_field(0, "Opportunity.rrd__Forecast_Category__c", 0.06);
-  set_field(0, "rrd__Forecast__c.rrd__Attainment__c", 0.04);
-  set_field(0, "Opportunity.rrd__Schedule_Count__c", 0.02);
-  set_field(1, "Opportunity.rrd__Rollup_Amount__c", 0.05);
+  set_field(0, "rrd__Forecast__c.rrd__Attainment__c", 0.02);
+  set_field(0, "Opportunity.rrd__Schedule_Count__c", 0.01);
+  set_field(1, "Opportunity.rrd__Rollup_Amount__c", 0.03);
   set_field(1, "rrd__Revenue_Schedule__c.rrd__Amount__c", 0.04);
-  set_field(1, "rrd__Forecast__c.rrd__Attainment__c", 0.015);
+  set_field(1, "rrd__Forecast__c.rrd__Attainment__c", 0.01);
   set_field(2, "Opportunity.rrd__Rollup_Amount__c", 0.08);
-  set_field(2, "rrd__Revenue_Schedule__c.rrd__Type__c", 0.05);
+  set_field(2, "rrd__Revenue_Schedule__c.rrd__Type__c", 0.02);
   set_obj(s.custom_fields_probability, "Opportunity", 0.60);
   set_obj(s.custom_fields_probability, "rrd__Forecast__c", 0.15);
-  set_obj(s.integration_probability, "Opportunity", 0.15);
-  set_obj(s.integration_probability, "rrd__Revenue_Schedule__c", 0.06);
+  set_obj(s.integration_probability, "Opportunity", 0.10);
+  set_obj(s.integration_probability, "rrd__Revenue_Schedule__c", 0.03);
   return s;
 }
 

@@ -13,8 +13,11 @@ std::optional<duration> telemetry::detection_delay(org_index i, time_point at, b
   const double floor = config_.floor_per_hour[static_cast<std::size_t>(cause)];
   // First arrival of a Poisson process with rate lambda(t): the time where the integral of lambda reaches E ~ Exp(1).
   const double target = sim::exponential(r, 1.0);
-  constexpr double step_h = 0.25;
-  const duration step = std::chrono::minutes(15);
+  if (per_user <= 0 && floor <= 0) return std::nullopt;
+  // Activity changes by the local hour, so hourly steps (rate taken at the middle of each hour) are exact for
+  // whole-hour zones and close for the others.
+  constexpr double step_h = 1.0;
+  const duration step = std::chrono::hours(1);
   double acc = 0.0;
   const auto steps = static_cast<std::int64_t>(config_.horizon_s / (step_h * 3600.0));
   for (std::int64_t k = 0; k < steps; ++k) {

@@ -72,7 +72,7 @@ struct population_spec {
   // The heavy-customizer segment (a share of orgs) has every propensity multiplied (capped at 1), more
   // integrations and twice the custom fields.
   double heavy_share = 0.06;
-  double heavy_multiplier = 6.0;
+  double heavy_multiplier = 4.0;
   std::array<std::vector<double>, 3> field_propensity;  // [validation_rule, trigger, flow][field]
   std::vector<double> custom_fields_probability;         // per object
   double custom_fields_mean = 30.0;                      // mean count when present (exponential, >= 1)

@@ -5,7 +5,7 @@
 //
 // Model: signals arrive as a Poisson process with rate active_users(t) x per_user_hour[severity] + floor[cause]
 // per hour (integrations fail whether or not anyone is logged in); the first arrival, plus a triage latency, is
-// the signal time. Evaluated in 15-minute steps, up to `horizon`. Signals are appended to the feed as sim time
+// the signal time. Evaluated in one-hour steps (the rate at each step's middle), up to `horizon`. Signals are appended to the feed as sim time
 // reaches them (events on the simulation), so a reader polling the feed sees only what is known "now".
 
 #include <array>
