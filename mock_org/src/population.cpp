@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "pushsim/base/assert.hpp"
 
@@ -46,13 +47,25 @@ std::uint64_t population::hash_key(const org_key& k) {
   return h ^ (h >> 29);
 }
 
+namespace {
+// Two overlapping 8-byte loads cover the 15 characters: cheaper than memcmp on the hot lookup path.
+bool same_key(const org_key& a, const org_key& b) {
+  std::uint64_t a0, a1, b0, b1;
+  std::memcpy(&a0, a.chars.data(), 8);
+  std::memcpy(&a1, a.chars.data() + 7, 8);
+  std::memcpy(&b0, b.chars.data(), 8);
+  std::memcpy(&b1, b.chars.data() + 7, 8);
+  return a0 == b0 && a1 == b1;
+}
+}  // namespace
+
 std::optional<org_index> population::find(const org_key& k) const {
   if (index_.empty()) return std::nullopt;
   const std::size_t mask = index_.size() - 1;
   for (std::size_t pos = hash_key(k) & mask;; pos = (pos + 1) & mask) {
     const org_index i = index_[pos];
     if (i == no_org) return std::nullopt;
-    if (keys_[i] == k) return i;
+    if (same_key(keys_[i], k)) return i;
   }
 }
 
@@ -205,7 +218,7 @@ double population::activity_share(const civil_time& local, std::uint8_t fiscal_y
 }
 
 std::uint32_t population::active_users(org_index i, time_point t) const {
-  const civil_time local = to_civil(zones_.local_us(zone_[i], t));
+  const civil_time local = zones_.civil(zone_[i], t);
   const double share = activity_share(local, fiscal_[i]);
   const double active = static_cast<double>(users_[i]) * share + 0.5;
   return std::min(users_[i], static_cast<std::uint32_t>(active));

@@ -3,6 +3,8 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <climits>
+#include <cstdint>
 #include <exception>
 
 namespace pushsim::mock_org {
@@ -31,7 +33,7 @@ std::optional<zone_index> zone_table::intern(std::string_view iana_name) {
   if (auto z = find(iana_name)) return z;
   const date::time_zone* tz = locate(iana_name);
   if (tz == nullptr || entries_.size() >= 0xFFFF) return std::nullopt;
-  entries_.push_back(entry{std::string(iana_name), tz, 0, 0, 0});
+  entries_.push_back(entry{std::string(iana_name), tz, 0, 0, 0, INT64_MIN, 0, 0, 0, 0, 0});
   return static_cast<zone_index>(entries_.size() - 1);
 }
 
@@ -50,6 +52,27 @@ std::size_t zone_table::memory_bytes() const {
   std::size_t n = entries_.capacity() * sizeof(entry);
   for (const auto& e : entries_) n += e.name.capacity() > 15 ? e.name.capacity() + 1 : 0;
   return n;
+}
+
+civil_time zone_table::civil(zone_index z, time_point t) const {
+  constexpr std::int64_t day_us = 86'400'000'000;
+  const std::int64_t local = local_us(z, t);
+  const entry& e = entries_[z];
+  if (e.day_start_local_us != INT64_MIN && local >= e.day_start_local_us && local < e.day_start_local_us + day_us) {
+    const std::int64_t rem = local - e.day_start_local_us;
+    return civil_time{e.day_year, e.day_month, e.day_day, e.day_weekday, static_cast<unsigned>(rem / 3'600'000'000),
+                      static_cast<unsigned>((rem / 60'000'000) % 60), e.day_last};
+  }
+  const civil_time c = to_civil(local);
+  std::int64_t day = local / day_us;
+  if (local % day_us < 0) --day;
+  e.day_start_local_us = day * day_us;
+  e.day_year = c.year;
+  e.day_month = static_cast<std::uint8_t>(c.month);
+  e.day_day = static_cast<std::uint8_t>(c.day);
+  e.day_weekday = static_cast<std::uint8_t>(c.weekday);
+  e.day_last = static_cast<std::uint8_t>(c.last_day_of_month);
+  return c;
 }
 
 civil_time to_civil(std::int64_t local_us) {

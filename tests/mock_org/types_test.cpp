@@ -106,3 +106,22 @@ TEST(InstanceTable, KnowsPodNamesRegionsAndMaintenance) {
   }
   EXPECT_EQ(hours_down, 3);
 }
+
+TEST(ZoneTable, CachedCivilTimeMatchesTheDirectConversion) {
+  zone_table z;
+  const auto syd = *z.intern("Australia/Sydney");
+  const auto kol = *z.intern("Asia/Kolkata");
+  time_point t = *parse_iso8601("2026-03-28T00:00:00Z").time;  // crosses Sydney's DST end (2026-04-05)
+  for (int k = 0; k < 24 * 20; ++k, t += std::chrono::minutes(37)) {
+    for (auto zi : {syd, kol}) {
+      const civil_time a = z.civil(zi, t);
+      const civil_time b = to_civil(z.local_us(zi, t));
+      ASSERT_EQ(a.hour, b.hour);
+      ASSERT_EQ(a.minute, b.minute);
+      ASSERT_EQ(a.day, b.day);
+      ASSERT_EQ(a.weekday, b.weekday);
+      ASSERT_EQ(a.month, b.month);
+      ASSERT_EQ(a.last_day_of_month, b.last_day_of_month);
+    }
+  }
+}

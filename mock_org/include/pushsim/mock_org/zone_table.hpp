@@ -19,6 +19,18 @@ namespace pushsim::mock_org {
 
 using zone_index = std::uint16_t;
 
+// Civil fields of a local time given in microseconds since the local epoch.
+struct civil_time {
+  int year;
+  unsigned month;    // 1..12
+  unsigned day;      // 1..31
+  unsigned weekday;  // 0 = Sunday .. 6 = Saturday
+  unsigned hour;     // 0..23
+  unsigned minute;
+  unsigned last_day_of_month;
+};
+civil_time to_civil(std::int64_t local_us);
+
 class zone_table {
  public:
   zone_table();
@@ -32,6 +44,8 @@ class zone_table {
   std::int32_t utc_offset_s(zone_index z, time_point t) const;
   // Local wall-clock time at t as microseconds since the local epoch (use with the civil helpers below).
   std::int64_t local_us(zone_index z, time_point t) const { return to_us(t) + std::int64_t{utc_offset_s(z, t)} * 1'000'000; }
+  // Local civil time at t (cached per zone by local day: a hit costs a division).
+  civil_time civil(zone_index z, time_point t) const;
   // True if the zone name exists in the tz database (does not intern it).
   static bool exists(std::string_view iana_name);
   // Bytes held (for memory accounting).
@@ -44,20 +58,12 @@ class zone_table {
     mutable std::int64_t begin_s;  // cached sys_info range [begin_s, end_s) and its offset
     mutable std::int64_t end_s;
     mutable std::int32_t offset_s;
+    mutable std::int64_t day_start_local_us;  // cached local day [start, start + 1 day) and its civil fields
+    mutable std::int32_t day_year;
+    mutable std::uint8_t day_month, day_day, day_weekday, day_last;
   };
   std::vector<entry> entries_;
 };
 
-// Civil fields of a local time given in microseconds since the local epoch.
-struct civil_time {
-  int year;
-  unsigned month;    // 1..12
-  unsigned day;      // 1..31
-  unsigned weekday;  // 0 = Sunday .. 6 = Saturday
-  unsigned hour;     // 0..23
-  unsigned minute;
-  unsigned last_day_of_month;
-};
-civil_time to_civil(std::int64_t local_us);
 
 }  // namespace pushsim::mock_org
