@@ -25,24 +25,9 @@
 #include "pushsim/mock_org/org.hpp"
 #include "pushsim/mock_org/package.hpp"
 #include "pushsim/mock_org/population.hpp"
+#include "pushsim/mock_org/spec_error.hpp"
 
 namespace pushsim::mock_org {
-
-// Bad user input: where (a JSON pointer such as "/population/mix/type/Production") and what was expected.
-struct spec_error {
-  std::string pointer;
-  std::string message;
-  // "<pointer>: <message>" (pointer "" is shown as "/").
-  std::string str() const;
-};
-
-// A parsed value or the first error found.
-template <class T>
-struct parse_result {
-  std::optional<T> value;
-  spec_error error;
-  explicit operator bool() const { return value.has_value(); }
-};
 
 struct population_spec {
   std::uint64_t count = 10'000;  // orgs in all, pinned ones included
