@@ -314,21 +314,16 @@ class compiler {
   }
 
   bool compile_like(const ast::literal& l, like_pattern& out) {
-    auto add_text = [&](char c) {
-      if (out.parts.empty() || out.parts.back().kind != like_pattern::part_kind::text) {
-        out.parts.push_back({like_pattern::part_kind::text, {}});
-      }
-      out.parts.back().text += lower(c);
-    };
+    auto add_text = [&](char c) { out.elements.push_back(static_cast<unsigned char>(lower(c))); };
     const std::string& raw = l.raw;
     for (std::size_t i = 0; i < raw.size(); ++i) {
       const char c = raw[i];
       if (c == '%') {
-        if (out.parts.empty() || out.parts.back().kind != like_pattern::part_kind::any_run) {
-          out.parts.push_back({like_pattern::part_kind::any_run, {}});
+        if (out.elements.empty() || out.elements.back() != like_pattern::any_run) {
+          out.elements.push_back(like_pattern::any_run);
         }
       } else if (c == '_') {
-        out.parts.push_back({like_pattern::part_kind::any_one, {}});
+        out.elements.push_back(like_pattern::any_one);
       } else if (c == '\\' && i + 1 < raw.size()) {
         const char e = raw[++i];
         switch (e) {
@@ -338,7 +333,7 @@ class compiler {
           case 'b': add_text('\b'); break;
           case 'f': add_text('\f'); break;
           case 'u': {
-            // Already validated by the parser; take the decoded text's bytes from the hex digits.
+            // Validated by the parser: four hex digits.
             unsigned cp = 0;
             for (int h = 0; h < 4 && i + 1 < raw.size(); ++h) {
               const char x = raw[++i];
@@ -346,20 +341,17 @@ class compiler {
             }
             if (cp < 0x80) {
               add_text(static_cast<char>(cp));
+            } else if (cp < 0x800) {
+              add_text(static_cast<char>(0xC0 | (cp >> 6)));
+              add_text(static_cast<char>(0x80 | (cp & 0x3F)));
             } else {
-              std::string u;
-              if (cp < 0x800) {
-                u += static_cast<char>(0xC0 | (cp >> 6));
-              } else {
-                u += static_cast<char>(0xE0 | (cp >> 12));
-                u += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-              }
-              u += static_cast<char>(0x80 | (cp & 0x3F));
-              for (char b : u) add_text(b);
+              add_text(static_cast<char>(0xE0 | (cp >> 12)));
+              add_text(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+              add_text(static_cast<char>(0x80 | (cp & 0x3F)));
             }
             break;
           }
-          default: add_text(e); break;  // \% \_ \' \" \\ are the character itself
+          default: add_text(e); break;  // \% \_ \' \" \\ stand for the character itself
         }
       } else {
         add_text(c);

@@ -1,6 +1,7 @@
 #include "pushsim/mock_org/api/soql_evaluator.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 
@@ -62,31 +63,37 @@ int compare_nullable(const value& a, const value& b, field_type t) {
   return compare_values(a, b, t);
 }
 
-bool like_match(std::string_view s, const std::vector<like_pattern::part>& parts, std::size_t pi) {
-  using K = like_pattern::part_kind;
-  std::size_t si = 0;
-  for (; pi < parts.size(); ++pi) {
-    const auto& p = parts[pi];
-    if (p.kind == K::any_one) {
-      if (si >= s.size()) return false;
-      // one character: skip a whole UTF-8 sequence
+// Advances past one UTF-8 character.
+std::size_t next_char(std::string_view s, std::size_t i) {
+  ++i;
+  while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  return i;
+}
+
+// Wildcard matching, O(text x pattern) worst case: on a mismatch, retry from the last '%' one character later.
+bool like_match(std::string_view s, const std::vector<int>& p) {
+  std::size_t si = 0, pi = 0;
+  std::size_t star_pi = SIZE_MAX, star_si = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == like_pattern::any_run) {
+      star_pi = pi++;
+      star_si = si;
+    } else if (pi < p.size() && p[pi] == like_pattern::any_one) {
+      ++pi;
+      si = next_char(s, si);
+    } else if (pi < p.size() && p[pi] == static_cast<unsigned char>(lower(s[si]))) {
+      ++pi;
       ++si;
-      while (si < s.size() && (static_cast<unsigned char>(s[si]) & 0xC0) == 0x80) ++si;
-    } else if (p.kind == K::text) {
-      if (s.size() - si < p.text.size()) return false;
-      for (std::size_t k = 0; k < p.text.size(); ++k) {
-        if (lower(s[si + k]) != p.text[k]) return false;
-      }
-      si += p.text.size();
+    } else if (star_pi != SIZE_MAX) {
+      pi = star_pi + 1;
+      star_si = next_char(s, star_si);
+      si = star_si;
     } else {
-      if (pi + 1 == parts.size()) return true;
-      for (std::size_t start = si; start <= s.size(); ++start) {
-        if (like_match(s.substr(start), parts, pi + 1)) return true;
-      }
       return false;
     }
   }
-  return si == s.size();
+  while (pi < p.size() && p[pi] == like_pattern::any_run) ++pi;
+  return pi == p.size();
 }
 
 class evaluator {
@@ -153,7 +160,7 @@ class evaluator {
       }
       case compare_op::like:
         if (vnull) return false;
-        return like_match(std::get<std::string>(v), c.like.parts, 0);
+        return like_match(std::get<std::string>(v), c.like.elements);
       case compare_op::in:
       case compare_op::not_in: {
         bool found = false;
@@ -242,6 +249,10 @@ class evaluator {
                   const std::vector<row_id>& rows) const {
     if (fn == aggregate_fn::none) return rows.empty() ? value{} : get(*q.object, rows.front(), arg);
     if (arg.leaf == nullptr) return static_cast<std::int64_t>(rows.size());
+    // COUNT(Id): Id is never null.
+    if (fn == aggregate_fn::count && arg.hops.empty() && arg.leaf->type == field_type::id) {
+      return static_cast<std::int64_t>(rows.size());
+    }
     const field_type t = arg.leaf->type;
     std::vector<value> vals;
     vals.reserve(rows.size());

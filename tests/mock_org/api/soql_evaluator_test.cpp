@@ -163,6 +163,9 @@ TEST_F(SoqlEval, LikeIsCaseInsensitiveWithWildcardsAndEscapes) {
   EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '_lobex'"), (strings{"\"Globex\""}));
   EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE 'Init'"), strings{});
   EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '%ella'"), (strings{"\"Umbrella\""}));
+  EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '%c%r%'"), (strings{"\"Acme Corp\""}));
+  EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '%E_%T'"), (strings{"\"acme_west\"",
+                                                                                               "\"ACME%East\""}));
 }
 
 TEST_F(SoqlEval, NullHandling) {

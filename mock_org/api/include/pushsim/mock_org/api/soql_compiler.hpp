@@ -27,14 +27,12 @@ struct compiled_path {
   const field_def* leaf = nullptr;
 };
 
-// A resolved LIKE pattern: literal runs and wildcards, lower-cased (matching is case-insensitive).
+// A resolved LIKE pattern: one element per pattern character, lower-cased byte values (0..255) or the two
+// wildcards. Matching is case-insensitive and linear-time with backtracking to the last '%'.
 struct like_pattern {
-  enum class part_kind { text, any_one, any_run };
-  struct part {
-    part_kind kind;
-    std::string text;
-  };
-  std::vector<part> parts;
+  static constexpr int any_one = -1;  // '_'
+  static constexpr int any_run = -2;  // '%'
+  std::vector<int> elements;
 };
 
 // A resolved WHERE condition.
