@@ -12,8 +12,24 @@ namespace {
 
 enum class tok { ident, string, number, datetime, date, lparen, rparen, comma, dot, op, eof, bad };
 
+enum class kw : unsigned char { none, select_, from_, where_, and_, or_, not_, in_, like_, group_, by_, order_, asc_, desc_, nulls_, first_, last_, limit_, offset_, null_, true_, false_, having_, with_, includes_, excludes_, using_, typeof_ };
+constexpr std::string_view keyword_text[] = {"", "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "GROUP", "BY", "ORDER", "ASC", "DESC", "NULLS", "FIRST", "LAST", "LIMIT", "OFFSET", "NULL", "TRUE", "FALSE", "HAVING", "WITH", "INCLUDES", "EXCLUDES", "USING", "TYPEOF"};
+
+// The keyword an identifier spells (case-insensitive), or kw::none.
+kw keyword_of(std::string_view w) {
+  if (w.size() < 2 || w.size() > 8) return kw::none;
+  for (std::size_t i = 1; i < std::size(keyword_text); ++i) {
+    if (keyword_text[i].size() == w.size() && iequals(keyword_text[i], w)) return static_cast<kw>(i);
+  }
+  return kw::none;
+}
+
+// Reserved words cannot name fields or objects.
+bool is_reserved(kw k) { return k != kw::none && k != kw::true_ && k != kw::false_; }
+
 struct token {
   tok kind = tok::eof;
+  kw keyword = kw::none;
   std::string_view text;  // source text (for strings: including the quotes)
   ast::position pos;
 };
@@ -40,7 +56,7 @@ std::vector<token> lex(std::string_view s) {
       ++i;
     }
     if (i >= s.size()) {
-      out.push_back({tok::eof, std::string_view{}, pos_at(i)});
+      out.push_back({tok::eof, kw::none, std::string_view{}, pos_at(i)});
       return out;
     }
     const std::size_t start = i;
@@ -106,20 +122,9 @@ std::vector<token> lex(std::string_view s) {
       t.kind = tok::bad;
     }
     t.text = s.substr(start, i - start);
+    if (t.kind == tok::ident) t.keyword = keyword_of(t.text);
     out.push_back(t);
   }
-}
-
-constexpr std::string_view reserved_words[] = {"AND",    "ASC",   "DESC",  "EXCLUDES", "FIRST", "FROM",  "GROUP",
-                                                "HAVING", "IN",    "INCLUDES", "LAST", "LIKE",  "LIMIT", "NOT",
-                                                "NULL",   "NULLS", "OR",    "SELECT", "WHERE", "WITH", "ORDER",
-                                                "OFFSET", "BY",    "USING", "TYPEOF"};
-
-bool is_reserved(std::string_view w) {
-  for (auto r : reserved_words) {
-    if (iequals(r, w)) return true;
-  }
-  return false;
 }
 
 void append_utf8(std::string& out, unsigned cp) {
@@ -154,9 +159,9 @@ class parser {
   void advance() {
     if (i_ + 1 < toks_.size()) ++i_;
   }
-  bool is_kw(const token& t, std::string_view kw) const { return t.kind == tok::ident && iequals(t.text, kw); }
-  bool accept_kw(std::string_view kw) {
-    if (!is_kw(cur(), kw)) return false;
+  static bool is_kw(const token& t, kw k) { return t.keyword == k; }
+  bool accept_kw(kw k) {
+    if (!is_kw(cur(), k)) return false;
     advance();
     return true;
   }
@@ -172,8 +177,8 @@ class parser {
     }
     return fail_at(t, "unexpected token: '" + std::string(t.text) + "'");
   }
-  bool expect_kw(std::string_view kw) {
-    if (accept_kw(kw)) return true;
+  bool expect_kw(kw k) {
+    if (accept_kw(k)) return true;
     return unexpected(cur());
   }
   bool expect(tok k) {
@@ -187,7 +192,7 @@ class parser {
   }
 
   bool parse_name(std::string& out) {
-    if (cur().kind != tok::ident || is_reserved(cur().text)) return unexpected(cur());
+    if (cur().kind != tok::ident || is_reserved(cur().keyword)) return unexpected(cur());
     out.assign(cur().text);
     advance();
     return true;
@@ -239,7 +244,7 @@ class parser {
       if (nested) return unexpected(cur());
       advance();
       auto sub = std::make_shared<ast::query>();
-      if (!is_kw(cur(), "SELECT")) return unexpected(cur());
+      if (!is_kw(cur(), kw::select_)) return unexpected(cur());
       if (!parse_query(*sub, true)) return false;
       if (!expect(tok::rparen)) return false;
       item.what = ast::select_item::kind::subquery;
@@ -248,7 +253,7 @@ class parser {
                aggregate_of(cur().text) != ast::aggregate_fn::none) {
       item.what = ast::select_item::kind::aggregate;
       if (!parse_aggregate_call(item.fn, item.field)) return false;
-      if (cur().kind == tok::ident && !is_reserved(cur().text)) {
+      if (cur().kind == tok::ident && !is_reserved(cur().keyword)) {
         item.alias.assign(cur().text);
         advance();
       }
@@ -260,31 +265,31 @@ class parser {
   }
 
   bool parse_query(ast::query& q, bool nested) {
-    if (!expect_kw("SELECT")) return false;
+    if (!expect_kw(kw::select_)) return false;
     if (!parse_select_item(q.select, nested)) return false;
     while (cur().kind == tok::comma) {
       advance();
       if (!parse_select_item(q.select, nested)) return false;
     }
-    if (!expect_kw("FROM")) return false;
+    if (!expect_kw(kw::from_)) return false;
     q.from_pos = cur().pos;
     if (!parse_name(q.from)) return false;
-    if (accept_kw("WHERE")) {
+    if (accept_kw(kw::where_)) {
       q.where.emplace();
       if (!parse_or_and(*q.where)) return false;
     }
-    if (is_kw(cur(), "GROUP")) {
+    if (is_kw(cur(), kw::group_)) {
       advance();
-      if (!expect_kw("BY")) return false;
+      if (!expect_kw(kw::by_)) return false;
       do {
         if (!q.group_by.empty()) advance();
         q.group_by.emplace_back();
         if (!parse_path(q.group_by.back())) return false;
       } while (cur().kind == tok::comma);
     }
-    if (is_kw(cur(), "ORDER")) {
+    if (is_kw(cur(), kw::order_)) {
       advance();
-      if (!expect_kw("BY")) return false;
+      if (!expect_kw(kw::by_)) return false;
       do {
         if (!q.order_by.empty()) advance();
         ast::order_item o;
@@ -294,15 +299,15 @@ class parser {
         } else if (!parse_path(o.field)) {
           return false;
         }
-        if (accept_kw("DESC")) {
+        if (accept_kw(kw::desc_)) {
           o.descending = true;
         } else {
-          accept_kw("ASC");
+          accept_kw(kw::asc_);
         }
-        if (accept_kw("NULLS")) {
-          if (accept_kw("FIRST")) {
+        if (accept_kw(kw::nulls_)) {
+          if (accept_kw(kw::first_)) {
             o.nulls_first = true;
-          } else if (accept_kw("LAST")) {
+          } else if (accept_kw(kw::last_)) {
             o.nulls_first = false;
           } else {
             return unexpected(cur());
@@ -311,14 +316,14 @@ class parser {
         q.order_by.push_back(std::move(o));
       } while (cur().kind == tok::comma);
     }
-    if (is_kw(cur(), "LIMIT")) {
+    if (is_kw(cur(), kw::limit_)) {
       advance();
       q.limit_pos = cur().pos;
       std::int64_t n = 0;
       if (!parse_count(n)) return false;
       q.limit = n;
     }
-    if (is_kw(cur(), "OFFSET")) {
+    if (is_kw(cur(), kw::offset_)) {
       advance();
       std::int64_t n = 0;
       if (!parse_count(n)) return false;
@@ -345,17 +350,17 @@ class parser {
     const ast::position start = cur().pos;
     ast::condition first;
     if (!parse_unary(first)) return false;
-    if (!is_kw(cur(), "AND") && !is_kw(cur(), "OR")) {
+    if (!is_kw(cur(), kw::and_) && !is_kw(cur(), kw::or_)) {
       c = std::move(first);
       return true;
     }
-    const bool is_and = is_kw(cur(), "AND");
+    const bool is_and = is_kw(cur(), kw::and_);
     c = ast::condition{};
     c.what = is_and ? ast::condition::kind::and_ : ast::condition::kind::or_;
     c.pos = start;
     c.operands.push_back(std::move(first));
-    while (is_kw(cur(), "AND") || is_kw(cur(), "OR")) {
-      if (is_kw(cur(), "AND") != is_and) return unexpected(cur());
+    while (is_kw(cur(), kw::and_) || is_kw(cur(), kw::or_)) {
+      if (is_kw(cur(), kw::and_) != is_and) return unexpected(cur());
       advance();
       c.operands.emplace_back();
       if (!parse_unary(c.operands.back())) return false;
@@ -366,7 +371,7 @@ class parser {
   bool parse_unary(ast::condition& c) {
     if (++depth_ > 200) return fail_at(cur(), "query is nested too deeply");
     bool ok = false;
-    if (is_kw(cur(), "NOT")) {
+    if (is_kw(cur(), kw::not_)) {
       c.what = ast::condition::kind::not_;
       c.pos = cur().pos;
       advance();
@@ -396,14 +401,14 @@ class parser {
       c.values.emplace_back();
       return parse_literal(c.values.back());
     }
-    if (is_kw(t, "LIKE")) {
+    if (is_kw(t, kw::like_)) {
       c.op = O::like;
       advance();
       c.values.emplace_back();
-      return parse_literal(c.values.back());
+      return parse_literal(c.values.back(), true);
     }
-    if (is_kw(t, "IN") || (is_kw(t, "NOT") && is_kw(peek(), "IN"))) {
-      c.op = is_kw(t, "IN") ? O::in : O::not_in;
+    if (is_kw(t, kw::in_) || (is_kw(t, kw::not_) && is_kw(peek(), kw::in_))) {
+      c.op = is_kw(t, kw::in_) ? O::in : O::not_in;
       if (c.op == O::not_in) advance();
       advance();
       if (!expect(tok::lparen)) return false;
@@ -464,14 +469,14 @@ class parser {
     return true;
   }
 
-  bool parse_literal(ast::literal& l) {
+  bool parse_literal(ast::literal& l, bool keep_raw = false) {
     const token& t = cur();
     l.pos = t.pos;
     using K = ast::literal::kind;
     switch (t.kind) {
       case tok::string: {
         l.what = K::string;
-        l.raw.assign(t.text.substr(1, t.text.size() - 2));
+        if (keep_raw) l.raw.assign(t.text.substr(1, t.text.size() - 2));
         std::string s;
         if (!decode_string(t, s)) return false;
         l.v = std::move(s);
@@ -515,11 +520,11 @@ class parser {
         break;
       }
       case tok::ident:
-        if (iequals(t.text, "null")) {
+        if (t.keyword == kw::null_) {
           l.what = K::null;
-        } else if (iequals(t.text, "true") || iequals(t.text, "false")) {
+        } else if (t.keyword == kw::true_ || t.keyword == kw::false_) {
           l.what = K::boolean;
-          l.v = iequals(t.text, "true");
+          l.v = t.keyword == kw::true_;
         } else {
           return unexpected(t);
         }

@@ -39,12 +39,13 @@ struct select_item {
   position pos;
 };
 
-// A literal in a WHERE clause. text holds decoded strings; raw the source between the quotes (for LIKE).
+// A literal in a WHERE clause: v holds the decoded value; for LIKE operands raw holds the source between the
+// quotes (escapes undecoded, so the compiler can tell \\% from %).
 struct literal {
   enum class kind { null, boolean, integer, decimal, string, datetime, date };
   kind what = kind::null;
   value v;          // decoded value (integer literals hold int64, decimals double)
-  std::string raw;  // string literals: the characters between the quotes, escapes undecoded
+  std::string raw;  // LIKE operands only
   position pos;
 };
 

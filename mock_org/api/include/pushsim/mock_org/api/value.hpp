@@ -24,7 +24,17 @@ using value = std::variant<std::monostate, bool, std::int64_t, double, std::stri
 inline bool is_null(const value& v) { return std::holds_alternative<std::monostate>(v); }
 
 // ASCII case-insensitive equality, as Salesforce compares names and text.
-bool iequals(std::string_view a, std::string_view b);
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x == y) continue;
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
 // ASCII case-insensitive three-way comparison (<0, 0, >0).
 int icompare(std::string_view a, std::string_view b);
 
