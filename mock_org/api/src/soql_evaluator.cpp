@@ -176,43 +176,61 @@ class evaluator {
     return false;
   }
 
-  // Rows from an index when the WHERE clause allows it.
+  // Rows of obj whose (direct) field f equals any of values, ascending; nullopt when f is not indexed.
+  std::optional<std::vector<row_id>> lookup_any(const object_def& obj, const field_def& f,
+                                                const std::vector<value>& values) const {
+    std::optional<std::vector<row_id>> rows;
+    for (const auto& v : values) {
+      if (is_null(v)) return std::nullopt;
+      auto part = ds_.lookup_eq(obj, f, v);
+      if (!part) return std::nullopt;
+      if (!rows) {
+        rows = std::move(part);
+      } else {
+        std::vector<row_id> merged;
+        merged.reserve(rows->size() + part->size());
+        std::set_union(rows->begin(), rows->end(), part->begin(), part->end(), std::back_inserter(merged));
+        rows = std::move(merged);
+      }
+    }
+    return rows;
+  }
+
+  // Candidate rows for one `path = v` / `path IN (...)` conjunct: a direct indexed field, or one hop through an
+  // indexed reference to an indexed parent field (PackagePushJob.PackagePushRequestId = '0DV...').
+  std::optional<std::vector<row_id>> lookup_conjunct(const compiled_query& q, const compiled_condition& c) const {
+    if (c.what != compiled_condition::kind::compare || !c.field.leaf->indexed) return std::nullopt;
+    if (c.op != compare_op::eq && c.op != compare_op::in) return std::nullopt;
+    if (c.field.hops.empty()) return lookup_any(*q.object, *c.field.leaf, c.values);
+    if (c.field.hops.size() != 1 || !c.field.hops[0].field->indexed) return std::nullopt;
+    const path_hop& h = c.field.hops[0];
+    auto parents = lookup_any(*h.target, *c.field.leaf, c.values);
+    if (!parents) return std::nullopt;
+    std::vector<value> ids;
+    ids.reserve(parents->size());
+    for (row_id p : *parents) ids.push_back(ds_.field(*h.target, p, h.target->id_field()));
+    if (ids.empty()) return std::vector<row_id>{};
+    return lookup_any(*q.object, *h.field, ids);
+  }
+
+  // Rows from an index when the WHERE clause allows it: the smallest candidate set of its top-level conjuncts.
   std::optional<std::vector<row_id>> indexed_candidates(const compiled_query& q) const {
     if (!use_index_ || !q.where) return std::nullopt;
     const compiled_condition& w = *q.where;
-    const compiled_condition* single[] = {&w};
     std::vector<const compiled_condition*> conj;
     if (w.what == compiled_condition::kind::and_) {
       for (const auto& o : w.operands) conj.push_back(&o);
     } else {
-      conj.assign(std::begin(single), std::end(single));
+      conj.push_back(&w);
     }
+    // Direct fields first: they cost one lookup each.
+    std::stable_partition(conj.begin(), conj.end(), [](const compiled_condition* c) {
+      return c->what == compiled_condition::kind::compare && c->field.hops.empty();
+    });
     std::optional<std::vector<row_id>> best;
     for (const auto* c : conj) {
-      if (c->what != compiled_condition::kind::compare || !c->field.hops.empty() || !c->field.leaf->indexed) continue;
-      if (c->op != compare_op::eq && c->op != compare_op::in) continue;
-      std::optional<std::vector<row_id>> rows;
-      bool usable = true;
-      for (const auto& v : c->values) {
-        if (is_null(v)) {
-          usable = false;
-          break;
-        }
-        auto part = ds_.lookup_eq(*q.object, *c->field.leaf, v);
-        if (!part) {
-          usable = false;
-          break;
-        }
-        if (!rows) {
-          rows = std::move(part);
-        } else {
-          std::vector<row_id> merged;
-          merged.reserve(rows->size() + part->size());
-          std::set_union(rows->begin(), rows->end(), part->begin(), part->end(), std::back_inserter(merged));
-          rows = std::move(merged);
-        }
-      }
-      if (!usable || !rows) continue;
+      auto rows = lookup_conjunct(q, *c);
+      if (!rows) continue;
       if (!best || rows->size() < best->size()) best = std::move(rows);
       if (best->size() <= 1) break;
     }

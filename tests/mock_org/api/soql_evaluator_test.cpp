@@ -277,6 +277,12 @@ TEST_F(SoqlEval, FiltersOnParentPaths) {
   EXPECT_EQ(column("SELECT Id FROM PackagePushError WHERE PackagePushJob.PackagePushRequestId = '0DV000000000001AAA' "
                    "AND PackagePushJob.Status = 'Failed' ORDER BY Id DESC"),
             (strings{"\"0DY000000000003AAA\"", "\"0DY000000000002AAA\"", "\"0DY000000000001AAA\""}));
+  EXPECT_TRUE(last_used_index_);  // through the PackagePushJobId index
+  EXPECT_EQ(last_rows_examined_, 3u);
+  EXPECT_EQ(column("SELECT Id FROM PackagePushError WHERE PackagePushJob.SubscriberOrganizationKey IN "
+                   "('00D000000000003AAA', '00D000000000005AAA')"),
+            (strings{"\"0DY000000000003AAA\""}));
+  EXPECT_TRUE(last_used_index_);
   EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE MetadataPackageVersion.MinorVersion < 4 "
                    "AND OrgStatus = 'Active'"),
             (strings{"\"Acme Corp\"", "\"acme_west\""}));
