@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <span>
 
 namespace pushsim::mock_org::api {
 
@@ -101,12 +102,25 @@ class evaluator {
   evaluator(const data_source& ds, bool use_index, eval_stats* stats)
       : ds_(ds), use_index_(use_index), stats_(stats) {}
 
-  query_result run(const std::shared_ptr<const compiled_query>& q) {
+  query_result run(const std::shared_ptr<const compiled_query>& q, projection_mode mode) {
     query_result r;
     r.query = q;
     std::vector<row_id> rows = select_rows(*q, nullptr);
+    if (mode == projection_mode::defer && !q->aggregate && !q->count_only) {
+      order_and_window(*q, rows);
+      r.total_size = static_cast<std::int64_t>(rows.size());
+      r.rows = std::move(rows);
+      return r;
+    }
     finish(*q, std::move(rows), r.records, r.total_size);
     return r;
+  }
+
+  std::vector<result_record> project(const compiled_query& q, std::span<const row_id> rows) {
+    std::vector<result_record> out;
+    out.reserve(rows.size());
+    for (row_id r : rows) out.push_back(build(q.select, *q.object, r));
+    return out;
   }
 
  private:
@@ -366,6 +380,13 @@ class evaluator {
       total = static_cast<std::int64_t>(out.size());
       return;
     }
+    order_and_window(q, rows);
+    out.reserve(rows.size());
+    for (row_id r : rows) out.push_back(build(q.select, *q.object, r));
+    total = static_cast<std::int64_t>(out.size());
+  }
+
+  void order_and_window(const compiled_query& q, std::vector<row_id>& rows) {
     if (!q.order_by.empty()) {
       std::vector<std::vector<value>> keys(rows.size());
       for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -375,9 +396,6 @@ class evaluator {
       sort_by_keys(q, rows, keys);
     }
     window(q, rows);
-    out.reserve(rows.size());
-    for (row_id r : rows) out.push_back(build(q.select, *q.object, r));
-    total = static_cast<std::int64_t>(out.size());
   }
 
   void finish_aggregate(const compiled_query& q, const std::vector<row_id>& rows, std::vector<result_record>& out) {
@@ -461,12 +479,17 @@ class evaluator {
 
 }  // namespace
 
-query_result evaluate_soql(const std::shared_ptr<const compiled_query>& q, const data_source& ds, eval_stats* stats) {
-  return evaluator{ds, true, stats}.run(q);
+query_result evaluate_soql(const std::shared_ptr<const compiled_query>& q, const data_source& ds, eval_stats* stats,
+                           projection_mode mode) {
+  return evaluator{ds, true, stats}.run(q, mode);
 }
 
 query_result evaluate_soql_scan(const std::shared_ptr<const compiled_query>& q, const data_source& ds) {
-  return evaluator{ds, false, nullptr}.run(q);
+  return evaluator{ds, false, nullptr}.run(q, projection_mode::materialize);
+}
+
+std::vector<result_record> project_rows(const compiled_query& q, std::span<const row_id> rows, const data_source& ds) {
+  return evaluator{ds, true, nullptr}.project(q, rows);
 }
 
 }  // namespace pushsim::mock_org::api

@@ -29,7 +29,7 @@ void append_attributes(std::string_view type, std::string_view id, std::string_v
   out += '}';
 }
 
-void render_records(const std::vector<projection>& cols, std::string_view type, const std::vector<result_record>& recs,
+void render_records(const std::vector<projection>& cols, std::string_view type, std::span<const result_record> recs,
                     std::size_t first, std::size_t count, std::string_view api_version, std::string& out);
 
 void render_one(const std::vector<projection>& cols, std::string_view type, const result_record& rec,
@@ -69,7 +69,7 @@ void render_one(const std::vector<projection>& cols, std::string_view type, cons
   out += '}';
 }
 
-void render_records(const std::vector<projection>& cols, std::string_view type, const std::vector<result_record>& recs,
+void render_records(const std::vector<projection>& cols, std::string_view type, std::span<const result_record> recs,
                     std::size_t first, std::size_t count, std::string_view api_version, std::string& out) {
   const std::size_t end = first + count < recs.size() ? first + count : recs.size();
   for (std::size_t i = first; i < end; ++i) {
@@ -78,8 +78,20 @@ void render_records(const std::vector<projection>& cols, std::string_view type, 
   }
 }
 
-std::string_view type_of(const query_result& r) {
-  return r.query->aggregate ? std::string_view{"AggregateResult"} : std::string_view{r.query->object->name};
+std::string_view type_of(const compiled_query& q) {
+  return q.aggregate ? std::string_view{"AggregateResult"} : std::string_view{q.object->name};
+}
+
+void page_head(std::int64_t total_size, std::string_view next_records_url, std::string& out) {
+  out += "{\"totalSize\":";
+  append_int(total_size, out);
+  out += ",\"done\":";
+  out += next_records_url.empty() ? "true" : "false";
+  if (!next_records_url.empty()) {
+    out += ",\"nextRecordsUrl\":";
+    append_json_string(next_records_url, out);
+  }
+  out += ",\"records\":[";
 }
 
 }  // namespace
@@ -145,21 +157,22 @@ void append_json_value(const value& v, std::string& out) {
 }
 
 void render_record(const query_result& r, std::size_t i, std::string_view api_version, std::string& out) {
-  render_one(r.query->select, type_of(r), r.records[i], api_version, out);
+  render_one(r.query->select, type_of(*r.query), r.records[i], api_version, out);
 }
 
 void render_query_page(const query_result& r, std::size_t first, std::size_t count, std::string_view api_version,
                        std::string_view next_records_url, std::string& out) {
-  out += "{\"totalSize\":";
-  append_int(r.total_size, out);
-  out += ",\"done\":";
-  out += next_records_url.empty() ? "true" : "false";
-  if (!next_records_url.empty()) {
-    out += ",\"nextRecordsUrl\":";
-    append_json_string(next_records_url, out);
+  page_head(r.total_size, next_records_url, out);
+  if (first < r.records.size()) {
+    render_records(r.query->select, type_of(*r.query), r.records, first, count, api_version, out);
   }
-  out += ",\"records\":[";
-  if (first < r.records.size()) render_records(r.query->select, type_of(r), r.records, first, count, api_version, out);
+  out += "]}";
+}
+
+void render_records_page(const compiled_query& q, std::int64_t total_size, std::span<const result_record> records,
+                         std::string_view api_version, std::string_view next_records_url, std::string& out) {
+  page_head(total_size, next_records_url, out);
+  render_records(q.select, type_of(q), records, 0, records.size(), api_version, out);
   out += "]}";
 }
 

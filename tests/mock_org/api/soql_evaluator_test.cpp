@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -341,6 +343,25 @@ TEST_F(SoqlEval, PagesRenderNextRecordsUrl) {
             0u);
   EXPECT_NE(out.find("0DX000000000002AAA"), std::string::npos);
   EXPECT_EQ(out.find("0DX000000000003AAA"), std::string::npos);
+}
+
+TEST_F(SoqlEval, DeferredProjectionPagesMatchTheMaterializedResult) {
+  const std::string q = "SELECT Id, Status, PackagePushRequest.Status, (SELECT ErrorType FROM PackagePushErrors) "
+                        "FROM PackagePushJob WHERE Status != 'Created' ORDER BY StartTime DESC NULLS LAST";
+  const auto c = std::get<std::shared_ptr<const compiled_query>>(prepare_soql(q, push_schema()));
+  const query_result whole = evaluate_soql(c, ds_);
+  const query_result deferred = evaluate_soql(c, ds_, nullptr, projection_mode::defer);
+  EXPECT_TRUE(deferred.records.empty());
+  ASSERT_EQ(deferred.total_size, 6);
+  ASSERT_EQ(deferred.rows.size(), 6u);
+  for (std::size_t first = 0; first < 6; first += 4) {
+    const std::size_t n = std::min<std::size_t>(4, 6 - first);
+    const auto recs = project_rows(*c, std::span<const row_id>(deferred.rows).subspan(first, n), ds_);
+    std::string a, b;
+    render_query_page(whole, first, n, "62.0", first == 0 ? "/next" : "", a);
+    render_records_page(*c, deferred.total_size, recs, "62.0", first == 0 ? "/next" : "", b);
+    EXPECT_EQ(a, b);
+  }
 }
 
 TEST(SoqlIndex, IndexedLookupMatchesScanOverManyRows) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,21 @@ struct result_record {
   std::vector<result_cell> cells;
 };
 
-// The rows of a query, after ORDER BY, OFFSET and LIMIT. total_size is records.size(), except for
-// SELECT COUNT() where it is the count and records is empty.
+// The rows of a query, after ORDER BY, OFFSET and LIMIT. total_size is the number of result rows, except for
+// SELECT COUNT() where it is the count and there are no records.
+// Materialized: records holds every row. Deferred (projection_mode::defer, plain queries only): rows holds the
+// matching row handles in result order and records is empty; build pages with project_rows().
 struct query_result {
   std::shared_ptr<const compiled_query> query;
   std::int64_t total_size = 0;
   std::vector<result_record> records;
+  std::vector<row_id> rows;
 };
+
+// Whether evaluate_soql builds every record now or leaves that to project_rows (for paging large results:
+// a 1M-row subscriber query then costs row handles, not records). Aggregate and COUNT() queries always
+// materialize.
+enum class projection_mode { materialize, defer };
 
 // Statistics of one evaluation (for tests and benchmarks).
 struct eval_stats {
@@ -43,7 +52,10 @@ struct eval_stats {
 
 // Evaluates q over ds. Never fails: every name and type was checked when compiling.
 query_result evaluate_soql(const std::shared_ptr<const compiled_query>& q, const data_source& ds,
-                           eval_stats* stats = nullptr);
+                           eval_stats* stats = nullptr, projection_mode mode = projection_mode::materialize);
+
+// Builds the records of some rows of a deferred result (e.g. one 2000-row page), reading ds now.
+std::vector<result_record> project_rows(const compiled_query& q, std::span<const row_id> rows, const data_source& ds);
 
 // Evaluates q without using any index (for tests: must give the same result as evaluate_soql).
 query_result evaluate_soql_scan(const std::shared_ptr<const compiled_query>& q, const data_source& ds);

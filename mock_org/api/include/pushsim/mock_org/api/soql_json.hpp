@@ -2,6 +2,7 @@
 // Renders query results as Salesforce's REST API does (attributes, nested parents, child results).
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,10 @@ namespace pushsim::mock_org::api {
 // /services/data/v62.0/sobjects/<Type>/<Id>).
 void render_query_page(const query_result& r, std::size_t first, std::size_t count, std::string_view api_version,
                        std::string_view next_records_url, std::string& out);
+
+// Appends one page of already projected records (from project_rows) of a result of total_size rows.
+void render_records_page(const compiled_query& q, std::int64_t total_size, std::span<const result_record> records,
+                         std::string_view api_version, std::string_view next_records_url, std::string& out);
 
 // Appends the whole result as one page (done true).
 void render_query_result(const query_result& r, std::string_view api_version, std::string& out);
