@@ -115,5 +115,22 @@ void BM_Soql_GroupByStatus(benchmark::State& state) {
 }
 BENCHMARK(BM_Soql_GroupByStatus)->Arg(100000)->Unit(benchmark::kMicrosecond);
 
+// First 2000-row page of a 75k-row result over 100k rows: scan, deferred projection of one page, rendering.
+void BM_Soql_ScanFirstPage(benchmark::State& state) {
+  const auto& ds = jobs(state.range(0));
+  const auto q = std::get<std::shared_ptr<const compiled_query>>(prepare_soql(
+      "SELECT Id, Status, SubscriberOrganizationKey FROM PackagePushJob WHERE Status != 'Failed'", push_schema()));
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    const query_result r = evaluate_soql(q, ds, nullptr, projection_mode::defer);
+    const auto page = project_rows(*q, std::span<const row_id>(r.rows).first(2000), ds);
+    render_records_page(*q, r.total_size, page, "62.0", "/services/data/v62.0/query/01g-2000", out);
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+BENCHMARK(BM_Soql_ScanFirstPage)->Arg(100000)->Unit(benchmark::kMillisecond);
+
 }  // namespace
+
 BENCHMARK_MAIN();
