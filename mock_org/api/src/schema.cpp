@@ -113,7 +113,7 @@ schema build_push_schema() {
                  ref("MetadataPackageId", "MetadataPackage", "MetadataPackage"), fld("ReleaseState", T::picklist),
                  fld("MajorVersion", T::integer), fld("MinorVersion", T::integer), fld("PatchVersion", T::integer),
                  fld("BuildNumber", T::integer), fld("IsDeprecated", T::boolean), fld("SystemModstamp", T::datetime)},
-                {}});
+                {{"PackageSubscribers", "PackageSubscriber", "MetadataPackageVersionId"}}});
   s.add_object({"PackageSubscriber", "0Hf", 0,
                 {fld("Id", T::id, true), fld("OrgKey", T::string, true), fld("OrgName", T::string),
                  fld("OrgType", T::picklist, true), fld("OrgStatus", T::picklist, true),

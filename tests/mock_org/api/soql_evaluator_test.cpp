@@ -290,6 +290,39 @@ TEST_F(SoqlEval, FiltersOnParentPaths) {
             (strings{"\"Acme Corp\"", "\"acme_west\""}));
 }
 
+TEST_F(SoqlEval, SalesforceCliReportQuery) {
+  EXPECT_EQ(json("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MajorVersion, PackageVersion.MinorVersion, "
+                 "PackageVersion.MetadataPackage.NamespacePrefix, PackageVersion.MetadataPackageId, PackageVersionId, "
+                 "PackageVersion.Name, Id, Status, ScheduledStartTime, StartTime, EndTime, DurationSeconds FROM "
+                 "PackagePushRequest WHERE Id = '0DV000000000001AAA'"),
+            "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"PackagePushRequest\",\"url\":"
+            "\"/services/data/v62.0/sobjects/PackagePushRequest/0DV000000000001AAA\"},\"PackageVersion\":{"
+            "\"attributes\":{\"type\":\"MetadataPackageVersion\",\"url\":"
+            "\"/services/data/v62.0/sobjects/MetadataPackageVersion/04t000000000002AAA\"},\"MetadataPackage\":{"
+            "\"attributes\":{\"type\":\"MetadataPackage\",\"url\":"
+            "\"/services/data/v62.0/sobjects/MetadataPackage/033000000000001AAA\"},\"Name\":\"Acme Billing\","
+            "\"NamespacePrefix\":\"acme\"},\"MajorVersion\":2,\"MinorVersion\":4,"
+            "\"MetadataPackageId\":\"033000000000001AAA\",\"Name\":\"Summer\"},"
+            "\"PackageVersionId\":\"04t000000000002AAA\",\"Id\":\"0DV000000000001AAA\",\"Status\":\"InProgress\","
+            "\"ScheduledStartTime\":\"2026-11-23T10:00:00.000+0000\",\"StartTime\":null,\"EndTime\":null,"
+            "\"DurationSeconds\":null}]}");
+  EXPECT_EQ(column("SELECT Id FROM PackagePushRequest WHERE PackageVersion.MetadataPackageId = '033000000000001AAA' "
+                   "AND ScheduledStartTime >= 2026-11-20T10:00:00.123Z"),
+            (strings{"\"0DV000000000001AAA\""}));
+  EXPECT_TRUE(last_used_index_);
+  EXPECT_EQ(column("SELECT Count(Id) FROM PackagePushJob WHERE PackagePushRequestId = '0DV000000000001AAA' AND "
+                   "Status = 'Failed' "),
+            (strings{"2"}));
+}
+
+TEST_F(SoqlEval, SubscribersAsChildrenOfVersions) {
+  const auto r = run("SELECT Id, (SELECT OrgName FROM PackageSubscribers WHERE OrgStatus = 'Active') FROM "
+                     "MetadataPackageVersion ORDER BY MinorVersion");
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].cells[1].children.size(), 2u);  // Acme Corp, acme_west on 2.3
+  EXPECT_EQ(r.records[1].cells[1].children.size(), 1u);  // ACME%East on 2.4
+}
+
 TEST_F(SoqlEval, NullParentRendersNull) {
   ds_.add("PackagePushJob", {{"Id", make_id("0DX", 99)}, {"Status", std::string("Created")}});
   EXPECT_NE(json("SELECT Id, PackagePushRequest.Status FROM PackagePushJob WHERE Id = '0DX000000000099AAA'")

@@ -53,6 +53,21 @@ TEST(SoqlParser, AcceptsTheSubset) {
       "SELECT Id FROM PackagePushJob WHERE Id IN ('a', 'b', 'c') ORDER BY Status NULLS FIRST",
       "  SELECT\n  Id\nFROM\n  PackagePushJob\n",
       "SELECT Id FROM PackagePushJob WHERE DurationSeconds > -5.5",
+      // What the Salesforce CLI (sf package push-upgrade list/report) sends.
+      "SELECT Id, PackageVersionId, PackageVersion.Name, PackageVersion.MajorVersion, PackageVersion.MinorVersion, "
+      "Status, ScheduledStartTime, StartTime, EndTime FROM PackagePushRequest WHERE PackageVersion.MetadataPackageId "
+      "= '033000000000001AAA' AND Status = 'Pending' AND ScheduledStartTime >= 2026-11-20T10:00:00.123Z",
+      "SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MajorVersion, PackageVersion.MinorVersion, "
+      "PackageVersion.MetadataPackage.NamespacePrefix, PackageVersion.MetadataPackageId, PackageVersionId, "
+      "PackageVersion.Name, Id, Status, ScheduledStartTime, StartTime, EndTime, DurationSeconds FROM "
+      "PackagePushRequest WHERE Id = '0DV000000000001AAA'",
+      "SELECT Count(Id) FROM PackagePushJob WHERE PackagePushRequestId = '0DV000000000001AAA' AND Status = 'Failed' ",
+      "SELECT ErrorMessage, ErrorDetails, ErrorTitle, ErrorSeverity, ErrorType from PackagePushError WHERE "
+      "PackagePushJob.PackagePushRequestId = '0DV000000000001AAA' ",
+      "Select Id, ReleaseState, MajorVersion, MinorVersion, PatchVersion, MetadataPackageId, (SELECT Id, OrgKey, "
+      "OrgName, OrgStatus, OrgType, InstanceName, ParentOrg from PackageSubscribers WHERE InstalledStatus = 'i') From "
+      "MetadataPackageVersion Where MetadataPackageId = '033000000000001AAA' and ReleaseState = 'Released' AND "
+      "(MajorVersion < 2 OR (MajorVersion = 2 and MinorVersion < 4)) Order by MajorVersion",
   };
   for (const char* q : good) {
     const auto r = prepare_soql(q, push_schema());
