@@ -19,6 +19,15 @@ bool is_numeric(field_type t) { return t == field_type::integer || t == field_ty
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// Salesforce Ids: 15 or 18 ASCII letters and digits.
+bool valid_id(std::string_view s) {
+  if (s.size() != 15 && s.size() != 18) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+  }
+  return true;
+}
+
 bool same_path(const compiled_path& a, const compiled_path& b) {
   if (a.leaf != b.leaf || a.hops.size() != b.hops.size()) return false;
   for (std::size_t i = 0; i < a.hops.size(); ++i) {
@@ -280,6 +289,13 @@ class compiler {
     switch (f.type) {
       case field_type::id:
       case field_type::reference:
+        if (l.what != K::string) return type_error(l, f);
+        if (!valid_id(std::get<std::string>(l.v))) {
+          fail("INVALID_QUERY_FILTER_OPERATOR", l.pos, "invalid ID field: " + std::get<std::string>(l.v));
+          return false;
+        }
+        out = l.v;
+        return true;
       case field_type::string:
       case field_type::picklist:
         if (l.what != K::string) return type_error(l, f);

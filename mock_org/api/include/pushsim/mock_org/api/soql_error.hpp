@@ -8,7 +8,7 @@ namespace pushsim::mock_org::api {
 
 // One SOQL error. message is Salesforce's full text (query line, caret, "ERROR at Row:R:Column:C", detail).
 struct soql_error {
-  std::string error_code;  // "MALFORMED_QUERY", "INVALID_FIELD" or "INVALID_TYPE"
+  std::string error_code;  // "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE" or "INVALID_QUERY_FILTER_OPERATOR"
   std::string detail;      // e.g. "unexpected token: 'FORM'"
   int row = 1;             // 1-based line of the offending token
   int column = 1;          // 1-based column of the offending token
