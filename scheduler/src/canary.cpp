@@ -120,6 +120,8 @@ std::vector<std::uint32_t> select_representative(std::span<const std::uint64_t> 
     return std::priority_queue<heap_entry>(std::less<heap_entry>{}, std::move(entries));
   };
 
+  constexpr int max_rounds = 3;
+  int rounds = 1;
   auto heap = build_heap();
   while (chosen.size() < count && !heap.empty()) {
     heap_entry top = heap.top();
@@ -131,11 +133,12 @@ std::vector<std::uint32_t> select_representative(std::span<const std::uint64_t> 
       continue;
     }
     if (fresh == 0.0 && uncovered.maxCoeff() == 0.0 && weight.maxCoeff() > 0.0) {
-      // Everything covered: start another round of coverage.
+      // Everything covered: start another round of coverage (at most max_rounds), then fill at random.
       heap.push(top);
       uncovered = weight;
+      ++rounds;
       heap = build_heap();
-      if (heap.top().gain == 0.0) {
+      if (rounds >= max_rounds || heap.top().gain == 0.0) {
         uncovered.setZero();
         weight.setZero();  // nothing left to cover: fill by rank from now on
       }

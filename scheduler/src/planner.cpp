@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <unordered_map>
 
@@ -52,7 +53,43 @@ struct candidate {
   std::uint32_t group;  // (zone, fiscal month) group
   std::uint16_t zone;
   std::uint64_t features;
-  std::string key15;
+};
+
+// Finds duplicate 15-character keys among up to n keys: open addressing over 8-byte entries
+// (32-bit hash tag | 1-based key index), keys kept in a flat array of 15 bytes each.
+class key_dedupe {
+ public:
+  explicit key_dedupe(std::size_t n, const char* keys) : keys_(keys) {
+    std::size_t cap = 16;
+    while (cap < n * 2) cap *= 2;
+    table_.assign(cap, 0);
+    mask_ = cap - 1;
+  }
+  // Adds the key stored at index; returns true when an equal key was added before.
+  bool seen_before(std::uint32_t index) {
+    const char* key = keys_ + static_cast<std::size_t>(index) * 15;
+    std::uint64_t a = 0, b = 0;
+    std::memcpy(&a, key, 8);
+    std::memcpy(&b, key + 8, 7);
+    std::uint64_t h = (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 29;
+    const std::uint64_t tag = h >> 32;
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t e = table_[i];
+      if (e == 0) {
+        table_[i] = (tag << 32) | (index + 1ULL);
+        return false;
+      }
+      if ((e >> 32) == tag && std::memcmp(keys_ + ((e & 0xffffffffULL) - 1) * 15, key, 15) == 0) return true;
+    }
+  }
+
+ private:
+  const char* keys_;
+  std::vector<std::uint64_t> table_;
+  std::size_t mask_ = 0;
 };
 
 bool version_id_equal(std::string_view a, std::string_view b) {
@@ -124,8 +161,9 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   // ---- eligibility
   std::vector<candidate> cands;
   cands.reserve(subs.size());
-  org_key_index seen;
-  seen.reserve(subs.size());
+  std::vector<char> keys(subs.size() * 15);  // the 15-character key of subscriber i at i * 15
+  key_dedupe seen(subs.size(), keys.data());
+  auto key_of = [&](std::uint32_t sub) { return std::string_view(keys.data() + static_cast<std::size_t>(sub) * 15, 15); };
   for (std::size_t i = 0; i < subs.size(); ++i) {
     const subscriber& s = subs[i];
     const auto index = static_cast<std::uint32_t>(i);
@@ -134,7 +172,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       r.excluded.push_back({index, exclusion_reason::bad_key});
       continue;
     }
-    if (seen.insert(*key, index)) {
+    std::memcpy(keys.data() + static_cast<std::size_t>(i) * 15, key->data(), 15);
+    if (seen.seen_before(index)) {
       r.excluded.push_back({index, exclusion_reason::duplicate});
       continue;
     }
@@ -156,7 +195,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     const std::uint32_t inst = intern_instance(s.instance_name);
     const std::uint16_t zone = prof != nullptr && !prof->time_zone.empty() ? intern_zone(prof->time_zone) : instance_zone[inst];
     const int fiscal = prof != nullptr && prof->fiscal_year_start_month >= 1 ? prof->fiscal_year_start_month : 1;
-    cands.push_back({index, inst, group_for(zone, fiscal), zone, prof != nullptr ? prof->features : 0, std::move(*key)});
+    cands.push_back({index, inst, group_for(zone, fiscal), zone, prof != nullptr ? prof->features : 0});
   }
 
   // ---- waves: each takes from the orgs not yet assigned.
@@ -167,6 +206,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     const wave_spec& ws = p.waves[w];
     const wave_selector& sel = ws.select;
     std::vector<std::uint32_t> matching;
+    matching.reserve(cands.size());
     for (std::size_t c = 0; c < cands.size(); ++c) {
       if (wave_of[c] != unassigned) continue;
       const subscriber& s = subs[cands[c].sub];
@@ -175,7 +215,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
           std::find(sel.org_statuses.begin(), sel.org_statuses.end(), s.status) == sel.org_statuses.end()) continue;
       if (!sel.instances.empty() &&
           std::find(sel.instances.begin(), sel.instances.end(), s.instance_name) == sel.instances.end()) continue;
-      if (sel.has_org_list && !std::binary_search(sel.org_keys.begin(), sel.org_keys.end(), cands[c].key15)) continue;
+      if (sel.has_org_list && !std::binary_search(sel.org_keys.begin(), sel.org_keys.end(), key_of(cands[c].sub))) continue;
       matching.push_back(static_cast<std::uint32_t>(c));
     }
     std::size_t want = matching.size();
@@ -197,12 +237,18 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       picked = select_representative(feats, want, wave_seed);
     } else {
       // by_instance: whole instances in a seeded order until the wave is full.
-      std::map<std::string_view, std::vector<std::uint32_t>> by_inst;
+      std::vector<std::vector<std::uint32_t>> by_inst(instance_names.size());
       for (std::size_t k = 0; k < matching.size(); ++k) {
-        by_inst[instance_names[cands[matching[k]].instance]].push_back(static_cast<std::uint32_t>(k));
+        by_inst[cands[matching[k]].instance].push_back(static_cast<std::uint32_t>(k));
       }
+      std::vector<std::uint32_t> inst_order;  // instances with orgs, by name
+      for (std::uint32_t k = 0; k < by_inst.size(); ++k) {
+        if (!by_inst[k].empty()) inst_order.push_back(k);
+      }
+      std::sort(inst_order.begin(), inst_order.end(),
+                [&](std::uint32_t a, std::uint32_t b) { return instance_names[a] < instance_names[b]; });
       std::vector<const std::vector<std::uint32_t>*> lists;
-      for (const auto& [name, list] : by_inst) lists.push_back(&list);
+      for (const auto k : inst_order) lists.push_back(&by_inst[k]);
       const auto order = select_random(lists.size(), lists.size(), wave_seed);
       for (const auto li : order) {
         for (const auto k : *lists[li]) {
@@ -333,7 +379,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
         for (std::uint32_t q = k; q < stop; ++q) {
           const candidate& cd = cands[bucket_items[q]];
           sl.orgs.push_back(static_cast<std::uint32_t>(r.orgs.size()));
-          r.orgs.push_back({cd.sub, cd.key15, static_cast<std::uint16_t>(w), cd.zone, slot_index, t});
+          r.orgs.push_back({cd.sub, static_cast<std::uint16_t>(w), cd.zone, slot_index, t});
         }
         wp.api_calls_estimate += api_calls_for_request(p, sl.orgs.size());
         wp.org_count += sl.orgs.size();

@@ -14,7 +14,8 @@ namespace pushsim::scheduler {
 // Greedy weighted coverage: features and feature pairs are weighted by 1 / (number of candidates having
 // them), computed as a co-occurrence matrix with Eigen; each step takes the candidate covering the most
 // uncovered weight (lazy greedy), ties broken by a seeded shuffle. When everything is covered the coverage
-// restarts, so a larger canary covers each pair more than once. Deterministic for a given seed.
+// restarts (up to 3 rounds, so a larger canary covers each pair up to 3 times); the rest is filled in the seeded
+// random order. Deterministic for a given seed.
 // Returned positions are in selection order.
 std::vector<std::uint32_t> select_representative(std::span<const std::uint64_t> features, std::size_t count,
                                                  std::uint64_t seed);

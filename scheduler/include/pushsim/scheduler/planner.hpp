@@ -50,10 +50,9 @@ struct infeasible_org {
   infeasible_reason reason;
 };
 
-// An org with a start time.
+// An org with a start time. Its identity is normalize_org_key(subscribers[subscriber_index].org_key).
 struct planned_org {
   std::uint32_t subscriber_index;  // subscribers[i].org_key is the key to send to the API
-  std::string org_key15;
   std::uint16_t wave;
   std::uint16_t zone;      // into plan_result::zones
   std::uint32_t slot;      // into waves[wave].slots
