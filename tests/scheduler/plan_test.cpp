@@ -244,3 +244,15 @@ TEST(PlanFile, ReadsOrgFilesRelativeToThePlan) {
   EXPECT_EQ(ok.value->waves[2].select.org_keys, (std::vector<std::string>{"00D000000000007", "00D000000000008"}));
   std::remove((dir + "/scheduler_plan_test_orgs.txt").c_str());
 }
+
+TEST(PlanFile, ExamplePlanInScenariosParses) {
+  plan_parse_options options;
+  options.now = *parse_iso8601("2026-11-23T00:00:00Z").time;
+  const auto r = load_plan_file(std::string(PUSHSIM_SOURCE_DIR) + "/scenarios/plans/example.plan.json", options);
+  ASSERT_TRUE(r) << r.error_text();
+  EXPECT_EQ(r.value->waves.size(), 4u);
+  EXPECT_EQ(r.value->waves[1].strategy, selection_strategy::representative);
+  const auto missing = load_plan_file("/nonexistent/plan.json");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error_text().find("cannot read plan file"), std::string::npos);
+}
