@@ -159,6 +159,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   };
 
   // ---- eligibility
+  constexpr std::uint16_t no_zone = 0xffff;
+  std::vector<std::uint16_t> profile_zone(profiles != nullptr ? profiles->zone_names().size() : 0, no_zone);
   std::vector<candidate> cands;
   cands.reserve(subs.size());
   std::vector<char> keys(subs.size() * 15);  // the 15-character key of subscriber i at i * 15
@@ -193,7 +195,12 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     }
     const org_profile* prof = profiles != nullptr ? profiles->find(*key) : nullptr;
     const std::uint32_t inst = intern_instance(s.instance_name);
-    const std::uint16_t zone = prof != nullptr && !prof->time_zone.empty() ? intern_zone(prof->time_zone) : instance_zone[inst];
+    std::uint16_t zone = instance_zone[inst];
+    if (prof != nullptr && prof->zone_id != 0) {
+      std::uint16_t& z = profile_zone[prof->zone_id];
+      if (z == no_zone) z = intern_zone(profiles->zone_names()[prof->zone_id]);
+      zone = z;
+    }
     const int fiscal = prof != nullptr && prof->fiscal_year_start_month >= 1 ? prof->fiscal_year_start_month : 1;
     cands.push_back({index, inst, group_for(zone, fiscal), zone, prof != nullptr ? prof->features : 0});
   }

@@ -13,6 +13,12 @@ namespace pushsim::scheduler {
 bool profile_set::add(org_profile profile) {
   const auto index = static_cast<std::uint32_t>(profiles_.size());
   if (index_.insert(profile.org_key15, index)) return false;
+  profile.zone_id = 0;
+  if (!profile.time_zone.empty()) {
+    const auto it = std::find(zone_names_.begin(), zone_names_.end(), profile.time_zone);
+    profile.zone_id = static_cast<std::uint16_t>(it - zone_names_.begin());
+    if (it == zone_names_.end()) zone_names_.push_back(profile.time_zone);
+  }
   profiles_.push_back(std::move(profile));
   return true;
 }

@@ -25,6 +25,7 @@ struct org_profile {
   int fiscal_year_start_month = 0;    // 1..12, 0 = unknown (planner assumes January)
   std::string tier;
   std::uint64_t features = 0;         // bit i = profile_set::feature_names[i]
+  std::uint16_t zone_id = 0;          // set by profile_set::add: index into zone_names() (0 = no zone)
 };
 
 // All profiles of a CSV, with an index by 15-character org key.
@@ -38,11 +39,14 @@ class profile_set {
   const org_profile* find(std::string_view key15) const;
   const std::vector<org_profile>& profiles() const { return profiles_; }
   const std::vector<std::string>& feature_names() const { return feature_names_; }
+  // Distinct time zone names of the profiles; index 0 is "" (no zone).
+  const std::vector<std::string>& zone_names() const { return zone_names_; }
   std::size_t size() const { return profiles_.size(); }
 
  private:
   std::vector<org_profile> profiles_;
   std::vector<std::string> feature_names_;
+  std::vector<std::string> zone_names_{std::string()};
   org_key_index index_;
 };
 
