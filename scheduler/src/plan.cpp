@@ -276,11 +276,12 @@ class reader {
           const auto s = clock_minutes((*q)[i], "start", rp);
           const auto e = clock_minutes((*q)[i], "end", rp);
           if (!s || !e) continue;
-          if (*s % 1440 == *e % 1440) {
+          const int start_min = *s % 1440;  // "24:00" as a start is midnight
+          if (start_min == *e) {
             error(rp, "impossible window: start equals end (an empty range; use 00:00-24:00 for the whole day)");
             continue;
           }
-          w.quiet_hours.push_back({*s, *e});
+          w.quiet_hours.push_back({start_min, *e});
         }
       }
     }

@@ -171,6 +171,17 @@ TEST(PlanFile, RejectsImpossibleWindows) {
                   "/windows/quarter_end_business_days");
 }
 
+TEST(PlanFile, WholeDayWindowIsAllowed) {
+  const auto r = parse_plan(mutate("\"end\": \"05:00\"", "\"end\": \"24:00\"").replace(
+      std::string(good_plan).find("\"22:00\""), 7, "\"00:00\""));
+  ASSERT_TRUE(r) << r.error_text();
+  EXPECT_EQ(r.value->windows.quiet_hours[0].start_min, 0);
+  EXPECT_EQ(r.value->windows.quiet_hours[0].end_min, 1440);
+  expect_error_at(mutate("\"end\": \"05:00\"", "\"end\": \"00:00\"").replace(
+                      std::string(good_plan).find("\"22:00\""), 7, "\"24:00\""),
+                  "/windows/quiet_hours/0", "start equals end");
+}
+
 TEST(PlanFile, RejectsUnknownTimeZones) {
   expect_error_at(mutate("\"America/Chicago\"", "\"America/Atlantis\""), "/windows/default_time_zone", "unknown time zone");
   expect_error_at(mutate("\"America/Los_Angeles\"", "\"Mars/Olympus_Mons\""), "/windows/instance_time_zones/NA45");
