@@ -356,3 +356,38 @@ TEST(Planner, IsDeterministic) {
   p.seed = 8;
   EXPECT_NE(render_plan_json(plan_rollout(subs, nullptr, p), subs), a);
 }
+
+TEST(Planner, RepresentativeCanaryTakesTheRareCustomization) {
+  std::vector<subscriber> subs;
+  profile_set prof;
+  const int common = *prof.feature_bit("validation_rules");
+  const int rare = *prof.feature_bit("person_accounts");
+  for (std::uint32_t i = 0; i < 500; ++i) {
+    subs.push_back(make_sub(i));
+    const std::uint64_t f = i == 321 ? (std::uint64_t{1} << rare) : (std::uint64_t{1} << common);
+    prof.add({key15(i), "", 0, "", f});
+  }
+  plan p = base_plan("2026-06-01T00:00:00Z", "2026-06-30T00:00:00Z");
+  p.waves.resize(2);
+  p.waves[0].select.max_orgs = 3;
+  p.waves[0].strategy = selection_strategy::representative;
+  const auto r = plan_rollout(subs, &prof, p);
+  ASSERT_EQ(r.waves[0].org_count, 3u);
+  bool has_rare = false;
+  for (const auto& o : r.orgs) has_rare |= o.wave == 0 && o.subscriber_index == 321;
+  EXPECT_TRUE(has_rare);
+}
+
+TEST(Planner, WarnsWhenTheApiBudgetIsTooSmall) {
+  std::vector<subscriber> subs;
+  for (std::uint32_t i = 0; i < 100; ++i) subs.push_back(make_sub(i));
+  plan p = base_plan("2026-06-01T00:00:00Z", "2026-06-30T00:00:00Z");
+  p.concurrency.orgs_per_request = 10;  // 10 requests of 34 calls each in one start
+  p.api_budget.calls_per_24h = 300;
+  p.api_budget.reserve_calls = 50;
+  const auto r = plan_rollout(subs, nullptr, p);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("340 API calls"), std::string::npos) << r.warnings[0];
+  p.api_budget.calls_per_24h = 1000;
+  EXPECT_TRUE(plan_rollout(subs, nullptr, p).warnings.empty());
+}
