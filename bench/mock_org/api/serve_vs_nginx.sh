@@ -4,13 +4,14 @@
 # wrk to CPU 1; `wrk -t1 -c32 -d10s --latency` against each in turn. Prints requests/s, p99 latency and the
 # ratio ours/nginx (target: >= 1).
 #
-# Usage: bench/mock_org/api/serve_vs_nginx.sh [BUILD_DIR] [DURATION]   (defaults: build/release, 10s)
+# Usage: bench/mock_org/api/serve_vs_nginx.sh [BUILD_DIR] [DURATION] [ROUNDS]   (defaults: build/release, 10s, 2)
 # Needs: scripts/setup-bench.sh (nginx, wrk) and a built bin/bench_api_serve_fixed.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../../.." && pwd)"
 build="${1:-$repo/build/release}"
 duration="${2:-10s}"
+rounds="${3:-2}"
 server_bin="$build/bin/bench_api_serve_fixed"
 server_cpu=0
 client_cpu=1
@@ -101,10 +102,17 @@ run_wrk() {  # url -> "requests_per_s p99"
 # Warm both, then measure.
 taskset -c "$client_cpu" wrk -t1 -c"$connections" -d1s "http://127.0.0.1:$nginx_port$target" >/dev/null
 taskset -c "$client_cpu" wrk -t1 -c"$connections" -d1s "http://127.0.0.1:$ours_port$target" >/dev/null
-read -r nginx_rps nginx_p99 < <(run_wrk "http://127.0.0.1:$nginx_port$target")
-read -r ours_rps ours_p99 < <(run_wrk "http://127.0.0.1:$ours_port$target")
+# Alternate the two servers so that load from other processes on this shared machine hits both alike.
+nginx_sum=0; ours_sum=0
+for round in $(seq 1 "$rounds"); do
+  read -r nginx_rps nginx_p99 < <(run_wrk "http://127.0.0.1:$nginx_port$target")
+  read -r ours_rps ours_p99 < <(run_wrk "http://127.0.0.1:$ours_port$target")
+  printf 'round %d: nginx %10s req/s (p99 %s)   ours %10s req/s (p99 %s)\n' "$round" "$nginx_rps" "$nginx_p99" "$ours_rps" "$ours_p99"
+  nginx_sum="$(awk -v a="$nginx_sum" -v b="$nginx_rps" 'BEGIN { print a + b }')"
+  ours_sum="$(awk -v a="$ours_sum" -v b="$ours_rps" 'BEGIN { print a + b }')"
+done
 
-echo "body: $(wc -c < "$work/www$target") bytes; wrk -t1 -c$connections -d$duration on CPU $client_cpu, servers on CPU $server_cpu"
-printf '%-28s %12s requests/s   p99 %s\n' "nginx (1 worker, static)" "$nginx_rps" "$nginx_p99"
-printf '%-28s %12s requests/s   p99 %s\n' "pushsim http_server (1 io)" "$ours_rps" "$ours_p99"
-awk -v a="$ours_rps" -v b="$nginx_rps" 'BEGIN { printf "ratio ours/nginx: %.2f (target >= 1.00)\n", a / b }'
+echo "body: $(wc -c < "$work/www$target") bytes; wrk -t1 -c$connections -d$duration on CPU $client_cpu, servers on CPU $server_cpu; $rounds round(s), mean below, p99 of the last round"
+awk -v s="$nginx_sum" -v n="$rounds" -v p="$nginx_p99" 'BEGIN { printf "%-28s %12.0f requests/s   p99 %s\n", "nginx (1 worker, static)", s / n, p }'
+awk -v s="$ours_sum" -v n="$rounds" -v p="$ours_p99" 'BEGIN { printf "%-28s %12.0f requests/s   p99 %s\n", "pushsim http_server (1 io)", s / n, p }'
+awk -v a="$ours_sum" -v b="$nginx_sum" 'BEGIN { printf "ratio ours/nginx: %.2f (target >= 1.00)\n", a / b }'

@@ -7,6 +7,7 @@
 
 #include "pushsim/mock_org/api/http_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <csignal>
@@ -22,7 +23,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -37,6 +37,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+// A socket bound to the io_context's own executor: no type-erased executor copies per operation.
+using socket_type = tcp::socket::rebind_executor<asio::io_context::executor_type>::other;
+using steady = std::chrono::steady_clock;
 
 namespace detail {
 
@@ -77,7 +80,9 @@ struct http_server::impl {
   ~impl();
 
   void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
+  void on_accept(beast::error_code ec, socket_type socket);
+  void arm_idle_sweep();
+  void idle_sweep();
   void do_stop();
   void on_session_closed(detail::session* s);
   void arm_pacer();
@@ -104,6 +109,8 @@ struct http_server::impl {
   asio::signal_set signals{ioc};
   asio::steady_timer pacer{ioc};
   asio::steady_timer stop_timer{ioc};
+  asio::steady_timer sweep_timer{ioc};
+  bool sweeping = false;
 };
 
 namespace detail {
@@ -111,7 +118,7 @@ namespace detail {
 // One accepted connection.
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(http_server::impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+  session(http_server::impl& server, socket_type socket) : server_(server), socket_(std::move(socket)) {
     server_.sessions.insert(this);
     ++server_.counters.connections_open;
   }
@@ -126,16 +133,31 @@ class session : public std::enable_shared_from_this<session> {
     if (!reading_) return;  // writing: on_write sees `stopping` and closes
     beast::error_code ec;
     const bool pending_bytes = buffer_.size() > 0 || (parser_ && parser_->got_some()) ||
-                               stream_.socket().available(ec) > 0;
+                               socket_.available(ec) > 0;
     if (!pending_bytes || ec) close();
+  }
+
+  // Idle timeouts without a timer per operation: every read or write start marks the session as touched; the
+  // server's sweep (idle_sweep) turns a touch into a deadline and closes sessions whose deadline passed.
+  void touch(std::chrono::milliseconds limit) {
+    touched_ = true;
+    idle_limit_ = limit;
+  }
+  void sweep(steady::time_point now) {
+    if (touched_) {
+      touched_ = false;
+      idle_deadline_ = now + idle_limit_;
+    } else if (now >= idle_deadline_) {
+      close();
+    }
   }
 
   void close() {
     if (closed_) return;
     closed_ = true;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
   }
 
  private:
@@ -146,8 +168,8 @@ class session : public std::enable_shared_from_this<session> {
     // Generous total so that the request line and the fields can be judged apart (414 vs 431).
     parser_->header_limit(static_cast<std::uint32_t>(o.uri_bytes_max + o.header_bytes_max + 1024));
     parser_->body_limit(o.body_bytes_max);
-    stream_.expires_after(o.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
+    touch(o.idle_timeout);
+    http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
@@ -291,8 +313,8 @@ class session : public std::enable_shared_from_this<session> {
     close_after_ = close_after;
     linger_ = linger;
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
-    stream_.expires_after(server_.options.idle_timeout);
-    asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    touch(server_.options.idle_timeout);
+    asio::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_write(ec);
     });
   }
@@ -307,10 +329,10 @@ class session : public std::enable_shared_from_this<session> {
       // The client may still be sending what we refused: stop reading it politely so that it sees our
       // answer instead of a reset.
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
       buffer_.clear();
       drained_bytes_ = 0;
-      stream_.expires_after(std::chrono::seconds(1));
+      touch(std::chrono::seconds(1));
       drain();
       return;
     }
@@ -320,7 +342,7 @@ class session : public std::enable_shared_from_this<session> {
     }
     if (server_.stopping) {
       beast::error_code avail_ec;
-      if (buffer_.size() == 0 && stream_.socket().available(avail_ec) == 0) {
+      if (buffer_.size() == 0 && socket_.available(avail_ec) == 0) {
         close();
         return;
       }
@@ -329,7 +351,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void drain() {
-    stream_.async_read_some(buffer_.prepare(64 * 1024),
+    socket_.async_read_some(buffer_.prepare(64 * 1024),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_bytes_ += n;
                               if (ec || self->closed_ || self->drained_bytes_ > 4 * 1024 * 1024) {
@@ -341,7 +363,10 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   http_server::impl& server_;
-  beast::tcp_stream stream_;
+  socket_type socket_;
+  std::chrono::milliseconds idle_limit_{0};
+  steady::time_point idle_deadline_{};
+  bool touched_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   rest_request request_;
@@ -364,16 +389,17 @@ http_server::impl::~impl() {
 }
 
 void http_server::impl::do_accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+  acceptor.async_accept(ioc, [this](beast::error_code ec, socket_type socket) { on_accept(ec, std::move(socket)); });
 }
 
-void http_server::impl::on_accept(beast::error_code ec, tcp::socket socket) {
+void http_server::impl::on_accept(beast::error_code ec, socket_type socket) {
   if (ec == asio::error::operation_aborted || stopping) return;
   if (!ec) {
     beast::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
     ++counters.connections_accepted;
     std::make_shared<detail::session>(*this, std::move(socket))->start();
+    arm_idle_sweep();
   }
   if (sessions.size() >= options.connections_max) {
     accept_paused = true;
@@ -404,6 +430,7 @@ void http_server::impl::do_stop() {
   signals.cancel(ec);
   ++pacer_generation;
   pacer.cancel();
+  sweep_timer.cancel();
   std::vector<std::shared_ptr<detail::session>> open;
   open.reserve(sessions.size());
   for (auto* s : sessions) open.push_back(s->shared_from_this());
@@ -437,6 +464,28 @@ void http_server::impl::arm_pacer() {
     on_wake();
     arm_pacer();
   });
+}
+
+void http_server::impl::arm_idle_sweep() {
+  if (sweeping || stopping || destroying) return;
+  sweeping = true;
+  // A session is closed between idle_timeout and idle_timeout + period after its last activity.
+  const auto period = std::clamp(options.idle_timeout / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
+  sweep_timer.expires_after(period);
+  sweep_timer.async_wait([this](beast::error_code ec) {
+    sweeping = false;
+    if (ec || destroying) return;
+    idle_sweep();
+  });
+}
+
+void http_server::impl::idle_sweep() {
+  const auto now = steady::now();
+  std::vector<std::shared_ptr<detail::session>> open;
+  open.reserve(sessions.size());
+  for (auto* s : sessions) open.push_back(s->shared_from_this());
+  for (const auto& s : open) s->sweep(now);
+  if (!sessions.empty()) arm_idle_sweep();
 }
 
 std::string_view http_server::impl::date_value() {

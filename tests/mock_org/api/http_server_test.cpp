@@ -193,6 +193,21 @@ TEST(HttpServer, PausesAcceptingAtConnectionsMax) {
   EXPECT_EQ(third.read().body(), "GET /third ");
 }
 
+TEST(HttpServer, ClosesIdleAndStalledConnections) {
+  api::http_server_options o;
+  o.idle_timeout = 50ms;
+  running_server s(o);
+  client idle(s.port);
+  client stalled(s.port);
+  stalled.send_raw("GET /half HTTP/1.1\r\nHost: x\r\n");  // never finishes its header
+  beast::error_code ec;
+  idle.read(ec);
+  EXPECT_EQ(ec, http::error::end_of_stream);
+  stalled.read(ec);
+  EXPECT_EQ(ec, http::error::end_of_stream);
+  EXPECT_EQ(client(s.port).round_trip(http::verb::get, "/fresh").result_int(), 200u);
+}
+
 TEST(HttpServer, AnswersOversizeUriWith414) {
   api::http_server_options o;
   o.uri_bytes_max = 1024;
