@@ -163,6 +163,8 @@ class session : public std::enable_shared_from_this<session> {
  private:
   void do_read() {
     reading_ = true;
+    // A large upload grew the buffer: give the memory back once it has been consumed.
+    if (buffer_.size() == 0 && buffer_.capacity() > 1024 * 1024) buffer_.shrink_to_fit();
     parser_.emplace();
     const auto& o = server_.options;
     // Generous total so that the request line and the fields can be judged apart (414 vs 431).

@@ -34,7 +34,8 @@
 
 namespace pushsim::mock_org::api {
 
-// The pure request handler: called on the io thread, once per request, in arrival order per connection.
+// The pure request handler: called on the io thread, once per request, in arrival order per connection. It must
+// not throw (expected failures are responses); an exception would end run().
 using request_handler = std::function<rest_response(const rest_request&)>;
 
 // Response header by which the handler asks for a seeded transport fault (values: drop, empty, malformed,
