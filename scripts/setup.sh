@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libhowardhinnant-date-dev libcli11-dev libssl-dev
-  tzdata
+  openssl tzdata
 )
 
 sudo_cmd=()
