@@ -105,7 +105,7 @@ struct executor_state {
   std::vector<org_rec> orgs;
   std::unordered_map<std::string, std::uint32_t> org_index;
   std::vector<std::string> instances;
-  std::vector<slot_rec> slots;
+  std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added
   std::size_t input_slots = 0;
   std::size_t next_slot = 0;
   std::vector<std::uint32_t> retry_slots;  // retry slots waiting to start
