@@ -28,7 +28,7 @@ using nlohmann::json;
 enum class phase : std::uint8_t { waiting, creating, adding, activating, monitoring, canceling, finished };
 enum class purpose : std::uint8_t {
   create, add_batch, patch_pending, patch_cancel, poll_counts, fetch_jobs, fetch_stuck, reconcile_requests,
-  reconcile_jobs
+  reconcile_jobs, create_check
 };
 
 constexpr std::uint32_t no_slot = 0xffffffffu;
@@ -74,6 +74,7 @@ struct slot_rec {
   std::array<std::int64_t, 6> last_counts{-1, -1, -1, -1, -1, -1};
   time_point next_stuck_check = time_point::min();
   std::string not_pushed_reason;
+  bool create_ambiguous = false;  // a create failed in a way the server may still have carried out
 };
 
 struct call_ctx {
@@ -140,6 +141,7 @@ struct executor_state {
   std::vector<stuck_job_report> stuck;
   std::set<std::string> stuck_ids;
   std::vector<std::string> requests_created;
+  std::set<std::string> known_requests;
   std::vector<std::string> requests_not_canceled;
   // Resume.
   bool reconciling = false;
@@ -509,9 +511,11 @@ struct executor_state {
     }
     const bool query = ctx.p == purpose::poll_counts || ctx.p == purpose::fetch_jobs ||
                        ctx.p == purpose::fetch_stuck || ctx.p == purpose::reconcile_requests ||
-                       ctx.p == purpose::reconcile_jobs;
+                       ctx.p == purpose::reconcile_jobs || ctx.p == purpose::create_check;
     const int max = cfg.retry.call_attempts_max;
     if (e.retryable() && (max <= 0 || ctx.attempt < max)) {
+      // The request may exist although the answer was lost: look for it before creating another one.
+      if (ctx.p == purpose::create) slots[ctx.slot].create_ambiguous = true;
       const auto at = now + backoff(ctx.attempt);
       ++ctx.attempt;
       defer(std::move(ctx), at);
@@ -557,7 +561,9 @@ struct executor_state {
   void on_created(call_ctx& ctx, const request_created& r, time_point now) {
     auto& s = slots[ctx.slot];
     s.request_id = r.id;
+    s.create_ambiguous = false;
     requests_created.push_back(r.id);
+    known_requests.insert(r.id);
     s.ph = phase::adding;
     for (auto o : s.to_add) orgs[o].slot = ctx.slot;
     (void)now;
@@ -733,6 +739,36 @@ struct executor_state {
     }
   }
 
+  // After an ambiguous create failure: adopt the request if the server made it, else create it now.
+  void on_create_check(call_ctx& ctx, const requests_page& p, time_point now) {
+    auto& s = slots[ctx.slot];
+    for (const auto& r : p.rows) {
+      if (r.status != "Created" || !r.scheduled_start || known_requests.contains(r.id)) continue;
+      const auto diff = *r.scheduled_start > s.scheduled_start ? *r.scheduled_start - s.scheduled_start
+                                                               : s.scheduled_start - *r.scheduled_start;
+      if (diff < std::chrono::seconds{1}) {
+        on_created(ctx, request_created{r.id}, now);
+        return;
+      }
+    }
+    if (!p.next_locator.empty()) {
+      call_ctx c;
+      c.p = purpose::create_check;
+      c.slot = ctx.slot;
+      c.attempt = ctx.attempt;
+      c.call = query_more{p.next_locator, query_kind::requests, false};
+      issue(std::move(c), now);
+      return;
+    }
+    s.create_ambiguous = false;
+    call_ctx c;
+    c.p = purpose::create;
+    c.slot = ctx.slot;
+    c.attempt = ctx.attempt;
+    c.call = create_push_request{cfg.version_id, s.scheduled_start};
+    issue(std::move(c), now);
+  }
+
   // ---- resume --------------------------------------------------------------------------------------------
 
   void start_reconcile(time_point now) {
@@ -793,6 +829,7 @@ struct executor_state {
     s.request_id = request_id;
     s.scheduled_start = sched.value_or(s.start);
     requests_created.push_back(request_id);
+    known_requests.insert(request_id);
     std::map<std::uint32_t, std::int64_t> need;
     for (auto o : s.orgs) {
       if (orgs[o].slot == si) ++need[orgs[o].instance];
@@ -952,6 +989,15 @@ struct executor_state {
         auto& s = slots[d.ctx.slot];
         --s.batches_out;
         continue;  // the slot is being canceled; its orgs are reported by finish_slot
+      }
+      if (d.ctx.p == purpose::create && slots[d.ctx.slot].create_ambiguous) {
+        call_ctx c;
+        c.p = purpose::create_check;
+        c.slot = d.ctx.slot;
+        c.attempt = d.ctx.attempt;
+        c.call = query_requests_for_version{cfg.version_id};
+        issue(std::move(c), now);
+        continue;
       }
       issue(std::move(d.ctx), now);
     }
@@ -1195,6 +1241,9 @@ executor_output executor::on_result(std::uint64_t call_id, api_result result, ti
       break;
     case purpose::reconcile_jobs:
       if (const auto* r = std::get_if<jobs_page>(&result)) s.on_recon_jobs(*r, now); else ok = false;
+      break;
+    case purpose::create_check:
+      if (const auto* r = std::get_if<requests_page>(&result)) s.on_create_check(ctx, *r, now); else ok = false;
       break;
   }
   PUSHSIM_ASSERT(ok, "on_result: result type does not match the call");

@@ -444,3 +444,27 @@ TEST(Executor, FailedJobsArePagedAndNoneIsMissed) {
   EXPECT_EQ(count_state(r, org_final_state::upgraded), 20);
   EXPECT_GT(r.api_calls_by_endpoint.at("query_more"), 0);
 }
+
+TEST(Executor, LostCreateResponseAdoptsTheRequestInsteadOfLeavingItCreated) {
+  auto cfg = base_config();
+  executor ex(cfg, {slot(0, t0, keys("A", 10))});
+  fake_push_api api;
+  api.apply_then_fail = true;
+  int n = 0;
+  api.inject = [&](const api_call& c, std::int64_t) -> std::optional<api_error> {
+    if (std::holds_alternative<create_push_request>(c) && ++n == 1) {
+      api_error e;
+      e.kind = api_error::kind_t::transport;
+      e.message = "connection reset";
+      return e;
+    }
+    return std::nullopt;
+  };
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  ASSERT_TRUE(ex.done());
+  ASSERT_EQ(api.requests.size(), 1u);  // the lost one was found and used, not duplicated
+  EXPECT_EQ(api.requests[0].status, "Succeeded");
+  EXPECT_EQ(count_state(ex.report(), org_final_state::upgraded), 10);
+  EXPECT_EQ(ex.report().api_calls_by_endpoint.at("query_requests"), 1);
+}
