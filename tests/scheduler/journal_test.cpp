@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "fake_push_api.hpp"
@@ -117,24 +118,23 @@ TEST(Journal, FileJournalAppendsDurableLines) {
   std::remove(path);
 }
 
-// Crash after every journal line (with the in-flight calls either lost or executed by the server), then resume
-// against the same API state: every eligible org ends with exactly one job and is upgraded; none is forgotten.
-TEST(Journal, ResumeAfterACrashAtEveryLineIsExactlyOnce) {
-  const auto cfg = crash_config();
-  const auto slots = crash_slots();
-  // A full run tells how many lines there are.
+// Runs the scenario once to count journal lines, then for every line: crash after it (with the in-flight
+// calls either lost or executed by the server), resume against the same API state and check the end state.
+void crash_at_every_line(const executor_config& cfg, const std::vector<push_slot>& slots,
+                         const std::function<void(fake_push_api&)>& setup,
+                         const std::function<void(const executor_report&, const fake_push_api&)>& check) {
   memory_journal full;
   {
     executor ex(cfg, slots, &full);
     fake_push_api api;
-    setup_api(api);
+    setup(api);
     fake_driver d{ex, api, t0 - std::chrono::hours{1}};
     d.run();
     ASSERT_TRUE(ex.done());
-    const auto rep = ex.report();
-    EXPECT_EQ(std::count_if(rep.orgs.begin(), rep.orgs.end(),
-                            [](const org_report& o) { return o.state == org_final_state::upgraded; }),
-              31);
+    {
+      SCOPED_TRACE("run without a crash");
+      check(ex.report(), api);
+    }
   }
   ASSERT_GT(full.lines.size(), 20u);
   int crash_points = 0;
@@ -142,7 +142,7 @@ TEST(Journal, ResumeAfterACrashAtEveryLineIsExactlyOnce) {
     for (const bool server_got_in_flight : {false, true}) {
       SCOPED_TRACE("crash after line " + std::to_string(keep) + (server_got_in_flight ? " (in-flight executed)" : ""));
       fake_push_api api;
-      setup_api(api);
+      setup(api);
       crashing_journal cj(keep);
       time_point crash_time;
       {
@@ -166,28 +166,82 @@ TEST(Journal, ResumeAfterACrashAtEveryLineIsExactlyOnce) {
       }
       ++crash_points;
       memory_journal after;
-      for (const auto& l : cj.lines) after.lines.push_back(l);
+      after.lines = cj.lines;
       executor ex(cfg, slots, &after);
       ex.resume(read_journal(cj.lines));
       fake_driver d{ex, api, crash_time + std::chrono::seconds{5}};
       d.run();
       ASSERT_TRUE(ex.done());
-      const auto r = ex.report();
-      const auto per_org = api.jobs_per_org();
-      for (const auto& o : r.orgs) {
-        if (o.org_key == "A1003" || o.org_key == "B1010") {
-          EXPECT_EQ(o.state, org_final_state::excluded) << o.org_key;
-          EXPECT_FALSE(per_org.contains(o.org_key));
-          continue;
-        }
-        EXPECT_EQ(o.state, org_final_state::upgraded) << o.org_key << ": " << o.message;
-        ASSERT_TRUE(per_org.contains(o.org_key)) << o.org_key;
-        EXPECT_EQ(per_org.at(o.org_key), 1) << o.org_key;
-      }
+      check(ex.report(), api);
       for (const auto& req : api.requests) {
-        EXPECT_TRUE(req.status == "Succeeded" || req.status == "Canceled") << req.id << " " << req.status;
+        EXPECT_TRUE(req.status != "Created" && req.status != "Pending") << req.id << " " << req.status;
       }
     }
   }
   EXPECT_GE(crash_points, 20);
+}
+
+TEST(Journal, ResumeAfterACrashAtEveryLineIsExactlyOnce) {
+  crash_at_every_line(crash_config(), crash_slots(), setup_api, [](const executor_report& r, const fake_push_api& api) {
+    const auto per_org = api.jobs_per_org();
+    std::int64_t upgraded = 0;
+    for (const auto& o : r.orgs) {
+      if (o.org_key == "A1003" || o.org_key == "B1010") {
+        EXPECT_EQ(o.state, org_final_state::excluded) << o.org_key;
+        EXPECT_FALSE(per_org.contains(o.org_key));
+        continue;
+      }
+      upgraded += o.state == org_final_state::upgraded;
+      EXPECT_EQ(o.state, org_final_state::upgraded) << o.org_key << ": " << o.message;
+      ASSERT_TRUE(per_org.contains(o.org_key)) << o.org_key;
+      EXPECT_EQ(per_org.at(o.org_key), 1) << o.org_key;
+    }
+    EXPECT_EQ(upgraded, 31);
+  });
+}
+
+// The same with a transient job failure in wave 0 (re-pushed once) and a failure in wave 1 that halts the
+// run while the last slot's request is already Pending (it must be canceled, never pushed twice).
+TEST(Journal, ResumeAfterACrashKeepsRepushesAndHalts) {
+  auto cfg = crash_config();
+  cfg.gates.max_failed_orgs = 0;
+  cfg.retry.job_retry_delay = std::chrono::minutes{2};
+  cfg.prepare_ahead = std::chrono::minutes{90};
+  auto setup = [](fake_push_api& api) {
+    setup_api(api);
+    api.orgs["A1005"].fail_types = {"LockingFailure"};
+    api.orgs["B1012"].fail_types = {"ApexTestFailure"};
+  };
+  crash_at_every_line(cfg, crash_slots(), setup, [](const executor_report& r, const fake_push_api& api) {
+    const auto per_org = api.jobs_per_org();
+    EXPECT_TRUE(r.halted);
+    for (const auto& o : r.orgs) {
+      const int jobs = per_org.contains(o.org_key) ? per_org.at(o.org_key) : 0;
+      if (o.org_key == "A1003" || o.org_key == "B1010") {
+        EXPECT_EQ(o.state, org_final_state::excluded);
+        EXPECT_EQ(jobs, 0);
+      } else if (o.org_key == "A1005") {
+        EXPECT_EQ(o.state, org_final_state::upgraded) << o.message;
+        EXPECT_EQ(jobs, 2);  // failed once (transient), re-pushed once
+      } else if (o.org_key == "B1012") {
+        EXPECT_EQ(o.state, org_final_state::failed);
+        EXPECT_EQ(o.error_type, "ApexTestFailure");
+        EXPECT_EQ(jobs, 1);
+      } else if (o.org_key[0] != 'C') {
+        EXPECT_EQ(o.state, org_final_state::upgraded) << o.org_key;
+        EXPECT_EQ(jobs, 1) << o.org_key;
+      } else {
+        EXPECT_TRUE(o.state == org_final_state::canceled || o.state == org_final_state::not_pushed)
+            << o.org_key << " " << to_string(o.state);
+        EXPECT_LE(jobs, 1) << o.org_key;
+      }
+    }
+    std::int64_t c_canceled = 0;
+    for (const auto& j : api.jobs) {
+      if (j.org_key[0] != 'C') continue;
+      EXPECT_EQ(j.status, "Canceled");
+      ++c_canceled;
+    }
+    EXPECT_EQ(c_canceled, 5);  // C's request was Pending when the gate halted the run
+  });
 }
