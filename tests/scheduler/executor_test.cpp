@@ -468,3 +468,34 @@ TEST(Executor, LostCreateResponseAdoptsTheRequestInsteadOfLeavingItCreated) {
   EXPECT_EQ(count_state(ex.report(), org_final_state::upgraded), 10);
   EXPECT_EQ(ex.report().api_calls_by_endpoint.at("query_requests"), 1);
 }
+
+TEST(Executor, PerInstanceCapDefersSlotsOnTheSameInstance) {
+  auto cfg = base_config();
+  cfg.concurrency.jobs_in_flight_per_instance_max = 60;
+  std::vector<push_slot> slots;
+  for (int i = 0; i < 4; ++i) {
+    auto s = slot(0, t0, keys("S" + std::to_string(i) + "_", 50));
+    s.instance_names.assign(50, i < 2 ? "NA1" : (i == 2 ? "NA2" : "EU5"));
+    slots.push_back(std::move(s));
+  }
+  executor ex(cfg, slots);
+  fake_push_api api;
+  std::int64_t max_na1 = 0, max_all = 0;
+  api.inject = [&](const api_call&, std::int64_t) -> std::optional<api_error> {
+    std::int64_t na1 = 0, all = 0;
+    for (const auto& j : api.jobs) {
+      const bool live = j.status == "Created" || j.status == "Pending" || j.status == "InProgress";
+      all += live;
+      na1 += live && (j.org_key.rfind("S0_", 0) == 0 || j.org_key.rfind("S1_", 0) == 0);
+    }
+    max_na1 = std::max(max_na1, na1);
+    max_all = std::max(max_all, all);
+    return std::nullopt;
+  };
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  ASSERT_TRUE(ex.done());
+  EXPECT_EQ(count_state(ex.report(), org_final_state::upgraded), 200);
+  EXPECT_LE(max_na1, 60);   // the two NA1 slots never ran together
+  EXPECT_GE(max_all, 100);  // other instances were not held back
+}

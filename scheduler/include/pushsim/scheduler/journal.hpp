@@ -2,6 +2,17 @@
 // The executor's append-only journal: one JSON object per line. Side-effecting calls are written as an
 // intent before the call is handed out and as a result when it comes back; a sink makes each line durable
 // (file_journal: write + fsync) before append returns.
+//
+// Lines (every object has "t"; call ids are unique across resumes):
+//   {"t":"begin","version":"04t...","slots":N,"orgs":M}                      each start or resume
+//   {"t":"intent","id":7,"kind":"create","slot":3,"start":<us UTC>}          before the create is handed out
+//   {"t":"result","id":7,"kind":"create","slot":3,"ok":true,"request":"0DV..."}  (ok:false + retryable + error)
+//   {"t":"intent","id":8,"kind":"add_jobs","slot":3,"request":"0DV...","orgs":["00D...",...]}
+//   {"t":"result","id":8,"kind":"add_jobs","slot":3,"request":"0DV...","created":N,"excluded":[[key,reason],...]}
+//   {"t":"intent","id":9,"kind":"patch","slot":3,"request":"0DV...","status":"Pending"|"Canceled"}
+//   {"t":"result","id":9,"kind":"patch","slot":3,"ok":true}
+//   {"t":"halt","reason":"...","at":<us UTC>}
+// Slot indices refer to the executor's slots sorted by (wave, start); indices past the input are re-push slots.
 
 #include <map>
 #include <set>
