@@ -73,6 +73,7 @@ struct slot_rec {
   std::int64_t last_succeeded = 0;
   std::array<std::int64_t, 6> last_counts{-1, -1, -1, -1, -1, -1};
   time_point next_stuck_check = time_point::min();
+  int stable_idle_polls = 0;  // polls in a row with no active job and unchanged counts
   std::string not_pushed_reason;
   bool create_ambiguous = false;  // a create failed in a way the server may still have carried out
 };
@@ -650,7 +651,10 @@ struct executor_state {
     if (c[2] + c[3] + c[4] > 0) s.ever_active = true;
     s.interval = changed ? cfg.polling.min_interval : std::min(s.interval * 2, cfg.polling.max_interval);
     check_gates(now);
-    if (active_jobs == 0 && total >= s.jobs) {
+    s.stable_idle_polls = (active_jobs == 0 && !changed) ? s.stable_idle_polls + 1 : 0;
+    // Finished: every job we know of is final (or nothing has moved for three polls with none active, which
+    // covers a job count we over-estimated).
+    if (active_jobs == 0 && (total >= s.jobs || s.stable_idle_polls >= 3)) {
       if (!s.fetch_in_flight) issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
       return;
     }
