@@ -964,11 +964,16 @@ struct executor_state {
 
   // ---- the pump ------------------------------------------------------------------------------------------
 
+  duration bake_of(int wave) const {
+    const auto it = cfg.bake_time_per_wave.find(wave);
+    return it == cfg.bake_time_per_wave.end() ? cfg.bake_time : it->second;
+  }
+
   void advance_waves(time_point now) {
     while (allowed_wave < waves.size()) {
       auto& w = waves[allowed_wave];
       if (w.open > 0 || !w.finished) return;
-      if (now < *w.finished + cfg.bake_time) return;
+      if (now < *w.finished + bake_of(w.wave)) return;
       check_gates(now);
       if (halted) return;
       w.gates_passed = true;
@@ -1081,7 +1086,7 @@ struct executor_state {
         if (t > now) want(t); else waiting_on_caps = true;
       }
       if (allowed_wave < waves.size() && waves[allowed_wave].open == 0 && waves[allowed_wave].finished) {
-        want(*waves[allowed_wave].finished + cfg.bake_time);
+        want(*waves[allowed_wave].finished + bake_of(waves[allowed_wave].wave));
       }
     }
     for (auto si : active) {

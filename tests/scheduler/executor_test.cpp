@@ -101,6 +101,19 @@ TEST(Executor, PushesEveryOrgInWavesWithOneJobEach) {
   EXPECT_EQ(r.api_calls, api.calls);
 }
 
+TEST(Executor, BakeTimeCanBeSetPerWave) {
+  auto cfg = base_config();
+  cfg.bake_time_per_wave[0] = std::chrono::hours{6};
+  executor ex(cfg, {slot(0, t0, keys("A", 5)), slot(1, t0, keys("B", 5))});
+  fake_push_api api;
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  const auto r = ex.report();
+  ASSERT_TRUE(r.waves[0].finished && r.waves[1].first_start);
+  EXPECT_GE(*r.waves[1].first_start - *r.waves[0].finished, std::chrono::hours{6});
+  EXPECT_LT(*r.waves[1].first_start - *r.waves[0].finished, std::chrono::hours{6} + std::chrono::minutes{1});
+}
+
 TEST(Executor, TransientBatchFailuresAreRetriedWithBackoffAndNoOrgIsLost) {
   auto cfg = base_config();
   std::vector<push_slot> slots{slot(0, t0, keys("A", 1000))};

@@ -3,6 +3,7 @@
 // output is mapped onto these by the caller; the executor knows nothing about windows or profiles.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,7 @@ struct executor_config {
   duration prepare_ahead{std::chrono::minutes{10}};  // create a request this long before its start
   duration min_start_lead{std::chrono::seconds{0}};  // ScheduledStartTime >= now + this
   duration bake_time{std::chrono::minutes{30}};      // after a wave finishes, before the next starts
+  std::map<int, duration> bake_time_per_wave;        // wave number -> bake time, overrides bake_time
   duration stuck_after{std::chrono::hours{2}};       // an InProgress job older than this is stuck
   time_point deadline = time_point::max();           // slots that cannot start by then are not pushed
   retry_policy retry;
