@@ -1127,9 +1127,15 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   std::stable_sort(slots.begin(), slots.end(), [](const push_slot& a, const push_slot& b) {
     return a.wave != b.wave ? a.wave < b.wave : a.start < b.start;
   });
-  std::map<std::string, std::uint32_t> inst_index;
+  // Lookup only (never iterated), so an unordered map cannot reach results.
+  std::unordered_map<std::string, std::uint32_t> inst_index;
   inst_index[""] = 0;
   s.instances.push_back("");
+  std::size_t total_orgs = 0;
+  for (const auto& ps : slots) total_orgs += ps.org_keys.size();
+  s.orgs.reserve(total_orgs);
+  s.org_index.reserve(total_orgs);
+  const std::string no_instance;
   for (const auto& ps : slots) {
     if (s.waves.empty() || s.waves.back().wave != ps.wave) {
       detail::wave_rec w;
@@ -1141,9 +1147,12 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
     r.start = ps.start;
     const auto si = static_cast<std::uint32_t>(s.slots.size());
     for (std::size_t i = 0; i < ps.org_keys.size(); ++i) {
-      const std::string inst = i < ps.instance_names.size() ? ps.instance_names[i] : std::string{};
-      auto [iit, inew] = inst_index.try_emplace(inst, static_cast<std::uint32_t>(s.instances.size()));
-      if (inew) s.instances.push_back(inst);
+      const std::string& inst = i < ps.instance_names.size() ? ps.instance_names[i] : no_instance;
+      auto iit = inst_index.find(inst);
+      if (iit == inst_index.end()) {
+        iit = inst_index.emplace(inst, static_cast<std::uint32_t>(s.instances.size())).first;
+        s.instances.push_back(inst);
+      }
       const auto o = static_cast<std::uint32_t>(s.orgs.size());
       detail::org_rec org;
       org.key = ps.org_keys[i];
