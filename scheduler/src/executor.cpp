@@ -697,10 +697,8 @@ struct executor_state {
       return;
     }
     set_final(o, org_final_state::failed, std::move(msg), type);
-    if (!transient) {
-      ++failed_final;
-      seen_error_types.insert(type);
-    }
+    ++failed_final;
+    if (!transient) seen_error_types.insert(type);
   }
 
   void on_jobs_page(call_ctx& ctx, const jobs_page& p, time_point now) {
@@ -998,6 +996,11 @@ struct executor_state {
         auto& s = slots[d.ctx.slot];
         --s.batches_out;
         continue;  // the slot is being canceled; its orgs are reported by finish_slot
+      }
+      if (d.ctx.p == purpose::create && halted && !slots[d.ctx.slot].create_ambiguous) {
+        slots[d.ctx.slot].not_pushed_reason = "halted: " + halt_reason;
+        finish_slot(d.ctx.slot, now);  // never created: nothing to cancel
+        continue;
       }
       if (d.ctx.p == purpose::create && slots[d.ctx.slot].create_ambiguous) {
         call_ctx c;

@@ -33,7 +33,9 @@ struct retry_policy {
   duration job_retry_delay{std::chrono::minutes{10}};  // a re-pushed org starts no earlier than this after failing
 };
 
-// When to halt. Rates are judged only after min_samples finished jobs.
+// When to halt. Judged whenever results arrive and again at the end of each wave's bake time, over the whole
+// run so far. A failed org is one whose job failed for good (transient ErrorTypes count only once their
+// re-pushes are used up). Rates are judged only after min_samples finished jobs (succeeded + failed for good).
 struct gate_config {
   double max_failure_rate = 1.0;          // share of finished jobs that failed (non-transient), 0..1
   std::int64_t max_failed_orgs = -1;      // -1: no limit
