@@ -129,6 +129,20 @@ struct push_error_row {
   std::uint16_t subject = no_index;
 };
 
+// PackageSubscriber, one per org (InstalledStatus "i" when a version is installed, "u" otherwise).
+struct subscriber_row {
+  org_index org = no_org;
+  std::string id;         // 0Hf...
+  org_key key;            // OrgKey (15 characters; org_key::str18() for 18)
+  std::string name;       // OrgName
+  org_type type = org_type::production;  // OrgType
+  org_status status = org_status::active;  // OrgStatus
+  std::string_view instance;               // InstanceName
+  std::optional<org_key> parent;           // ParentOrg
+  bool installed = false;                  // InstalledStatus
+  version_index version = not_installed;   // MetadataPackageVersionId (version_id_string)
+};
+
 class platform {
  public:
   platform(sim::simulation& sim, population& orgs, const package& pkg, platform_config config, std::uint64_t seed);
@@ -155,6 +169,9 @@ class platform {
   std::optional<org_index> find_subscriber(std::string_view id) const;
   // An org by its 15- or 18-character key.
   std::optional<org_index> find_org(std::string_view org_key) const;
+
+  // PackageSubscriber row of an org (i < orgs().size()).
+  subscriber_row subscriber(org_index i) const;
 
   // ---- writes ----
   // New PackagePushRequest for a version (must exist, be Released and not deprecated). A scheduled start in the
