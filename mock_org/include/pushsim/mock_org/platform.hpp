@@ -19,7 +19,9 @@
 // Failed (with PackagePushError rows). The request ends when its last job does: Succeeded if no job failed,
 // else Failed; a request with no jobs ends Succeeded at pick-up.
 //
-// No heap allocation per job on the hot path: rows live in vectors, events capture {this, index}.
+// No heap allocation per job on the hot path: rows live in vectors, events capture {this, index}. The platform
+// schedules events that point at it: do not run the simulation after destroying the platform.
+// All randomness comes from the "platform" and "telemetry" streams of the seed, so a run is reproducible.
 
 #include <cstdint>
 #include <memory>
