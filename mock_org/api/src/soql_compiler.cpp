@@ -196,6 +196,10 @@ class compiler {
       }
       out->order_by.push_back(std::move(co));
     }
+    if (q.offset && *q.offset > 2000) {
+      fail("NUMBER_OUTSIDE_VALID_RANGE", q.offset_pos, "Maximum SOQL offset allowed is 2000");
+      return nullptr;
+    }
     out->limit = q.limit;
     out->offset = q.offset.value_or(0);
     return out;

@@ -325,6 +325,7 @@ class parser {
     }
     if (is_kw(cur(), kw::offset_)) {
       advance();
+      q.offset_pos = cur().pos;
       std::int64_t n = 0;
       if (!parse_count(n)) return false;
       q.offset = n;

@@ -132,6 +132,8 @@ TEST(SoqlParser, RejectsBadQueriesWithSalesforceErrorsAndPositions) {
        "invalid ID field: abc"},
       {"SELECT Id FROM PackagePushJob WHERE PackagePushRequestId IN ('0DV000000000001AAA', '0DV-0000')",
        "INVALID_QUERY_FILTER_OPERATOR", 1, 84, "invalid ID field: 0DV-0000"},
+      {"SELECT Id FROM PackagePushJob LIMIT 5 OFFSET 2001", "NUMBER_OUTSIDE_VALID_RANGE", 1, 46,
+       "Maximum SOQL offset allowed is 2000"},
       {"SELECT Status, COUNT(Id) FROM PackagePushJob", "MALFORMED_QUERY", 1, 8,
        "Field must be grouped or aggregated: Status"},
       {"SELECT Id\nFROM PackagePushJob\nWHERE Foo = 'x'", "INVALID_FIELD", 3, 7, "No such column 'Foo'"},

@@ -82,6 +82,7 @@ struct query {
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   position limit_pos;
+  position offset_pos;
 };
 
 }  // namespace pushsim::mock_org::api::ast
