@@ -1,6 +1,7 @@
 #pragma once
 // Syntax tree -> compiled query: every name resolved against a schema, every comparison type-checked.
-// A compiled query is immutable and can be evaluated many times (cache it by query text if useful).
+// A compiled query is immutable and can be evaluated many times (cache it by query text if useful). It points
+// into the schema's object_def/field_def, so the schema must outlive it (push_schema() lives forever).
 
 #include <cstdint>
 #include <memory>
