@@ -298,7 +298,7 @@ class compiler {
           fail("INVALID_QUERY_FILTER_OPERATOR", l.pos, "invalid ID field: " + std::get<std::string>(l.v));
           return false;
         }
-        out = l.v;
+        out = salesforce_id18(std::get<std::string>(l.v));
         return true;
       case field_type::string:
       case field_type::picklist:

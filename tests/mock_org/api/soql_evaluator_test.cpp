@@ -148,6 +148,14 @@ TEST_F(SoqlEval, FiltersWithEqualityCaseInsensitiveForText) {
   EXPECT_TRUE(column("SELECT Id FROM PackagePushJob WHERE Id = '0dx000000000002aaa'").empty());
 }
 
+TEST_F(SoqlEval, FifteenCharacterIdsMatchTheirEighteenCharacterForm) {
+  EXPECT_EQ(salesforce_id18("0DX000000000001"), "0DX000000000001GAA");
+  EXPECT_EQ(salesforce_id18("001A0000006Vm9r"), "001A0000006Vm9rIAC");
+  ds_.add("PackagePushJob", {{"Id", std::string("0DX000000000001GAA")}, {"Status", std::string("Created")}});
+  EXPECT_EQ(column("SELECT Id FROM PackagePushJob WHERE Id IN ('0DX000000000001', '0DX000000000002AAA')"),
+            (strings{"\"0DX000000000002AAA\"", "\"0DX000000000001GAA\""}));
+}
+
 TEST_F(SoqlEval, InAndNotIn) {
   EXPECT_EQ(column("SELECT SubscriberOrganizationKey FROM PackagePushJob WHERE Status IN ('Pending', 'InProgress')"),
             (strings{"\"00D000000000004AAA\"", "\"00D000000000006AAA\""}));
