@@ -72,6 +72,7 @@ class compiler {
       return nullptr;
     }
 
+    out->select.reserve(q.select.size());
     int expr_index = 0;
     for (const auto& item : q.select) {
       switch (item.what) {
