@@ -316,8 +316,9 @@ class evaluator {
         if (vals.empty()) return std::monostate{};
         if (t == field_type::integer && fn == aggregate_fn::sum) {
           std::int64_t s = 0;
-          for (const auto& v : vals) s += std::get<std::int64_t>(v);
-          return s;
+          bool overflow = false;
+          for (const auto& v : vals) overflow = overflow || __builtin_add_overflow(s, std::get<std::int64_t>(v), &s);
+          if (!overflow) return s;  // else fall through to a double sum
         }
         double s = 0;
         for (const auto& v : vals) {
