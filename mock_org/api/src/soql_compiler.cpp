@@ -413,6 +413,18 @@ class compiler {
       if (l.what != ast::literal::kind::string) return type_error(l, f);
       return compile_like(l, out.like);
     }
+    if (c.values.size() == 1 && c.values[0].what == ast::literal::kind::relative) {
+      if (f.type != field_type::date && f.type != field_type::datetime) return type_error(c.values[0], f);
+      out.relative = c.values[0].relative;
+      out.values.resize(1);
+      return true;
+    }
+    for (const auto& l : c.values) {
+      if (l.what == ast::literal::kind::relative) {  // inside IN (...)
+        fail("MALFORMED_QUERY", l.pos, "date literals are not supported in IN lists");
+        return false;
+      }
+    }
     out.values.resize(c.values.size());
     for (std::size_t i = 0; i < c.values.size(); ++i) {
       if (!convert(c.values[i], f, out.values[i])) return false;

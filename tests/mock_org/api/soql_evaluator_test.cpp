@@ -199,6 +199,19 @@ TEST_F(SoqlEval, DatetimeComparisonsHonourZoneOffsets) {
             (strings{"\"0DX000000000001AAA\""}));
 }
 
+TEST_F(SoqlEval, RelativeDateLiteralsUseTheDataSourceClock) {
+  ds_.set_now(at("2026-11-24T09:00:00Z"));
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime = TODAY").total_size, 0);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime = YESTERDAY").total_size, 4);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime != YESTERDAY").total_size, 3);  // nulls included
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime >= LAST_N_DAYS:1").total_size, 4);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime < TODAY").total_size, 4);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime > TOMORROW").total_size, 0);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushRequest WHERE ScheduledStartTime < NEXT_N_DAYS:3").total_size, 1);
+  ds_.set_now(at("2026-11-23T23:59:59Z"));
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime = TODAY").total_size, 4);
+}
+
 TEST_F(SoqlEval, OrderByWithNullsFirstAndLast) {
   EXPECT_EQ(column("SELECT Id FROM PackagePushJob WHERE PackagePushRequestId = '0DV000000000001AAA' "
                    "ORDER BY StartTime NULLS FIRST"),

@@ -43,7 +43,8 @@ struct compiled_condition {
   std::vector<compiled_condition> operands;
   compiled_path field;
   ast::compare_op op = ast::compare_op::eq;
-  std::vector<value> values;  // converted to the field's type (strings lower-cased for text fields)
+  std::vector<value> values;  // converted to the field's type (15-character Ids widened to 18)
+  std::optional<ast::relative_date> relative;  // TODAY, LAST_N_DAYS:n...: resolved against data_source::now()
   like_pattern like;
 };
 
