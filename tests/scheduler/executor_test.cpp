@@ -512,3 +512,24 @@ TEST(Executor, PerInstanceCapDefersSlotsOnTheSameInstance) {
   EXPECT_LE(max_na1, 60);   // the two NA1 slots never ran together
   EXPECT_GE(max_all, 100);  // other instances were not held back
 }
+
+TEST(Executor, SameSeedSameCallsDifferentSeedDifferentJitter) {
+  auto run = [](std::uint64_t seed) {
+    auto cfg = base_config();
+    cfg.retry.seed = seed;
+    executor ex(cfg, {slot(0, t0, keys("A", 600))});
+    fake_push_api api;
+    fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+    std::vector<std::int64_t> times;
+    int n = 0;
+    api.inject = [&](const api_call& c, std::int64_t) -> std::optional<api_error> {
+      times.push_back(to_us(d.now));
+      if (std::holds_alternative<add_jobs>(c) && ++n % 2 == 1) return transient_400();
+      return std::nullopt;
+    };
+    d.run();
+    return times;
+  };
+  EXPECT_EQ(run(7), run(7));
+  EXPECT_NE(run(7), run(8));
+}
