@@ -413,14 +413,35 @@ std::int64_t api_handler::api_usage() const {
   return total;
 }
 
+void api_handler::advance_usage() {
+  const std::int64_t m = sim_minute(p_.simulation().now());
+  if (!usage_started_) {
+    usage_started_ = true;
+    usage_last_minute_ = m;
+    return;
+  }
+  if (m <= usage_last_minute_) return;
+  const std::int64_t from = std::max(usage_last_minute_ + 1, m - 1439);
+  if (m - usage_last_minute_ >= 1440) {
+    usage_counts_.fill(0);
+    usage_total_ = 0;
+  } else {
+    for (std::int64_t k = from; k <= m; ++k) {
+      const auto slot = static_cast<std::size_t>(((k % 1440) + 1440) % 1440);
+      usage_total_ -= usage_counts_[slot];
+      usage_counts_[slot] = 0;
+      usage_minute_[slot] = k;
+    }
+  }
+  usage_last_minute_ = m;
+}
+
 void api_handler::count_call() {
   const std::int64_t m = sim_minute(p_.simulation().now());
   const auto slot = static_cast<std::size_t>(((m % 1440) + 1440) % 1440);
-  if (usage_minute_[slot] != m) {
-    usage_minute_[slot] = m;
-    usage_counts_[slot] = 0;
-  }
+  usage_minute_[slot] = m;
   ++usage_counts_[slot];
+  ++usage_total_;
 }
 
 void api_handler::prune_locators() {
@@ -573,7 +594,8 @@ rest_response api_handler::handle(const rest_request& req) {
       e.headers.emplace_back("WWW-Authenticate", "Token");
       return e;
     }
-    if (api_usage() >= config_.daily_api_requests_max) {
+    advance_usage();
+    if (usage_total_ >= config_.daily_api_requests_max) {
       out = error_response(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
     } else {
       count_call();
@@ -653,8 +675,9 @@ rest_response api_handler::handle(const rest_request& req) {
     }
   }
 
+  advance_usage();
   out.headers.emplace_back("Sforce-Limit-Info",
-                           "api-usage=" + std::to_string(api_usage()) + "/" +
+                           "api-usage=" + std::to_string(usage_total_) + "/" +
                                std::to_string(config_.daily_api_requests_max));
   if (config_.faults.latency_median_ms > 0) {
     const double med_us = config_.faults.latency_median_ms * 1000.0;
@@ -708,7 +731,7 @@ rest_response api_handler::dispatch(const rest_request& req, const route& r) {
 // ---- limits / userinfo ----
 rest_response api_handler::do_limits() {
   const std::int64_t max = config_.daily_api_requests_max;
-  const std::int64_t remaining = std::max<std::int64_t>(0, max - api_usage());
+  const std::int64_t remaining = std::max<std::int64_t>(0, max - usage_total_);
   std::string b = "{\"DailyApiRequests\":{\"Max\":" + std::to_string(max) + ",\"Remaining\":" +
                   std::to_string(remaining) + "}";
   b += ",\"DailyBulkApiBatches\":{\"Max\":15000,\"Remaining\":15000}";

@@ -147,6 +147,7 @@ class api_handler {
   rest_response do_userinfo();
   rest_response do_bulk(const rest_request& req, const route& r);
   void count_call();
+  void advance_usage();  // expires counters older than 24 h of sim time
   void prune_locators();
 
   platform& p_;
@@ -158,6 +159,9 @@ class api_handler {
   // Rolling 24 h usage: one counter per sim minute (ring of 1440).
   std::array<std::int64_t, 1440> usage_counts_{};
   std::array<std::int64_t, 1440> usage_minute_{};
+  std::int64_t usage_total_ = 0;       // sum of usage_counts_ (all within the last 24 h after advance_usage)
+  std::int64_t usage_last_minute_ = 0;  // the sim minute advance_usage last ran for
+  bool usage_started_ = false;
   std::unordered_map<std::string, std::shared_ptr<const compiled_query>> query_cache_;  // never iterated
   std::map<std::uint64_t, std::unique_ptr<locator>> locators_;
   std::uint64_t next_locator_ = 1;
