@@ -368,3 +368,22 @@ TEST(ApiHandler, FaultConfigErrorsNameThePointer) {
   EXPECT_EQ(parse_fault_config(R"({"quary": {}})").error.substr(0, 7), "/quary:");
   EXPECT_EQ(parse_fault_config("[]").error, "/: expected a JSON object");
 }
+
+TEST(ApiHandler, SalesforceCliPushUpgradeCallsWork) {
+  // What `sf package pushupgrade schedule/report` sends (plugin-packaging): POST .../sobjects/packagepushrequest/
+  // with a trailing slash, then Count(Id) and parent-path report queries.
+  api_world w;
+  auto c = w.call("POST", v + "/sobjects/packagepushrequest/",
+                  json{{"PackageVersionId", w.version_id(2, 4, 0)}, {"ScheduledStartTime", "2026-11-19T02:00:00Z"}}.dump());
+  ASSERT_EQ(c.status, 201) << c.body;
+  const std::string id = json::parse(c.body)["id"];
+  json report = w.get_json(q("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MajorVersion, "
+                             "PackageVersion.MetadataPackageId, Id, Status, ScheduledStartTime FROM PackagePushRequest "
+                             "WHERE Id = '" + id + "'"));
+  ASSERT_EQ(report["totalSize"], 1) << report.dump();
+  EXPECT_EQ(report["records"][0]["PackageVersion"]["MajorVersion"], 2);
+  EXPECT_EQ(report["records"][0]["PackageVersion"]["MetadataPackage"]["Name"], pushsim::mock_org::api::testing::example_pkg().name);
+  json count = w.get_json(q("SELECT Count(Id) FROM PackagePushJob WHERE PackagePushRequestId = '" + id + "' "));
+  EXPECT_EQ(count["records"][0]["expr0"], 0);
+  EXPECT_EQ(w.call("PATCH", v + "/sobjects/packagepushrequest/" + id, R"({"Status":"Pending"})").status, 204);
+}
