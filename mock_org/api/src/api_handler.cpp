@@ -219,6 +219,34 @@ std::string csv_quote(std::string_view s) {
   return out;
 }
 
+// Rewrites quoted 'InProgress' / 'In Progress' literals to the configured spelling, so filters on Status accept
+// both spellings (the data source renders only the configured one). Other text is left alone.
+std::string normalize_status_literals(std::string_view text, bool spaced) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '\'') {
+      out.push_back(text[i++]);
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < text.size() && text[j] != '\'') j += text[j] == '\\' ? 2 : 1;
+    if (j >= text.size()) {
+      out.append(text.substr(i));
+      break;
+    }
+    const std::string_view lit = text.substr(i + 1, j - i - 1);
+    if (iequals(lit, "InProgress") || iequals(lit, "In Progress")) {
+      out += spaced ? "'In Progress'" : "'InProgress'";
+    } else {
+      out.append(text.substr(i, j - i + 1));
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
 constexpr std::string_view something_bad = "Something bad has happened. Please verify your input and try again.";
 
 }  // namespace
@@ -774,7 +802,12 @@ rest_response api_handler::do_query(const rest_request& req, const route& r) {
   if (!r.has_param("q")) {
     return error_response(400, "MALFORMED_QUERY", "A query string has to be specified");
   }
-  const std::string_view text = r.param("q");
+  std::string_view text = r.param("q");
+  std::string normalized;
+  if (text.find("rogress") != std::string_view::npos || text.find("ROGRESS") != std::string_view::npos) {
+    normalized = normalize_status_literals(text, config_.spaced_status);
+    text = normalized;
+  }
   std::shared_ptr<const compiled_query> q;
   if (auto it = query_cache_.find(std::string(text)); it != query_cache_.end()) {
     q = it->second;

@@ -387,3 +387,20 @@ TEST(ApiHandler, SalesforceCliPushUpgradeCallsWork) {
   EXPECT_EQ(count["records"][0]["expr0"], 0);
   EXPECT_EQ(w.call("PATCH", v + "/sobjects/packagepushrequest/" + id, R"({"Status":"Pending"})").status, 204);
 }
+
+TEST(ApiHandler, StatusFiltersAcceptBothSpellings) {
+  api_config cfg;
+  cfg.spaced_status = true;
+  api_world w(20, cfg);
+  const std::string req = w.new_request();
+  ASSERT_EQ(w.call("POST", v + "/sobjects/PackagePushJob",
+                   json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", w.pop.key(0).str()}}.dump())
+                .status,
+            201);
+  ASSERT_EQ(w.call("PATCH", v + "/sobjects/PackagePushRequest/" + req, R"({"Status":"Pending"})").status, 204);
+  while (w.plat->request(1).status != push_status::in_progress && w.sim.step()) {
+  }
+  ASSERT_EQ(w.plat->request(1).status, push_status::in_progress);
+  EXPECT_EQ(w.get_json(q("SELECT Id FROM PackagePushRequest WHERE Status = 'InProgress'"))["totalSize"], 1);
+  EXPECT_EQ(w.get_json(q("SELECT Id FROM PackagePushRequest WHERE Status = 'In Progress'"))["totalSize"], 1);
+}
