@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libhowardhinnant-date-dev libcli11-dev libssl-dev
   openssl tzdata
+  curl python3
 )
 
 sudo_cmd=()
@@ -33,4 +34,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup.sh: system packages present"
+fi
+
+# Real Salesforce clients for the `clients` tests (tests/clients: jsforce, @salesforce/cli, node 22 from npm).
+# npm ci runs only when node_modules is missing or older than package-lock.json.
+clients_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/clients"
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup.sh: installing nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+if [ ! -x "$clients_dir/node_modules/.bin/node" ] || [ "$clients_dir/package-lock.json" -nt "$clients_dir/node_modules" ]; then
+  echo "setup.sh: npm ci in tests/clients"
+  (cd "$clients_dir" && npm ci --no-audit --no-fund)
+  touch "$clients_dir/node_modules"
+else
+  echo "setup.sh: client tests' node_modules present"
 fi

@@ -1,0 +1,172 @@
+#pragma once
+// api_handler: the Salesforce push-upgrade REST API as a pure function rest_request -> rest_response over a
+// mock_org::platform. No sockets: the in-process rehearsal calls handle() directly; `pushsim serve` only moves
+// bytes between Beast and handle(). Single-threaded (the caller serializes calls).
+//
+// Surface (NN.0 from api_config::versions; sObject names in paths case-insensitive; fields in canonical case):
+//   GET  /services/data                                   versions [{"label","url","version"}]
+//   GET  /services/data/vNN.0                             resource map
+//   GET  /services/data/vNN.0/limits                      DailyApiRequests {Max, Remaining}, ...
+//   GET  /services/data/vNN.0/sobjects                    global describe
+//   GET  /services/data/vNN.0/sobjects/X[/describe]       object info / describe
+//   POST /services/data/vNN.0/sobjects/X                  create PackagePushRequest | PackagePushJob -> 201
+//   GET  /services/data/vNN.0/sobjects/X/{id}[?fields=]   retrieve
+//   PATCH /services/data/vNN.0/sobjects/X/{id}            PackagePushRequest Status Pending|Canceled -> 204
+//   POST /services/data/vNN.0/composite/tree/PackagePushJob   <= 200 records, all-or-nothing
+//   POST /services/data/vNN.0/composite/sobjects          {"allOrNone", "records"} (create only)
+//   GET  /services/data/vNN.0/query[/]?q=...   queryAll   first page; /query/<locator>-<offset> next pages
+//   Bulk API 2.0 ingest for PackagePushJob insert: POST jobs/ingest, PUT jobs/ingest/{id}/batches (CSV),
+//        PATCH jobs/ingest/{id} {"state":"UploadComplete"|"Aborted"}, GET jobs/ingest/{id},
+//        GET .../successfulResults | failedResults | unprocessedrecords, DELETE jobs/ingest/{id}
+//   GET  /services/oauth2/userinfo
+// Every response carries `Sforce-Limit-Info: api-usage=N/M` (N: authenticated calls in the last 24 h of SIM time).
+//
+// Faults (see fault_config): decided after routing and auth but before the platform is touched, so a faulted call
+// never changes state ("Something bad has happened" on a job-creation call means nothing was created).
+// Transport faults are asked of the socket server with the header X-Pushsim-Fault (drop|empty|malformed); the
+// in-process transport must treat such a response as that failure. Simulated latency is reported in
+// X-Pushsim-Latency-Us (microseconds): the in-process transport delays the response by it on sim time; the socket
+// server ignores it.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "pushsim/base/rest_message.hpp"
+#include "pushsim/base/time.hpp"
+#include "pushsim/mock_org/api/platform_data_source.hpp"
+#include "pushsim/mock_org/api/soql_evaluator.hpp"
+#include "pushsim/mock_org/platform.hpp"
+#include "pushsim/sim/random.hpp"
+
+namespace pushsim::mock_org::api {
+
+// The header the socket server turns into a transport fault (same text as http_server.hpp's fault_header).
+inline constexpr std::string_view transport_fault_header = "X-Pushsim-Fault";
+// The header carrying the simulated latency of a response, in microseconds.
+inline constexpr std::string_view latency_header = "X-Pushsim-Latency-Us";
+
+// Endpoint classes faults are configured for.
+enum class endpoint_class : std::uint8_t { query, create, composite, patch, bulk, other };
+
+// Probabilities in [0, 1] per call of one endpoint class (their sum must be <= 1).
+struct fault_rates {
+  double http_503 = 0;               // 503 SERVER_UNAVAILABLE
+  double http_500 = 0;               // 500 SERVER_ERROR
+  double something_bad_400 = 0;      // 400 UNKNOWN_EXCEPTION "Something bad has happened. Please verify ..."
+  double unknown_exception_500 = 0;  // 500 UNKNOWN_EXCEPTION "An unexpected error occurred..."
+  double drop = 0;                   // connection closed, nothing sent
+  double empty = 0;                  // status and headers, empty body
+  double malformed = 0;              // bytes that are not HTTP
+  double total() const;
+};
+
+// Seeded faults. JSON shape (the scenario's platform.faults object; every member optional):
+//   {"seed": 7,
+//    "any":       {"http_503": 0.01, "http_500": 0, "something_bad_400": 0, "unknown_exception_500": 0,
+//                  "drop": 0, "empty": 0, "malformed": 0},
+//    "query": {...}, "create": {...}, "composite": {...}, "patch": {...}, "bulk": {...},
+//    "latency": {"median_ms": 80, "p99_ms": 600}}
+// "any" applies to every call and adds to the class's own rates. Latency is lognormal with that median and 99th
+// percentile (both 0: no latency header).
+struct fault_config {
+  std::uint64_t seed = 0;
+  fault_rates any;
+  std::array<fault_rates, 6> per_class{};  // indexed by endpoint_class
+  double latency_median_ms = 0;
+  double latency_p99_ms = 0;
+  bool enabled() const;
+};
+
+// A fault_config, or a message naming the JSON pointer of the first bad member.
+struct fault_config_result {
+  fault_config config;
+  std::string error;  // empty: ok
+};
+// Parses the faults JSON object text (shape above).
+fault_config_result parse_fault_config(std::string_view json_text);
+
+// Handler settings.
+struct api_config {
+  std::vector<std::string> versions = {"58.0", "59.0", "60.0", "61.0", "62.0"};  // ascending
+  std::vector<std::string> tokens;   // accepted Bearer tokens (empty: every request is refused with 401)
+  bool spaced_status = false;        // running status spelled "In Progress" (else "InProgress")
+  std::int64_t daily_api_requests_max = 1'000'000;  // per rolling 24 h of sim time
+  std::size_t body_bytes_max = 64u << 20;           // -> 413
+  std::size_t uri_bytes_max = 16 * 1024;            // -> 414
+  std::size_t header_bytes_max = 32 * 1024;         // -> 431
+  std::size_t query_batch_rows = 2000;              // default page size (Sforce-Query-Options batchSize 200..2000)
+  duration locator_ttl = std::chrono::minutes(15);  // sim time a query locator stays valid after its last use
+  std::size_t max_open_locators = 10;               // beyond: the least recently used one is closed
+  std::string instance_url = "http://127.0.0.1";    // for userinfo URLs
+  partner_org_info partner;
+  fault_config faults;
+};
+
+// The REST handler. Holds the platform by reference (it must outlive the handler).
+class api_handler {
+ public:
+  api_handler(platform& p, api_config config);
+  ~api_handler();
+  api_handler(const api_handler&) = delete;
+  api_handler& operator=(const api_handler&) = delete;
+
+  // Answers one request. Never throws.
+  rest_response handle(const rest_request& req);
+
+  const api_config& config() const { return config_; }
+  // Authenticated API calls counted in the last 24 h of sim time.
+  std::int64_t api_usage() const;
+  // Calls answered with a seeded fault so far.
+  std::uint64_t faults_injected() const { return faults_injected_; }
+  const platform_data_source& data() const { return ds_; }
+
+  struct bulk_job;  // Bulk API 2.0 ingest job (private detail)
+  struct locator;   // open query cursor (private detail)
+
+ private:
+  struct route;
+  rest_response dispatch(const rest_request& req, const route& r);
+  rest_response do_query(const rest_request& req, const route& r);
+  rest_response do_query_more(const route& r);
+  rest_response do_create(const route& r, std::string_view body);
+  rest_response do_retrieve(const route& r);
+  rest_response do_patch(const route& r, std::string_view body);
+  rest_response do_describe(const route& r);
+  rest_response do_global_describe(const route& r);
+  rest_response do_composite_tree(const route& r, std::string_view body);
+  rest_response do_composite_sobjects(const route& r, std::string_view body);
+  rest_response do_limits();
+  rest_response do_userinfo();
+  rest_response do_bulk(const rest_request& req, const route& r);
+  void count_call();
+  void advance_usage();  // expires counters older than 24 h of sim time
+  void prune_locators();
+
+  platform& p_;
+  api_config config_;
+  platform_data_source ds_;
+  sim::rng fault_rng_;
+  sim::rng latency_rng_;
+  std::uint64_t faults_injected_ = 0;
+  // Rolling 24 h usage: one counter per sim minute (ring of 1440).
+  std::array<std::int64_t, 1440> usage_counts_{};
+  std::array<std::int64_t, 1440> usage_minute_{};
+  std::int64_t usage_total_ = 0;       // sum of usage_counts_ (all within the last 24 h after advance_usage)
+  std::int64_t usage_last_minute_ = 0;  // the sim minute advance_usage last ran for
+  bool usage_started_ = false;
+  std::unordered_map<std::string, std::shared_ptr<const compiled_query>> query_cache_;  // never iterated
+  std::map<std::uint64_t, std::unique_ptr<locator>> locators_;
+  std::uint64_t next_locator_ = 1;
+  std::map<std::uint64_t, std::unique_ptr<bulk_job>> bulk_jobs_;
+  std::uint64_t next_bulk_job_ = 1;
+};
+
+}  // namespace pushsim::mock_org::api
