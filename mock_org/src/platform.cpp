@@ -425,4 +425,11 @@ std::size_t platform::memory_bytes() const {
   return n;
 }
 
+bool platform::has_job_in_request(request_id id, org_index org) const {
+  for (job_id j = last_job_of_org_[org]; j != 0; j = jobs_[j - 1].next_of_org) {
+    if (jobs_[j - 1].request == id) return true;
+  }
+  return false;
+}
+
 }  // namespace pushsim::mock_org

@@ -1191,15 +1191,7 @@ std::optional<record_error> precheck(const platform& p, const record_spec& s,
                         "The organization " + key->str() + " isn't a subscriber of this package.",
                         {"SubscriberOrganizationKey"}};
   }
-  bool dup = !seen.insert({*r, *org}).second;
-  if (!dup) {
-    for (job_id j : p.jobs_of(*r)) {
-      if (p.job(j).org == *org) {
-        dup = true;
-        break;
-      }
-    }
-  }
+  const bool dup = !seen.insert({*r, *org}).second || p.has_job_in_request(*r, *org);
   if (dup) {
     return record_error{"DUPLICATE_VALUE", "duplicate value found: SubscriberOrganizationKey duplicates value",
                         {"SubscriberOrganizationKey"}};

@@ -196,6 +196,8 @@ class platform {
   const push_error_row& error(error_id id) const { return errors_[id - 1]; }
   // Jobs of a request, in creation order.
   std::span<const job_id> jobs_of(request_id id) const { return request_jobs_[id - 1]; }
+  // True if the org already has a job in this request (walks the org's own job chain: O(jobs of the org)).
+  bool has_job_in_request(request_id id, org_index org) const;
   // Errors of a job.
   std::span<const push_error_row> errors_of(job_id id) const;
   // ErrorTitle / ErrorMessage / ErrorDetails of an error row.
