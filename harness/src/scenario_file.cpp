@@ -69,10 +69,11 @@ const key_rule top_level_rules[] = {
     {"description", false, "a string", is_string},
     {"seed", true, "a non-negative integer", is_seed},
     {"start", true, "an ISO-8601 UTC time such as \"2026-11-27T22:00:00Z\"", is_string},
-    {"population", true, "an object (see scenarios/schema/population.schema.json)", is_object},
-    {"package", true, "an object", is_object},
+    {"population", true, "an object (see scenarios/schema/population.schema.json), or the path of one", is_plan},
+    {"package", true, "an object, or the path of a package file", is_plan},
     {"platform", false, "an object", is_object},
     {"plan", true, "an object, or the path of a plan file", is_plan},
+    {"profiles", false, "\"from_population\" or the path of a partner org profiles CSV", is_string},
     {"expect", false, "an object of metric assertions", is_object},
 };
 
@@ -136,22 +137,26 @@ load_result load_scenario_text(const std::string& text, const std::string& file_
   sd.file = file_label;
   sd.plan_file = file_label;
   sd.plan_pointer = "/plan";
-  if (doc.contains("plan") && doc["plan"].is_string()) {
-    std::filesystem::path plan_path = doc["plan"].get<std::string>();
-    if (plan_path.is_relative()) plan_path = base_dir / plan_path;
-    std::ifstream in(plan_path);
+  // Sections given as a path are read relative to the scenario's folder.
+  for (const char* section : {"package", "population", "plan"}) {
+    if (!doc.contains(section) || !doc[section].is_string()) continue;
+    std::filesystem::path path = doc[section].get<std::string>();
+    if (path.is_relative()) path = base_dir / path;
+    std::ifstream in(path);
     if (!in) {
-      fail("/plan", "cannot read the plan file '" + plan_path.string() + "'");
-    } else {
-      std::stringstream buf;
-      buf << in.rdbuf();
-      try {
-        doc["plan"] = nlohmann::json::parse(buf.str());
-        sd.plan_file = plan_path.string();
+      fail(std::string("/") + section, "cannot read the " + std::string(section) + " file '" + path.string() + "'");
+      continue;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    try {
+      doc[section] = nlohmann::json::parse(buf.str());
+      if (std::string(section) == "plan") {
+        sd.plan_file = path.string();
         sd.plan_pointer = "";
-      } catch (const nlohmann::json::parse_error& e) {
-        out.errors.push_back(input_error{plan_path.string(), "", std::string("not valid JSON: ") + e.what()});
       }
+    } catch (const nlohmann::json::parse_error& e) {
+      out.errors.push_back(input_error{path.string(), "", std::string("not valid JSON: ") + e.what()});
     }
   }
   if (!out.errors.empty()) return out;

@@ -97,6 +97,21 @@ std::optional<org_index> platform::find_org(std::string_view key) const {
   return orgs_.find(*k);
 }
 
+subscriber_row platform::subscriber(org_index i) const {
+  subscriber_row s;
+  s.org = i;
+  s.id = subscriber_id_string(i);
+  s.key = orgs_.key(i);
+  s.name = orgs_.name(i);
+  s.type = orgs_.type(i);
+  s.status = orgs_.status(i);
+  s.instance = orgs_.instances().name(orgs_.instance(i));
+  if (orgs_.parent(i) != no_org) s.parent = orgs_.key(orgs_.parent(i));
+  s.version = orgs_.installed_version(i);
+  s.installed = s.version != not_installed;
+  return s;
+}
+
 // ---- writes ----
 api_result<request_id> platform::create_request(std::string_view version_id,
                                                 std::optional<time_point> scheduled_start) {

@@ -66,3 +66,28 @@ TEST(PackageJson, BadInputNamesThePointer) {
                 .pointer,
             "/versions/0/state");
 }
+
+#include "pushsim/mock_org/platform_json.hpp"
+
+TEST(PlatformConfigJson, ParsesEveryKeyAndNamesBadOnes) {
+  const auto ok = parse_platform_config(json::parse(R"({"concurrency_per_instance": 10,
+      "pickup_delay_s": {"min": 1, "max": 2},
+      "noise": {"unclassified_rate": 0.05, "maintenance_fails_jobs": false, "per_record_us": 1},
+      "telemetry": {"per_user_hour": {"high": 1}, "floor_per_hour": {"integration_stops": 0.5},
+                    "triage_latency_s": 60, "horizon_days": 7}})"));
+  ASSERT_TRUE(ok) << ok.error.str();
+  EXPECT_EQ(ok.value->concurrency_per_instance, 10u);
+  EXPECT_EQ(ok.value->pickup_delay_max, std::chrono::seconds(2));
+  EXPECT_DOUBLE_EQ(ok.value->noise.unclassified_rate, 0.05);
+  EXPECT_FALSE(ok.value->noise.maintenance_fails_jobs);
+  EXPECT_DOUBLE_EQ(ok.value->telemetry.per_user_hour[3], 1.0);
+  EXPECT_DOUBLE_EQ(ok.value->telemetry.horizon_s, 7 * 86400.0);
+  EXPECT_DOUBLE_EQ(ok.value->noise.lock_rate_max, noise_config{}.lock_rate_max);  // untouched default
+  EXPECT_EQ(parse_platform_config(json::parse(R"({"noise": {"unclassified_rate": 2}})"), "/platform").error.pointer,
+            "/platform/noise/unclassified_rate");
+  EXPECT_EQ(parse_platform_config(json::parse(R"({"noise": {"jitter": 1}})")).error.pointer, "/noise/jitter");
+  EXPECT_EQ(parse_platform_config(json::parse(R"({"concurrency_per_instance": 0})")).error.pointer,
+            "/concurrency_per_instance");
+  EXPECT_EQ(parse_platform_config(json::parse(R"({"pickup_delay_s": {"min": 5, "max": 1}})")).error.pointer,
+            "/pickup_delay_s/min");
+}

@@ -353,3 +353,19 @@ TEST(Platform, IdsLookUpRowsInConstantTime) {
   EXPECT_FALSE(f.plat->find_request("0DV3g0000000001AAA"));
   EXPECT_FALSE(f.plat->find_job(make_id(push_job_prefix, 1)));
 }
+
+TEST(Platform, SubscriberRowsReflectTheOrgAndItsUpgrades) {
+  fixture f;
+  const subscriber_row s = f.plat->subscriber(0);
+  EXPECT_EQ(s.key.str(), "00D000000000001");
+  EXPECT_EQ(s.id.substr(0, 3), "0Hf");
+  EXPECT_EQ(s.instance, "NA142");
+  EXPECT_TRUE(s.installed);
+  EXPECT_EQ(s.version, v(2, 3, 1));
+  EXPECT_FALSE(f.plat->subscriber(6).installed);
+  const request_id r = f.request();
+  ASSERT_TRUE(f.plat->add_job(r, "00D000000000001"));
+  ASSERT_TRUE(f.plat->set_request_status(r, push_status::pending));
+  f.sim.run();
+  EXPECT_EQ(f.plat->subscriber(0).version, v(2, 4, 0));
+}

@@ -72,6 +72,7 @@ class compiler {
       return nullptr;
     }
 
+    out->select.reserve(q.select.size());
     int expr_index = 0;
     for (const auto& item : q.select) {
       switch (item.what) {
@@ -196,6 +197,10 @@ class compiler {
       }
       out->order_by.push_back(std::move(co));
     }
+    if (q.offset && *q.offset > 2000) {
+      fail("NUMBER_OUTSIDE_VALID_RANGE", q.offset_pos, "Maximum SOQL offset allowed is 2000");
+      return nullptr;
+    }
     out->limit = q.limit;
     out->offset = q.offset.value_or(0);
     return out;
@@ -294,7 +299,7 @@ class compiler {
           fail("INVALID_QUERY_FILTER_OPERATOR", l.pos, "invalid ID field: " + std::get<std::string>(l.v));
           return false;
         }
-        out = l.v;
+        out = salesforce_id18(std::get<std::string>(l.v));
         return true;
       case field_type::string:
       case field_type::picklist:
@@ -407,6 +412,18 @@ class compiler {
       }
       if (l.what != ast::literal::kind::string) return type_error(l, f);
       return compile_like(l, out.like);
+    }
+    if (c.values.size() == 1 && c.values[0].what == ast::literal::kind::relative) {
+      if (f.type != field_type::date && f.type != field_type::datetime) return type_error(c.values[0], f);
+      out.relative = c.values[0].relative;
+      out.values.resize(1);
+      return true;
+    }
+    for (const auto& l : c.values) {
+      if (l.what == ast::literal::kind::relative) {  // inside IN (...)
+        fail("MALFORMED_QUERY", l.pos, "date literals are not supported in IN lists");
+        return false;
+      }
     }
     out.values.resize(c.values.size());
     for (std::size_t i = 0; i < c.values.size(); ++i) {

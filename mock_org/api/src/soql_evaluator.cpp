@@ -157,6 +157,7 @@ class evaluator {
     const value v = get(obj, row, c.field);
     const field_type t = c.field.leaf->type;
     const bool vnull = is_null(v);
+    if (c.relative) return match_relative(v, *c.relative, c.op);
     switch (c.op) {
       case compare_op::eq:
         if (is_null(c.values[0]) || vnull) return vnull && is_null(c.values[0]);
@@ -190,6 +191,42 @@ class evaluator {
     return false;
   }
 
+  // `field op RELATIVE_DATE`: the literal is the UTC day span [first, last); = means inside it.
+  bool match_relative(const value& v, const ast::relative_date& r, compare_op op) const {
+    if (is_null(v)) return op == compare_op::ne;
+    using R = ast::relative_date::kind;
+    using std::chrono::days;
+    const auto today = std::chrono::floor<days>(ds_.now());
+    std::chrono::sys_days first = today, last = today + days{1};
+    switch (r.what) {
+      case R::today: break;
+      case R::yesterday: first = today - days{1}; last = today; break;
+      case R::tomorrow: first = today + days{1}; last = today + days{2}; break;
+      case R::last_n_days: first = today - days{r.n}; break;
+      case R::next_n_days: first = today + days{1}; last = today + days{1 + r.n}; break;
+    }
+    // Compare in microseconds (datetime) or days (date).
+    std::int64_t x = 0, a = 0, b = 0;
+    if (const auto* tp = std::get_if<time_point>(&v)) {
+      x = to_us(*tp);
+      a = to_us(time_point{first});
+      b = to_us(time_point{last});
+    } else {
+      x = std::get<date_value>(v).day.time_since_epoch().count();
+      a = first.time_since_epoch().count();
+      b = last.time_since_epoch().count();
+    }
+    switch (op) {
+      case compare_op::eq: return x >= a && x < b;
+      case compare_op::ne: return x < a || x >= b;
+      case compare_op::lt: return x < a;
+      case compare_op::le: return x < b;
+      case compare_op::gt: return x >= b;
+      case compare_op::ge: return x >= a;
+      default: return false;
+    }
+  }
+
   // Rows of obj whose (direct) field f equals any of values, ascending; nullopt when f is not indexed.
   std::optional<std::vector<row_id>> lookup_any(const object_def& obj, const field_def& f,
                                                 const std::vector<value>& values) const {
@@ -213,7 +250,7 @@ class evaluator {
   // Candidate rows for one `path = v` / `path IN (...)` conjunct: a direct indexed field, or one hop through an
   // indexed reference to an indexed parent field (PackagePushJob.PackagePushRequestId = '0DV...').
   std::optional<std::vector<row_id>> lookup_conjunct(const compiled_query& q, const compiled_condition& c) const {
-    if (c.what != compiled_condition::kind::compare || !c.field.leaf->indexed) return std::nullopt;
+    if (c.what != compiled_condition::kind::compare || !c.field.leaf->indexed || c.relative) return std::nullopt;
     if (c.op != compare_op::eq && c.op != compare_op::in) return std::nullopt;
     if (c.field.hops.empty()) return lookup_any(*q.object, *c.field.leaf, c.values);
     if (c.field.hops.size() != 1 || !c.field.hops[0].field->indexed) return std::nullopt;
@@ -316,8 +353,9 @@ class evaluator {
         if (vals.empty()) return std::monostate{};
         if (t == field_type::integer && fn == aggregate_fn::sum) {
           std::int64_t s = 0;
-          for (const auto& v : vals) s += std::get<std::int64_t>(v);
-          return s;
+          bool overflow = false;
+          for (const auto& v : vals) overflow = overflow || __builtin_add_overflow(s, std::get<std::int64_t>(v), &s);
+          if (!overflow) return s;  // else fall through to a double sum
         }
         double s = 0;
         for (const auto& v : vals) {

@@ -10,7 +10,7 @@ namespace pushsim::mock_org::api {
 
 namespace {
 
-enum class tok { ident, string, number, datetime, date, lparen, rparen, comma, dot, op, eof, bad };
+enum class tok { ident, string, number, datetime, date, lparen, rparen, comma, dot, colon, op, eof, bad };
 
 enum class kw : unsigned char { none, select_, from_, where_, and_, or_, not_, in_, like_, group_, by_, order_, asc_, desc_, nulls_, first_, last_, limit_, offset_, null_, true_, false_, having_, with_, includes_, excludes_, using_, typeof_ };
 constexpr std::string_view keyword_text[] = {"", "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "GROUP", "BY", "ORDER", "ASC", "DESC", "NULLS", "FIRST", "LAST", "LIMIT", "OFFSET", "NULL", "TRUE", "FALSE", "HAVING", "WITH", "INCLUDES", "EXCLUDES", "USING", "TYPEOF"};
@@ -102,9 +102,10 @@ std::vector<token> lex(std::string_view s) {
         ++i;
       }
       t.kind = closed ? tok::string : tok::bad;
-    } else if (c == '(' || c == ')' || c == ',' || c == '.') {
+    } else if (c == '(' || c == ')' || c == ',' || c == '.' || c == ':') {
       ++i;
-      t.kind = c == '(' ? tok::lparen : c == ')' ? tok::rparen : c == ',' ? tok::comma : tok::dot;
+      t.kind = c == '(' ? tok::lparen : c == ')' ? tok::rparen : c == ',' ? tok::comma : c == '.' ? tok::dot
+                                                                                       : tok::colon;
     } else if (c == '=') {
       ++i;
       t.kind = tok::op;
@@ -325,6 +326,7 @@ class parser {
     }
     if (is_kw(cur(), kw::offset_)) {
       advance();
+      q.offset_pos = cur().pos;
       std::int64_t n = 0;
       if (!parse_count(n)) return false;
       q.offset = n;
@@ -525,14 +527,40 @@ class parser {
         } else if (t.keyword == kw::true_ || t.keyword == kw::false_) {
           l.what = K::boolean;
           l.v = t.keyword == kw::true_;
-        } else {
-          return unexpected(t);
+        } else if (!parse_relative_date(l)) {
+          return false;
         }
         break;
       default:
         return unexpected(t);
     }
     advance();
+    return true;
+  }
+
+  // TODAY / YESTERDAY / TOMORROW / LAST_N_DAYS:n / NEXT_N_DAYS:n at cur(); leaves cur() on the last token.
+  bool parse_relative_date(ast::literal& l) {
+    using R = ast::relative_date::kind;
+    const token& t = cur();
+    l.what = ast::literal::kind::relative;
+    if (iequals(t.text, "TODAY")) {
+      l.relative.what = R::today;
+    } else if (iequals(t.text, "YESTERDAY")) {
+      l.relative.what = R::yesterday;
+    } else if (iequals(t.text, "TOMORROW")) {
+      l.relative.what = R::tomorrow;
+    } else if (iequals(t.text, "LAST_N_DAYS") || iequals(t.text, "NEXT_N_DAYS")) {
+      l.relative.what = iequals(t.text, "LAST_N_DAYS") ? R::last_n_days : R::next_n_days;
+      if (peek().kind != tok::colon) return unexpected(peek());
+      advance();
+      if (peek().kind != tok::number) return unexpected(peek());
+      advance();
+      if (!parse_count(l.relative.n)) return false;
+      --i_;  // parse_literal advances past the number
+      if (l.relative.n > 100000) return unexpected(cur());
+    } else {
+      return unexpected(t);
+    }
     return true;
   }
 

@@ -19,6 +19,21 @@ int icompare(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : 1;
 }
 
+std::string salesforce_id18(std::string_view id) {
+  std::string out(id);
+  if (id.size() != 15) return out;
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+  for (int chunk = 0; chunk < 3; ++chunk) {
+    unsigned bits = 0;
+    for (int i = 0; i < 5; ++i) {
+      const char c = id[static_cast<std::size_t>(chunk * 5 + i)];
+      if (c >= 'A' && c <= 'Z') bits |= 1u << i;
+    }
+    out += alphabet[bits];
+  }
+  return out;
+}
+
 std::string format_date(date_value d) {
   const std::chrono::year_month_day ymd{d.day};
   char buf[32];

@@ -148,6 +148,14 @@ TEST_F(SoqlEval, FiltersWithEqualityCaseInsensitiveForText) {
   EXPECT_TRUE(column("SELECT Id FROM PackagePushJob WHERE Id = '0dx000000000002aaa'").empty());
 }
 
+TEST_F(SoqlEval, FifteenCharacterIdsMatchTheirEighteenCharacterForm) {
+  EXPECT_EQ(salesforce_id18("0DX000000000001"), "0DX000000000001GAA");
+  EXPECT_EQ(salesforce_id18("001A0000006Vm9r"), "001A0000006Vm9rIAC");
+  ds_.add("PackagePushJob", {{"Id", std::string("0DX000000000001GAA")}, {"Status", std::string("Created")}});
+  EXPECT_EQ(column("SELECT Id FROM PackagePushJob WHERE Id IN ('0DX000000000001', '0DX000000000002AAA')"),
+            (strings{"\"0DX000000000002AAA\"", "\"0DX000000000001GAA\""}));
+}
+
 TEST_F(SoqlEval, InAndNotIn) {
   EXPECT_EQ(column("SELECT SubscriberOrganizationKey FROM PackagePushJob WHERE Status IN ('Pending', 'InProgress')"),
             (strings{"\"00D000000000004AAA\"", "\"00D000000000006AAA\""}));
@@ -189,6 +197,19 @@ TEST_F(SoqlEval, DatetimeComparisonsHonourZoneOffsets) {
             (strings{"\"0DX000000000002AAA\"", "\"0DX000000000006AAA\""}));
   EXPECT_EQ(column("SELECT Id FROM PackagePushJob WHERE StartTime > 2026-11-23T10:03:00.000+0000"),
             (strings{"\"0DX000000000001AAA\""}));
+}
+
+TEST_F(SoqlEval, RelativeDateLiteralsUseTheDataSourceClock) {
+  ds_.set_now(at("2026-11-24T09:00:00Z"));
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime = TODAY").total_size, 0);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime = YESTERDAY").total_size, 4);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime != YESTERDAY").total_size, 3);  // nulls included
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime >= LAST_N_DAYS:1").total_size, 4);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime < TODAY").total_size, 4);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime > TOMORROW").total_size, 0);
+  EXPECT_EQ(run("SELECT Id FROM PackagePushRequest WHERE ScheduledStartTime < NEXT_N_DAYS:3").total_size, 1);
+  ds_.set_now(at("2026-11-23T23:59:59Z"));
+  EXPECT_EQ(run("SELECT Id FROM PackagePushJob WHERE StartTime = TODAY").total_size, 4);
 }
 
 TEST_F(SoqlEval, OrderByWithNullsFirstAndLast) {

@@ -53,6 +53,9 @@ TEST(SoqlParser, AcceptsTheSubset) {
       "SELECT Id FROM PackagePushJob WHERE Id IN ('0DX000000000001AAA', '0DX000000000002AAA') ORDER BY Status NULLS FIRST",
       "  SELECT\n  Id\nFROM\n  PackagePushJob\n",
       "SELECT Id FROM PackagePushJob WHERE DurationSeconds > -5.5",
+      "SELECT Id FROM PackagePushJob WHERE StartTime = TODAY OR StartTime = YESTERDAY OR EndTime < tomorrow",
+      "SELECT Id FROM PackagePushRequest WHERE ScheduledStartTime >= LAST_N_DAYS:7 AND EndTime < NEXT_N_DAYS:30",
+      "SELECT Id FROM ScratchOrgInfo WHERE ExpirationDate > TODAY",
       // What the Salesforce CLI (sf package push-upgrade list/report) sends.
       "SELECT Id, PackageVersionId, PackageVersion.Name, PackageVersion.MajorVersion, PackageVersion.MinorVersion, "
       "Status, ScheduledStartTime, StartTime, EndTime FROM PackagePushRequest WHERE PackageVersion.MetadataPackageId "
@@ -132,6 +135,12 @@ TEST(SoqlParser, RejectsBadQueriesWithSalesforceErrorsAndPositions) {
        "invalid ID field: abc"},
       {"SELECT Id FROM PackagePushJob WHERE PackagePushRequestId IN ('0DV000000000001AAA', '0DV-0000')",
        "INVALID_QUERY_FILTER_OPERATOR", 1, 84, "invalid ID field: 0DV-0000"},
+      {"SELECT Id FROM PackagePushJob LIMIT 5 OFFSET 2001", "NUMBER_OUTSIDE_VALID_RANGE", 1, 46,
+       "Maximum SOQL offset allowed is 2000"},
+      {"SELECT Id FROM PackagePushJob WHERE StartTime > LAST_N_DAYS 7", "MALFORMED_QUERY", 1, 61, "'7'"},
+      {"SELECT Id FROM PackagePushJob WHERE StartTime > NEXT_N_DAYS:-1", "MALFORMED_QUERY", 1, 61, "'-1'"},
+      {"SELECT Id FROM PackagePushJob WHERE StartTime > SOMEDAY", "MALFORMED_QUERY", 1, 49, "'SOMEDAY'"},
+      {"SELECT Id FROM PackagePushJob WHERE Status = TODAY", "INVALID_FIELD", 1, 46, "type picklist"},
       {"SELECT Status, COUNT(Id) FROM PackagePushJob", "MALFORMED_QUERY", 1, 8,
        "Field must be grouped or aggregated: Status"},
       {"SELECT Id\nFROM PackagePushJob\nWHERE Foo = 'x'", "INVALID_FIELD", 3, 7, "No such column 'Foo'"},

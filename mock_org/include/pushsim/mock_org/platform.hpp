@@ -19,7 +19,9 @@
 // Failed (with PackagePushError rows). The request ends when its last job does: Succeeded if no job failed,
 // else Failed; a request with no jobs ends Succeeded at pick-up.
 //
-// No heap allocation per job on the hot path: rows live in vectors, events capture {this, index}.
+// No heap allocation per job on the hot path: rows live in vectors, events capture {this, index}. The platform
+// schedules events that point at it: do not run the simulation after destroying the platform.
+// All randomness comes from the "platform" and "telemetry" streams of the seed, so a run is reproducible.
 
 #include <cstdint>
 #include <memory>
@@ -129,6 +131,20 @@ struct push_error_row {
   std::uint16_t subject = no_index;
 };
 
+// PackageSubscriber, one per org (InstalledStatus "i" when a version is installed, "u" otherwise).
+struct subscriber_row {
+  org_index org = no_org;
+  std::string id;         // 0Hf...
+  org_key key;            // OrgKey (15 characters; org_key::str18() for 18)
+  std::string name;       // OrgName
+  org_type type = org_type::production;  // OrgType
+  org_status status = org_status::active;  // OrgStatus
+  std::string_view instance;               // InstanceName
+  std::optional<org_key> parent;           // ParentOrg
+  bool installed = false;                  // InstalledStatus
+  version_index version = not_installed;   // MetadataPackageVersionId (version_id_string)
+};
+
 class platform {
  public:
   platform(sim::simulation& sim, population& orgs, const package& pkg, platform_config config, std::uint64_t seed);
@@ -155,6 +171,9 @@ class platform {
   std::optional<org_index> find_subscriber(std::string_view id) const;
   // An org by its 15- or 18-character key.
   std::optional<org_index> find_org(std::string_view org_key) const;
+
+  // PackageSubscriber row of an org (i < orgs().size()).
+  subscriber_row subscriber(org_index i) const;
 
   // ---- writes ----
   // New PackagePushRequest for a version (must exist, be Released and not deprecated). A scheduled start in the

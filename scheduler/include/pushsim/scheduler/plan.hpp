@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pushsim/base/time.hpp"
+#include "pushsim/scheduler/api_call.hpp"  // job_creation_mode
 #include "pushsim/scheduler/types.hpp"
 
 namespace pushsim::scheduler {
@@ -117,7 +118,6 @@ struct retry_spec {
 };
 
 // How PackagePushJobs are created.
-enum class job_creation_mode : std::uint8_t { composite_tree, sobject_collections };
 struct job_creation_spec {
   job_creation_mode mode = job_creation_mode::composite_tree;
   std::size_t batch_size = 200;  // jobs per call, 1..200

@@ -34,6 +34,10 @@ class data_source {
   virtual std::optional<std::vector<row_id>> lookup_eq(const object_def& obj, const field_def& f,
                                                        const value& v) const = 0;
 
+  // The current time, for relative date literals (TODAY, LAST_N_DAYS:n). The platform answers sim time.
+  // Default: the Unix epoch (so results never depend on the wall clock).
+  virtual time_point now() const { return time_point{}; }
+
   // The parent row that reference field ref of row points at, or nullopt (null or dangling reference).
   // Default: field() then lookup_eq on the target object's Id (or a scan when Id is not indexed).
   virtual std::optional<row_id> parent(const object_def& obj, row_id row, const field_def& ref,

@@ -25,6 +25,10 @@ class memory_data_source final : public data_source {
   // Number of rows of an object.
   std::size_t size(std::string_view object) const;
 
+  // Sets what now() answers (for relative date literals); the epoch until set.
+  void set_now(time_point t) { now_ = t; }
+  time_point now() const override { return now_; }
+
   void scan(const object_def& obj, const std::function<void(row_id)>& visit) const override;
   value field(const object_def& obj, row_id row, const field_def& f) const override;
   std::optional<std::vector<row_id>> lookup_eq(const object_def& obj, const field_def& f,
@@ -41,6 +45,7 @@ class memory_data_source final : public data_source {
 
   const schema& schema_;
   std::vector<table> tables_;
+  time_point now_{};
 };
 
 }  // namespace pushsim::mock_org::api

@@ -39,11 +39,19 @@ struct select_item {
   position pos;
 };
 
+// A relative date literal (TODAY, LAST_N_DAYS:7, ...): a span of whole UTC days around the evaluation time.
+struct relative_date {
+  enum class kind { today, yesterday, tomorrow, last_n_days, next_n_days };
+  kind what = kind::today;
+  std::int64_t n = 0;  // for the _N_ forms
+};
+
 // A literal in a WHERE clause: v holds the decoded value; for LIKE operands raw holds the source between the
 // quotes (escapes undecoded, so the compiler can tell \\% from %).
 struct literal {
-  enum class kind { null, boolean, integer, decimal, string, datetime, date };
+  enum class kind { null, boolean, integer, decimal, string, datetime, date, relative };
   kind what = kind::null;
+  relative_date relative;  // kind::relative
   value v;          // decoded value (integer literals hold int64, decimals double)
   std::string raw;  // LIKE operands only
   position pos;
@@ -82,6 +90,7 @@ struct query {
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   position limit_pos;
+  position offset_pos;
 };
 
 }  // namespace pushsim::mock_org::api::ast

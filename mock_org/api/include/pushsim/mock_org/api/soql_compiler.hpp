@@ -1,6 +1,7 @@
 #pragma once
 // Syntax tree -> compiled query: every name resolved against a schema, every comparison type-checked.
-// A compiled query is immutable and can be evaluated many times (cache it by query text if useful).
+// A compiled query is immutable and can be evaluated many times (cache it by query text if useful). It points
+// into the schema's object_def/field_def, so the schema must outlive it (push_schema() lives forever).
 
 #include <cstdint>
 #include <memory>
@@ -42,7 +43,8 @@ struct compiled_condition {
   std::vector<compiled_condition> operands;
   compiled_path field;
   ast::compare_op op = ast::compare_op::eq;
-  std::vector<value> values;  // converted to the field's type (strings lower-cased for text fields)
+  std::vector<value> values;  // converted to the field's type (15-character Ids widened to 18)
+  std::optional<ast::relative_date> relative;  // TODAY, LAST_N_DAYS:n...: resolved against data_source::now()
   like_pattern like;
 };
 

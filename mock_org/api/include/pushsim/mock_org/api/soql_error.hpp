@@ -8,7 +8,9 @@ namespace pushsim::mock_org::api {
 
 // One SOQL error. message is Salesforce's full text (query line, caret, "ERROR at Row:R:Column:C", detail).
 struct soql_error {
-  std::string error_code;  // "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE" or "INVALID_QUERY_FILTER_OPERATOR"
+  // "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE", "INVALID_QUERY_FILTER_OPERATOR" (bad Id literal) or
+  // "NUMBER_OUTSIDE_VALID_RANGE" (OFFSET above 2000). All are HTTP 400 on the REST API.
+  std::string error_code;
   std::string detail;      // e.g. "unexpected token: 'FORM'"
   int row = 1;             // 1-based line of the offending token
   int column = 1;          // 1-based column of the offending token

@@ -38,6 +38,10 @@ inline bool iequals(std::string_view a, std::string_view b) {
 // ASCII case-insensitive three-way comparison (<0, 0, >0).
 int icompare(std::string_view a, std::string_view b);
 
+// The 18-character form of a 15-character Salesforce Id (appends the case-encoding checksum); other input is
+// returned unchanged. SOQL compares Ids in their 18-character form, so 15-character literals match too.
+std::string salesforce_id18(std::string_view id);
+
 // "2026-11-23" for a date value.
 std::string format_date(date_value d);
 

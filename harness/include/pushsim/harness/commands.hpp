@@ -1,0 +1,32 @@
+#pragma once
+// The `pushsim run` and `pushsim compare` commands as library functions: tools/ only maps flags onto these.
+// Exit codes: 0 ok, 1 an expectation failed (or an invariant broke), 2 bad input. On bad input nothing is
+// written; report files are written atomically only after a complete run.
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pushsim::harness {
+
+struct run_arguments {
+  std::optional<std::string> scenario;  // a scenario file; none: the built-in default
+  std::vector<std::string> set;         // "--set /json/pointer=value" arguments
+  std::optional<std::uint64_t> seed;
+  std::string json_path, csv_path, junit_path, html_path;
+  bool progress = false;  // draw a progress bar on err (a TTY)
+};
+int run_command(const run_arguments& args, std::ostream& out, std::ostream& err);
+
+struct compare_arguments {
+  std::optional<std::string> scenario;
+  std::vector<std::string> plans;  // plan files, each run against the same world and seed
+  std::vector<std::string> set;
+  std::optional<std::uint64_t> seed;
+  std::string json_path;
+};
+int compare_command(const compare_arguments& args, std::ostream& out, std::ostream& err);
+
+}  // namespace pushsim::harness

@@ -1,0 +1,41 @@
+#pragma once
+// rehearsal: one scenario run end to end on simulated time. The real scheduling core (scheduler::rollout:
+// subscriber query -> planner -> executor) talks to the mock platform through the in-process transport, which
+// carries the same REST messages as the socket path (scheduler/rest encodes, mock_org/api's handle() answers,
+// scheduler/rest decodes), with the simulated API latency the handler reports. At the end the harness checks
+// invariants against the platform's ground truth, computes the metrics of ../shared/DESIGN.md and fills a
+// rehearsal_report.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pushsim/harness/report.hpp"
+#include "pushsim/harness/scenario_file.hpp"
+
+namespace pushsim::harness {
+
+struct rehearsal_options {
+  std::optional<std::uint64_t> seed;  // overrides the scenario's seed
+  std::string reproduce_command;      // printed in reports and on assertion failures
+  // Called now and then with (orgs finished, orgs planned, sim time) for a progress bar; may be empty.
+  std::function<void(std::uint64_t, std::uint64_t, time_point)> progress;
+  // Hard stop for runaway scenarios: simulated time after the scenario start.
+  duration sim_time_max = std::chrono::days(120);
+};
+
+struct rehearsal_result {
+  std::optional<rehearsal_report> report;  // absent when the input was bad
+  std::vector<input_error> errors;         // bad input (exit 2)
+  std::vector<std::string> invariant_violations;  // broken invariants (a bug: exit 1 and say so)
+};
+
+// Runs a loaded scenario. Never throws on bad input: errors come back in the result.
+rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_options& options);
+
+// The metric names a run reports (for validating `expect` before running).
+const nlohmann::json& metric_names_template();
+
+}  // namespace pushsim::harness

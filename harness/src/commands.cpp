@@ -1,0 +1,189 @@
+#include "pushsim/harness/commands.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "pushsim/harness/rehearsal.hpp"
+#include "pushsim/harness/world.hpp"
+
+namespace pushsim::harness {
+
+namespace {
+
+bool parse_overrides(const std::vector<std::string>& args, std::vector<json_override>& out, std::ostream& err) {
+  bool ok = true;
+  for (const auto& a : args) {
+    std::string error;
+    if (auto o = parse_override(a, error)) {
+      out.push_back(std::move(*o));
+    } else {
+      err << "pushsim: " << error << "\n";
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+load_result load(const std::optional<std::string>& scenario, const std::vector<json_override>& overrides) {
+  return scenario ? load_scenario_file(*scenario, overrides) : load_default_scenario(overrides);
+}
+
+void print_errors(const std::vector<input_error>& errors, std::ostream& err) {
+  for (const auto& e : errors) err << e.to_string() << "\n";
+}
+
+std::string reproduce(const char* verb, const std::optional<std::string>& scenario, const std::vector<std::string>& set,
+                      std::uint64_t seed) {
+  std::string cmd = std::string("pushsim ") + verb;
+  if (scenario) cmd += " " + *scenario;
+  for (const auto& s : set) cmd += " --set '" + s + "'";
+  return cmd + " --seed " + std::to_string(seed);
+}
+
+std::uint64_t seed_of(const scenario_document& doc, const std::optional<std::uint64_t>& seed) {
+  return seed.value_or(doc.json.value("seed", std::uint64_t{0}));
+}
+
+}  // namespace
+
+int run_command(const run_arguments& args, std::ostream& out, std::ostream& err) {
+  std::vector<json_override> overrides;
+  if (!parse_overrides(args.set, overrides, err)) return 2;
+  const auto loaded = load(args.scenario, overrides);
+  if (!loaded.document) {
+    print_errors(loaded.errors, err);
+    return 2;
+  }
+  rehearsal_options options;
+  options.seed = args.seed;
+  options.reproduce_command = reproduce("run", args.scenario, args.set, seed_of(*loaded.document, args.seed));
+  if (args.progress) {
+    options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
+      const int width = 30;
+      const int filled = total ? static_cast<int>(width * std::min<std::uint64_t>(done, total) / total) : 0;
+      err << "\r[" << std::string(static_cast<std::size_t>(filled), '#') << std::string(static_cast<std::size_t>(width - filled), '.')
+          << "] " << done << "/" << total << " jobs  sim " << format_iso8601(now) << "   " << std::flush;
+    };
+  }
+  auto result = run_rehearsal(*loaded.document, options);
+  if (args.progress) err << "\n";
+  if (!result.report) {
+    print_errors(result.errors, err);
+    return 2;
+  }
+  const auto& report = *result.report;
+  print_summary(out, report);
+  struct output {
+    const std::string& path;
+    std::string (*render)(const rehearsal_report&);
+  };
+  const output outputs[] = {{args.json_path, render_json},
+                            {args.csv_path, render_csv},
+                            {args.junit_path, render_junit},
+                            {args.html_path, render_html}};
+  int code = 0;
+  for (const auto& o : outputs) {
+    if (o.path.empty()) continue;
+    if (const auto e = write_file_atomically(o.path, o.render(report)); !e.empty()) {
+      err << "pushsim: " << e << "\n";
+      code = 2;
+    }
+  }
+  for (const auto& v : result.invariant_violations) {
+    err << "pushsim: INVARIANT BROKEN: " << v << "\n  reproduce: " << report.reproduce_command << "\n";
+  }
+  if (!result.invariant_violations.empty()) return 1;
+  if (!report.expectations_passed()) {
+    err << "pushsim: an expectation failed; reproduce: " << report.reproduce_command << "\n";
+    return 1;
+  }
+  return code;
+}
+
+int compare_command(const compare_arguments& args, std::ostream& out, std::ostream& err) {
+  std::vector<json_override> overrides;
+  if (!parse_overrides(args.set, overrides, err)) return 2;
+  if (args.plans.size() < 1) {
+    err << "pushsim compare: give at least one --plan FILE\n";
+    return 2;
+  }
+  const auto loaded = load(args.scenario, overrides);
+  if (!loaded.document) {
+    print_errors(loaded.errors, err);
+    return 2;
+  }
+  struct row {
+    std::string plan;
+    nlohmann::json metrics;
+  };
+  std::vector<row> rows;
+  std::vector<input_error> errors;
+  std::vector<scenario_document> docs;
+  for (const auto& plan_path : args.plans) {
+    scenario_document doc = *loaded.document;
+    std::ifstream in(plan_path);
+    if (!in) {
+      errors.push_back({plan_path, "", "cannot read the plan file"});
+      continue;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const auto j = nlohmann::json::parse(buf.str(), nullptr, false);
+    if (j.is_discarded()) {
+      errors.push_back({plan_path, "", "not valid JSON"});
+      continue;
+    }
+    doc.json["plan"] = j;
+    doc.plan_file = plan_path;
+    doc.plan_pointer = "";
+    docs.push_back(std::move(doc));
+  }
+  if (!errors.empty()) {
+    print_errors(errors, err);
+    return 2;
+  }
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    rehearsal_options options;
+    options.seed = args.seed;
+    options.reproduce_command = reproduce("compare", args.scenario, args.set, seed_of(docs[i], args.seed));
+    auto result = run_rehearsal(docs[i], options);
+    if (!result.report) {
+      print_errors(result.errors, err);
+      return 2;
+    }
+    for (const auto& v : result.invariant_violations) err << "pushsim: INVARIANT BROKEN (" << args.plans[i] << "): " << v << "\n";
+    rows.push_back({args.plans[i], result.report->metrics});
+  }
+  const char* columns[] = {"blast_radius_orgs", "users_disrupted", "detection_delay_s", "rollout_duration_s",
+                           "api_calls", "deadline_met", "halted"};
+  out << std::left << std::setw(32) << "plan";
+  for (const char* c : columns) out << std::setw(20) << c;
+  out << "\n";
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : rows) {
+    out << std::setw(32) << r.plan;
+    nlohmann::json entry = {{"plan", r.plan}};
+    for (const char* c : columns) {
+      const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
+      std::string text = v.is_number_float() ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
+                                             : v.dump();
+      out << std::setw(20) << text;
+      entry[c] = v;
+    }
+    entry["digest"] = r.metrics.value("digest", std::string());
+    j.push_back(entry);
+    out << "\n";
+  }
+  if (!args.json_path.empty()) {
+    if (const auto e = write_file_atomically(args.json_path, j.dump(2) + "\n"); !e.empty()) {
+      err << "pushsim: " << e << "\n";
+      return 2;
+    }
+  }
+  return 0;
+}
+
+}  // namespace pushsim::harness

@@ -1,0 +1,377 @@
+#include "pushsim/scheduler/rest/codec.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "pushsim/base/assert.hpp"
+#include "pushsim/scheduler/rest/soql.hpp"
+
+namespace pushsim::scheduler::rest {
+
+using nlohmann::json;
+
+namespace {
+
+bool icontains(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    if (iequals(hay.substr(i, needle.size()), needle)) return true;
+  }
+  return false;
+}
+
+constexpr std::string_view something_bad = "Something bad has happened";
+
+bool transient_code(std::string_view code) {
+  return code == "UNKNOWN_EXCEPTION" || code == "SERVER_UNAVAILABLE" || code == "QUERY_TIMEOUT" ||
+         code == "REQUEST_RUNNING_TOO_LONG" || code == "UNABLE_TO_LOCK_ROW";
+}
+
+std::string str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+std::optional<time_point> time_field(const json& j, const char* key) {
+  const auto s = str(j, key);
+  if (s.empty()) return std::nullopt;
+  const auto r = parse_iso8601(s);
+  return r.time;
+}
+
+api_error malformed(int status, std::string what) {
+  api_error e;
+  e.kind = api_error::kind_t::transient;
+  e.http_status = status;
+  e.error_code = "MALFORMED_RESPONSE";
+  e.message = std::move(what);
+  return e;
+}
+
+// A Salesforce error body: [{"message","errorCode","fields"}] (first entry), or anything else.
+api_error error_from(const rest_response& r) {
+  if (r.status == transport_error_status) {
+    api_error e;
+    e.kind = api_error::kind_t::transport;
+    e.message = r.body.empty() ? "transport failure" : r.body;
+    return e;
+  }
+  auto j = json::parse(r.body, nullptr, false);
+  std::string code, message;
+  if (!j.is_discarded()) {
+    const json* e = nullptr;
+    if (j.is_array() && !j.empty() && j[0].is_object()) e = &j[0];
+    if (j.is_object()) e = &j;
+    if (e != nullptr) {
+      code = str(*e, "errorCode");
+      if (code.empty()) code = str(*e, "statusCode");
+      message = str(*e, "message");
+    }
+  }
+  if (message.empty() && code.empty()) message = r.body.substr(0, 500);
+  return classify_error(r.status, std::move(code), std::move(message));
+}
+
+bool ok_status(int s) { return s >= 200 && s < 300; }
+
+job_outcome record_error(std::string org_key, const json& errors) {
+  job_outcome o;
+  o.org_key = std::move(org_key);
+  if (errors.is_array() && !errors.empty() && errors[0].is_object()) {
+    o.error_code = str(errors[0], "statusCode");
+    if (o.error_code.empty()) o.error_code = str(errors[0], "errorCode");
+    o.message = str(errors[0], "message");
+  }
+  o.kind = classify_job_error(o.error_code, o.message);
+  return o;
+}
+
+api_result decode_tree(const add_jobs& c, const rest_response& r, const json& j) {
+  if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) return malformed(r.status, "no results");
+  jobs_added out;
+  out.outcomes.resize(c.org_keys.size());
+  for (std::size_t i = 0; i < c.org_keys.size(); ++i) {
+    out.outcomes[i].org_key = c.org_keys[i];
+    out.outcomes[i].kind = job_outcome::kind_t::not_processed;
+  }
+  const bool has_errors = j.value("hasErrors", false);
+  std::size_t seen = 0;
+  for (const auto& res : j["results"]) {
+    const std::string ref = str(res, "referenceId");
+    if (ref.size() < 4 || ref.compare(0, 3, "ref") != 0) continue;
+    const std::size_t idx = std::strtoul(ref.c_str() + 3, nullptr, 10);
+    if (idx < 1 || idx > c.org_keys.size()) continue;
+    auto& o = out.outcomes[idx - 1];
+    if (res.contains("errors") && res["errors"].is_array() && !res["errors"].empty()) {
+      o = record_error(c.org_keys[idx - 1], res["errors"]);
+    } else if (!has_errors) {
+      o.kind = job_outcome::kind_t::created;
+      o.job_id = str(res, "id");
+      ++seen;
+    }
+  }
+  if (!has_errors && seen != c.org_keys.size()) return malformed(r.status, "composite tree: missing results");
+  return out;
+}
+
+api_result decode_collections(const add_jobs& c, const rest_response& r, const json& j) {
+  if (!j.is_array() || j.size() != c.org_keys.size()) return malformed(r.status, "sobject collections: result count");
+  jobs_added out;
+  for (std::size_t i = 0; i < c.org_keys.size(); ++i) {
+    const auto& res = j[i];
+    if (res.value("success", false)) {
+      job_outcome o;
+      o.org_key = c.org_keys[i];
+      o.job_id = str(res, "id");
+      out.outcomes.push_back(std::move(o));
+    } else {
+      out.outcomes.push_back(record_error(c.org_keys[i], res.value("errors", json::array())));
+    }
+  }
+  return out;
+}
+
+std::string next_locator(const json& j) {
+  if (j.value("done", true)) return {};
+  return str(j, "nextRecordsUrl");
+}
+
+api_result decode_page(query_kind kind, bool with_errors, const rest_response& r, const json& j) {
+  if (!j.is_object() || !j.contains("records") || !j["records"].is_array()) return malformed(r.status, "no records");
+  const auto& recs = j["records"];
+  switch (kind) {
+    case query_kind::status_counts: {
+      status_counts_page p;
+      for (const auto& rec : recs) {
+        status_count row;
+        row.request_id = str(rec, "PackagePushRequestId");
+        row.status = str(rec, "Status");
+        const auto it = rec.find("expr0");
+        if (it != rec.end() && it->is_number()) row.count = it->get<std::int64_t>();
+        p.rows.push_back(std::move(row));
+      }
+      p.next_locator = next_locator(j);
+      return p;
+    }
+    case query_kind::jobs: {
+      jobs_page p;
+      p.rows.reserve(recs.size());
+      for (const auto& rec : recs) {
+        job_row row;
+        row.id = str(rec, "Id");
+        row.request_id = str(rec, "PackagePushRequestId");
+        row.org_key = str(rec, "SubscriberOrganizationKey");
+        row.status = str(rec, "Status");
+        row.start_time = time_field(rec, "StartTime");
+        if (with_errors) {
+          const auto it = rec.find("PackagePushErrors");
+          if (it != rec.end() && it->is_object() && it->contains("records") && (*it)["records"].is_array()) {
+            for (const auto& e : (*it)["records"]) {
+              row.errors.push_back({str(e, "ErrorSeverity"), str(e, "ErrorType"), str(e, "ErrorTitle"),
+                                    str(e, "ErrorMessage")});
+            }
+          }
+        }
+        p.rows.push_back(std::move(row));
+      }
+      p.next_locator = next_locator(j);
+      return p;
+    }
+    case query_kind::requests: {
+      requests_page p;
+      for (const auto& rec : recs) {
+        p.rows.push_back({str(rec, "Id"), str(rec, "Status"), time_field(rec, "ScheduledStartTime")});
+      }
+      p.next_locator = next_locator(j);
+      return p;
+    }
+    case query_kind::subscribers: {
+      subscribers_page p;
+      for (const auto& rec : recs) {
+        p.rows.push_back({str(rec, "OrgKey"), str(rec, "OrgName"), str(rec, "OrgType"), str(rec, "OrgStatus"),
+                          str(rec, "InstanceName"), str(rec, "InstalledStatus"), str(rec, "MetadataPackageVersionId")});
+      }
+      p.next_locator = next_locator(j);
+      return p;
+    }
+  }
+  return malformed(r.status, "unknown query kind");
+}
+
+std::string status_counts_soql(const query_request_status_counts& c) {
+  if (c.request_ids.size() == 1) {
+    return "SELECT Status, COUNT(Id) FROM PackagePushJob WHERE PackagePushRequestId = " +
+           soql_quote(c.request_ids.front()) + " GROUP BY Status";
+  }
+  return "SELECT PackagePushRequestId, Status, COUNT(Id) FROM PackagePushJob WHERE PackagePushRequestId IN " +
+         soql_in_list(c.request_ids) + " GROUP BY PackagePushRequestId, Status";
+}
+
+std::string jobs_soql(const query_jobs& c) {
+  std::string q = "SELECT Id, PackagePushRequestId, SubscriberOrganizationKey, Status, StartTime";
+  if (c.with_errors) {
+    q += ", (SELECT ErrorSeverity, ErrorType, ErrorTitle, ErrorMessage FROM PackagePushErrors)";
+  }
+  q += " FROM PackagePushJob WHERE PackagePushRequestId ";
+  q += c.request_ids.size() == 1 ? "= " + soql_quote(c.request_ids.front()) : "IN " + soql_in_list(c.request_ids);
+  if (c.statuses.size() == 1) q += " AND Status = " + soql_quote(c.statuses.front());
+  if (c.statuses.size() > 1) q += " AND Status IN " + soql_in_list(c.statuses);
+  q += " ORDER BY Id";
+  return q;
+}
+
+}  // namespace
+
+api_error classify_error(int http_status, std::string error_code, std::string message) {
+  api_error e;
+  e.http_status = http_status;
+  e.error_code = std::move(error_code);
+  e.message = std::move(message);
+  if (http_status == transport_error_status) {
+    e.kind = api_error::kind_t::transport;
+  } else if (e.error_code == "REQUEST_LIMIT_EXCEEDED") {
+    e.kind = api_error::kind_t::limit_exceeded;
+  } else if (http_status >= 500 || transient_code(e.error_code) || icontains(e.message, something_bad)) {
+    e.kind = api_error::kind_t::transient;
+  } else {
+    e.kind = api_error::kind_t::permanent;
+  }
+  return e;
+}
+
+job_outcome::kind_t classify_job_error(std::string_view status_code, std::string_view message) {
+  using k = job_outcome::kind_t;
+  if (status_code == "DUPLICATE_VALUE") return k::duplicate;
+  if (status_code == "ALL_OR_NONE_OPERATION_ROLLED_BACK") return k::not_processed;
+  if (transient_code(status_code) || icontains(message, something_bad)) return k::transient;
+  if (icontains(message, "ineligible")) return k::ineligible;
+  if (status_code == "INVALID_ID_FIELD" || status_code == "MALFORMED_ID" || status_code == "INVALID_CROSS_REFERENCE_KEY" ||
+      icontains(message, "organization key") || icontains(message, "SubscriberOrganizationKey")) {
+    return k::invalid_key;
+  }
+  return k::rejected;
+}
+
+codec::codec(codec_config config) : config_(std::move(config)), base_("/services/data/" + config_.api_version) {}
+
+rest_request codec::encode(const api_call& call) const {
+  rest_request r;
+  r.headers.emplace_back("Accept", "application/json");
+  auto query = [&](const std::string& soql) {
+    r.method = "GET";
+    r.target = base_ + "/query?q=" + url_encode(soql);
+  };
+  auto post = [&](std::string path, const json& body) {
+    r.method = "POST";
+    r.target = base_ + std::move(path);
+    r.body = body.dump();
+    r.headers.emplace_back("Content-Type", "application/json");
+  };
+  if (const auto* c = std::get_if<query_subscribers>(&call)) {
+    query("SELECT OrgKey, OrgName, OrgType, OrgStatus, InstanceName, InstalledStatus, MetadataPackageVersionId "
+          "FROM PackageSubscriber WHERE MetadataPackageId = " + soql_quote(c->package_id));
+  } else if (const auto* c1 = std::get_if<create_push_request>(&call)) {
+    post("/sobjects/PackagePushRequest",
+         json{{"PackageVersionId", c1->version_id}, {"ScheduledStartTime", format_salesforce(c1->scheduled_start)}});
+  } else if (const auto* c2 = std::get_if<add_jobs>(&call)) {
+    PUSHSIM_ASSERT(c2->org_keys.size() <= 200, "add_jobs: more than 200 records");
+    json records = json::array();
+    for (std::size_t i = 0; i < c2->org_keys.size(); ++i) {
+      json rec{{"attributes", {{"type", "PackagePushJob"}}},
+               {"PackagePushRequestId", c2->request_id},
+               {"SubscriberOrganizationKey", c2->org_keys[i]}};
+      if (c2->mode == job_creation_mode::composite_tree) rec["attributes"]["referenceId"] = "ref" + std::to_string(i + 1);
+      records.push_back(std::move(rec));
+    }
+    if (c2->mode == job_creation_mode::composite_tree) {
+      post("/composite/tree/PackagePushJob", json{{"records", std::move(records)}});
+    } else {
+      post("/composite/sobjects", json{{"allOrNone", false}, {"records", std::move(records)}});
+    }
+  } else if (const auto* c3 = std::get_if<patch_request_status>(&call)) {
+    r.method = "PATCH";
+    r.target = base_ + "/sobjects/PackagePushRequest/" + url_encode(c3->request_id);
+    r.body = json{{"Status", c3->status}}.dump();
+    r.headers.emplace_back("Content-Type", "application/json");
+  } else if (const auto* c4 = std::get_if<query_request_status_counts>(&call)) {
+    query(status_counts_soql(*c4));
+  } else if (const auto* c5 = std::get_if<query_jobs>(&call)) {
+    query(jobs_soql(*c5));
+  } else if (const auto* c6 = std::get_if<query_requests_for_version>(&call)) {
+    query("SELECT Id, Status, ScheduledStartTime FROM PackagePushRequest WHERE PackageVersionId = " +
+          soql_quote(c6->version_id) + " ORDER BY Id");
+  } else if (const auto* c7 = std::get_if<query_more>(&call)) {
+    r.method = "GET";
+    r.target = !c7->locator.empty() && c7->locator.front() == '/' ? c7->locator : base_ + "/query/" + c7->locator;
+  }
+  return r;
+}
+
+api_result codec::decode(const api_call& call, const rest_response& response) const {
+  if (!ok_status(response.status)) {
+    // Composite tree reports record errors with 400 and a {"hasErrors":true,...} body.
+    if (const auto* c = std::get_if<add_jobs>(&call); c != nullptr && c->mode == job_creation_mode::composite_tree &&
+                                                     response.status == 400) {
+      auto j = json::parse(response.body, nullptr, false);
+      if (!j.is_discarded() && j.is_object() && j.value("hasErrors", false)) return decode_tree(*c, response, j);
+    }
+    return error_from(response);
+  }
+  if (std::holds_alternative<patch_request_status>(call)) return status_patched{};
+  auto j = json::parse(response.body, nullptr, false);
+  if (j.is_discarded()) return malformed(response.status, "body is not JSON");
+  if (std::holds_alternative<create_push_request>(call)) {
+    const std::string id = j.is_object() ? str(j, "id") : std::string{};
+    if (id.empty()) return malformed(response.status, "create: no id");
+    return request_created{id};
+  }
+  if (const auto* c = std::get_if<add_jobs>(&call)) {
+    return c->mode == job_creation_mode::composite_tree ? decode_tree(*c, response, j)
+                                                         : decode_collections(*c, response, j);
+  }
+  if (std::holds_alternative<query_subscribers>(call)) return decode_page(query_kind::subscribers, false, response, j);
+  if (std::holds_alternative<query_request_status_counts>(call)) {
+    auto res = decode_page(query_kind::status_counts, false, response, j);
+    const auto& ids = std::get<query_request_status_counts>(call).request_ids;
+    if (auto* p = std::get_if<status_counts_page>(&res); p != nullptr && ids.size() == 1) {
+      for (auto& row : p->rows) {
+        if (row.request_id.empty()) row.request_id = ids.front();
+      }
+    }
+    return res;
+  }
+  if (const auto* c = std::get_if<query_jobs>(&call)) return decode_page(query_kind::jobs, c->with_errors, response, j);
+  if (std::holds_alternative<query_requests_for_version>(call)) {
+    return decode_page(query_kind::requests, false, response, j);
+  }
+  const auto& m = std::get<query_more>(call);
+  return decode_page(m.kind, m.with_errors, response, j);
+}
+
+std::vector<api_call> codec::split_call(const api_call& call) const {
+  auto split_ids = [&](const std::vector<std::string>& ids, auto make) {
+    std::vector<api_call> out;
+    if (ids.size() <= 1 || encode(make(ids)).target.size() <= config_.uri_limit) {
+      out.push_back(make(ids));
+      return out;
+    }
+    const std::size_t fixed = encode(make(std::vector<std::string>{"", ""})).target.size() -
+                              url_encode(soql_in_list({"", ""})).size();
+    for (auto& chunk : chunk_in_list(ids, fixed, config_.uri_limit)) out.push_back(make(std::move(chunk)));
+    return out;
+  };
+  if (const auto* c = std::get_if<query_request_status_counts>(&call)) {
+    return split_ids(c->request_ids, [](std::vector<std::string> ids) -> api_call {
+      return query_request_status_counts{std::move(ids)};
+    });
+  }
+  if (const auto* c = std::get_if<query_jobs>(&call)) {
+    return split_ids(c->request_ids, [c](std::vector<std::string> ids) -> api_call {
+      return query_jobs{std::move(ids), c->statuses, c->with_errors};
+    });
+  }
+  return {call};
+}
+
+}  // namespace pushsim::scheduler::rest

@@ -1,0 +1,178 @@
+#include "pushsim/scheduler/rollout.hpp"
+
+#include <algorithm>
+
+#include "pushsim/scheduler/org_key.hpp"
+
+namespace pushsim::scheduler {
+
+executor_config make_executor_config(const plan& p) {
+  executor_config c;
+  c.version_id = p.target.package_version_id;
+  c.mode = p.job_creation.mode;
+  c.batch_size = p.job_creation.batch_size;
+  if (p.deadline) c.deadline = *p.deadline;
+  c.retry.transient_error_types = p.retry.transient_error_types;
+  c.retry.job_attempts_max = p.retry.max_attempts;
+  c.retry.backoff_base = p.retry.initial_backoff;
+  c.retry.backoff_max = p.retry.max_backoff;
+  c.retry.jitter = p.retry.jitter;
+  c.retry.seed = p.seed;
+  const gate_spec& g = p.gates;
+  if (g.max_failure_rate) c.gates.max_failure_rate = *g.max_failure_rate;
+  if (g.max_failed_orgs) c.gates.max_failed_orgs = static_cast<std::int64_t>(*g.max_failed_orgs);
+  if (g.max_broken_signals) c.gates.max_broken_signals = static_cast<std::int64_t>(*g.max_broken_signals);
+  c.gates.halt_on_new_error_type = g.halt_on_new_error_type;
+  c.gates.min_samples = static_cast<std::int64_t>(g.min_samples);
+  c.concurrency.jobs_in_flight_max = static_cast<std::int64_t>(p.concurrency.max_jobs_in_flight);
+  c.concurrency.jobs_in_flight_per_instance_max = static_cast<std::int64_t>(p.concurrency.max_jobs_in_flight_per_instance);
+  c.budget.calls_per_24h = static_cast<std::int64_t>(p.api_budget.calls_per_24h);
+  c.budget.reserve = static_cast<std::int64_t>(p.api_budget.reserve_calls);
+  c.polling.min_interval = p.poll_interval;
+  c.bake_time = duration{0};
+  for (std::size_t w = 0; w < p.waves.size(); ++w) c.bake_time_per_wave[static_cast<int>(w) + 1] = p.waves[w].bake;
+  return c;
+}
+
+std::vector<push_slot> make_push_slots(const plan_result& planned, const std::vector<subscriber>& subscribers) {
+  std::vector<push_slot> out;
+  for (std::size_t w = 0; w < planned.waves.size(); ++w) {
+    for (const slot& s : planned.waves[w].slots) {
+      push_slot ps;
+      ps.wave = static_cast<int>(w) + 1;
+      ps.start = s.start;
+      ps.org_keys.reserve(s.orgs.size());
+      ps.instance_names.reserve(s.orgs.size());
+      for (const std::uint32_t o : s.orgs) {
+        const subscriber& sub = subscribers[planned.orgs[o].subscriber_index];
+        ps.org_keys.push_back(sub.org_key);
+        ps.instance_names.push_back(sub.instance_name);
+      }
+      out.push_back(std::move(ps));
+    }
+  }
+  return out;
+}
+
+std::optional<subscriber> to_subscriber(const subscriber_row& row, std::string& error) {
+  subscriber s;
+  s.org_key = row.org_key;
+  s.org_name = row.org_name;
+  const auto type = parse_org_type(row.org_type);
+  const auto status = parse_org_status(row.org_status);
+  if (!type) {
+    error = "unknown OrgType '" + row.org_type + "' for org " + row.org_key;
+    return std::nullopt;
+  }
+  if (!status) {
+    error = "unknown OrgStatus '" + row.org_status + "' for org " + row.org_key;
+    return std::nullopt;
+  }
+  s.type = *type;
+  s.status = *status;
+  s.instance_name = row.instance_name;
+  // InstalledStatus is 'i' (installed) or 'u' (uninstalled) on the wire.
+  s.installed = (row.installed_status == "u" || row.installed_status == "U") ? installed_status::uninstalled
+                                                                               : installed_status::installed;
+  s.installed_version_id = row.version_id;
+  return s;
+}
+
+rollout::rollout(plan p, std::string package_id, const profile_set* profiles, journal_sink* journal)
+    : plan_(std::move(p)), package_id_(std::move(package_id)), profiles_(profiles), journal_(journal) {}
+
+rollout::~rollout() = default;
+
+std::optional<executor_report> rollout::report() const {
+  if (!exec_) return std::nullopt;
+  return exec_->report();
+}
+
+executor_output rollout::fetch(api_call call, time_point now) {
+  (void)now;
+  executor_output out;
+  pending_fetch_ = next_fetch_id_++;
+  pending_call_ = call;
+  ++fetch_calls_;
+  out.calls.push_back(outgoing_call{pending_fetch_, std::move(call)});
+  return out;
+}
+
+executor_output rollout::on_time(time_point now) {
+  switch (phase_) {
+    case phase::fetching:
+      if (!started_) {
+        started_ = true;
+        return fetch(query_subscribers{package_id_}, now);
+      }
+      if (retry_at_ && now >= *retry_at_ && pending_fetch_ == 0) {
+        retry_at_.reset();
+        return fetch(pending_call_, now);
+      }
+      return executor_output{{}, retry_at_};
+    case phase::executing: {
+      auto out = exec_->on_time(now);
+      if (exec_->done()) phase_ = phase::done;
+      return out;
+    }
+    case phase::done:
+    case phase::failed:
+      return {};
+  }
+  return {};
+}
+
+executor_output rollout::on_result(std::uint64_t call_id, api_result result, time_point now) {
+  if (phase_ == phase::executing) {
+    auto out = exec_->on_result(call_id, std::move(result), now);
+    if (exec_->done()) phase_ = phase::done;
+    return out;
+  }
+  if (phase_ != phase::fetching || call_id != pending_fetch_) return {};
+  pending_fetch_ = 0;
+  if (const auto* err = std::get_if<api_error>(&result)) {
+    if (!err->retryable()) {
+      phase_ = phase::failed;
+      error_ = "PackageSubscriber query failed: " + (err->error_code.empty() ? "" : err->error_code + ": ") + err->message;
+      return {};
+    }
+    // Transient: back off 2 s, 4 s, ... up to 5 min, and never give up on a retryable failure.
+    const auto backoff = std::min<std::int64_t>(std::int64_t{2} << std::min(fetch_attempt_, 8), 300);
+    ++fetch_attempt_;
+    retry_at_ = now + std::chrono::seconds(err->kind == api_error::kind_t::limit_exceeded ? 3600 : backoff);
+    return executor_output{{}, retry_at_};
+  }
+  fetch_attempt_ = 0;
+  const auto* page = std::get_if<subscribers_page>(&result);
+  if (page == nullptr) {
+    phase_ = phase::failed;
+    error_ = "PackageSubscriber query: unexpected result";
+    return {};
+  }
+  for (const auto& row : page->rows) {
+    std::string why;
+    if (auto s = to_subscriber(row, why)) subscribers_.push_back(std::move(*s));
+  }
+  if (!page->next_locator.empty()) {
+    return fetch(query_more{page->next_locator, query_kind::subscribers, false}, now);
+  }
+  return start_executing(now);
+}
+
+executor_output rollout::start_executing(time_point now) {
+  planned_ = plan_rollout(subscribers_, profiles_, plan_);
+  exec_ = std::make_unique<executor>(make_executor_config(plan_), make_push_slots(*planned_, subscribers_), journal_);
+  phase_ = phase::executing;
+  auto out = exec_->on_time(now);
+  if (exec_->done()) phase_ = phase::done;
+  return out;
+}
+
+executor_output rollout::on_signal(const std::string& org_key, time_point now) {
+  if (phase_ != phase::executing) return {};
+  auto out = exec_->on_signal(org_key, now);
+  if (exec_->done()) phase_ = phase::done;
+  return out;
+}
+
+}  // namespace pushsim::scheduler
