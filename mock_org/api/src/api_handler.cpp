@@ -1517,6 +1517,14 @@ rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
     if (j.contains("contentType") && str("contentType") != "CSV") {
       return error_response(400, "INVALIDJOB", "InvalidJob : contentType must be CSV");
     }
+    // Salesforce deletes ingest jobs 7 days after they were created; so do we (on sim time).
+    for (auto old = bulk_jobs_.begin(); old != bulk_jobs_.end();) {
+      if (p_.simulation().now() - old->second->created > std::chrono::hours(24 * 7)) {
+        old = bulk_jobs_.erase(old);
+      } else {
+        ++old;
+      }
+    }
     auto job = std::make_unique<bulk_job>();
     job->id = make_id("750", next_bulk_job_);
     job->version = r.version;
