@@ -21,7 +21,9 @@ describe('jsforce against pushsim serve', () => {
   let request;              // the request we run to the end
 
   before(async () => {
-    srv = await startServe(['--set', `/population/count=${ORGS}`, '--speed', '1']);
+    // The default scenario's world without its seeded faults, with the pick-up delay the test relies on.
+    srv = await startServe(['--set', `/population/count=${ORGS}`, '--set', '/platform/faults={}',
+      '--set', '/platform/pickup_delay_s={"min": 20, "max": 180}', '--speed', '1']);
     // The test drives sim time itself.
     await srv.admin('POST', 'time/freeze');
     conn = new jsforce.Connection({ instanceUrl: srv.url, accessToken: srv.token, version: API });

@@ -44,7 +44,9 @@ describe('Salesforce CLI against pushsim serve', () => {
   const show = (r) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr.slice(-2000)}\nserver stderr: ${srv.stderr()}`;
 
   before(async () => {
-    srv = await startServe(['--set', '/population/count=300', '--token', TOKEN, '--speed', '1']);
+    // The default scenario's world without its seeded faults.
+    srv = await startServe(['--set', '/population/count=300', '--set', '/platform/faults={}', '--token', TOKEN,
+      '--speed', '1']);
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pushsim-sf-'));
     env = {
       PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`,
