@@ -32,22 +32,24 @@ int hex_digit(char c) {
 std::string url_decode(std::string_view s, bool plus_is_space) {
   std::string out;
   out.reserve(s.size());
+  std::size_t run = 0;  // start of the pending run of plain characters
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '%' && i + 2 < s.size()) {
       const int h = hex_digit(s[i + 1]), l = hex_digit(s[i + 2]);
       if (h >= 0 && l >= 0) {
+        out.append(s.data() + run, i - run);
         out.push_back(static_cast<char>(h * 16 + l));
         i += 2;
-        continue;
+        run = i + 1;
       }
-      out.push_back(c);
     } else if (c == '+' && plus_is_space) {
+      out.append(s.data() + run, i - run);
       out.push_back(' ');
-    } else {
-      out.push_back(c);
+      run = i + 1;
     }
   }
+  out.append(s.data() + run, s.size() - run);
   return out;
 }
 
