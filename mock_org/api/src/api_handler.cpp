@@ -550,7 +550,7 @@ rest_response api_handler::handle(const rest_request& req) {
   std::string decoded_path = url_decode(path, false);
   while (decoded_path.size() > 1 && decoded_path.back() == '/') decoded_path.pop_back();  // query/ == query
   std::vector<std::string_view> seg = split(decoded_path, '/');
-  if (!seg.empty() && seg.front().empty()) seg.erase(seg.begin());
+  while (!seg.empty() && seg.front().empty()) seg.erase(seg.begin());  // "//services/..." (Salesforce CLI)
   bool public_route = false;
   if (seg.size() == 2 && seg[0] == "services" && seg[1] == "data") {
     r.what = route::versions;
