@@ -108,7 +108,7 @@ sch::profile_set profiles_from_population(const world& w) {
     for (const auto& c : pop.customizations(i)) {
       using k = mock_org::customization_kind;
       const bool on_field = c.kind == k::validation_rule || c.kind == k::trigger || c.kind == k::flow;
-      const std::string subject = on_field ? w.pkg.qualified_field_name(c.target) : w.pkg.objects[c.target].name;
+      const std::string subject = on_field ? w.pkg.qualified_field_name(c.target) : w.pkg.objects[c.target].api_name;
       if (const auto bit = set.feature_bit(std::string(mock_org::to_string(c.kind)) + ":" + subject)) {
         prof.features |= std::uint64_t{1} << *bit;
       }
@@ -239,7 +239,13 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   if (!w.api.faults.is_null()) {
     auto fr = api::parse_fault_config(w.api.faults.dump());
     if (!fr.error.empty()) {
-      out.errors.push_back({doc.file, "/platform/faults", fr.error});
+      // parse_fault_config names pointers relative to the faults object: "/any/http_503: ...".
+      const auto colon = fr.error.find(": ");
+      if (!fr.error.empty() && fr.error[0] == '/' && colon != std::string::npos) {
+        out.errors.push_back({doc.file, "/platform/faults" + fr.error.substr(0, colon), fr.error.substr(colon + 2)});
+      } else {
+        out.errors.push_back({doc.file, "/platform/faults", fr.error});
+      }
     } else {
       acfg.faults = fr.config;
       if (acfg.faults.seed == 0) acfg.faults.seed = sim::rng_streams(w.seed).seed_for("faults");

@@ -96,19 +96,6 @@ load_result load_scenario_text(const std::string& text, const std::string& file_
     fail("", std::string("expected a JSON object at the top level, found ") + type_name(doc));
     return out;
   }
-  for (const auto& o : overrides) {
-    try {
-      // The parent must exist: --set may replace or add a key, not invent whole sections by accident.
-      if (!o.pointer.empty() && !doc.contains(o.pointer.parent_pointer())) {
-        fail(o.pointer.to_string(), "--set: the parent " + o.pointer.parent_pointer().to_string() +
-                                        " does not exist in the scenario");
-        continue;
-      }
-      doc[o.pointer] = o.value;
-    } catch (const nlohmann::json::exception& e) {
-      fail(o.pointer.to_string(), std::string("--set: cannot set this pointer: ") + e.what());
-    }
-  }
   for (const auto& [key, value] : doc.items()) {
     bool known = false;
     for (const auto& rule : top_level_rules) known = known || key == rule.key;
@@ -157,6 +144,20 @@ load_result load_scenario_text(const std::string& text, const std::string& file_
       }
     } catch (const nlohmann::json::parse_error& e) {
       out.errors.push_back(input_error{path.string(), "", std::string("not valid JSON: ") + e.what()});
+    }
+  }
+  // Overrides apply after sections named by path were read, so --set reaches into a plan file too.
+  for (const auto& o : overrides) {
+    try {
+      // The parent must exist: --set may replace or add a key, not invent whole sections by accident.
+      if (!o.pointer.empty() && !doc.contains(o.pointer.parent_pointer())) {
+        fail(o.pointer.to_string(), "--set: the parent " + o.pointer.parent_pointer().to_string() +
+                                        " does not exist in the scenario");
+        continue;
+      }
+      doc[o.pointer] = o.value;
+    } catch (const nlohmann::json::exception& e) {
+      fail(o.pointer.to_string(), std::string("--set: cannot set this pointer: ") + e.what());
     }
   }
   if (!out.errors.empty()) return out;

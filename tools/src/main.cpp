@@ -1,15 +1,17 @@
 // pushsim: the command line. Thin: parses flags with CLI11 and hands them to the library that owns each
 // subcommand (serve: pushsim::tools_serve). Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
-// Subcommands: serve. (run, compare and push are registered here the same way: one add_subcommand block that
-// fills an options struct, and one dispatch line below.)
+// Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (pushsim::tools_serve).
 
 #include <cstdint>
 #include <iostream>
 #include <string>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
+#include "pushsim/harness/commands.hpp"
 #include "pushsim/tools/serve_command.hpp"
 
 namespace {
@@ -32,6 +34,26 @@ void add_serve(CLI::App& app, pushsim::tools::serve_options& o, std::string& sce
       ->check(CLI::IsMember({"InProgress", "In Progress"}));
 }
 
+void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& scenario, std::uint64_t& seed) {
+  CLI::App* run = app.add_subcommand("run", "Rehearse a push: run a scenario on simulated time and report");
+  run->add_option("scenario", scenario, "Scenario JSON file (default: the built-in 2,400-org hotfix rehearsal)");
+  run->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
+  run->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
+  run->add_option("--json", a.json_path, "Write every metric as JSON");
+  run->add_option("--csv", a.csv_path, "Write failed and broken orgs as CSV");
+  run->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per expectation)");
+  run->add_option("--html", a.html_path, "Write a self-contained HTML report");
+}
+
+void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::uint64_t& seed) {
+  CLI::App* cmp = app.add_subcommand("compare", "Run the same world and seed under several plans, side by side");
+  cmp->add_option("scenario", scenario, "Scenario JSON file (default: the built-in default scenario)");
+  cmp->add_option("--plan", a.plans, "Plan file (repeatable)")->required();
+  cmp->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
+  cmp->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
+  cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,6 +65,14 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 0;
   std::string status_spelling;
   add_serve(app, serve_opts, scenario, seed, status_spelling);
+  pushsim::harness::run_arguments run_args;
+  std::string run_scenario;
+  std::uint64_t run_seed = 0;
+  add_run(app, run_args, run_scenario, run_seed);
+  pushsim::harness::compare_arguments compare_args;
+  std::string compare_scenario;
+  std::uint64_t compare_seed = 0;
+  add_compare(app, compare_args, compare_scenario, compare_seed);
 
   try {
     app.parse(argc, argv);
@@ -62,6 +92,17 @@ int main(int argc, char** argv) {
       serve_opts.spaced_status = status_spelling == "In Progress";
     }
     return pushsim::tools::run_serve(serve_opts, std::cout, std::cerr);
+  }
+  if (CLI::App* run = app.get_subcommand("run"); run->parsed()) {
+    if (!run_scenario.empty()) run_args.scenario = run_scenario;
+    if (run->count("--seed") > 0) run_args.seed = run_seed;
+    run_args.progress = isatty(STDERR_FILENO) != 0;
+    return pushsim::harness::run_command(run_args, std::cout, std::cerr);
+  }
+  if (CLI::App* cmp = app.get_subcommand("compare"); cmp->parsed()) {
+    if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;
+    if (cmp->count("--seed") > 0) compare_args.seed = compare_seed;
+    return pushsim::harness::compare_command(compare_args, std::cout, std::cerr);
   }
   return 2;
 }

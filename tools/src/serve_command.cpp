@@ -378,7 +378,7 @@ int run_serve(const serve_options& options, std::ostream& out, std::ostream& err
   }
   config.spaced_status = options.spaced_status.value_or(w->api.spaced_status);
   config.daily_api_requests_max = w->api.daily_requests_max;
-  if (w->api.faults.is_object()) {
+  if (!w->api.faults.is_null()) {
     mock_org::api::fault_config_result faults = mock_org::api::parse_fault_config(w->api.faults.dump());
     if (!faults.error.empty()) {
       // parse_fault_config names pointers relative to the faults object.

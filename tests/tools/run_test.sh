@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# run_test.sh PUSHSIM SOURCE_DIR: end-to-end checks of `pushsim run`: bad input exits 2 naming the file and the
+# JSON pointer and writes nothing; the default rehearsal writes every report; same seed, same digest; a failed
+# expectation exits 1 with a JUnit failure.
+set -euo pipefail
+pushsim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+json_get() { python3 -c 'import json,sys; v=json.load(sys.stdin); [v:=v[k] for k in sys.argv[1:]]; print(v if not isinstance(v,bool) else str(v).lower())' "$@"; }
+
+expect_bad() {  # expect_bad DESCRIPTION EXPECTED_STDERR_TEXT ARGS...
+  local what=$1 text=$2; shift 2
+  set +e
+  "$pushsim" run "$@" --json "$tmp/bad.json.out" --html "$tmp/bad.html" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  set -e
+  [ $rc -eq 2 ] || fail "$what: exit $rc, expected 2 (stderr: $(cat "$tmp/err"))"
+  grep -qF -- "$text" "$tmp/err" || fail "$what: stderr lacks '$text': $(cat "$tmp/err")"
+  [ ! -e "$tmp/bad.json.out" ] && [ ! -e "$tmp/bad.html" ] || fail "$what: a report was written despite bad input"
+}
+
+# Scenario mistakes, each with the file and the JSON pointer.
+scenario() { python3 - "$src/scenarios/hotfix_revenue_rollup.json" "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+import os; s["package"] = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), s["package"])
+exec(sys.argv[3])
+json.dump(s, open(sys.argv[2], "w"))
+PY
+}
+scenario "$tmp/unknown_key.json" 's["colour"] = "red"'
+expect_bad "unknown key" "unknown_key.json: /colour: unknown key 'colour'" "$tmp/unknown_key.json"
+scenario "$tmp/wrong_type.json" 's["seed"] = "seven"'
+expect_bad "wrong type" "wrong_type.json: /seed: expected a non-negative integer" "$tmp/wrong_type.json"
+scenario "$tmp/missing_plan.json" 'del s["plan"]'
+expect_bad "missing plan" "missing_plan.json: /plan: missing" "$tmp/missing_plan.json"
+scenario "$tmp/window.json" 's["plan"]["windows"]["quiet_hours"] = [{"start": "03:00", "end": "03:00"}]'
+expect_bad "impossible window" "window.json: /plan/windows/quiet_hours/0" "$tmp/window.json"
+scenario "$tmp/zone.json" 's["population"]["mix"]["time_zones"]["EU"]["Europe/Atlantis"] = 0.1'
+expect_bad "unknown time zone" "zone.json: /population/mix/time_zones/EU/Europe~1Atlantis" "$tmp/zone.json"
+scenario "$tmp/metric.json" 's["expect"]["blast_radius"] = {"max": 3}'
+expect_bad "unknown metric" "metric.json: /expect/blast_radius: unknown metric" "$tmp/metric.json"
+scenario "$tmp/version.json" 's["plan"]["target"]["version"] = "9.9.9"'
+expect_bad "unknown target version" "version.json: /plan/target/version: no such version" "$tmp/version.json"
+echo '{"name": ' > "$tmp/broken.json"
+expect_bad "invalid JSON" "broken.json: not valid JSON" "$tmp/broken.json"
+expect_bad "bad --set" "--set seed=3: '" --set seed=3
+set +e
+"$pushsim" run --no-such-flag >/dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "unknown flag: exit $rc, expected 2"
+
+# The default rehearsal: every report, the digest, determinism.
+"$pushsim" run --json "$tmp/a.json" --csv "$tmp/a.csv" --junit "$tmp/a.xml" --html "$tmp/a.html" >"$tmp/a.out" 2>"$tmp/a.err" \
+  || fail "default run failed: $(cat "$tmp/a.out" "$tmp/a.err")"
+grep -q "^digest [0-9a-f]\{16\}$" "$tmp/a.out" || fail "no digest line: $(cat "$tmp/a.out")"
+for f in a.json a.csv a.xml a.html; do [ -s "$tmp/$f" ] || fail "$f not written"; done
+head -1 "$tmp/a.csv" | grep -q "^OrganizationId,OrgName,OrgType,OrgStatus,InstanceName,ErrorSeverity,ErrorTitle,ErrorType,ErrorMessage,Broken,Cause$" \
+  || fail "CSV header: $(head -1 "$tmp/a.csv")"
+targeted=$(json_get metrics orgs_targeted < "$tmp/a.json")
+[ "$targeted" -gt 2000 ] || fail "orgs_targeted $targeted"
+"$pushsim" run --json "$tmp/b.json" >"$tmp/b.out" 2>/dev/null || fail "second default run failed"
+[ "$(json_get metrics digest < "$tmp/a.json")" = "$(json_get metrics digest < "$tmp/b.json")" ] || fail "same seed, different digest"
+cmp <(grep -v ' s wall$' "$tmp/a.out") <(grep -v ' s wall$' "$tmp/b.out") || fail "same seed, different summary"
+"$pushsim" run --seed 99 --json "$tmp/c.json" >/dev/null 2>&1 || true
+[ "$(json_get metrics digest < "$tmp/a.json")" != "$(json_get metrics digest < "$tmp/c.json")" ] || fail "different seed, same digest"
+
+# A failed expectation: exit 1, JUnit failure, reproduce command.
+set +e
+"$pushsim" run --set /expect/blast_radius_orgs='{"max": 0}' --junit "$tmp/f.xml" >"$tmp/f.out" 2>"$tmp/f.err"; rc=$?
+set -e
+[ $rc -eq 1 ] || fail "failed expectation: exit $rc, expected 1"
+grep -q '<failure message="blast_radius_orgs: expected &lt;= 0' "$tmp/f.xml" || fail "JUnit has no failure: $(cat "$tmp/f.xml")"
+grep -q "reproduce: pushsim run --set" "$tmp/f.err" || fail "no reproduce command: $(cat "$tmp/f.err")"
+echo "run_test: 1 passed, 0 failed"
