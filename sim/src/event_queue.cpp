@@ -46,10 +46,29 @@ void event_queue::release_slot(std::uint32_t i) {
 }
 
 void event_queue::insert(entry e) {
-  PUSHSIM_ASSERT(e.time_key >= last_key_, "event_queue: event earlier than the last event popped");
+  PUSHSIM_ASSERT(e.time_key >= popped_key_, "event_queue: event earlier than the last event popped");
+  if (e.time_key < last_key_) [[unlikely]] rebase(e.time_key);
   const unsigned b = bucket_for(e.time_key);
   buckets_[b].push_back(e);
   if (b != 0) nonempty_ |= std::uint64_t{1} << (b - 1);
+}
+
+void event_queue::rebase(std::uint64_t time_key) {
+  // top_time() settled the buckets on a pending event later than time_key (e.g. run_until() peeked past its
+  // target and the owner then scheduled before that event). Every pending entry is later than time_key: bucket
+  // them again relative to it. O(pending), only after such a peek.
+  std::vector<entry> all;
+  all.reserve(live_ + dead_);
+  for_each_entry([&](const entry& x) { all.push_back(x); });
+  for (auto& bucket : buckets_) bucket.clear();
+  front_ = 0;
+  nonempty_ = 0;
+  last_key_ = time_key;
+  for (const entry& x : all) {
+    const unsigned b = bucket_for(x.time_key);
+    buckets_[b].push_back(x);
+    if (b != 0) nonempty_ |= std::uint64_t{1} << (b - 1);
+  }
 }
 
 bool event_queue::settle() {
@@ -158,6 +177,7 @@ event_queue::popped event_queue::pop() {
   PUSHSIM_ASSERT(live_ > 0, "event_queue: pop() on an empty queue");
   settle();
   const entry top = buckets_[0][front_++];
+  popped_key_ = top.time_key;
   // The next event's slot is usually a cache miss: start fetching it now.
   if (front_ < buckets_[0].size()) {
     __builtin_prefetch(&slot_at(static_cast<std::uint32_t>(buckets_[0][front_].key & slot_mask)));

@@ -21,7 +21,9 @@ describe('jsforce against pushsim serve', () => {
   let request;              // the request we run to the end
 
   before(async () => {
-    srv = await startServe(['--set', `/population/count=${ORGS}`, '--speed', '1']);
+    // The default scenario's world without its seeded faults, with the pick-up delay the test relies on.
+    srv = await startServe(['--set', `/population/count=${ORGS}`, '--set', '/platform/faults={}',
+      '--set', '/platform/pickup_delay_s={"min": 20, "max": 180}', '--speed', '1']);
     // The test drives sim time itself.
     await srv.admin('POST', 'time/freeze');
     conn = new jsforce.Connection({ instanceUrl: srv.url, accessToken: srv.token, version: API });
@@ -165,27 +167,29 @@ describe('jsforce against pushsim serve', () => {
     assert.deepEqual(jobs.records.map((j) => j.Status), ['Canceled']);
   });
 
-  test('after advancing sim time the jobs end; failed jobs carry PackagePushError rows matching ground truth', async (t) => {
-    // The pick-up delay is at most 180 s: after 181 s the request has left Pending.
-    await srv.admin('POST', 'time/advance', { seconds: 181 });
-    let status = (await conn.sobject('PackagePushRequest').retrieve(request)).Status;
-    assert.notEqual(status, 'Pending');
-    if (status === 'InProgress') {
-      let res;
-      try {
-        res = await conn.sobject('PackagePushRequest').update({ Id: request, Status: 'Canceled' });
-      } catch (err) {
-        res = { success: false, errors: [err] };
-      }
-      assert.equal(res.success, false, 'an InProgress request cannot be canceled');
-      assert.equal(codeOf(res.errors[0]), 'INVALID_OPERATION', JSON.stringify(res.errors[0]));
+  test('InProgress after pick-up (not cancelable); after more sim time the jobs end; failed jobs carry PackagePushError rows matching ground truth', async (t) => {
+    // The pick-up delay is at most 180 s: step 2 s at a time until the request leaves Pending. Jobs take tens of
+    // seconds, so right after pick-up the request is InProgress, and cannot be canceled.
+    let status = 'Pending';
+    for (let waited = 0; waited <= 182 && status === 'Pending'; waited += 2) {
+      await srv.admin('POST', 'time/advance', { seconds: 2 });
+      status = (await conn.sobject('PackagePushRequest').retrieve(request)).Status;
     }
+    assert.equal(status, 'InProgress');
+    let res;
+    try {
+      res = await conn.sobject('PackagePushRequest').update({ Id: request, Status: 'Canceled' });
+    } catch (err) {
+      res = { success: false, errors: [err] };
+    }
+    assert.equal(res.success, false, 'an InProgress request cannot be canceled');
+    assert.equal(codeOf(res.errors[0]), 'INVALID_OPERATION', JSON.stringify(res.errors[0]));
     for (let i = 0; i < 30 && status !== 'Succeeded' && status !== 'Failed'; ++i) {
       await srv.admin('POST', 'time/advance', { seconds: 3600 });
       status = (await conn.sobject('PackagePushRequest').retrieve(request)).Status;
     }
     assert.ok(status === 'Succeeded' || status === 'Failed', `request still ${status} after 30 sim hours`);
-    const res = await conn.query(
+    res = await conn.query(
       'SELECT Id, Status, SubscriberOrganizationKey, (SELECT ErrorType, ErrorMessage FROM PackagePushErrors) ' +
       `FROM PackagePushJob WHERE PackagePushRequestId = '${request}'`);
     assert.ok(res.records.length >= 30);

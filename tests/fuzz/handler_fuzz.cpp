@@ -71,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string name(line.substr(0, colon));
     std::string value = colon == std::string_view::npos ? std::string() : std::string(line.substr(colon + 1));
     while (!value.empty() && value.front() == ' ') value.erase(value.begin());
-    if (iequals(name, "Authorization")) has_auth = true;
+    if (pushsim::iequals(name, "Authorization")) has_auth = true;
     r.headers.emplace_back(std::move(name), std::move(value));
   }
   if (!has_auth) r.headers.emplace_back("Authorization", "Bearer tok");

@@ -76,6 +76,26 @@ TEST(Simulation, RunUntilIncludesTheBoundaryAndAdvancesTheClock) {
   EXPECT_EQ(sim.run_until(t0 + 20s), 0u);
 }
 
+// An owner that paces the clock (pushsim serve) runs up to a time short of the next event, then schedules events
+// before that event: they must run, in time order, without tripping the queue's ordering checks.
+TEST(Simulation, SchedulingBeforeAPeekedEventAfterRunUntilKeepsTimeOrder) {
+  simulation sim(t0);
+  std::vector<int> order;
+  sim.schedule_at(t0 + 1h, [&] { order.push_back(3); });
+  sim.schedule_at(t0 + 2h, [&] { order.push_back(4); });
+  const auto cancelled = sim.schedule_at(t0 + 30min, [&] { order.push_back(99); });
+  sim.cancel(cancelled);
+  EXPECT_EQ(sim.next_event_time(), t0 + 1h);  // peeks past the clock
+  sim.run_until(t0 + 10min);
+  sim.schedule_at(t0 + 20min, [&] { order.push_back(2); });
+  sim.schedule_at(t0 + 10min, [&] { order.push_back(1); });
+  sim.schedule_at(t0 + 1h, [&] { order.push_back(5); });  // same time as an earlier event: after it
+  EXPECT_EQ(sim.next_event_time(), t0 + 10min);
+  sim.run();
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 5, 4}));
+  EXPECT_EQ(sim.now(), t0 + 2h);
+}
+
 TEST(Simulation, StopEndsRunAfterTheCurrentEvent) {
   simulation sim(t0);
   int ran = 0;

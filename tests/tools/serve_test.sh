@@ -35,6 +35,9 @@ grep -q "bad.json: /seed: " "$tmp/err" || fail "bad scenario: no 'bad.json: /see
 grep -q "/population/count" "$tmp/err" || fail "bad --set value: no pointer in: $(cat "$tmp/err")"
 "$pushsim" serve --scenario "$tmp/missing.json" >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] || fail "missing scenario file: exit $rc, expected 2"
+"$pushsim" serve --set '/platform/faults={"any": {"http_503": 2}}' >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] || fail "bad fault rate: exit $rc, expected 2"
+grep -q ": /platform/faults/any/http_503: " "$tmp/err" || fail "bad fault rate: no pointer in: $(cat "$tmp/err")"
 set -e
 
 # 3. Ready line.

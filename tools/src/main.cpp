@@ -29,9 +29,9 @@ void add_serve(CLI::App& app, pushsim::tools::serve_options& o, std::string& sce
   serve->add_option("--speed", o.speed, "Sim seconds per wall second")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve->add_option("--status-spelling", status_spelling, "Running status spelling")
-      ->check(CLI::IsMember({"InProgress", "In Progress"}))
-      ->capture_default_str();
+  serve->add_option("--status-spelling", status_spelling,
+                    "Running status spelling (default: the scenario's platform.api.status_spelling)")
+      ->check(CLI::IsMember({"InProgress", "In Progress"}));
 }
 
 void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& scenario, std::uint64_t& seed) {
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   pushsim::tools::serve_options serve_opts;
   std::string scenario;
   std::uint64_t seed = 0;
-  std::string status_spelling = "InProgress";
+  std::string status_spelling;
   add_serve(app, serve_opts, scenario, seed, status_spelling);
   pushsim::harness::run_arguments run_args;
   std::string run_scenario;
@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
     if (serve->count("--seed") > 0) {
       serve_opts.seed = seed;
     }
-    serve_opts.spaced_status = status_spelling == "In Progress";
+    if (!status_spelling.empty()) {
+      serve_opts.spaced_status = status_spelling == "In Progress";
+    }
     return pushsim::tools::run_serve(serve_opts, std::cout, std::cerr);
   }
   if (CLI::App* run = app.get_subcommand("run"); run->parsed()) {

@@ -376,15 +376,14 @@ int run_serve(const serve_options& options, std::ostream& out, std::ostream& err
     // Salesforce session-id shape "<org id>!<token>" (the Salesforce CLI checks it).
     config.tokens.push_back(make_token(config.partner.org_id + "!"));
   }
-  config.spaced_status = options.spaced_status || w->api.spaced_status;
+  config.spaced_status = options.spaced_status.value_or(w->api.spaced_status);
   config.daily_api_requests_max = w->api.daily_requests_max;
-  const std::string scenario_file = loaded.document->file;
   if (!w->api.faults.is_null()) {
     mock_org::api::fault_config_result faults = mock_org::api::parse_fault_config(w->api.faults.dump());
     if (!faults.error.empty()) {
       // parse_fault_config names pointers relative to the faults object.
-      err << scenario_file << ": /platform/faults" << (faults.error.starts_with("/") ? "" : ": ") << faults.error
-          << '\n';
+      err << loaded.document->file << ": /platform/faults" << (faults.error.starts_with("/") ? "" : ": ")
+          << faults.error << '\n';
       return serve_exit_input;
     }
     config.faults = faults.config;

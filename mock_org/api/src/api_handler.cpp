@@ -32,22 +32,24 @@ int hex_digit(char c) {
 std::string url_decode(std::string_view s, bool plus_is_space) {
   std::string out;
   out.reserve(s.size());
+  std::size_t run = 0;  // start of the pending run of plain characters
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '%' && i + 2 < s.size()) {
       const int h = hex_digit(s[i + 1]), l = hex_digit(s[i + 2]);
       if (h >= 0 && l >= 0) {
+        out.append(s.data() + run, i - run);
         out.push_back(static_cast<char>(h * 16 + l));
         i += 2;
-        continue;
+        run = i + 1;
       }
-      out.push_back(c);
     } else if (c == '+' && plus_is_space) {
+      out.append(s.data() + run, i - run);
       out.push_back(' ');
-    } else {
-      out.push_back(c);
+      run = i + 1;
     }
   }
+  out.append(s.data() + run, s.size() - run);
   return out;
 }
 
@@ -65,13 +67,42 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   }
 }
 
+// s with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD (error messages echo
+// request text, which may be anything once percent-decoded).
+std::string utf8_sanitize(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n >= 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if (c == 0xE0 && c1 < 0xA0) ok = false;  // overlong
+      if (c == 0xED && c1 > 0x9F) ok = false;  // surrogates
+      if (c == 0xF0 && c1 < 0x90) ok = false;  // overlong
+      if (c == 0xF4 && c1 > 0x8F) ok = false;  // > U+10FFFF
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 void append_error_object(std::string& out, std::string_view code, std::string_view message,
                          const std::vector<std::string>* fields, bool status_code_key = false) {
   out += '{';
   out += status_code_key ? "\"statusCode\":" : "\"errorCode\":";
   append_json_string(code, out);
   out += ",\"message\":";
-  append_json_string(message, out);
+  append_json_string(utf8_sanitize(message), out);
   if (fields != nullptr) {
     out += ",\"fields\":[";
     for (std::size_t i = 0; i < fields->size(); ++i) {
@@ -519,7 +550,7 @@ rest_response api_handler::handle(const rest_request& req) {
   std::string decoded_path = url_decode(path, false);
   while (decoded_path.size() > 1 && decoded_path.back() == '/') decoded_path.pop_back();  // query/ == query
   std::vector<std::string_view> seg = split(decoded_path, '/');
-  if (!seg.empty() && seg.front().empty()) seg.erase(seg.begin());
+  while (!seg.empty() && seg.front().empty()) seg.erase(seg.begin());  // "//services/..." (Salesforce CLI)
   bool public_route = false;
   if (seg.size() == 2 && seg[0] == "services" && seg[1] == "data") {
     r.what = route::versions;
@@ -794,7 +825,7 @@ rest_response api_handler::do_userinfo() {
               {"query", base + "/services/data/v{version}/query/"},
               {"profile", base + "/" + pi.user_id},
               {"custom_domain", base}}}};
-  return json_response(200, j.dump());
+  return json_response(200, j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // ---- query ----
@@ -1480,6 +1511,14 @@ rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
     if (j.contains("contentType") && str("contentType") != "CSV") {
       return error_response(400, "INVALIDJOB", "InvalidJob : contentType must be CSV");
     }
+    // Salesforce deletes ingest jobs 7 days after they were created; so do we (on sim time).
+    for (auto old = bulk_jobs_.begin(); old != bulk_jobs_.end();) {
+      if (p_.simulation().now() - old->second->created > std::chrono::hours(24 * 7)) {
+        old = bulk_jobs_.erase(old);
+      } else {
+        ++old;
+      }
+    }
     auto job = std::make_unique<bulk_job>();
     job->id = make_id("750", next_bulk_job_);
     job->version = r.version;
@@ -1652,7 +1691,7 @@ void append_job_info(const api_handler::bulk_job& job, std::string& b) {
             {"apiActiveProcessingTime", 0},
             {"apexProcessingTime", 0}};
   if (!job.error_message.empty()) j["errorMessage"] = job.error_message;
-  b += j.dump();
+  b += j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 }  // namespace
 

@@ -138,6 +138,7 @@ class event_queue {
   }
   void insert(entry e);
   bool settle();
+  void rebase(std::uint64_t time_key);
   void compact();
   void renumber();
   template <class Visit>
@@ -153,6 +154,9 @@ class event_queue {
   std::size_t front_ = 0;
   std::uint64_t nonempty_ = 0;
   std::uint64_t last_key_ = 0;
+  // Time of the last event popped. top_time() may move last_key_ ahead of it (to the earliest pending event);
+  // a push between the two (legal: the simulation's clock is still at popped_key_ or run_until's target) rebases.
+  std::uint64_t popped_key_ = 0;
 
   std::size_t live_ = 0;
   std::size_t dead_ = 0;  // cancelled entries still in the buckets

@@ -34,7 +34,7 @@ struct serve_options {
   std::vector<std::string> tokens;                // API tokens (empty: one is generated)
   std::string admin_token;                        // empty: one is generated
   double speed = 1.0;                             // sim seconds per wall second (> 0)
-  bool spaced_status = false;                     // "In Progress" instead of "InProgress"
+  std::optional<bool> spaced_status;              // "In Progress" instead of "InProgress" (none: the scenario's)
 };
 
 // Exit codes of run_serve.
