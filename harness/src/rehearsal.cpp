@@ -392,8 +392,12 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
       if (!i) continue;
       wave_of[*i] = o.wave;
       if (truth.at(*i).st != mock_org::org_truth::state::untouched) continue;
+      // The reason without what is particular to the org (its key, its id): "excluded: FIELD_INTEGRITY_EXCEPTION".
       std::string reason = sch::to_string(o.state);
-      if (!o.message.empty()) reason += ": " + o.message.substr(0, std::min<std::size_t>(o.message.size(), 80));
+      if (!o.message.empty()) {
+        const auto cut = o.message.find(':');
+        reason += ": " + o.message.substr(0, std::min<std::size_t>(cut == std::string::npos ? o.message.size() : cut, 60));
+      }
       not_pushed_by_reason[reason] = not_pushed_by_reason.value(reason, 0) + 1;
       ++not_pushed;
     }
