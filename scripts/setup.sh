@@ -10,6 +10,7 @@ packages=(
   libhowardhinnant-date-dev libcli11-dev libssl-dev
   openssl tzdata
   curl python3
+  clang libclang-rt-14-dev
 )
 
 sudo_cmd=()

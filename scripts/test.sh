@@ -6,3 +6,5 @@ bash scripts/setup.sh
 cmake --preset release
 cmake --build --preset release
 ctest --preset release "$@"
+# Bounded libFuzzer runs (about a minute per target) with clang in build/fuzz.
+bash scripts/fuzz.sh

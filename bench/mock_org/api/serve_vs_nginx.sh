@@ -13,6 +13,11 @@ build="${1:-$repo/build/release}"
 duration="${2:-10s}"
 rounds="${3:-2}"
 server_bin="$build/bin/bench_api_serve_fixed"
+pushsim_bin="$build/bin/pushsim"
+# MODE=serve (default): `pushsim serve` (world, REST handler, SOQL) answering a one-row SOQL query.
+# MODE=fixed: the bare HTTP server with a fixed body (isolates the socket layer).
+mode="${MODE:-serve}"
+token=bench-token
 server_cpu=0
 client_cpu=1
 connections=32
@@ -43,11 +48,25 @@ wait_port() {
   exit 1
 }
 
-# Same bytes for both servers.
+# --- ours ---
+ours_port="$(free_port)"
 mkdir -p "$work/www/services/data/v60.0"
-"$server_bin" --print-body > "$work/www/services/data/v60.0/query.json"
+if [ "$mode" = serve ]; then
+  target="/services/data/v60.0/query?q=SELECT+Id,Name,NamespacePrefix+FROM+MetadataPackage"
+  taskset -c "$server_cpu" "$pushsim_bin" serve --port "$ours_port" --token "$token" --set '/platform/faults={}' \
+    --set '/platform/api={"daily_requests_max": 1000000000000}' > "$work/ours.json" &
+  pids+=($!)
+  wait_port "$ours_port"
+  # Same bytes for both servers: nginx serves the answer of pushsim serve as a static file at the same path.
+  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$ours_port$target" > "$work/www/services/data/v60.0/query"
+else
+  target="/services/data/v60.0/query"
+  "$server_bin" --print-body > "$work/www/services/data/v60.0/query"
+  taskset -c "$server_cpu" "$server_bin" --port "$ours_port" > "$work/ours.json" &
+  pids+=($!)
+  wait_port "$ours_port"
+fi
 chmod -R a+rX "$work/www"
-target="/services/data/v60.0/query.json"
 
 # --- nginx: one worker, no access log, keep-alive without a request cap ---
 nginx_port="$(free_port)"
@@ -84,14 +103,9 @@ pids+=($!)
 wait_port "$nginx_port"
 for w in $(pgrep -P "${pids[-1]}"); do taskset -pc "$server_cpu" "$w" >/dev/null; done
 
-# --- ours ---
-ours_port="$(free_port)"
-taskset -c "$server_cpu" "$server_bin" --port "$ours_port" > "$work/ours.json" &
-pids+=($!)
-wait_port "$ours_port"
 
 run_wrk() {  # url -> "requests_per_s p99"
-  taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$duration" --latency "$1" > "$work/wrk.out"
+  taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$1" > "$work/wrk.out"
   local rps p99
   rps="$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")"
   p99="$(awk '$1 == "99%" {print $2}' "$work/wrk.out")"
@@ -100,8 +114,8 @@ run_wrk() {  # url -> "requests_per_s p99"
 }
 
 # Warm both, then measure.
-taskset -c "$client_cpu" wrk -t1 -c"$connections" -d1s "http://127.0.0.1:$nginx_port$target" >/dev/null
-taskset -c "$client_cpu" wrk -t1 -c"$connections" -d1s "http://127.0.0.1:$ours_port$target" >/dev/null
+taskset -c "$client_cpu" wrk -t1 -c"$connections" -d1s -H "Authorization: Bearer $token" "http://127.0.0.1:$nginx_port$target" >/dev/null
+taskset -c "$client_cpu" wrk -t1 -c"$connections" -d1s -H "Authorization: Bearer $token" "http://127.0.0.1:$ours_port$target" >/dev/null
 # Alternate the two servers so that load from other processes on this shared machine hits both alike.
 nginx_sum=0; ours_sum=0
 for round in $(seq 1 "$rounds"); do
@@ -112,7 +126,7 @@ for round in $(seq 1 "$rounds"); do
   ours_sum="$(awk -v a="$ours_sum" -v b="$ours_rps" 'BEGIN { print a + b }')"
 done
 
-echo "body: $(wc -c < "$work/www$target") bytes; wrk -t1 -c$connections -d$duration on CPU $client_cpu, servers on CPU $server_cpu; $rounds round(s), mean below, p99 of the last round"
+echo "body: $(wc -c < "$work/www/services/data/v60.0/query") bytes; target $target; wrk -t1 -c$connections -d$duration on CPU $client_cpu, servers on CPU $server_cpu; $rounds round(s), mean below, p99 of the last round"
 awk -v s="$nginx_sum" -v n="$rounds" -v p="$nginx_p99" 'BEGIN { printf "%-28s %12.0f requests/s   p99 %s\n", "nginx (1 worker, static)", s / n, p }'
-awk -v s="$ours_sum" -v n="$rounds" -v p="$ours_p99" 'BEGIN { printf "%-28s %12.0f requests/s   p99 %s\n", "pushsim http_server (1 io)", s / n, p }'
+awk -v s="$ours_sum" -v n="$rounds" -v p="$ours_p99" -v label="pushsim ($mode, 1 io thread)" 'BEGIN { printf "%-28s %12.0f requests/s   p99 %s\n", label, s / n, p }'
 awk -v a="$ours_sum" -v b="$nginx_sum" 'BEGIN { printf "ratio ours/nginx: %.2f (target >= 1.00)\n", a / b }'
