@@ -46,7 +46,8 @@ void event_queue::release_slot(std::uint32_t i) {
 }
 
 void event_queue::insert(entry e) {
-  PUSHSIM_ASSERT(e.time_key >= last_key_, "event_queue: event earlier than the last event popped");
+  PUSHSIM_ASSERT(e.time_key >= popped_key_, "event_queue: event earlier than the last event popped");
+  if (e.time_key < last_key_) rebase(e.time_key);
   const unsigned b = bucket_for(e.time_key);
   buckets_[b].push_back(e);
   if (b != 0) nonempty_ |= std::uint64_t{1} << (b - 1);
@@ -89,6 +90,26 @@ void event_queue::for_each_entry(Visit&& visit) {
   for (std::size_t i = front_; i < buckets_[0].size(); ++i) visit(buckets_[0][i]);
   for (unsigned b = 1; b < 65; ++b) {
     for (const entry& e : buckets_[b]) visit(e);
+  }
+}
+
+void event_queue::rebase(std::uint64_t time_key) {
+  // A peek (top_time) settled ahead to the next event's time, then an earlier event (still not before the last
+  // one popped) was scheduled, e.g. by `pushsim serve` between two paced catch-ups: bucket everything again
+  // relative to the earlier time. Entries at exactly that time stay in sequence order.
+  std::vector<entry> all;
+  for_each_entry([&](const entry& x) { all.push_back(x); });
+  std::sort(all.begin(), all.end(), [](const entry& x, const entry& y) {
+    return x.time_key < y.time_key || (x.time_key == y.time_key && x.key < y.key);
+  });
+  for (auto& bucket : buckets_) bucket.clear();
+  front_ = 0;
+  nonempty_ = 0;
+  last_key_ = time_key;
+  for (const entry& x : all) {
+    const unsigned b = bucket_for(x.time_key);
+    buckets_[b].push_back(x);
+    if (b != 0) nonempty_ |= std::uint64_t{1} << (b - 1);
   }
 }
 
@@ -158,6 +179,7 @@ event_queue::popped event_queue::pop() {
   PUSHSIM_ASSERT(live_ > 0, "event_queue: pop() on an empty queue");
   settle();
   const entry top = buckets_[0][front_++];
+  popped_key_ = top.time_key;
   // The next event's slot is usually a cache miss: start fetching it now.
   if (front_ < buckets_[0].size()) {
     __builtin_prefetch(&slot_at(static_cast<std::uint32_t>(buckets_[0][front_].key & slot_mask)));

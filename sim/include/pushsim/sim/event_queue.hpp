@@ -140,6 +140,7 @@ class event_queue {
   bool settle();
   void compact();
   void renumber();
+  void rebase(std::uint64_t time_key);
   template <class Visit>
   void for_each_entry(Visit&& visit);
 
@@ -153,6 +154,7 @@ class event_queue {
   std::size_t front_ = 0;
   std::uint64_t nonempty_ = 0;
   std::uint64_t last_key_ = 0;
+  std::uint64_t popped_key_ = 0;  // time key of the last event popped: nothing may be scheduled before it
 
   std::size_t live_ = 0;
   std::size_t dead_ = 0;  // cancelled entries still in the buckets
