@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# push_crash_test.sh PUSHSIM SOURCE_DIR: kills `pushsim push` with SIGKILL at many points (after N journal lines,
-# N spread over the whole run, and at random delays), each time continuing with `pushsim push --resume`, until
-# the push finishes. Then every eligible org must have exactly one job and no request may be left in Created.
+# push_crash_test.sh PUSHSIM SOURCE_DIR [KILLS]: kills `pushsim push` with SIGKILL at many points (in 3 runs of 4
+# the process kills itself instead of writing its N-th journal line, N random in 2..9, through the test hook
+# PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE; in the 4th, a SIGKILL from outside at a random delay), each time continuing
+# with `pushsim push --resume`, until the push finishes. Then every eligible org must have exactly one job and no request may be left in Created.
 # 2,000 orgs, batches of 50, 500 orgs per request: many side-effecting calls to crash around.
 set -euo pipefail
 pushsim=$1
 src=$2
-kills_min=${3:-24}
+kills_min=${3:-60}
 tmp=$(mktemp -d)
 . "$(dirname "$0")/push_lib.sh"
 push_pid=
@@ -23,42 +24,36 @@ journal="$tmp/push.journal"
 lines() { if [ -f "$journal" ]; then wc -l <"$journal"; else echo 0; fi; }
 kills=0
 runs=0
-rc=
 RANDOM=7
 while :; do
   runs=$((runs + 1))
-  [ $runs -le 200 ] || fail "the push did not finish after 200 runs"
+  [ $runs -le 300 ] || fail "the push did not finish after 300 runs"
   args=(push --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$journal")
   [ $runs -gt 1 ] && args+=(--resume)
   before=$(lines)
-  "$pushsim" "${args[@]}" >"$tmp/run.out" 2>"$tmp/run.err" &
+  kill_at=0
+  if [ $kills -lt "$kills_min" ] && [ $((runs % 4)) -ne 0 ]; then kill_at=$((2 + RANDOM % 8)); fi
+  PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE=$kill_at "$pushsim" "${args[@]}" >"$tmp/run.out" 2>"$tmp/run.err" &
   push_pid=$!
-  if [ $kills -lt "$kills_min" ]; then
-    if [ $((kills % 3)) -eq 2 ]; then
-      # At a random delay (0-400 ms).
-      sleep "0.$(printf '%03d' $((RANDOM % 400)))"
-    else
-      # After 1-6 new journal lines (an intent without its result, a result, the begin line, ...).
-      target=$((before + 1 + RANDOM % 6))
-      while kill -0 "$push_pid" 2>/dev/null && [ "$(lines)" -lt "$target" ]; do sleep 0.005; done
-    fi
-    if kill -KILL "$push_pid" 2>/dev/null; then
-      wait "$push_pid" 2>/dev/null || true
-      push_pid=
-      kills=$((kills + 1))
-      echo "kill $kills: journal lines $before -> $(lines)"
-      continue
-    fi
+  if [ $kills -lt "$kills_min" ] && [ $((runs % 4)) -eq 0 ]; then
+    # SIGKILL from outside at a random delay (0-150 ms): anywhere, also between a call and its journal line.
+    sleep "0.$(printf '%03d' $((RANDOM % 150)))"
+    kill -KILL "$push_pid" 2>/dev/null || true
   fi
   set +e
-  wait "$push_pid"; rc=$?
+  wait "$push_pid" 2>/dev/null; rc=$?
   set -e
   push_pid=
+  if [ $rc -eq 137 ]; then
+    kills=$((kills + 1))
+    echo "kill $kills: $([ $kill_at -gt 0 ] && echo "before journal line $kill_at of the run" || echo "at a random delay"), journal lines $before -> $(lines)"
+    continue
+  fi
   [ $rc -eq 0 ] || fail "push run $runs: exit $rc: $(tail -n 20 "$tmp/run.err")"
   break
 done
 cat "$tmp/run.out"
 echo "kill points $kills, runs $runs, journal lines $(lines)"
 [ $kills -ge 20 ] || fail "only $kills kill points (the push finished too early)"
-check_jobs "$tmp/planned.json" || fail "not exactly once after $kills kills"
+check_jobs "$tmp/planned.json" "$journal" || fail "not exactly once after $kills kills"
 echo "push_crash_test: all checks passed"

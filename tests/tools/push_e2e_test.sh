@@ -32,7 +32,7 @@ cat "$tmp/push.out"
 calls=$(( $(api_calls) - calls_before ))
 head -n1 "$tmp/failures.csv" | grep -qx "OrganizationId,OrgName,OrgType,OrgStatus,InstanceName,ErrorSeverity,ErrorTitle,ErrorType,ErrorMessage" \
   || fail "failure CSV header: $(head -n1 "$tmp/failures.csv")"
-check_jobs "$tmp/planned.json" || fail "not exactly one job per eligible org"
+check_jobs "$tmp/planned.json" "$tmp/push.journal" || fail "not exactly one job per eligible org"
 retried=$(json_get retryable_errors < "$tmp/report.json")
 retried_add=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["retryable_errors_by_endpoint"])' "$tmp/report.json")
 [ "$retried" -gt 0 ] || fail "no transient failure was seen: the fault injection did not reach the push"

@@ -36,12 +36,13 @@ json.dump(p, open(sys.argv[1], "w"), indent=1)
 PY
 }
 
-# check_jobs PLAN_JSON: every org the plan planned has exactly one PackagePushJob (SOQL over the API), no job
-# for any other org, no request left in Created. Prints the counts.
+# check_jobs PLAN_JSON JOURNAL: every org the plan planned has exactly one PackagePushJob (SOQL over the API),
+# except those Salesforce refused at job creation (the journal's add_jobs results name them, with the reason);
+# no job for any other org; no request left in Created. Prints the counts.
 check_jobs() {
-  python3 - "$url" "$token" "$1" <<'PY'
+  python3 - "$url" "$token" "$1" "$2" <<'PY'
 import json, sys, urllib.request, urllib.parse, collections
-url, token, plan_file = sys.argv[1:4]
+url, token, plan_file, journal = sys.argv[1:5]
 def get(target):
     req = urllib.request.Request(url + target, headers={"Authorization": "Bearer " + token})
     return json.load(urllib.request.urlopen(req, timeout=120))
@@ -57,12 +58,21 @@ for w in plan["waves"]:
     for s in w["slot_list"]:
         for o in s["orgs"]:
             planned.add((o if isinstance(o, str) else o["org_key"])[:15])
+refused = set()
+for line in open(journal):
+    try:
+        j = json.loads(line)
+    except ValueError:
+        continue
+    if j.get("t") == "result" and j.get("kind") == "add_jobs":
+        refused.update(k[:15] for k, _ in j.get("excluded", []))
+planned -= refused
 jobs = collections.Counter(r["SubscriberOrganizationKey"][:15] for r in query("SELECT Id, SubscriberOrganizationKey FROM PackagePushJob"))
 created = [r["Id"] for r in query("SELECT Id, Status FROM PackagePushRequest") if r["Status"] == "Created"]
 lost = sorted(planned - set(jobs))
 dups = sorted(k for k, n in jobs.items() if n > 1)
 extra = sorted(set(jobs) - planned)
-print(f"eligible orgs {len(planned)}, orgs with a job {len(set(jobs) & planned)}, jobs {sum(jobs.values())}, "
+print(f"eligible orgs {len(planned)} (refused by Salesforce at job creation {len(refused)}), orgs with a job {len(set(jobs) & planned)}, jobs {sum(jobs.values())}, "
       f"orgs lost {len(lost)}, duplicate jobs {sum(jobs[k] - 1 for k in dups)}, jobs for unplanned orgs {len(extra)}, "
       f"requests left in Created {len(created)}")
 ok = not lost and not dups and not extra and not created and planned

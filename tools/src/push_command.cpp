@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -271,6 +273,23 @@ class http_driver {
   std::map<std::string, std::int64_t> by_endpoint_, retryable_by_endpoint_;
 };
 
+// Test hook for the crash test: with PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE=N in the environment, the process kills
+// itself with SIGKILL instead of writing its N-th journal line (an intent: the call never goes out; a result:
+// the call took effect and nobody wrote it down).
+class kill_switch_journal final : public sch::journal_sink {
+ public:
+  kill_switch_journal(sch::journal_sink& inner, std::uint64_t kill_at) : inner_(inner), kill_at_(kill_at) {}
+  void append(std::string_view line) override {
+    if (++lines_ == kill_at_) ::kill(::getpid(), SIGKILL);
+    inner_.append(line);
+  }
+
+ private:
+  sch::journal_sink& inner_;
+  std::uint64_t kill_at_;
+  std::uint64_t lines_ = 0;
+};
+
 std::string dir_of(const std::string& file) {
   const auto parent = fs::path(file).parent_path();
   return parent.empty() ? std::string(".") : parent.string();
@@ -420,7 +439,11 @@ int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
     err << "pushsim push: journal " << o.journal_path << ": " << journal.error() << "\n";
     return push_exit_error;
   }
-  sch::rollout ro(p, package_id, prof, &journal);
+  std::optional<kill_switch_journal> kill_switch;
+  if (const char* k = std::getenv("PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE"); k != nullptr && std::atoll(k) > 0) {
+    kill_switch.emplace(journal, static_cast<std::uint64_t>(std::atoll(k)));
+  }
+  sch::rollout ro(p, package_id, prof, kill_switch ? static_cast<sch::journal_sink*>(&*kill_switch) : &journal);
   ro.use_subscribers(*snapshot);
   if (resume_state) ro.resume(*resume_state);
   driver.drive(ro, [&] {
