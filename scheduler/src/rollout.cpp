@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pushsim/base/assert.hpp"
 #include "pushsim/scheduler/org_key.hpp"
 
 namespace pushsim::scheduler {
@@ -83,6 +84,12 @@ rollout::rollout(plan p, std::string package_id, const profile_set* profiles, jo
 
 rollout::~rollout() = default;
 
+void rollout::use_subscribers(std::vector<subscriber> subscribers) {
+  PUSHSIM_ASSERT(!started_, "use_subscribers after the rollout started");
+  subscribers_ = std::move(subscribers);
+  subscribers_given_ = true;
+}
+
 std::optional<executor_report> rollout::report() const {
   if (!exec_) return std::nullopt;
   return exec_->report();
@@ -103,6 +110,7 @@ executor_output rollout::on_time(time_point now) {
     case phase::fetching:
       if (!started_) {
         started_ = true;
+        if (subscribers_given_) return start_executing(now);
         return fetch(query_subscribers{package_id_}, now);
       }
       if (retry_at_ && now >= *retry_at_ && pending_fetch_ == 0) {
@@ -161,7 +169,12 @@ executor_output rollout::on_result(std::uint64_t call_id, api_result result, tim
 
 executor_output rollout::start_executing(time_point now) {
   planned_ = plan_rollout(subscribers_, profiles_, plan_);
+  if (plan_only_) {
+    phase_ = phase::done;
+    return {};
+  }
   exec_ = std::make_unique<executor>(make_executor_config(plan_), make_push_slots(*planned_, subscribers_), journal_);
+  if (resume_) exec_->resume(*resume_);
   phase_ = phase::executing;
   auto out = exec_->on_time(now);
   if (exec_->done()) phase_ = phase::done;

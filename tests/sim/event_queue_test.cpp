@@ -32,6 +32,23 @@ TEST(EventQueue, PopsInTimeOrder) {
   EXPECT_EQ(drain(q), (std::vector<int>{1, 2, 3}));
 }
 
+// `pushsim serve` peeks at the next event (to pace its timer), then a request schedules an event before it but
+// not before the last one popped: the queue must accept it and pop everything in time order.
+TEST(EventQueue, AcceptsAnEventBeforeAPeekedOneButAfterTheLastPopped) {
+  event_queue q;
+  q.push(at(10), 1, [] {});
+  q.push(at(1000), 5, [] {});
+  q.push(at(1000), 6, [] {});
+  q.push(at(5000), 7, [] {});
+  auto p = q.pop();
+  q.run_popped(p.slot);
+  EXPECT_EQ(q.top_time(), at(1000));
+  q.push(at(20), 2, [] {});
+  q.push(at(20), 3, [] {});
+  q.push(at(999), 4, [] {});
+  EXPECT_EQ(drain(q), (std::vector<int>{2, 3, 4, 5, 6, 7}));
+}
+
 TEST(EventQueue, PopsEqualTimesInFifoOrder) {
   event_queue q;
   for (int i = 0; i < 1000; ++i) q.push(at(i % 3 == 0 ? 5 : 7), static_cast<event_kind>(i), [] {});

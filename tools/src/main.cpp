@@ -1,7 +1,8 @@
 // pushsim: the command line. Thin: parses flags with CLI11 and hands them to the library that owns each
 // subcommand (serve: pushsim::tools_serve). Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
-// Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (pushsim::tools_serve).
+// Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (pushsim::tools_serve),
+// push (pushsim::tools_push; exit 3 when a gate halted the rollout).
 
 #include <cstdint>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/tools/push_command.hpp"
 #include "pushsim/tools/serve_command.hpp"
 
 namespace {
@@ -54,6 +56,22 @@ void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::str
   cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
 }
 
+void add_push(CLI::App& app, pushsim::tools::push_options& o, std::string& profiles, std::string& failures_csv,
+              std::string& report_json) {
+  CLI::App* push = app.add_subcommand("push", "Push a package version for real: plan, then execute over the REST API");
+  push->add_option("--instance-url", o.instance_url, "Instance URL (https://..., or a pushsim serve URL)")->required();
+  push->add_option("--token", o.token, "OAuth access token (Bearer)")->required();
+  push->add_option("--plan", o.plan_file, "Plan JSON file")->required();
+  push->add_option("--profiles", profiles, "Partner org profiles CSV");
+  push->add_flag("--dry-run", o.dry_run, "Fetch subscribers and plan; print and write the plan; push nothing");
+  push->add_option("--journal", o.journal_path, "Journal file")->capture_default_str();
+  push->add_flag("--resume", o.resume, "Continue the run recorded in the journal");
+  push->add_flag("--insecure", o.insecure, "Do not verify TLS certificates (tests only)");
+  push->add_option("--package-id", o.package_id, "MetadataPackage Id (033...); default: the org's only package");
+  push->add_option("--failures-csv", failures_csv, "Write failed orgs as CSV (CumulusCI's push failure columns)");
+  push->add_option("--report-json", report_json, "Write the summary (with --dry-run: the plan) as JSON");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +91,10 @@ int main(int argc, char** argv) {
   std::string compare_scenario;
   std::uint64_t compare_seed = 0;
   add_compare(app, compare_args, compare_scenario, compare_seed);
+
+  pushsim::tools::push_options push_opts;
+  std::string push_profiles, push_failures_csv, push_report_json;
+  add_push(app, push_opts, push_profiles, push_failures_csv, push_report_json);
 
   try {
     app.parse(argc, argv);
@@ -98,6 +120,13 @@ int main(int argc, char** argv) {
     if (run->count("--seed") > 0) run_args.seed = run_seed;
     run_args.progress = isatty(STDERR_FILENO) != 0;
     return pushsim::harness::run_command(run_args, std::cout, std::cerr);
+  }
+  if (CLI::App* push = app.get_subcommand("push"); push->parsed()) {
+    if (push->count("--profiles") > 0) push_opts.profiles_file = push_profiles;
+    if (push->count("--failures-csv") > 0) push_opts.failures_csv = push_failures_csv;
+    if (push->count("--report-json") > 0) push_opts.report_json = push_report_json;
+    push_opts.progress = isatty(STDERR_FILENO) != 0;
+    return pushsim::tools::run_push(push_opts, std::cout, std::cerr);
   }
   if (CLI::App* cmp = app.get_subcommand("compare"); cmp->parsed()) {
     if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;

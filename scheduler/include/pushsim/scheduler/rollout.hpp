@@ -37,6 +37,16 @@ class rollout {
   rollout(const rollout&) = delete;
   rollout& operator=(const rollout&) = delete;
 
+  // Continue a journaled run: the executor, once made (after the fetch and the plan), reconciles with the API
+  // (executor::resume) before anything else. Call before the first on_time.
+  void resume(const journal_state& state) { resume_ = state; }
+  // Plan only: fetch the subscribers and plan, then finish without executing (dry runs; a driver that keeps
+  // a snapshot of the subscribers before pushing). Call before the first on_time.
+  void set_plan_only(bool plan_only) { plan_only_ = plan_only; }
+  // Use these subscribers instead of fetching them (a snapshot taken when the run began, so a resumed run
+  // plans exactly the same slots). Call before the first on_time.
+  void use_subscribers(std::vector<subscriber> subscribers);
+
   executor_output on_time(time_point now);
   executor_output on_result(std::uint64_t call_id, api_result result, time_point now);
   executor_output on_signal(const std::string& org_key, time_point now);
@@ -76,6 +86,9 @@ class rollout {
   std::optional<time_point> retry_at_;
   std::int64_t fetch_calls_ = 0;
   bool started_ = false;
+  bool plan_only_ = false;
+  bool subscribers_given_ = false;
+  std::optional<journal_state> resume_;
 };
 
 }  // namespace pushsim::scheduler
