@@ -32,12 +32,14 @@ while :; do
   [ $runs -gt 1 ] && args+=(--resume)
   before=$(lines)
   kill_at=0
-  if [ $kills -lt "$kills_min" ] && [ $((runs % 4)) -ne 0 ]; then kill_at=$((2 + RANDOM % 8)); fi
+  # Every run that is to be killed carries the journal hook, so it never runs far; every 4th also gets a SIGKILL
+  # from outside at a random moment, which may land before the hook (between a call and its journal line).
+  if [ $kills -lt "$kills_min" ]; then kill_at=$((2 + RANDOM % 8)); fi
   PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE=$kill_at "$pushsim" "${args[@]}" >"$tmp/run.out" 2>"$tmp/run.err" &
   push_pid=$!
   if [ $kills -lt "$kills_min" ] && [ $((runs % 4)) -eq 0 ]; then
-    # SIGKILL from outside at a random delay (0-150 ms): anywhere, also between a call and its journal line.
-    sleep "0.$(printf '%03d' $((RANDOM % 150)))"
+    # SIGKILL from outside at a random delay (0-40 ms): anywhere, also between a call and its journal line.
+    sleep "0.$(printf '%03d' $((RANDOM % 40)))"
     kill -KILL "$push_pid" 2>/dev/null || true
   fi
   set +e
@@ -46,7 +48,7 @@ while :; do
   push_pid=
   if [ $rc -eq 137 ]; then
     kills=$((kills + 1))
-    echo "kill $kills: $([ $kill_at -gt 0 ] && echo "before journal line $kill_at of the run" || echo "at a random delay"), journal lines $before -> $(lines)"
+    echo "kill $kills: $([ $((runs % 4)) -eq 0 ] && echo "SIGKILL from outside or" ) before journal line $kill_at of the run, journal lines $before -> $(lines)"
     continue
   fi
   [ $rc -eq 0 ] || fail "push run $runs: exit $rc: $(tail -n 20 "$tmp/run.err")"
