@@ -318,9 +318,18 @@ struct executor_state {
     wave_retry_slot.clear();
   }
 
+  // The gates in force: those of the newest wave allowed to run when the plan overrides them, else the plan's.
+  const gate_config& gates_now() const {
+    if (allowed_wave < waves.size()) {
+      const auto it = cfg.gates_per_wave.find(waves[allowed_wave].wave);
+      if (it != cfg.gates_per_wave.end()) return it->second;
+    }
+    return cfg.gates;
+  }
+
   void check_gates(time_point now) {
     if (halted) return;
-    const auto& g = cfg.gates;
+    const auto& g = gates_now();
     const std::int64_t finished = succeeded_total + failed_final;
     if (finished >= g.min_samples && finished > 0) {
       const double rate = static_cast<double>(failed_final) / static_cast<double>(finished);

@@ -19,12 +19,19 @@ executor_config make_executor_config(const plan& p) {
   c.retry.backoff_max = p.retry.max_backoff;
   c.retry.jitter = p.retry.jitter;
   c.retry.seed = p.seed;
-  const gate_spec& g = p.gates;
-  if (g.max_failure_rate) c.gates.max_failure_rate = *g.max_failure_rate;
-  if (g.max_failed_orgs) c.gates.max_failed_orgs = static_cast<std::int64_t>(*g.max_failed_orgs);
-  if (g.max_broken_signals) c.gates.max_broken_signals = static_cast<std::int64_t>(*g.max_broken_signals);
-  c.gates.halt_on_new_error_type = g.halt_on_new_error_type;
-  c.gates.min_samples = static_cast<std::int64_t>(g.min_samples);
+  auto to_gates = [](const gate_spec& g) {
+    gate_config out;
+    if (g.max_failure_rate) out.max_failure_rate = *g.max_failure_rate;
+    if (g.max_failed_orgs) out.max_failed_orgs = static_cast<std::int64_t>(*g.max_failed_orgs);
+    if (g.max_broken_signals) out.max_broken_signals = static_cast<std::int64_t>(*g.max_broken_signals);
+    out.halt_on_new_error_type = g.halt_on_new_error_type;
+    out.min_samples = static_cast<std::int64_t>(g.min_samples);
+    return out;
+  };
+  c.gates = to_gates(p.gates);
+  for (std::size_t w = 0; w < p.waves.size(); ++w) {
+    if (p.waves[w].gates) c.gates_per_wave[static_cast<int>(w) + 1] = to_gates(*p.waves[w].gates);
+  }
   c.concurrency.jobs_in_flight_max = static_cast<std::int64_t>(p.concurrency.max_jobs_in_flight);
   c.concurrency.jobs_in_flight_per_instance_max = static_cast<std::int64_t>(p.concurrency.max_jobs_in_flight_per_instance);
   c.budget.calls_per_24h = static_cast<std::int64_t>(p.api_budget.calls_per_24h);

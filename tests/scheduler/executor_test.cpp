@@ -533,3 +533,27 @@ TEST(Executor, SameSeedSameCallsDifferentSeedDifferentJitter) {
   EXPECT_EQ(run(7), run(7));
   EXPECT_NE(run(7), run(8));
 }
+
+TEST(Executor, PerWaveGatesOverrideThePlansGatesWhileThatWaveRuns) {
+  auto run = [](bool strict_canary) {
+    auto cfg = base_config();
+    cfg.gates.max_failed_orgs = 5;  // lax for the rollout as a whole
+    if (strict_canary) {
+      gate_config canary;
+      canary.max_failed_orgs = 0;  // any failure in the canary halts
+      cfg.gates_per_wave[0] = canary;
+    }
+    executor ex(cfg, {slot(0, t0, keys("A", 10)), slot(1, t0, keys("B", 10))});
+    fake_push_api api;
+    api.orgs["A00001"].fail_types = {"FeatureMissing"};
+    fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+    d.run();
+    return ex.report();
+  };
+  const auto strict = run(true);
+  EXPECT_TRUE(strict.halted);
+  EXPECT_EQ(find_org(strict, "B00000").state, org_final_state::not_pushed);
+  const auto lax = run(false);
+  EXPECT_FALSE(lax.halted);
+  EXPECT_EQ(find_org(lax, "B00000").state, org_final_state::upgraded);
+}

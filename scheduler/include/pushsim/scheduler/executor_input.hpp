@@ -79,6 +79,9 @@ struct executor_config {
   time_point deadline = time_point::max();           // slots that cannot start by then are not pushed
   retry_policy retry;
   gate_config gates;
+  // Wave number -> gates that replace `gates` while that wave is the newest one allowed to run (a canary's
+  // stricter gates, say).
+  std::map<int, gate_config> gates_per_wave;
   concurrency_config concurrency;
   api_budget_config budget;
   polling_config polling;
