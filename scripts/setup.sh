@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything pushsim needs on Debian 12 (run as root, or with sudo available).
 # Idempotent: when every package is already present it only checks and returns in about a second.
+# Extra Debian package names may be given as arguments (scripts/setup-bench.sh adds nginx and wrk).
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   openssl tzdata
   curl python3
   clang libclang-rt-14-dev
+  "$@"
 )
 
 sudo_cmd=()

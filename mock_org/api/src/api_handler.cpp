@@ -959,7 +959,9 @@ void append_object_urls(const object_def& o, const std::string& version, std::st
   append_json_string(base + "/{ID}", b);
   b += '}';
 }
-void append_object_summary(const object_def& o, const std::string& version, std::string& b) {
+// {"name", "label", "keyPrefix" and the create/update/query flags of an object, up to and including the comma
+// after "custom" (shared by the global describe, the object info and the full describe).
+void append_object_head(const object_def& o, std::string& b) {
   b += "{\"name\":";
   append_json_string(o.name, b);
   b += ",\"label\":";
@@ -969,6 +971,10 @@ void append_object_summary(const object_def& o, const std::string& version, std:
   b += createable(o) ? ",\"createable\":true" : ",\"createable\":false";
   b += o.name == "PackagePushRequest" ? ",\"updateable\":true" : ",\"updateable\":false";
   b += ",\"deletable\":false,\"queryable\":true,\"retrieveable\":true,\"custom\":false,";
+}
+
+void append_object_summary(const object_def& o, const std::string& version, std::string& b) {
+  append_object_head(o, b);
   append_object_urls(o, version, b);
   b += '}';
 }
@@ -995,15 +1001,9 @@ rest_response api_handler::do_describe(const route& r) {
     b += ",\"recentItems\":[]}";
     return json_response(200, std::move(b));
   }
-  b = "{\"name\":";
-  append_json_string(o.name, b);
-  b += ",\"label\":";
-  append_json_string(o.name, b);
-  b += ",\"keyPrefix\":";
-  append_json_string(o.key_prefix, b);
-  b += createable(o) ? ",\"createable\":true" : ",\"createable\":false";
-  b += o.name == "PackagePushRequest" ? ",\"updateable\":true" : ",\"updateable\":false";
-  b += ",\"deletable\":false,\"queryable\":true,\"retrieveable\":true,\"custom\":false,\"fields\":[";
+  b.clear();
+  append_object_head(o, b);
+  b += "\"fields\":[";
   for (std::size_t i = 0; i < o.fields.size(); ++i) {
     const field_def& f = o.fields[i];
     if (i) b += ',';
