@@ -70,6 +70,9 @@ struct slot_rec {
   bool fetch_in_flight = false;
   bool final_fetch = false;
   std::int64_t failed_fetched = 0;
+  // Latest EndTime among the failed jobs fetched while monitoring: the next such fetch asks only for jobs that
+  // ended at or after it, so a request with many failures is not read again and again (the final fetch is whole).
+  std::optional<time_point> failed_watermark;
   std::int64_t last_succeeded = 0;
   std::array<std::int64_t, 6> last_counts{-1, -1, -1, -1, -1, -1};
   time_point next_stuck_check = time_point::min();
@@ -500,14 +503,14 @@ struct executor_state {
   }
 
   void issue_fetch(std::uint32_t si, std::vector<std::string> statuses, bool with_errors, purpose p, bool final,
-                   time_point now) {
+                   time_point now, std::optional<time_point> ended_at_or_after = std::nullopt) {
     auto& s = slots[si];
     if (p == purpose::fetch_jobs) s.fetch_in_flight = true;
     call_ctx c;
     c.p = p;
     c.slot = si;
     c.final = final;
-    c.call = query_jobs{{s.request_id}, std::move(statuses), with_errors};
+    c.call = query_jobs{{s.request_id}, std::move(statuses), with_errors, ended_at_or_after};
     issue(std::move(c), now);
   }
 
@@ -669,7 +672,7 @@ struct executor_state {
     }
     if (c[4] > s.failed_fetched && !s.fetch_in_flight) {
       s.failed_fetched = c[4];
-      issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, false, now);
+      issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, false, now, s.failed_watermark);
     }
     if (c[2] > 0 && now >= s.next_stuck_check && now >= s.scheduled_start + cfg.stuck_after) {
       s.next_stuck_check = now + cfg.stuck_after;
@@ -721,7 +724,12 @@ struct executor_state {
         }
       }
     } else {
-      for (const auto& row : p.rows) apply_job_row(ctx.slot, row, now);
+      for (const auto& row : p.rows) {
+        if (row.status == "Failed" && row.end_time && (!s.failed_watermark || *row.end_time > *s.failed_watermark)) {
+          s.failed_watermark = row.end_time;
+        }
+        apply_job_row(ctx.slot, row, now);
+      }
       check_gates(now);
     }
     if (!p.next_locator.empty()) {
@@ -809,7 +817,7 @@ struct executor_state {
       if (chunk.empty()) return;
       call_ctx c;
       c.p = purpose::reconcile_jobs;
-      c.call = query_jobs{std::move(chunk), {}, false};
+      c.call = query_jobs{std::move(chunk), {}, false, std::nullopt};
       chunk.clear();
       ++recon_jobs_pending;
       issue(std::move(c), now);

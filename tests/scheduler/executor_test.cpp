@@ -458,6 +458,33 @@ TEST(Executor, FailedJobsArePagedAndNoneIsMissed) {
   EXPECT_GT(r.api_calls_by_endpoint.at("query_more"), 0);
 }
 
+TEST(Executor, FailuresTricklingInAreFetchedOnceEachWhileMonitoring) {
+  // 400 orgs in one request, finishing one a minute apart over 6.7 h, every other one failing: the executor polls
+  // many times while failures trickle in, and each mid-flight fetch must ask only for the newly ended jobs.
+  auto cfg = base_config();
+  cfg.retry.transient_error_types.clear();
+  cfg.gates.max_failure_rate = 1.0;
+  cfg.stuck_after = std::chrono::hours{24};  // no stuck-job queries: count only the failed-job reads
+  const auto orgs = keys("A", 400);
+  executor ex(cfg, {slot(0, t0, orgs)});
+  fake_push_api api;
+  for (std::size_t i = 0; i < orgs.size(); ++i) {
+    auto& o = api.orgs[orgs[i]];
+    o.job_duration = std::chrono::minutes{1 + static_cast<int>(i)};
+    if (i % 2 == 0) o.fail_types = {"DeployError"};
+  }
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  ASSERT_TRUE(ex.done());
+  const auto r = ex.report();
+  EXPECT_EQ(count_state(r, org_final_state::failed), 200);
+  EXPECT_EQ(count_state(r, org_final_state::upgraded), 200);
+  EXPECT_GT(r.api_calls_by_endpoint.at("query_jobs"), 20);  // failures were fetched as they came
+  // Each failed job is read about once mid-flight (plus the bound's overlap) and once by the final whole fetch;
+  // re-reading every failure at every poll would be ~ 200 * polls / 2 rows.
+  EXPECT_LE(api.job_rows_answered, 200 * 3);
+}
+
 TEST(Executor, LostCreateResponseAdoptsTheRequestInsteadOfLeavingItCreated) {
   auto cfg = base_config();
   executor ex(cfg, {slot(0, t0, keys("A", 10))});

@@ -24,6 +24,7 @@ struct fake_org {
   // Outcome per attempt (1st job, 2nd job, ...); past the end: success. Empty type = success.
   std::vector<std::string> fail_types;
   bool stuck = false;  // stays InProgress forever
+  std::optional<duration> job_duration;  // this org's job time (default: the API's job_duration)
 };
 
 class fake_push_api {
@@ -35,7 +36,7 @@ class fake_push_api {
   };
   struct job {
     std::string id, request_id, org_key, status;
-    std::optional<time_point> start;
+    std::optional<time_point> start, end;
     std::vector<job_error> errors;
   };
 
@@ -52,6 +53,7 @@ class fake_push_api {
   std::vector<job> jobs;
   std::int64_t calls = 0;
   std::map<std::string, std::int64_t> calls_by_endpoint;
+  std::int64_t job_rows_answered = 0;  // rows of every job query, all pages
 
   api_result handle(const api_call& call, time_point now) {
     advance(now);
@@ -80,7 +82,9 @@ class fake_push_api {
       bool all_done = true, any_failed = false;
       for (auto j : r.jobs) {
         auto& jb = jobs[j];
-        if (jb.status == "InProgress" && now >= *jb.start + job_duration && !org(jb.org_key).stuck) {
+        const duration took = org(jb.org_key).job_duration.value_or(job_duration);
+        if (jb.status == "InProgress" && now >= *jb.start + took && !org(jb.org_key).stuck) {
+          jb.end = *jb.start + took;
           const int attempt = attempts_before(jb);
           const auto& f = org(jb.org_key).fail_types;
           if (attempt < static_cast<int>(f.size()) && !f[static_cast<std::size_t>(attempt)].empty()) {
@@ -289,11 +293,13 @@ class fake_push_api {
               std::find(c->statuses.begin(), c->statuses.end(), jb.status) == c->statuses.end()) {
             continue;
           }
-          job_row row{jb.id, jb.request_id, jb.org_key, jb.status, jb.start, {}};
+          if (c->ended_at_or_after && (!jb.end || *jb.end < *c->ended_at_or_after)) continue;
+          job_row row{jb.id, jb.request_id, jb.org_key, jb.status, jb.start, jb.end, {}};
           if (c->with_errors) row.errors = jb.errors;
           rows.push_back(std::move(row));
         }
       }
+      job_rows_answered += static_cast<std::int64_t>(rows.size());
       return paged(std::move(rows), jobs_page{});
     }
     if (const auto* c = std::get_if<query_requests_for_version>(&call)) {

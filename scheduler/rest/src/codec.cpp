@@ -164,6 +164,7 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
         row.org_key = str(rec, "SubscriberOrganizationKey");
         row.status = str(rec, "Status");
         row.start_time = time_field(rec, "StartTime");
+        row.end_time = time_field(rec, "EndTime");
         if (with_errors) {
           const auto it = rec.find("PackagePushErrors");
           if (it != rec.end() && it->is_object() && it->contains("records") && (*it)["records"].is_array()) {
@@ -209,7 +210,7 @@ std::string status_counts_soql(const query_request_status_counts& c) {
 }
 
 std::string jobs_soql(const query_jobs& c) {
-  std::string q = "SELECT Id, PackagePushRequestId, SubscriberOrganizationKey, Status, StartTime";
+  std::string q = "SELECT Id, PackagePushRequestId, SubscriberOrganizationKey, Status, StartTime, EndTime";
   if (c.with_errors) {
     q += ", (SELECT ErrorSeverity, ErrorType, ErrorTitle, ErrorMessage FROM PackagePushErrors)";
   }
@@ -217,6 +218,10 @@ std::string jobs_soql(const query_jobs& c) {
   q += c.request_ids.size() == 1 ? "= " + soql_quote(c.request_ids.front()) : "IN " + soql_in_list(c.request_ids);
   if (c.statuses.size() == 1) q += " AND Status = " + soql_quote(c.statuses.front());
   if (c.statuses.size() > 1) q += " AND Status IN " + soql_in_list(c.statuses);
+  // SOQL datetime literals have whole seconds: round down, so the bound only ever includes more.
+  if (c.ended_at_or_after) {
+    q += " AND EndTime >= " + format_iso8601(std::chrono::floor<std::chrono::seconds>(*c.ended_at_or_after));
+  }
   q += " ORDER BY Id";
   return q;
 }
@@ -368,7 +373,7 @@ std::vector<api_call> codec::split_call(const api_call& call) const {
   }
   if (const auto* c = std::get_if<query_jobs>(&call)) {
     return split_ids(c->request_ids, [c](std::vector<std::string> ids) -> api_call {
-      return query_jobs{std::move(ids), c->statuses, c->with_errors};
+      return query_jobs{std::move(ids), c->statuses, c->with_errors, c->ended_at_or_after};
     });
   }
   return {call};

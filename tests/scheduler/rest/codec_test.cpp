@@ -149,18 +149,28 @@ TEST(Codec, StatusCountQueryIsOneGroupBy) {
   EXPECT_NE(soql_of(multi).find("IN ('a','b') GROUP BY PackagePushRequestId, Status"), std::string::npos);
 }
 
+TEST(Codec, IncrementalJobFetchBoundsEndTimeRoundedDownToWholeSeconds) {
+  codec c;
+  query_jobs call{{"0DV1"}, {"Failed"}, false, std::nullopt};
+  call.ended_at_or_after = parse_iso8601("2026-11-23T01:20:30.250Z").time;
+  EXPECT_EQ(soql_of(c.encode(call)),
+            "SELECT Id, PackagePushRequestId, SubscriberOrganizationKey, Status, StartTime, EndTime "
+            "FROM PackagePushJob WHERE PackagePushRequestId = '0DV1' AND Status = 'Failed' "
+            "AND EndTime >= 2026-11-23T01:20:30Z ORDER BY Id");
+}
+
 TEST(Codec, FailedJobsWithErrorsThroughAChildSubqueryAndPaging) {
   codec c;
-  const query_jobs call{{"0DV1"}, {"Failed"}, true};
+  const query_jobs call{{"0DV1"}, {"Failed"}, true, std::nullopt};
   EXPECT_EQ(soql_of(c.encode(call)),
-            "SELECT Id, PackagePushRequestId, SubscriberOrganizationKey, Status, StartTime, "
+            "SELECT Id, PackagePushRequestId, SubscriberOrganizationKey, Status, StartTime, EndTime, "
             "(SELECT ErrorSeverity, ErrorType, ErrorTitle, ErrorMessage FROM PackagePushErrors) "
             "FROM PackagePushJob WHERE PackagePushRequestId = '0DV1' AND Status = 'Failed' ORDER BY Id");
   const auto res = c.decode(call, resp(200, R"({"totalSize":3000,"done":false,
       "nextRecordsUrl":"/services/data/v60.0/query/01gXX-2000","records":[
       {"attributes":{"type":"PackagePushJob","url":"/x"},"Id":"0DX1","PackagePushRequestId":"0DV1",
        "SubscriberOrganizationKey":"00DA","Status":"Failed","StartTime":"2026-11-23T01:00:00.000+0000",
-       "PackagePushErrors":{"totalSize":2,"done":true,"records":[
+       "EndTime":"2026-11-23T01:20:30.250+0000","PackagePushErrors":{"totalSize":2,"done":true,"records":[
          {"attributes":{"type":"PackagePushError"},"ErrorSeverity":"Error","ErrorType":"ApexTestFailure",
           "ErrorTitle":"Apex test failure","ErrorMessage":"System.AssertException"},
          {"attributes":{"type":"PackagePushError"},"ErrorSeverity":"Warning","ErrorType":"DeployError",
@@ -174,8 +184,10 @@ TEST(Codec, FailedJobsWithErrorsThroughAChildSubqueryAndPaging) {
   EXPECT_EQ(p.rows[0].errors[0].type, "ApexTestFailure");
   EXPECT_EQ(p.rows[0].errors[0].message, "System.AssertException");
   EXPECT_EQ(p.rows[0].start_time, parse_iso8601("2026-11-23T01:00:00Z").time);
+  EXPECT_EQ(p.rows[0].end_time, parse_iso8601("2026-11-23T01:20:30.25Z").time);
   EXPECT_TRUE(p.rows[1].errors.empty());
   EXPECT_FALSE(p.rows[1].start_time);
+  EXPECT_FALSE(p.rows[1].end_time);
 
   const query_more more{p.next_locator, query_kind::jobs, true};
   const auto mr = c.encode(more);
@@ -209,7 +221,7 @@ TEST(Codec, SplitsLongInListsUnderTheUriLimit) {
   codec c({"v60.0", 2048});
   std::vector<std::string> ids;
   for (int i = 0; i < 400; ++i) ids.push_back("0DV0000000" + std::to_string(100000 + i));
-  const auto calls = c.split_call(query_jobs{ids, {"Failed", "Canceled"}, true});
+  const auto calls = c.split_call(query_jobs{ids, {"Failed", "Canceled"}, true, std::nullopt});
   ASSERT_GT(calls.size(), 1u);
   std::vector<std::string> back;
   for (const auto& call : calls) {
@@ -220,6 +232,6 @@ TEST(Codec, SplitsLongInListsUnderTheUriLimit) {
     back.insert(back.end(), q.request_ids.begin(), q.request_ids.end());
   }
   EXPECT_EQ(back, ids);
-  EXPECT_EQ(c.split_call(query_jobs{{"a"}, {}, false}).size(), 1u);
+  EXPECT_EQ(c.split_call(query_jobs{{"a"}, {}, false, std::nullopt}).size(), 1u);
   EXPECT_EQ(c.split_call(create_push_request{"04t", {}}).size(), 1u);
 }

@@ -55,6 +55,8 @@ struct query_jobs {
   std::vector<std::string> request_ids;
   std::vector<std::string> statuses;  // empty: all statuses
   bool with_errors = false;
+  // Only jobs whose EndTime is at or after this server time (an incremental fetch of newly finished jobs).
+  std::optional<time_point> ended_at_or_after;
 };
 
 // Every PackagePushRequest for a package version (resume reconciliation).
@@ -148,6 +150,7 @@ struct job_row {
   std::string org_key;
   std::string status;
   std::optional<time_point> start_time;
+  std::optional<time_point> end_time;
   std::vector<job_error> errors;
 };
 
