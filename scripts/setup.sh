@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build make pkg-config git ca-certificates
-  libboost1.81-dev nlohmann-json3-dev libeigen3-dev
+  libboost1.81-dev nlohmann-json3-dev libsimdjson-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libhowardhinnant-date-dev libcli11-dev libssl-dev
   openssl tzdata

@@ -1,16 +1,54 @@
 #include "pushsim/scheduler/rest/codec.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
+
+#include <simdjson.h>
 
 #include "pushsim/base/assert.hpp"
+#include "pushsim/base/json_text.hpp"
 #include "pushsim/scheduler/rest/soql.hpp"
 
 namespace pushsim::scheduler::rest {
 
-using nlohmann::json;
-
 namespace {
+
+// Responses are read with simdjson's DOM: the bodies of job and subscriber pages are the bulk of a rehearsal's
+// work at 1M orgs, and a parser reused per thread keeps its buffers.
+using element = simdjson::dom::element;
+
+// Parses a body; the element lives until the next parse on this thread.
+std::optional<element> parse_json(std::string_view body) {
+  thread_local simdjson::dom::parser parser;
+  element root;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return std::nullopt;
+  return root;
+}
+
+std::optional<element> member(element obj, std::string_view key) {
+  element v;
+  if (!obj.is_object() || obj[key].get(v) != simdjson::SUCCESS) return std::nullopt;
+  return v;
+}
+
+// The array an element is (the caller checked is_array()).
+simdjson::dom::array as_array(element e) {
+  simdjson::dom::array a;
+  [[maybe_unused]] const auto err = e.get_array().get(a);
+  PUSHSIM_ASSERT(err == simdjson::SUCCESS, "as_array on a non-array");
+  return a;
+}
+
+bool is_array_member(element obj, std::string_view key) {
+  const auto v = member(obj, key);
+  return v && v->is_array();
+}
+
+bool bool_member(element obj, std::string_view key, bool fallback) {
+  const auto v = member(obj, key);
+  bool b = fallback;
+  if (v && v->get_bool().get(b) != simdjson::SUCCESS) return fallback;
+  return b;
+}
 
 bool icontains(std::string_view hay, std::string_view needle) {
   if (needle.size() > hay.size()) return false;
@@ -27,13 +65,14 @@ bool transient_code(std::string_view code) {
          code == "REQUEST_RUNNING_TOO_LONG" || code == "UNABLE_TO_LOCK_ROW";
 }
 
-std::string str(const json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
+std::string str(element j, std::string_view key) {
+  const auto v = member(j, key);
+  std::string_view s;
+  if (!v || v->get_string().get(s) != simdjson::SUCCESS) return {};
+  return std::string(s);
 }
 
-std::optional<time_point> time_field(const json& j, const char* key) {
+std::optional<time_point> time_field(element j, std::string_view key) {
   const auto s = str(j, key);
   if (s.empty()) return std::nullopt;
   const auto r = parse_iso8601(s);
@@ -57,13 +96,14 @@ api_error error_from(const rest_response& r) {
     e.message = r.body.empty() ? "transport failure" : r.body;
     return e;
   }
-  auto j = json::parse(r.body, nullptr, false);
+  const auto j = parse_json(r.body);
   std::string code, message;
-  if (!j.is_discarded()) {
-    const json* e = nullptr;
-    if (j.is_array() && !j.empty() && j[0].is_object()) e = &j[0];
-    if (j.is_object()) e = &j;
-    if (e != nullptr) {
+  if (j) {
+    std::optional<element> e;
+    element first;
+    if (j->is_array() && j->at(0).get(first) == simdjson::SUCCESS && first.is_object()) e = first;
+    if (j->is_object()) e = *j;
+    if (e) {
       code = str(*e, "errorCode");
       if (code.empty()) code = str(*e, "statusCode");
       message = str(*e, "message");
@@ -75,36 +115,38 @@ api_error error_from(const rest_response& r) {
 
 bool ok_status(int s) { return s >= 200 && s < 300; }
 
-job_outcome record_error(std::string org_key, const json& errors) {
+job_outcome record_error(std::string org_key, std::optional<element> errors) {
   job_outcome o;
   o.org_key = std::move(org_key);
-  if (errors.is_array() && !errors.empty() && errors[0].is_object()) {
-    o.error_code = str(errors[0], "statusCode");
-    if (o.error_code.empty()) o.error_code = str(errors[0], "errorCode");
-    o.message = str(errors[0], "message");
+  element first;
+  if (errors && errors->is_array() && errors->at(0).get(first) == simdjson::SUCCESS && first.is_object()) {
+    o.error_code = str(first, "statusCode");
+    if (o.error_code.empty()) o.error_code = str(first, "errorCode");
+    o.message = str(first, "message");
   }
   o.kind = classify_job_error(o.error_code, o.message);
   return o;
 }
 
-api_result decode_tree(const add_jobs& c, const rest_response& r, const json& j) {
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) return malformed(r.status, "no results");
+api_result decode_tree(const add_jobs& c, const rest_response& r, element j) {
+  if (!is_array_member(j, "results")) return malformed(r.status, "no results");
   jobs_added out;
   out.outcomes.resize(c.org_keys.size());
   for (std::size_t i = 0; i < c.org_keys.size(); ++i) {
     out.outcomes[i].org_key = c.org_keys[i];
     out.outcomes[i].kind = job_outcome::kind_t::not_processed;
   }
-  const bool has_errors = j.value("hasErrors", false);
+  const bool has_errors = bool_member(j, "hasErrors", false);
   std::size_t seen = 0;
-  for (const auto& res : j["results"]) {
+  for (element res : as_array(*member(j, "results"))) {
     const std::string ref = str(res, "referenceId");
     if (ref.size() < 4 || ref.compare(0, 3, "ref") != 0) continue;
     const std::size_t idx = std::strtoul(ref.c_str() + 3, nullptr, 10);
     if (idx < 1 || idx > c.org_keys.size()) continue;
     auto& o = out.outcomes[idx - 1];
-    if (res.contains("errors") && res["errors"].is_array() && !res["errors"].empty()) {
-      o = record_error(c.org_keys[idx - 1], res["errors"]);
+    const auto errors = member(res, "errors");
+    if (errors && errors->is_array() && as_array(*errors).size() > 0) {
+      o = record_error(c.org_keys[idx - 1], errors);
     } else if (!has_errors) {
       o.kind = job_outcome::kind_t::created;
       o.job_id = str(res, "id");
@@ -115,40 +157,45 @@ api_result decode_tree(const add_jobs& c, const rest_response& r, const json& j)
   return out;
 }
 
-api_result decode_collections(const add_jobs& c, const rest_response& r, const json& j) {
-  if (!j.is_array() || j.size() != c.org_keys.size()) return malformed(r.status, "sobject collections: result count");
+api_result decode_collections(const add_jobs& c, const rest_response& r, element j) {
+  if (!j.is_array() || as_array(j).size() != c.org_keys.size()) {
+    return malformed(r.status, "sobject collections: result count");
+  }
   jobs_added out;
-  for (std::size_t i = 0; i < c.org_keys.size(); ++i) {
-    const auto& res = j[i];
-    if (res.value("success", false)) {
+  std::size_t i = 0;
+  for (element res : as_array(j)) {
+    if (bool_member(res, "success", false)) {
       job_outcome o;
       o.org_key = c.org_keys[i];
       o.job_id = str(res, "id");
       out.outcomes.push_back(std::move(o));
     } else {
-      out.outcomes.push_back(record_error(c.org_keys[i], res.value("errors", json::array())));
+      out.outcomes.push_back(record_error(c.org_keys[i], member(res, "errors")));
     }
+    ++i;
   }
   return out;
 }
 
-std::string next_locator(const json& j) {
-  if (j.value("done", true)) return {};
+std::string next_locator(element j) {
+  if (bool_member(j, "done", true)) return {};
   return str(j, "nextRecordsUrl");
 }
 
-api_result decode_page(query_kind kind, bool with_errors, const rest_response& r, const json& j) {
-  if (!j.is_object() || !j.contains("records") || !j["records"].is_array()) return malformed(r.status, "no records");
-  const auto& recs = j["records"];
+api_result decode_page(query_kind kind, bool with_errors, const rest_response& r, element j) {
+  if (!is_array_member(j, "records")) return malformed(r.status, "no records");
+  const auto recs = as_array(*member(j, "records"));
   switch (kind) {
     case query_kind::status_counts: {
       status_counts_page p;
-      for (const auto& rec : recs) {
+      for (element rec : recs) {
         status_count row;
         row.request_id = str(rec, "PackagePushRequestId");
         row.status = str(rec, "Status");
-        const auto it = rec.find("expr0");
-        if (it != rec.end() && it->is_number()) row.count = it->get<std::int64_t>();
+        if (const auto n = member(rec, "expr0")) {
+          std::int64_t count = 0;
+          if (n->get_int64().get(count) == simdjson::SUCCESS) row.count = count;
+        }
         p.rows.push_back(std::move(row));
       }
       p.next_locator = next_locator(j);
@@ -157,7 +204,7 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
     case query_kind::jobs: {
       jobs_page p;
       p.rows.reserve(recs.size());
-      for (const auto& rec : recs) {
+      for (element rec : recs) {
         job_row row;
         row.id = str(rec, "Id");
         row.request_id = str(rec, "PackagePushRequestId");
@@ -166,9 +213,9 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
         row.start_time = time_field(rec, "StartTime");
         row.end_time = time_field(rec, "EndTime");
         if (with_errors) {
-          const auto it = rec.find("PackagePushErrors");
-          if (it != rec.end() && it->is_object() && it->contains("records") && (*it)["records"].is_array()) {
-            for (const auto& e : (*it)["records"]) {
+          const auto child = member(rec, "PackagePushErrors");
+          if (child && is_array_member(*child, "records")) {
+            for (element e : as_array(*member(*child, "records"))) {
               row.errors.push_back({str(e, "ErrorSeverity"), str(e, "ErrorType"), str(e, "ErrorTitle"),
                                     str(e, "ErrorMessage")});
             }
@@ -181,7 +228,7 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
     }
     case query_kind::requests: {
       requests_page p;
-      for (const auto& rec : recs) {
+      for (element rec : recs) {
         p.rows.push_back({str(rec, "Id"), str(rec, "Status"), time_field(rec, "ScheduledStartTime")});
       }
       p.next_locator = next_locator(j);
@@ -189,7 +236,8 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
     }
     case query_kind::subscribers: {
       subscribers_page p;
-      for (const auto& rec : recs) {
+      p.rows.reserve(recs.size());
+      for (element rec : recs) {
         p.rows.push_back({str(rec, "OrgKey"), str(rec, "OrgName"), str(rec, "OrgType"), str(rec, "OrgStatus"),
                           str(rec, "InstanceName"), str(rec, "InstalledStatus"), str(rec, "MetadataPackageVersionId")});
       }
@@ -267,37 +315,52 @@ rest_request codec::encode(const api_call& call) const {
     r.method = "GET";
     r.target = base_ + "/query?q=" + url_encode(soql);
   };
-  auto post = [&](std::string path, const json& body) {
+  // Bodies are written by hand: thousands of job records per second go through here.
+  auto post = [&](std::string path, std::string body) {
     r.method = "POST";
     r.target = base_ + std::move(path);
-    r.body = body.dump();
+    r.body = std::move(body);
     r.headers.emplace_back("Content-Type", "application/json");
   };
   if (const auto* c = std::get_if<query_subscribers>(&call)) {
     query("SELECT OrgKey, OrgName, OrgType, OrgStatus, InstanceName, InstalledStatus, MetadataPackageVersionId "
           "FROM PackageSubscriber WHERE MetadataPackageId = " + soql_quote(c->package_id));
   } else if (const auto* c1 = std::get_if<create_push_request>(&call)) {
-    post("/sobjects/PackagePushRequest",
-         json{{"PackageVersionId", c1->version_id}, {"ScheduledStartTime", format_salesforce(c1->scheduled_start)}});
+    std::string b = "{\"PackageVersionId\":";
+    append_json_string(c1->version_id, b);
+    b += ",\"ScheduledStartTime\":";
+    append_json_string(format_salesforce(c1->scheduled_start), b);
+    b += '}';
+    post("/sobjects/PackagePushRequest", std::move(b));
   } else if (const auto* c2 = std::get_if<add_jobs>(&call)) {
     PUSHSIM_ASSERT(c2->org_keys.size() <= 200, "add_jobs: more than 200 records");
-    json records = json::array();
+    const bool tree = c2->mode == job_creation_mode::composite_tree;
+    std::string request_id;
+    append_json_string(c2->request_id, request_id);
+    std::string b = tree ? "{\"records\":[" : "{\"allOrNone\":false,\"records\":[";
+    b.reserve(b.size() + c2->org_keys.size() * (110 + request_id.size()));
     for (std::size_t i = 0; i < c2->org_keys.size(); ++i) {
-      json rec{{"attributes", {{"type", "PackagePushJob"}}},
-               {"PackagePushRequestId", c2->request_id},
-               {"SubscriberOrganizationKey", c2->org_keys[i]}};
-      if (c2->mode == job_creation_mode::composite_tree) rec["attributes"]["referenceId"] = "ref" + std::to_string(i + 1);
-      records.push_back(std::move(rec));
+      if (i) b += ',';
+      b += "{\"attributes\":{";
+      if (tree) {
+        b += "\"referenceId\":\"ref";
+        b += std::to_string(i + 1);
+        b += "\",";
+      }
+      b += "\"type\":\"PackagePushJob\"},\"PackagePushRequestId\":";
+      b += request_id;
+      b += ",\"SubscriberOrganizationKey\":";
+      append_json_string(c2->org_keys[i], b);
+      b += '}';
     }
-    if (c2->mode == job_creation_mode::composite_tree) {
-      post("/composite/tree/PackagePushJob", json{{"records", std::move(records)}});
-    } else {
-      post("/composite/sobjects", json{{"allOrNone", false}, {"records", std::move(records)}});
-    }
+    b += "]}";
+    post(tree ? "/composite/tree/PackagePushJob" : "/composite/sobjects", std::move(b));
   } else if (const auto* c3 = std::get_if<patch_request_status>(&call)) {
     r.method = "PATCH";
     r.target = base_ + "/sobjects/PackagePushRequest/" + url_encode(c3->request_id);
-    r.body = json{{"Status", c3->status}}.dump();
+    r.body = "{\"Status\":";
+    append_json_string(c3->status, r.body);
+    r.body += '}';
     r.headers.emplace_back("Content-Type", "application/json");
   } else if (const auto* c4 = std::get_if<query_request_status_counts>(&call)) {
     query(status_counts_soql(*c4));
@@ -318,16 +381,17 @@ api_result codec::decode(const api_call& call, const rest_response& response) co
     // Composite tree reports record errors with 400 and a {"hasErrors":true,...} body.
     if (const auto* c = std::get_if<add_jobs>(&call); c != nullptr && c->mode == job_creation_mode::composite_tree &&
                                                      response.status == 400) {
-      auto j = json::parse(response.body, nullptr, false);
-      if (!j.is_discarded() && j.is_object() && j.value("hasErrors", false)) return decode_tree(*c, response, j);
+      const auto j = parse_json(response.body);
+      if (j && bool_member(*j, "hasErrors", false)) return decode_tree(*c, response, *j);
     }
     return error_from(response);
   }
   if (std::holds_alternative<patch_request_status>(call)) return status_patched{};
-  auto j = json::parse(response.body, nullptr, false);
-  if (j.is_discarded()) return malformed(response.status, "body is not JSON");
+  const auto parsed = parse_json(response.body);
+  if (!parsed) return malformed(response.status, "body is not JSON");
+  const element j = *parsed;
   if (std::holds_alternative<create_push_request>(call)) {
-    const std::string id = j.is_object() ? str(j, "id") : std::string{};
+    const std::string id = str(j, "id");
     if (id.empty()) return malformed(response.status, "create: no id");
     return request_created{id};
   }

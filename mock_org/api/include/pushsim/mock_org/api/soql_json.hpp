@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "pushsim/base/json_text.hpp"
 #include "pushsim/mock_org/api/soql_evaluator.hpp"
 
 namespace pushsim::mock_org::api {
@@ -26,8 +27,8 @@ void render_query_result(const query_result& r, std::string_view api_version, st
 // Appends one record object of r (index i).
 void render_record(const query_result& r, std::size_t i, std::string_view api_version, std::string& out);
 
-// Appends s as a JSON string literal (quoted, escaped).
-void append_json_string(std::string_view s, std::string& out);
+// Appends s as a JSON string literal (quoted, escaped): the one in base/, named here for the SOQL renderers.
+using pushsim::append_json_string;
 
 // Appends a value as JSON (datetimes as "2026-11-23T10:00:00.000+0000", dates as "2026-11-23").
 void append_json_value(const value& v, std::string& out);
