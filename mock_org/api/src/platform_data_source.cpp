@@ -267,6 +267,15 @@ std::optional<std::vector<row_id>> platform_data_source::lookup_eq(const object_
   return std::nullopt;
 }
 
+bool platform_data_source::lookup_is_exact(const object_def& obj, const field_def& f, const value& v) const {
+  const std::string* s = as_string(v);
+  if (s == nullptr || kind_of(obj) != k_job || f.name != "PackagePushRequestId") return false;
+  // Equality on reference fields compares the text exactly: the index is exact when the literal is the very
+  // text field() gives for that request (an unknown request id matches no job either way).
+  const auto r = p_.find_request(*s);
+  return !r || platform::request_id_string(*r) == *s;
+}
+
 std::optional<row_id> platform_data_source::parent(const object_def& obj, row_id row, const field_def& ref,
                                                    const object_def& target) const {
   const obj_kind k = kind_of(obj);

@@ -264,8 +264,13 @@ class evaluator {
     return lookup_any(*q.object, *h.field, ids);
   }
 
-  // Rows from an index when the WHERE clause allows it: the smallest candidate set of its top-level conjuncts.
-  std::optional<std::vector<row_id>> indexed_candidates(const compiled_query& q) const {
+  // Rows from an index when the WHERE clause allows it: the smallest candidate set of its top-level conjuncts,
+  // and the conjunct that gave it when the data source says that lookup was exact (it need not be re-checked).
+  struct candidates {
+    std::vector<row_id> rows;
+    const compiled_condition* exact = nullptr;
+  };
+  std::optional<candidates> indexed_candidates(const compiled_query& q) const {
     if (!use_index_ || !q.where) return std::nullopt;
     const compiled_condition& w = *q.where;
     std::vector<const compiled_condition*> conj;
@@ -278,14 +283,21 @@ class evaluator {
     std::stable_partition(conj.begin(), conj.end(), [](const compiled_condition* c) {
       return c->what == compiled_condition::kind::compare && c->field.hops.empty();
     });
-    std::optional<std::vector<row_id>> best;
+    std::optional<candidates> best;
     for (const auto* c : conj) {
       auto rows = lookup_conjunct(q, *c);
       if (!rows) continue;
-      if (!best || rows->size() < best->size()) best = std::move(rows);
-      if (best->size() <= 1) break;
+      if (!best || rows->size() < best->rows.size()) best = candidates{std::move(*rows), c};
+      if (best->rows.size() <= 1) break;
     }
+    if (best && !exact_lookup(q, *best->exact)) best->exact = nullptr;
     return best;
+  }
+
+  bool exact_lookup(const compiled_query& q, const compiled_condition& c) const {
+    if (!c.field.hops.empty()) return false;
+    return std::all_of(c.values.begin(), c.values.end(),
+                       [&](const value& v) { return ds_.lookup_is_exact(*q.object, *c.field.leaf, v); });
   }
 
   // Rows matching q's WHERE, in row order; given (child rows) replaces the scan. Stops early when no
@@ -296,10 +308,20 @@ class evaluator {
     if (!q.aggregate && q.order_by.empty() && q.limit) {
       wanted = static_cast<std::uint64_t>(*q.limit) + static_cast<std::uint64_t>(q.offset);
     }
+    const compiled_condition* skip = nullptr;  // a conjunct every candidate satisfies already
+    auto matches = [&](row_id r) {
+      if (!q.where) return true;
+      if (skip == nullptr) return match(*q.object, r, *q.where);
+      if (skip == &*q.where) return true;
+      for (const auto& o : q.where->operands) {
+        if (&o != skip && !match(*q.object, r, o)) return false;
+      }
+      return true;
+    };
     auto consider = [&](row_id r) {
       if (out.size() >= wanted) return;
       if (stats_) ++stats_->rows_examined;
-      if (!q.where || match(*q.object, r, *q.where)) out.push_back(r);
+      if (matches(r)) out.push_back(r);
     };
     if (given != nullptr) {
       for (row_id r : *given) consider(r);
@@ -307,7 +329,8 @@ class evaluator {
     }
     if (auto cand = indexed_candidates(q)) {
       if (stats_) stats_->used_index = true;
-      for (row_id r : *cand) consider(r);
+      skip = cand->exact;
+      for (row_id r : cand->rows) consider(r);
       return out;
     }
     ds_.scan(*q.object, [&](row_id r) { consider(r); });
@@ -449,14 +472,37 @@ class evaluator {
         }
         return false;
       };
+      // Few groups (a status count has at most six): look the key up among the keys seen so far, and build a
+      // map only once there are many.
+      constexpr std::size_t linear_max = 16;
+      std::vector<std::vector<value>> keys;
       std::map<std::vector<value>, std::size_t, decltype(less)> index(less);
+      std::vector<value> key(q.group_by.size());
       for (row_id r : rows) {
-        std::vector<value> key;
-        key.reserve(q.group_by.size());
-        for (const auto& g : q.group_by) key.push_back(get(*q.object, r, g));
-        auto [it, inserted] = index.try_emplace(std::move(key), groups.size());
-        if (inserted) groups.emplace_back();
-        groups[it->second].push_back(r);
+        for (std::size_t k = 0; k < key.size(); ++k) key[k] = get(*q.object, r, q.group_by[k]);
+        std::size_t g = keys.size();
+        if (keys.size() <= linear_max) {
+          for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (!less(keys[i], key) && !less(key, keys[i])) {
+              g = i;
+              break;
+            }
+          }
+        } else if (const auto it = index.find(key); it != index.end()) {
+          g = it->second;
+        }
+        if (g == keys.size()) {
+          keys.push_back(key);
+          groups.emplace_back();
+          if (keys.size() > linear_max) {
+            if (index.empty()) {
+              for (std::size_t i = 0; i < keys.size(); ++i) index.emplace(keys[i], i);
+            } else {
+              index.emplace(key, g);
+            }
+          }
+        }
+        groups[g].push_back(r);
       }
     }
     if (!q.order_by.empty()) {

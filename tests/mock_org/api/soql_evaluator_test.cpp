@@ -454,5 +454,62 @@ TEST(SoqlIndex, IndexedLookupMatchesScanOverManyRows) {
   EXPECT_EQ(stats.rows_examined, 1u);
 }
 
+// A memory source whose OrgKey lookups claim to be exact (as the platform's request-id lookups are).
+class exact_org_key_source final : public data_source {
+ public:
+  explicit exact_org_key_source(const memory_data_source& ds) : ds_(ds) {}
+  void scan(const object_def& obj, const std::function<void(row_id)>& visit) const override { ds_.scan(obj, visit); }
+  value field(const object_def& obj, row_id row, const field_def& f) const override { return ds_.field(obj, row, f); }
+  std::optional<std::vector<row_id>> lookup_eq(const object_def& obj, const field_def& f,
+                                               const value& v) const override {
+    return ds_.lookup_eq(obj, f, v);
+  }
+  bool lookup_is_exact(const object_def&, const field_def& f, const value&) const override {
+    return f.name == "OrgKey";
+  }
+
+ private:
+  const memory_data_source& ds_;
+};
+
+TEST(SoqlIndex, AnExactLookupSkipsOnlyItsOwnConditionAndManyGroupsStayApart) {
+  memory_data_source mem(push_schema());
+  const char* statuses[] = {"Active", "Trial", "Inactive", "Demo", "Free"};
+  for (int i = 0; i < 4000; ++i) {
+    mem.add("PackageSubscriber", {{"Id", make_id("0Hf", i)},
+                                  {"OrgKey", make_id("00D", i)},
+                                  {"OrgName", std::string("Org ") + std::to_string(i % 40)},
+                                  {"OrgStatus", std::string(statuses[i % 5])}});
+  }
+  const exact_org_key_source ds(mem);
+  const std::string queries[] = {
+      "SELECT Id FROM PackageSubscriber WHERE OrgKey IN ('" + make_id("00D", 3) + "', '" + make_id("00D", 5) +
+          "', '" + make_id("00D", 10) + "') AND OrgStatus = 'Active'",
+      "SELECT Id FROM PackageSubscriber WHERE OrgKey = '" + make_id("00D", 5) + "'",
+      "SELECT OrgName, COUNT(Id) FROM PackageSubscriber GROUP BY OrgName",
+      "SELECT OrgName, OrgStatus, COUNT(Id) FROM PackageSubscriber GROUP BY OrgName, OrgStatus ORDER BY OrgName",
+  };
+  for (const std::string& q : queries) {
+    auto c = std::get<std::shared_ptr<const compiled_query>>(prepare_soql(q, push_schema()));
+    const auto a = evaluate_soql(c, ds);
+    const auto b = evaluate_soql_scan(c, mem);
+    std::string ja, jb;
+    render_query_result(a, "62.0", ja);
+    render_query_result(b, "62.0", jb);
+    EXPECT_EQ(ja, jb) << q;
+  }
+  // The first query's other condition still applies: of the orgs 3, 5 and 10, only 5 and 10 are Active.
+  auto first = std::get<std::shared_ptr<const compiled_query>>(prepare_soql(queries[0], push_schema()));
+  EXPECT_EQ(evaluate_soql(first, ds).total_size, 2);
+  // 40 names, 100 orgs each, in order of first appearance (more groups than the linear lookup holds).
+  auto groups = std::get<std::shared_ptr<const compiled_query>>(prepare_soql(queries[2], push_schema()));
+  const auto g = evaluate_soql(groups, ds);
+  ASSERT_EQ(g.records.size(), 40u);
+  for (std::size_t i = 0; i < 40; ++i) {
+    EXPECT_EQ(std::get<std::string>(g.records[i].cells[0].scalar), "Org " + std::to_string(i));
+    EXPECT_EQ(std::get<std::int64_t>(g.records[i].cells[1].scalar), 100);
+  }
+}
+
 }  // namespace
 }  // namespace pushsim::mock_org::api

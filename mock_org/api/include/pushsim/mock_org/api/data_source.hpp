@@ -34,6 +34,13 @@ class data_source {
   virtual std::optional<std::vector<row_id>> lookup_eq(const object_def& obj, const field_def& f,
                                                        const value& v) const = 0;
 
+  // Whether lookup_eq(obj, f, v) answers exactly the rows whose field f equals v under SOQL's equality (no
+  // superset), so the evaluator may skip re-checking that condition. Default: false (always re-check).
+  virtual bool lookup_is_exact(const object_def& obj, const field_def& f, const value& v) const {
+    (void)obj, (void)f, (void)v;
+    return false;
+  }
+
   // The current time, for relative date literals (TODAY, LAST_N_DAYS:n). The platform answers sim time.
   // Default: the Unix epoch (so results never depend on the wall clock).
   virtual time_point now() const { return time_point{}; }

@@ -42,6 +42,9 @@ class platform_data_source final : public data_source {
   value field(const object_def& obj, row_id row, const field_def& f) const override;
   std::optional<std::vector<row_id>> lookup_eq(const object_def& obj, const field_def& f,
                                                const value& v) const override;
+  // Exact for PackagePushJob.PackagePushRequestId given a request's id as this source renders it (18
+  // characters): the status-count and job queries a scheduler polls with.
+  bool lookup_is_exact(const object_def& obj, const field_def& f, const value& v) const override;
   std::optional<row_id> parent(const object_def& obj, row_id row, const field_def& ref,
                                const object_def& target) const override;
 
