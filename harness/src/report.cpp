@@ -165,15 +165,15 @@ std::string render_junit(const rehearsal_report& r) {
 
 namespace {
 
-// A horizontal bar chart as inline SVG.
-std::string svg_bars(const std::map<std::string, int>& data, const char* color) {
+// A horizontal bar chart as inline SVG; `id` names it in the page (the browser test finds the charts by id).
+std::string svg_bars(const char* id, const std::map<std::string, int>& data, const char* color) {
   if (data.empty()) return "<p class=\"muted\">None.</p>";
   std::vector<std::pair<std::string, int>> rows(data.begin(), data.end());
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   const int max_value = std::max(1, rows.front().second);
   const int row_h = 24, label_w = 230, bar_w = 420;
   std::ostringstream s;
-  s << "<svg class=\"bars\" width=\"" << label_w + bar_w + 80 << "\" height=\"" << rows.size() * row_h + 8
+  s << "<svg id=\"" << id << "\" class=\"bars\" width=\"" << label_w + bar_w + 80 << "\" height=\"" << rows.size() * row_h + 8
     << "\" role=\"img\">";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const int y = static_cast<int>(i) * row_h + 4;
@@ -233,7 +233,7 @@ std::string svg_timeline(const rehearsal_report& r) {
     const double x = x_of(t);
     s << "<line class=\"wave\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top << "\" y2=\""
       << top + plot_h << "\" stroke=\"#1565c0\" stroke-dasharray=\"4 3\"/><text x=\"" << fmt(x + 3, 1) << "\" y=\""
-      << top + 10 << "\" class=\"axis\" fill=\"#1565c0\">wave " << wave << "</text>";
+      << top + 10 << "\" class=\"axis wave-label\" fill=\"#1565c0\">wave " << wave << "</text>";
   }
   if (r.halt_time) {
     const double x = x_of(*r.halt_time);
@@ -284,17 +284,17 @@ std::string render_html(const rehearsal_report& r) {
        "breakage signals</span><span><i class=\"sw\" style=\"background:#1565c0\"></i>wave start</span><span><i class=\"sw\" "
        "style=\"background:#b71c1c\"></i>halt</span></div>"
     << svg_timeline(r);
-  s << "<h2>Blast radius by cause</h2>" << svg_bars(r.blast_by_cause, "#c62828");
-  s << "<h2>Blast radius by customization</h2>" << svg_bars(r.blast_by_customization, "#ef6c00");
-  s << "<h2>Waves</h2><table><tr><th>wave</th><th>planned</th><th>upgraded</th><th>failed</th><th>broken</th><th>not "
-       "pushed</th><th>first start (UTC)</th><th>last end (UTC)</th><th>gate</th></tr>";
+  s << "<h2>Blast radius by cause</h2>" << svg_bars("blast-by-cause", r.blast_by_cause, "#c62828");
+  s << "<h2>Blast radius by customization</h2>" << svg_bars("blast-by-customization", r.blast_by_customization, "#ef6c00");
+  s << "<h2>Waves</h2><table id=\"waves\"><thead><tr><th>wave</th><th>planned</th><th>upgraded</th><th>failed</th><th>broken</th><th>not "
+       "pushed</th><th>first start (UTC)</th><th>last end (UTC)</th><th>gate</th></tr></thead><tbody>";
   for (const auto& w : r.waves) {
     s << "<tr><td>" << w.wave << (w.name.empty() ? "" : " " + xml_escape(w.name)) << "</td><td>" << w.orgs_planned
       << "</td><td>" << w.orgs_upgraded << "</td><td>" << w.orgs_failed << "</td><td>" << w.orgs_broken << "</td><td>"
       << w.orgs_not_pushed << "</td><td>" << (w.first_start ? format_iso8601(*w.first_start) : "") << "</td><td>"
       << (w.last_end ? format_iso8601(*w.last_end) : "") << "</td><td>" << xml_escape(w.gate) << "</td></tr>";
   }
-  s << "</table>";
+  s << "</tbody></table>";
   if (!r.expectations.empty()) {
     s << "<h2>Expectations</h2><table><tr><th>metric</th><th>expected</th><th>actual</th><th>result</th></tr>";
     for (const auto& e : r.expectations) {
