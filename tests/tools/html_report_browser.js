@@ -87,7 +87,9 @@ async function main() {
       };
     });
 
+    // An area is drawn when it has both sizes; a line (an SVG line's box has no stroke width) when it has one.
     const drawn = (b) => b.visible && b.w > 0 && b.h > 0;
+    const shown = (b) => b.visible && (b.w > 0 || b.h > 0);
     const inside = (b, outer) => b.x >= outer.x - 1 && b.right <= outer.right + 1 && b.y >= outer.y - 1 &&
       b.bottom <= outer.bottom + 1;
     const check = (ok, what) => { if (!ok) problems.push(what); };
@@ -114,7 +116,7 @@ async function main() {
       for (const [name, list] of [['upgrade bar', tl.upgrades], ['failure bar', tl.failures],
         ['signal marker', tl.signals], ['wave marker', tl.waves], ['wave label', tl.waveLabels],
         ['halt marker', tl.halts]]) {
-        const outside = list.filter((b) => drawn(b) && !inside(b, tl.box)).length;
+        const outside = list.filter((b) => shown(b) && !inside(b, tl.box)).length;
         check(outside === 0, `${outside} ${name}(s) drawn outside the timeline`);
       }
       const started = truth.waves.filter((w) => w.first_start !== null);
