@@ -173,8 +173,8 @@ std::string svg_bars(const char* id, const std::map<std::string, int>& data, con
   const int max_value = std::max(1, rows.front().second);
   const int row_h = 24, label_w = 230, bar_w = 420;
   std::ostringstream s;
-  s << "<svg id=\"" << id << "\" class=\"bars\" width=\"" << label_w + bar_w + 80 << "\" height=\"" << rows.size() * row_h + 8
-    << "\" role=\"img\">";
+  s << "<svg id=\"" << id << "\" class=\"bars\" width=\"" << label_w + bar_w + 80 << "\" height=\""
+    << rows.size() * row_h + 8 << "\" role=\"img\">";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const int y = static_cast<int>(i) * row_h + 4;
     const int w = std::max(1, rows[i].second * bar_w / max_value);
@@ -308,7 +308,8 @@ std::string render_html(const rehearsal_report& r) {
        "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}"
        "th:first-child,td:first-child{text-align:left}.muted{color:#777}.pass{color:#2e7d32}.fail{color:#c62828}"
        ".axis{font-size:11px;fill:#555}svg text{font-size:12px}.legend span{display:inline-block;margin-right:14px}"
-       ".sw{display:inline-block;width:10px;height:10px;margin-right:4px}.when{white-space:nowrap}.wave-label{font-size:11px}</style></head><body>";
+       ".sw{display:inline-block;width:10px;height:10px;margin-right:4px}.when{white-space:nowrap}"
+       ".wave-label{font-size:11px}</style></head><body>";
   s << "<h1>Push rehearsal: " << xml_escape(r.scenario_name) << "</h1>";
   if (!r.description.empty()) s << "<p>" << xml_escape(r.description) << "</p>";
   s << "<p class=\"muted\">seed " << r.seed << " · digest " << xml_escape(m.value("digest", std::string())) << " · reproduce: <code>"
@@ -336,9 +337,10 @@ std::string render_html(const rehearsal_report& r) {
        "style=\"background:#b71c1c\"></i>halt</span></div>"
     << svg_timeline(r);
   s << "<h2>Blast radius by cause</h2>" << svg_bars("blast-by-cause", r.blast_by_cause, "#c62828");
-  s << "<h2>Blast radius by customization</h2>" << svg_bars("blast-by-customization", r.blast_by_customization, "#ef6c00");
-  s << "<h2>Waves</h2><table id=\"waves\"><thead><tr><th>wave</th><th>planned</th><th>upgraded</th><th>failed</th><th>broken</th><th>not "
-       "pushed</th><th>first start (UTC)</th><th>last end (UTC)</th><th>gate</th></tr></thead><tbody>";
+  s << "<h2>Blast radius by customization</h2>"
+    << svg_bars("blast-by-customization", r.blast_by_customization, "#ef6c00");
+  s << "<h2>Waves</h2><table id=\"waves\"><thead><tr><th>wave</th><th>planned</th><th>upgraded</th><th>failed</th>"
+       "<th>broken</th><th>not pushed</th><th>first start (UTC)</th><th>last end (UTC)</th><th>gate</th></tr></thead><tbody>";
   for (const auto& w : r.waves) {
     s << "<tr><td>" << w.wave << (w.name.empty() ? "" : " " + xml_escape(w.name)) << "</td><td>" << w.orgs_planned
       << "</td><td>" << w.orgs_upgraded << "</td><td>" << w.orgs_failed << "</td><td>" << w.orgs_broken << "</td><td>"

@@ -128,7 +128,8 @@ async function main() {
         check(tl.waveLabels.some((t) => t.text === `wave ${w.wave}` && drawn(t)), `no label 'wave ${w.wave}'`);
       }
       check(truth.metrics.halted === true, 'the scenario did not halt: pick one that does');
-      check(tl.halts.length === (truth.metrics.halted ? 1 : 0) && tl.halts.every((b) => b.visible && b.h >= tl.box.h / 2),
+      check(tl.halts.length === (truth.metrics.halted ? 1 : 0) &&
+        tl.halts.every((b) => b.visible && b.h >= tl.box.h / 2),
         `${tl.halts.length} halt markers drawn for halted=${truth.metrics.halted}`);
     }
     for (const [id, key, chart] of [['blast-by-cause', 'blast_radius_by_cause', seen.byCause],
@@ -143,7 +144,8 @@ async function main() {
         const label = chart.labels.find((t) => t.text === n);
         check(label && drawn(label) && inside(label, chart.box), `svg#${id}: label '${n}' missing or clipped`);
         const value = chart.labels.find((t) => t.text === String(truth[key][n]));
-        check(value && drawn(value) && inside(value, chart.box), `svg#${id}: value ${truth[key][n]} missing or clipped`);
+        check(value && drawn(value) && inside(value, chart.box),
+          `svg#${id}: value ${truth[key][n]} missing or clipped`);
       }
     }
     if (!seen.waveRows) {
@@ -154,7 +156,8 @@ async function main() {
         `per-wave table has ${seen.waveRows.length} rows for ${truth.waves.length} waves`);
       seen.waveRows.forEach((r, i) => {
         const w = truth.waves[i];
-        check(w && drawn(r) && r.first.trim().split(' ')[0] === String(w.wave), `wave table row ${i + 1}: '${r.first}'`);
+        check(w && drawn(r) && r.first.trim().split(' ')[0] === String(w.wave),
+          `wave table row ${i + 1}: '${r.first}'`);
       });
     }
     check(external.length === 0, `the page asked for ${external.length} outside resource(s): ${external.slice(0, 3)}`);
@@ -172,7 +175,8 @@ async function main() {
     console.error(`html_report_browser: ${htmlPath}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
     return 1;
   }
-  console.log(`html_report_browser: ${htmlPath}: timeline, wave and halt markers, both bar charts and the wave table are drawn`);
+  console.log(`html_report_browser: ${htmlPath}: timeline, wave and halt markers, both bar charts and the wave table ` +
+    'are drawn');
   return 0;
 }
 

@@ -71,4 +71,5 @@ open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
                               + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 PY
 if python3 "$here/png_check.py" "$tmp/blank.png" 2>/dev/null; then fail "a blank PNG passed png_check"; fi
+echo "html_report_test: rejected as it should: the report with its charts cut out (browser and png checks), a blank PNG"
 echo "html_report_test: 1 passed, 0 failed"
