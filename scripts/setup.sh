@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything pushsim needs on Debian 12 (run as root, or with sudo available).
+# Installs everything pushsim needs on Debian 12 (run as root, or with sudo available), including headless
+# Chromium and its fonts for the HTML report test (tests/tools/html_report_test.sh).
 # Idempotent: when every package is already present it only checks and returns in about a second.
 # Extra Debian package names may be given as arguments (scripts/setup-bench.sh adds nginx and wrk).
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   openssl tzdata
   curl python3
   clang libclang-rt-14-dev
+  chromium fonts-liberation fonts-dejavu-core
   "$@"
 )
 
@@ -39,7 +41,8 @@ else
   echo "setup.sh: system packages present"
 fi
 
-# Real Salesforce clients for the `clients` tests (tests/clients: jsforce, @salesforce/cli, node 22 from npm).
+# Real Salesforce clients for the `clients` tests (tests/clients: jsforce, @salesforce/cli, node 22 from npm) and
+# playwright-core, which drives Debian's chromium in the HTML report test.
 # npm ci runs only when node_modules is missing or older than package-lock.json.
 clients_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/clients"
 if ! command -v npm >/dev/null 2>&1; then

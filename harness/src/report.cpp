@@ -165,16 +165,16 @@ std::string render_junit(const rehearsal_report& r) {
 
 namespace {
 
-// A horizontal bar chart as inline SVG.
-std::string svg_bars(const std::map<std::string, int>& data, const char* color) {
+// A horizontal bar chart as inline SVG; `id` names it in the page (the browser test finds the charts by id).
+std::string svg_bars(const char* id, const std::map<std::string, int>& data, const char* color) {
   if (data.empty()) return "<p class=\"muted\">None.</p>";
   std::vector<std::pair<std::string, int>> rows(data.begin(), data.end());
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   const int max_value = std::max(1, rows.front().second);
   const int row_h = 24, label_w = 230, bar_w = 420;
   std::ostringstream s;
-  s << "<svg class=\"bars\" width=\"" << label_w + bar_w + 80 << "\" height=\"" << rows.size() * row_h + 8
-    << "\" role=\"img\">";
+  s << "<svg id=\"" << id << "\" class=\"bars\" width=\"" << label_w + bar_w + 80 << "\" height=\""
+    << rows.size() * row_h + 8 << "\" role=\"img\">";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const int y = static_cast<int>(i) * row_h + 4;
     const int w = std::max(1, rows[i].second * bar_w / max_value);
@@ -187,59 +187,110 @@ std::string svg_bars(const std::map<std::string, int>& data, const char* color) 
   return s.str();
 }
 
+// The top of a count axis with four gridlines: 4 x a round step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
+// ten, never a fraction), the smallest that is at least v.
+int axis_top(int v) {
+  const int need = std::max(1, (v + 3) / 4);
+  for (int base = 1;; base *= 10) {
+    for (const int tenths : {10, 15, 20, 25, 30, 40, 50, 60, 80}) {
+      if (tenths * base % 10 != 0) continue;
+      if (tenths * base / 10 >= need) return 4 * (tenths * base / 10);
+    }
+  }
+}
+
+// "2026-12-01 18:00": a time to the minute, for tables and axes.
+std::string minute_text(time_point t) {
+  auto text = format_iso8601(std::chrono::floor<std::chrono::minutes>(t)).substr(0, 16);
+  text[10] = ' ';
+  return text;
+}
+
+// The timeline as inline SVG: per hour, upgrades (green) with failures (red) stacked on them; breakage signals
+// (orange, sized by count) in their own lane under the axis, since a handful of signals would vanish next to
+// thousands of upgrades; wave starts (dashed blue) and the halt (red). The hours span the buckets, every wave
+// start and the halt, so no marker falls outside the plot. A non-empty hour is at least 2 px tall.
 std::string svg_timeline(const rehearsal_report& r) {
   if (r.timeline.empty()) return "<p class=\"muted\">No activity.</p>";
-  const int w = 940, h = 300, left = 50, bottom = 40, top = 20;
-  const int plot_w = w - left - 20, plot_h = h - top - bottom;
+  const int w = 940, left = 60, right = 20, top = 34, plot_h = 220, lane_h = 26, axis_h = 24;
+  const int plot_w = w - left - right, lane_y = top + plot_h + 4, h = lane_y + lane_h + axis_h;
   int max_value = 1;
-  for (const auto& b : r.timeline) max_value = std::max({max_value, b.upgrades + b.failures, b.breakage_signals});
-  const auto n = static_cast<double>(r.timeline.size());
-  const double bar = plot_w / n;
-  const auto t0 = r.timeline.front().hour;
-  auto x_of = [&](time_point t) {
-    return left + to_seconds(t - t0) / 3600.0 * bar;
+  for (const auto& b : r.timeline) max_value = std::max(max_value, b.upgrades + b.failures);
+  max_value = axis_top(max_value);
+  const auto hour = std::chrono::hours(1);
+  auto t_begin = r.timeline.front().hour;
+  auto t_end = r.timeline.back().hour + hour;
+  auto cover = [&](time_point t) {
+    const time_point t_hour = std::chrono::floor<std::chrono::hours>(t);
+    t_begin = std::min(t_begin, t_hour);
+    t_end = std::max(t_end, t_hour + hour);
   };
+  for (const auto& ws : r.wave_starts) cover(ws.second);
+  if (r.halt_time) cover(*r.halt_time);
+  const double hours = to_seconds(t_end - t_begin) / 3600.0;
+  const double bar = plot_w / hours;
+  auto x_of = [&](time_point t) { return left + to_seconds(t - t_begin) / 3600.0 * bar; };
   auto y_of = [&](double v) { return top + plot_h - v * plot_h / max_value; };
+  // Height of a stacked segment of `v` on top of `below`, at least 2 px when v > 0.
+  auto seg_h = [&](int below, int v) {
+    if (v <= 0) return 0.0;
+    return std::max(2.0, y_of(below) - y_of(below + v));
+  };
   std::ostringstream s;
   s << "<svg id=\"timeline\" width=\"" << w << "\" height=\"" << h << "\" role=\"img\">";
-  s << "<line x1=\"" << left << "\" y1=\"" << top + plot_h << "\" x2=\"" << w - 20 << "\" y2=\"" << top + plot_h
-    << "\" stroke=\"#888\"/>";
   for (int k = 0; k <= 4; ++k) {
     const double v = max_value * k / 4.0;
-    s << "<text x=\"" << left - 6 << "\" y=\"" << y_of(v) + 4 << "\" text-anchor=\"end\" class=\"axis\">"
-      << fmt(v, 0) << "</text><line x1=\"" << left << "\" x2=\"" << w - 20 << "\" y1=\"" << y_of(v) << "\" y2=\""
-      << y_of(v) << "\" stroke=\"#eee\"/>";
+    s << "<text x=\"" << left - 6 << "\" y=\"" << fmt(y_of(v) + 4, 1) << "\" text-anchor=\"end\" class=\"axis\">"
+      << fmt(v, 0) << "</text><line x1=\"" << left << "\" x2=\"" << w - right << "\" y1=\"" << fmt(y_of(v), 1)
+      << "\" y2=\"" << fmt(y_of(v), 1) << "\" stroke=\"" << (k == 0 ? "#888" : "#eee") << "\"/>";
   }
-  for (std::size_t i = 0; i < r.timeline.size(); ++i) {
-    const auto& b = r.timeline[i];
-    const double x = left + static_cast<double>(i) * bar;
-    const double bw = std::max(1.0, bar - 1);
-    s << "<rect class=\"upgrades\" x=\"" << fmt(x, 2) << "\" y=\"" << fmt(y_of(b.upgrades), 2) << "\" width=\""
-      << fmt(bw, 2) << "\" height=\"" << fmt(y_of(0) - y_of(b.upgrades), 2) << "\" fill=\"#2e7d32\"><title>"
-      << format_iso8601(b.hour) << ": " << b.upgrades << " upgraded</title></rect>";
-    s << "<rect class=\"failures\" x=\"" << fmt(x, 2) << "\" y=\"" << fmt(y_of(b.upgrades + b.failures), 2)
-      << "\" width=\"" << fmt(bw, 2) << "\" height=\"" << fmt(y_of(0) - y_of(b.failures), 2)
-      << "\" fill=\"#c62828\"><title>" << b.failures << " failed</title></rect>";
+  s << "<text x=\"" << left - 6 << "\" y=\"" << lane_y + lane_h / 2 + 4
+    << "\" text-anchor=\"end\" class=\"axis\" fill=\"#ef6c00\">signals</text>";
+  const double bw = std::max(1.0, bar - 1);
+  for (const auto& b : r.timeline) {
+    const double x = x_of(b.hour);
+    const double up_h = seg_h(0, b.upgrades), fail_h = seg_h(b.upgrades, b.failures);
+    s << "<rect class=\"upgrades\" x=\"" << fmt(x, 2) << "\" y=\"" << fmt(top + plot_h - up_h, 2) << "\" width=\""
+      << fmt(bw, 2) << "\" height=\"" << fmt(up_h, 2) << "\" fill=\"#2e7d32\"><title>" << minute_text(b.hour)
+      << " UTC: " << b.upgrades << " upgraded</title></rect>";
+    s << "<rect class=\"failures\" x=\"" << fmt(x, 2) << "\" y=\"" << fmt(top + plot_h - up_h - fail_h, 2)
+      << "\" width=\"" << fmt(bw, 2) << "\" height=\"" << fmt(fail_h, 2) << "\" fill=\"#c62828\"><title>"
+      << minute_text(b.hour) << " UTC: " << b.failures << " failed</title></rect>";
     if (b.breakage_signals > 0) {
-      s << "<circle class=\"signals\" cx=\"" << fmt(x + bw / 2, 2) << "\" cy=\"" << fmt(y_of(b.breakage_signals), 2)
-        << "\" r=\"4\" fill=\"#ef6c00\"><title>" << b.breakage_signals << " breakage signals</title></circle>";
-    }
-    if (i % std::max<std::size_t>(1, r.timeline.size() / 8) == 0) {
-      s << "<text x=\"" << fmt(x, 1) << "\" y=\"" << h - 20 << "\" class=\"axis\">"
-        << format_iso8601(b.hour).substr(5, 11) << "</text>";
+      const double radius = std::min(9.0, 3.0 + 1.5 * std::log2(static_cast<double>(b.breakage_signals)));
+      s << "<circle class=\"signals\" cx=\"" << fmt(x + bw / 2, 2) << "\" cy=\"" << lane_y + lane_h / 2
+        << "\" r=\"" << fmt(radius, 1) << "\" fill=\"#ef6c00\"><title>" << minute_text(b.hour) << " UTC: "
+        << b.breakage_signals << " breakage signals</title></circle>";
     }
   }
+  // About eight hour labels; the last one is anchored at its end so that it is not cut off.
+  const auto n_hours = static_cast<std::int64_t>(std::llround(hours));
+  const std::int64_t every = std::max<std::int64_t>(1, (n_hours + 7) / 8);
+  for (std::int64_t i = 0; i < n_hours; i += every) {
+    const double x = left + static_cast<double>(i) * bar;
+    const bool last = x + 80 > w;
+    s << "<text x=\"" << fmt(last ? w - 2.0 : x, 1) << "\" y=\"" << h - 8 << "\" class=\"axis\""
+      << (last ? " text-anchor=\"end\"" : "") << ">" << minute_text(t_begin + i * hour).substr(5) << "</text>";
+  }
+  // Marker labels get a white halo so that they stay readable over the bars.
+  const char* halo = " paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\"";
+  // A marker label goes right of its line, or left of it near the right edge.
+  auto label_at = [&](double x) {
+    return x + 50 > w ? "x=\"" + fmt(x - 4, 1) + "\" text-anchor=\"end\"" : "x=\"" + fmt(x + 4, 1) + "\"";
+  };
   for (const auto& [wave, t] : r.wave_starts) {
     const double x = x_of(t);
-    s << "<line class=\"wave\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top << "\" y2=\""
-      << top + plot_h << "\" stroke=\"#1565c0\" stroke-dasharray=\"4 3\"/><text x=\"" << fmt(x + 3, 1) << "\" y=\""
-      << top + 10 << "\" class=\"axis\" fill=\"#1565c0\">wave " << wave << "</text>";
+    s << "<line class=\"wave\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top - 14 << "\" y2=\""
+      << top + plot_h << "\" stroke=\"#1565c0\" stroke-dasharray=\"4 3\"><title>wave " << wave << " started "
+      << minute_text(t) << " UTC</title></line><text " << label_at(x) << " y=\"" << top - 4
+      << "\" class=\"wave-label\" fill=\"#1565c0\"" << halo << ">wave " << wave << "</text>";
   }
   if (r.halt_time) {
     const double x = x_of(*r.halt_time);
-    s << "<line class=\"halt\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top << "\" y2=\""
-      << top + plot_h << "\" stroke=\"#b71c1c\" stroke-width=\"3\"/><text x=\"" << fmt(x + 4, 1) << "\" y=\""
-      << top + 24 << "\" fill=\"#b71c1c\">halt</text>";
+    s << "<line class=\"halt\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top - 28 << "\" y2=\""
+      << top + plot_h << "\" stroke=\"#b71c1c\" stroke-width=\"3\"><title>halted " << minute_text(*r.halt_time)
+      << " UTC</title></line><text " << label_at(x) << " y=\"" << top - 18 << "\" fill=\"#b71c1c\"" << halo
+      << ">halt</text>";
   }
   s << "</svg>";
   return s.str();
@@ -257,7 +308,8 @@ std::string render_html(const rehearsal_report& r) {
        "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}"
        "th:first-child,td:first-child{text-align:left}.muted{color:#777}.pass{color:#2e7d32}.fail{color:#c62828}"
        ".axis{font-size:11px;fill:#555}svg text{font-size:12px}.legend span{display:inline-block;margin-right:14px}"
-       ".sw{display:inline-block;width:10px;height:10px;margin-right:4px}</style></head><body>";
+       ".sw{display:inline-block;width:10px;height:10px;margin-right:4px}.when{white-space:nowrap}"
+       ".wave-label{font-size:11px}</style></head><body>";
   s << "<h1>Push rehearsal: " << xml_escape(r.scenario_name) << "</h1>";
   if (!r.description.empty()) s << "<p>" << xml_escape(r.description) << "</p>";
   s << "<p class=\"muted\">seed " << r.seed << " · digest " << xml_escape(m.value("digest", std::string())) << " · reproduce: <code>"
@@ -284,17 +336,18 @@ std::string render_html(const rehearsal_report& r) {
        "breakage signals</span><span><i class=\"sw\" style=\"background:#1565c0\"></i>wave start</span><span><i class=\"sw\" "
        "style=\"background:#b71c1c\"></i>halt</span></div>"
     << svg_timeline(r);
-  s << "<h2>Blast radius by cause</h2>" << svg_bars(r.blast_by_cause, "#c62828");
-  s << "<h2>Blast radius by customization</h2>" << svg_bars(r.blast_by_customization, "#ef6c00");
-  s << "<h2>Waves</h2><table><tr><th>wave</th><th>planned</th><th>upgraded</th><th>failed</th><th>broken</th><th>not "
-       "pushed</th><th>first start (UTC)</th><th>last end (UTC)</th><th>gate</th></tr>";
+  s << "<h2>Blast radius by cause</h2>" << svg_bars("blast-by-cause", r.blast_by_cause, "#c62828");
+  s << "<h2>Blast radius by customization</h2>"
+    << svg_bars("blast-by-customization", r.blast_by_customization, "#ef6c00");
+  s << "<h2>Waves</h2><table id=\"waves\"><thead><tr><th>wave</th><th>planned</th><th>upgraded</th><th>failed</th>"
+       "<th>broken</th><th>not pushed</th><th>first start (UTC)</th><th>last end (UTC)</th><th>gate</th></tr></thead><tbody>";
   for (const auto& w : r.waves) {
     s << "<tr><td>" << w.wave << (w.name.empty() ? "" : " " + xml_escape(w.name)) << "</td><td>" << w.orgs_planned
       << "</td><td>" << w.orgs_upgraded << "</td><td>" << w.orgs_failed << "</td><td>" << w.orgs_broken << "</td><td>"
-      << w.orgs_not_pushed << "</td><td>" << (w.first_start ? format_iso8601(*w.first_start) : "") << "</td><td>"
-      << (w.last_end ? format_iso8601(*w.last_end) : "") << "</td><td>" << xml_escape(w.gate) << "</td></tr>";
+      << w.orgs_not_pushed << "</td><td class=\"when\">" << (w.first_start ? minute_text(*w.first_start) : "")
+      << "</td><td class=\"when\">" << (w.last_end ? minute_text(*w.last_end) : "") << "</td><td>" << xml_escape(w.gate) << "</td></tr>";
   }
-  s << "</table>";
+  s << "</tbody></table>";
   if (!r.expectations.empty()) {
     s << "<h2>Expectations</h2><table><tr><th>metric</th><th>expected</th><th>actual</th><th>result</th></tr>";
     for (const auto& e : r.expectations) {

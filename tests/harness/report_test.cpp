@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 using namespace pushsim;
@@ -56,6 +57,72 @@ TEST(Report, HtmlIsSelfContainedWithChartsWavesAndHalt) {
   EXPECT_EQ(html.find("<script src"), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
+}
+
+namespace {
+// Every value of attribute `attr` on the elements of class `cls` in `html`.
+std::vector<double> attr_values(const std::string& html, const std::string& cls, const std::string& attr) {
+  std::vector<double> out;
+  const std::regex element("<[a-z]+ class=\"" + cls + "\"[^>]*>");
+  const std::regex value(" " + attr + "=\"([-0-9.]+)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), element); it != std::sregex_iterator(); ++it) {
+    std::smatch m;
+    const std::string tag = it->str();
+    if (std::regex_search(tag, m, value)) out.push_back(std::stod(m[1]));
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Report, HtmlChartsHaveIdsAndTheWaveTableOneRowPerWave) {
+  auto r = sample();
+  r.blast_by_customization = {{"flow", 2}};
+  r.waves.push_back({2, "rest", 50, 0, 0, 0, 50, std::nullopt, std::nullopt, "not reached"});
+  const auto html = render_html(r);
+  EXPECT_NE(html.find("<svg id=\"blast-by-cause\""), std::string::npos);
+  EXPECT_NE(html.find("<svg id=\"blast-by-customization\""), std::string::npos);
+  const auto table = html.substr(html.find("<table id=\"waves\">"));
+  const auto body = table.substr(0, table.find("</table>"));
+  std::size_t rows = 0;
+  for (auto at = body.find("<tr><td>"); at != std::string::npos; at = body.find("<tr><td>", at + 1)) ++rows;
+  EXPECT_EQ(rows, 2u);
+  // Times to the minute, so the columns do not wrap.
+  EXPECT_NE(body.find(">2026-11-27 22:00<"), std::string::npos);
+  EXPECT_EQ(body.find("T22:00:00"), std::string::npos);
+}
+
+// The timeline seen in Chromium: a wave that starts before the first hour with an upgrade, or a halt after the
+// last one, was drawn outside the plot; an hour with a few upgrades next to one with thousands was invisible
+// (less than a pixel), and so were breakage signals drawn on the upgrades' scale.
+TEST(Report, HtmlTimelineKeepsMarkersInsideThePlotAndSmallHoursVisible) {
+  auto r = sample();
+  const time_point t0 = *parse_iso8601("2026-11-27T22:00:00Z").time;
+  r.timeline = {{t0, 5000, 0, 0}, {t0 + std::chrono::hours(1), 3, 1, 2}};
+  r.wave_starts = {{1, t0 - std::chrono::minutes(40)}, {2, t0 + std::chrono::minutes(70)}};
+  r.halt_time = t0 + std::chrono::minutes(170);
+  const auto html = render_html(r);
+  const double left = 60, right = 920;  // the plot's x range in svg_timeline
+  for (const char* cls : {"wave", "halt"}) {
+    const auto xs = attr_values(html, cls, "x1");
+    ASSERT_FALSE(xs.empty()) << cls;
+    for (const double x : xs) {
+      EXPECT_GE(x, left) << cls;
+      EXPECT_LE(x, right) << cls;
+    }
+  }
+  EXPECT_EQ(attr_values(html, "wave", "x1").size(), 2u);
+  const auto upgrade_h = attr_values(html, "upgrades", "height");
+  ASSERT_EQ(upgrade_h.size(), 2u);
+  EXPECT_GE(upgrade_h[1], 2.0);
+  const auto failure_h = attr_values(html, "failures", "height");
+  ASSERT_EQ(failure_h.size(), 2u);
+  EXPECT_EQ(failure_h[0], 0.0);
+  EXPECT_GE(failure_h[1], 2.0);
+  const auto signal_r = attr_values(html, "signals", "r");
+  ASSERT_EQ(signal_r.size(), 1u);
+  EXPECT_GE(signal_r[0], 3.0);
+  // The axis ends on a round number at or above the busiest hour.
+  EXPECT_NE(html.find(">6000</text>"), std::string::npos);
 }
 
 TEST(Report, JsonCarriesMetricsAndExpectations) {
