@@ -314,7 +314,7 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
                                        std::to_string(std::chrono::duration_cast<std::chrono::hours>(options.sim_time_max).count() / 24) +
                                        " simulated days");
   }
-  const auto exec_report = ro.report();
+  const auto exec_report = ro.take_report();
   const sch::plan_result* planned = ro.planned();
 
   // Invariant: at most one job per org per request; never two jobs of an org running at once; at most one
@@ -322,21 +322,21 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   {
     std::vector<std::uint64_t> pairs;
     pairs.reserve(w.platform->jobs().size());
-    std::map<org_index, int> succeeded;
+    std::vector<std::uint8_t> succeeded(pop.size(), 0);  // per org, saturating
     std::vector<std::tuple<org_index, std::int64_t, std::int64_t>> spans;
     for (const auto& job : w.platform->jobs()) {
       pairs.push_back((std::uint64_t{job.request} << 32) | job.org);
-      if (job.status == mock_org::push_status::succeeded) ++succeeded[job.org];
+      if (job.status == mock_org::push_status::succeeded && succeeded[job.org] < 2) ++succeeded[job.org];
       if (job.started) spans.emplace_back(job.org, to_us(job.start), job.ended ? to_us(job.end) : INT64_MAX);
     }
     std::sort(pairs.begin(), pairs.end());
     if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end()) {
       out.invariant_violations.push_back("an org has two jobs in one push request");
     }
-    for (const auto& [org, n] : succeeded) {
-      if (n > 1) {
-        out.invariant_violations.push_back("org " + pop.key(org).str() + " was upgraded by " + std::to_string(n) +
-                                           " jobs for the same target version");
+    for (std::size_t org = 0; org < succeeded.size(); ++org) {
+      if (succeeded[org] > 1) {
+        out.invariant_violations.push_back("org " + pop.key(static_cast<org_index>(org)).str() +
+                                           " was upgraded by more than one job for the same target version");
         break;
       }
     }
@@ -364,16 +364,22 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   rep.reproduce_command = options.reproduce_command;
   nlohmann::json& m = rep.metrics;
 
-  // Targeted orgs: those the plan selected (planned or without a feasible slot).
-  std::set<org_index> targeted;
+  // Targeted orgs: those the plan selected (planned or without a feasible slot). Per-org tables are dense
+  // vectors: at a million orgs, tree sets and maps would be a tenth of the run's memory.
+  std::vector<std::uint8_t> targeted(pop.size(), 0);
+  std::size_t targeted_count = 0;
+  auto mark_targeted = [&](org_index i) {
+    if (!targeted[i]) ++targeted_count;
+    targeted[i] = 1;
+  };
   nlohmann::json excluded_by_reason = nlohmann::json::object();
   std::size_t excluded = 0;
   if (planned) {
     for (const auto& o : planned->orgs) {
-      if (auto i = find_org(ro.subscribers()[o.subscriber_index].org_key)) targeted.insert(*i);
+      if (auto i = find_org(ro.subscribers()[o.subscriber_index].org_key)) mark_targeted(*i);
     }
     for (const auto& o : planned->infeasible) {
-      if (auto i = find_org(ro.subscribers()[o.subscriber_index].org_key)) targeted.insert(*i);
+      if (auto i = find_org(ro.subscribers()[o.subscriber_index].org_key)) mark_targeted(*i);
     }
     for (const auto& e : planned->excluded) {
       const std::string reason = std::string(sch::to_string(e.reason));
@@ -385,7 +391,7 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   // Not pushed: targeted orgs that never got a job that ran, by the executor's reason.
   nlohmann::json not_pushed_by_reason = nlohmann::json::object();
   std::size_t not_pushed = 0;
-  std::map<org_index, int> wave_of;
+  std::vector<std::int32_t> wave_of(pop.size(), -1);  // -1: the executor never had the org
   if (exec_report) {
     for (const auto& o : exec_report->orgs) {
       const auto i = find_org(o.org_key);
@@ -420,10 +426,10 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
     const auto& t = truth.at(i);
     using st = mock_org::org_truth::state;
     if (t.st == st::untouched) {
-      if (targeted.count(i)) ++untouched_targeted;
+      if (targeted[i]) ++untouched_targeted;
       continue;
     }
-    if (!targeted.count(i)) {
+    if (!targeted[i]) {
       out.invariant_violations.push_back("org " + pop.key(i).str() + " got a job although the plan did not target it");
     }
     const bool is_failed = t.st == st::failed;
@@ -470,9 +476,9 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
     rep.harmed_orgs.push_back(std::move(row));
   }
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
-  if (upgraded + failed + untouched_targeted != targeted.size() || untouched_targeted != not_pushed) {
+  if (upgraded + failed + untouched_targeted != targeted_count || untouched_targeted != not_pushed) {
     out.invariant_violations.push_back(
-        "counts do not add up: targeted " + std::to_string(targeted.size()) + " != upgraded " + std::to_string(upgraded) +
+        "counts do not add up: targeted " + std::to_string(targeted_count) + " != upgraded " + std::to_string(upgraded) +
         " + failed " + std::to_string(failed) + " + not pushed " + std::to_string(untouched_targeted) +
         " (orgs with a not-pushed reason: " + std::to_string(not_pushed) + ")");
   }
@@ -529,7 +535,7 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   }
   const double duration_s = (first_start && last_end) ? to_seconds(*last_end - *first_start) : 0.0;
 
-  m["orgs_targeted"] = targeted.size();
+  m["orgs_targeted"] = targeted_count;
   m["orgs_excluded"] = excluded;
   m["orgs_excluded_by_reason"] = excluded_by_reason;
   m["orgs_upgraded"] = upgraded;
@@ -557,8 +563,10 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   // Waves.
   if (exec_report) {
     std::map<int, int> broken_in_wave;
-    for (const auto& [org, wave] : wave_of) {
-      if (truth.at(org).st == mock_org::org_truth::state::broken) ++broken_in_wave[wave];
+    for (std::size_t org = 0; org < wave_of.size(); ++org) {
+      if (wave_of[org] >= 0 && truth.at(static_cast<org_index>(org)).st == mock_org::org_truth::state::broken) {
+        ++broken_in_wave[wave_of[org]];
+      }
     }
     for (const auto& wr : exec_report->waves) {
       wave_row row;

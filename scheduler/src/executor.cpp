@@ -1298,8 +1298,11 @@ executor_output executor::on_signal(const std::string& org_key, time_point now) 
 bool executor::done() const { return s_->is_done(); }
 bool executor::halted() const { return s_->halted; }
 
-executor_report executor::report() const {
-  const auto& s = *s_;
+namespace {
+
+// The report of an executor's state; with take, the per-org text is moved out instead of copied.
+template <typename State>
+executor_report build_report(State& s, bool take) {
   executor_report r;
   r.orgs.reserve(s.orgs.size());
   for (const auto& w : s.waves) {
@@ -1310,15 +1313,25 @@ executor_report executor::report() const {
     wr.gates_passed = w.gates_passed;
     r.waves.push_back(wr);
   }
-  for (const auto& o : s.orgs) {
+  for (auto& o : s.orgs) {
     org_report x;
-    x.org_key = o.key;
     x.wave = s.waves[o.wave_idx].wave;
     x.state = o.state;
-    x.job_id = o.job_id;
-    x.error_type = o.error_type;
-    x.message = o.message;
     x.attempts = o.attempts;
+    if constexpr (!std::is_const_v<State>) {
+      if (take) {
+        x.org_key = std::move(o.key);
+        x.job_id = std::move(o.job_id);
+        x.error_type = std::move(o.error_type);
+        x.message = std::move(o.message);
+      }
+    }
+    if (!take) {
+      x.org_key = o.key;
+      x.job_id = o.job_id;
+      x.error_type = o.error_type;
+      x.message = o.message;
+    }
     auto& w = r.waves[o.wave_idx];
     ++w.orgs;
     switch (o.state) {
@@ -1338,6 +1351,20 @@ executor_report executor::report() const {
   r.stuck_jobs = s.stuck;
   r.requests_created = s.requests_created;
   r.requests_not_canceled = s.requests_not_canceled;
+  return r;
+}
+
+}  // namespace
+
+executor_report executor::report() const {
+  return build_report(*static_cast<const detail::executor_state*>(s_.get()), false);
+}
+
+executor_report executor::take_report() {
+  auto r = build_report(*s_, true);
+  s_->orgs.clear();
+  s_->orgs.shrink_to_fit();
+  s_->org_index = {};
   return r;
 }
 

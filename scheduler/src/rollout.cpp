@@ -102,6 +102,14 @@ std::optional<executor_report> rollout::report() const {
   return exec_->report();
 }
 
+std::optional<executor_report> rollout::take_report() {
+  if (!exec_) return std::nullopt;
+  auto r = exec_->take_report();
+  halted_at_end_ = exec_->halted();
+  exec_.reset();
+  return r;
+}
+
 executor_output rollout::fetch(api_call call, time_point now) {
   (void)now;
   executor_output out;
@@ -126,6 +134,7 @@ executor_output rollout::on_time(time_point now) {
       }
       return executor_output{{}, retry_at_};
     case phase::executing: {
+      if (!exec_) return {};  // the report was taken
       auto out = exec_->on_time(now);
       if (exec_->done()) phase_ = phase::done;
       return out;
@@ -139,6 +148,7 @@ executor_output rollout::on_time(time_point now) {
 
 executor_output rollout::on_result(std::uint64_t call_id, api_result result, time_point now) {
   if (phase_ == phase::executing) {
+    if (!exec_) return {};
     auto out = exec_->on_result(call_id, std::move(result), now);
     if (exec_->done()) phase_ = phase::done;
     return out;
@@ -163,6 +173,11 @@ executor_output rollout::on_result(std::uint64_t call_id, api_result result, tim
     phase_ = phase::failed;
     error_ = "PackageSubscriber query: unexpected result";
     return {};
+  }
+  if (subscribers_.empty() && page->total_size > 0) {
+    // One allocation for the whole list (a million subscribers would otherwise be copied while it doubles);
+    // bounded, since totalSize is only the server's word.
+    subscribers_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(page->total_size, 20'000'000)));
   }
   for (const auto& row : page->rows) {
     std::string why;
@@ -189,7 +204,7 @@ executor_output rollout::start_executing(time_point now) {
 }
 
 executor_output rollout::on_signal(const std::string& org_key, time_point now) {
-  if (phase_ != phase::executing) return {};
+  if (phase_ != phase::executing || !exec_) return {};
   auto out = exec_->on_signal(org_key, now);
   if (exec_->done()) phase_ = phase::done;
   return out;

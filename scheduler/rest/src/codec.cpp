@@ -237,6 +237,10 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
     case query_kind::subscribers: {
       subscribers_page p;
       p.rows.reserve(recs.size());
+      if (const auto n = member(j, "totalSize")) {
+        std::int64_t total = 0;
+        if (n->get_int64().get(total) == simdjson::SUCCESS) p.total_size = total;
+      }
       for (element rec : recs) {
         p.rows.push_back({str(rec, "OrgKey"), str(rec, "OrgName"), str(rec, "OrgType"), str(rec, "OrgStatus"),
                           str(rec, "InstanceName"), str(rec, "InstalledStatus"), str(rec, "MetadataPackageVersionId")});

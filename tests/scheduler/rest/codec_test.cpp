@@ -211,10 +211,11 @@ TEST(Codec, RequestsAndSubscribersQueries) {
   EXPECT_EQ(p.rows[0].scheduled_start, parse_iso8601("2026-11-23T01:02:03Z").time);
   const query_subscribers sub{"033P"};
   EXPECT_NE(soql_of(c.encode(sub)).find("FROM PackageSubscriber WHERE MetadataPackageId = '033P'"), std::string::npos);
-  const auto s = c.decode(sub, resp(200, R"({"totalSize":1,"done":true,"records":[{"attributes":{"type":"PackageSubscriber"},
+  const auto s = c.decode(sub, resp(200, R"({"totalSize":4100,"done":true,"records":[{"attributes":{"type":"PackageSubscriber"},
       "OrgKey":"00DA","OrgName":"Acme","OrgType":"Production","OrgStatus":"Active","InstanceName":"NA12",
       "InstalledStatus":"i","MetadataPackageVersionId":"04tOLD"}]})"));
   EXPECT_EQ(std::get<subscribers_page>(s).rows[0].instance_name, "NA12");
+  EXPECT_EQ(std::get<subscribers_page>(s).total_size, 4100);
 }
 
 TEST(Codec, SplitsLongInListsUnderTheUriLimit) {

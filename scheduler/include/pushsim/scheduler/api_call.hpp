@@ -185,6 +185,7 @@ struct subscriber_row {
 struct subscribers_page {
   std::vector<subscriber_row> rows;
   std::string next_locator;
+  std::int64_t total_size = 0;  // the query's totalSize: rows on every page together
 };
 
 using api_result = std::variant<api_error, request_created, jobs_added, status_patched, status_counts_page,

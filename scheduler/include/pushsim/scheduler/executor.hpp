@@ -102,6 +102,9 @@ class executor {
   bool done() const;
   bool halted() const;
   executor_report report() const;
+  // The report at the end of a run, with the per-org text moved out and the per-org state released (a
+  // million-org rehearsal would otherwise hold it twice). Only done(), halted() may be asked afterwards.
+  executor_report take_report();
 
  private:
   std::unique_ptr<detail::executor_state> s_;

@@ -62,7 +62,9 @@ class rollout {
   const plan& the_plan() const { return plan_; }
   // The executor's report (empty before executing).
   std::optional<executor_report> report() const;
-  bool halted() const { return exec_ && exec_->halted(); }
+  // The same at the end of a run, releasing the executor (nothing but the accessors may be called after).
+  std::optional<executor_report> take_report();
+  bool halted() const { return exec_ ? exec_->halted() : halted_at_end_; }
   // API calls made while fetching subscribers.
   std::int64_t fetch_calls() const { return fetch_calls_; }
 
@@ -88,6 +90,7 @@ class rollout {
   bool started_ = false;
   bool plan_only_ = false;
   bool subscribers_given_ = false;
+  bool halted_at_end_ = false;
   std::optional<journal_state> resume_;
 };
 
