@@ -301,7 +301,7 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   const auto& truth = w.platform->truth();
   const auto summary = truth.summarize();
   const auto& pop = *w.orgs;
-  auto find_org = [&](const std::string& key) -> std::optional<org_index> {
+  auto find_org = [&](std::string_view key) -> std::optional<org_index> {
     const auto k = mock_org::parse_org_key(key);
     if (!k) return std::nullopt;
     return pop.find(*k);
@@ -314,7 +314,8 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
                                        std::to_string(std::chrono::duration_cast<std::chrono::hours>(options.sim_time_max).count() / 24) +
                                        " simulated days");
   }
-  const auto exec_report = ro.take_report();
+  // The executor's orgs are visited where they are (see below); its report is taken once they have been.
+  std::optional<sch::executor_report> exec_report;
   const sch::plan_result* planned = ro.planned();
 
   // Invariant: at most one job per org per request; never two jobs of an org running at once; at most one
@@ -392,22 +393,23 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   nlohmann::json not_pushed_by_reason = nlohmann::json::object();
   std::size_t not_pushed = 0;
   std::vector<std::int32_t> wave_of(pop.size(), -1);  // -1: the executor never had the org
-  if (exec_report) {
-    for (const auto& o : exec_report->orgs) {
-      const auto i = find_org(o.org_key);
-      if (!i) continue;
-      wave_of[*i] = o.wave;
-      if (truth.at(*i).st != mock_org::org_truth::state::untouched) continue;
-      // The reason without what is particular to the org (its key, its id): "excluded: FIELD_INTEGRITY_EXCEPTION".
-      std::string reason = sch::to_string(o.state);
-      if (!o.message.empty()) {
-        const auto cut = o.message.find(':');
-        reason += ": " + o.message.substr(0, std::min<std::size_t>(cut == std::string::npos ? o.message.size() : cut, 60));
-      }
-      not_pushed_by_reason[reason] = not_pushed_by_reason.value(reason, 0) + 1;
-      ++not_pushed;
+  ro.for_each_org([&](const sch::org_view& o) {
+    const auto i = find_org(o.org_key);
+    if (!i) return;
+    wave_of[*i] = o.wave;
+    if (truth.at(*i).st != mock_org::org_truth::state::untouched) return;
+    // The reason without what is particular to the org (its key, its id): "excluded: FIELD_INTEGRITY_EXCEPTION".
+    std::string reason = sch::to_string(o.state);
+    if (!o.message.empty()) {
+      const auto cut = o.message.find(':');
+      reason += ": ";
+      reason += o.message.substr(0, std::min<std::size_t>(cut == std::string_view::npos ? o.message.size() : cut, 60));
     }
-  }
+    not_pushed_by_reason[reason] = not_pushed_by_reason.value(reason, 0) + 1;
+    ++not_pushed;
+  });
+  // Releases the executor's per-org state before the harmed orgs' rows are built (peak memory at 1M orgs).
+  exec_report = ro.take_report();
   if (planned) {
     for (const auto& o : planned->infeasible) {
       const auto i = find_org(ro.subscribers()[o.subscriber_index].org_key);

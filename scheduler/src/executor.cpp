@@ -1298,13 +1298,9 @@ executor_output executor::on_signal(const std::string& org_key, time_point now) 
 bool executor::done() const { return s_->is_done(); }
 bool executor::halted() const { return s_->halted; }
 
-namespace {
-
-// The report of an executor's state; with take, the per-org text is moved out instead of copied.
-template <typename State>
-executor_report build_report(State& s, bool take) {
+executor_report executor::report(bool with_orgs) const {
+  const auto& s = *s_;
   executor_report r;
-  r.orgs.reserve(s.orgs.size());
   for (const auto& w : s.waves) {
     wave_report wr;
     wr.wave = w.wave;
@@ -1313,25 +1309,8 @@ executor_report build_report(State& s, bool take) {
     wr.gates_passed = w.gates_passed;
     r.waves.push_back(wr);
   }
-  for (auto& o : s.orgs) {
-    org_report x;
-    x.wave = s.waves[o.wave_idx].wave;
-    x.state = o.state;
-    x.attempts = o.attempts;
-    if constexpr (!std::is_const_v<State>) {
-      if (take) {
-        x.org_key = std::move(o.key);
-        x.job_id = std::move(o.job_id);
-        x.error_type = std::move(o.error_type);
-        x.message = std::move(o.message);
-      }
-    }
-    if (!take) {
-      x.org_key = o.key;
-      x.job_id = o.job_id;
-      x.error_type = o.error_type;
-      x.message = o.message;
-    }
+  if (with_orgs) r.orgs.reserve(s.orgs.size());
+  for (const auto& o : s.orgs) {
     auto& w = r.waves[o.wave_idx];
     ++w.orgs;
     switch (o.state) {
@@ -1342,7 +1321,9 @@ executor_report build_report(State& s, bool take) {
       case org_final_state::canceled: ++w.canceled; break;
       default: break;
     }
-    r.orgs.push_back(std::move(x));
+    if (with_orgs) {
+      r.orgs.push_back({o.key, s.waves[o.wave_idx].wave, o.state, o.job_id, o.error_type, o.message, o.attempts});
+    }
   }
   r.halted = s.halted;
   r.halt_reason = s.halt_reason;
@@ -1354,18 +1335,11 @@ executor_report build_report(State& s, bool take) {
   return r;
 }
 
-}  // namespace
-
-executor_report executor::report() const {
-  return build_report(*static_cast<const detail::executor_state*>(s_.get()), false);
-}
-
-executor_report executor::take_report() {
-  auto r = build_report(*s_, true);
-  s_->orgs.clear();
-  s_->orgs.shrink_to_fit();
-  s_->org_index = {};
-  return r;
+void executor::for_each_org(const std::function<void(const org_view&)>& visit) const {
+  const auto& s = *s_;
+  for (const auto& o : s.orgs) {
+    visit(org_view{o.key, s.waves[o.wave_idx].wave, o.state, o.job_id, o.error_type, o.message, o.attempts});
+  }
 }
 
 }  // namespace pushsim::scheduler

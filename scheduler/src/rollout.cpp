@@ -97,14 +97,18 @@ void rollout::use_subscribers(std::vector<subscriber> subscribers) {
   subscribers_given_ = true;
 }
 
-std::optional<executor_report> rollout::report() const {
+std::optional<executor_report> rollout::report(bool with_orgs) const {
   if (!exec_) return std::nullopt;
-  return exec_->report();
+  return exec_->report(with_orgs);
+}
+
+void rollout::for_each_org(const std::function<void(const org_view&)>& visit) const {
+  if (exec_) exec_->for_each_org(visit);
 }
 
 std::optional<executor_report> rollout::take_report() {
   if (!exec_) return std::nullopt;
-  auto r = exec_->take_report();
+  auto r = exec_->report(false);
   halted_at_end_ = exec_->halted();
   exec_.reset();
   return r;

@@ -9,11 +9,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -48,6 +50,15 @@ struct org_report {
   std::string error_type;  // failed: ErrorType
   std::string message;     // failed: ErrorMessage; excluded/not_pushed/canceled: the reason
   int attempts = 0;        // jobs created for this org
+};
+
+// One org's line without copying it (executor::for_each_org): the fields of org_report.
+struct org_view {
+  std::string_view org_key;
+  int wave = 0;
+  org_final_state state = org_final_state::pending;
+  std::string_view job_id, error_type, message;
+  int attempts = 0;
 };
 
 struct wave_report {
@@ -101,10 +112,11 @@ class executor {
   // Nothing left to do: every slot finished (pushed, canceled or not pushed) and no call in flight.
   bool done() const;
   bool halted() const;
-  executor_report report() const;
-  // The report at the end of a run, with the per-org text moved out and the per-org state released (a
-  // million-org rehearsal would otherwise hold it twice). Only done(), halted() may be asked afterwards.
-  executor_report take_report();
+  // The report; without orgs, its per-org lines are left out (visit them with for_each_org instead of
+  // copying a million of them).
+  executor_report report(bool with_orgs = true) const;
+  // Every org the executor was given, in input order, as it stands now (views valid during the call).
+  void for_each_org(const std::function<void(const org_view&)>& visit) const;
 
  private:
   std::unique_ptr<detail::executor_state> s_;

@@ -60,9 +60,12 @@ class rollout {
   // The plan as made (after the fetch).
   const plan_result* planned() const { return planned_ ? &*planned_ : nullptr; }
   const plan& the_plan() const { return plan_; }
-  // The executor's report (empty before executing).
-  std::optional<executor_report> report() const;
-  // The same at the end of a run, releasing the executor (nothing but the accessors may be called after).
+  // The executor's report (empty before executing); without orgs, the per-org lines are left out.
+  std::optional<executor_report> report(bool with_orgs = true) const;
+  // Every org of the executor (nothing before executing), as executor::for_each_org.
+  void for_each_org(const std::function<void(const org_view&)>& visit) const;
+  // The report without per-org lines at the end of a run, releasing the executor and its per-org state
+  // (visit the orgs first). Only the accessors may be called afterwards.
   std::optional<executor_report> take_report();
   bool halted() const { return exec_ ? exec_->halted() : halted_at_end_; }
   // API calls made while fetching subscribers.
