@@ -45,6 +45,61 @@ struct org_rec {
   std::string message;
 };
 
+// Org key -> position in the org list: open addressing over positions, the keys staying in the org records
+// (4 bytes a slot at load <= 1/2, where a node-based map took ~70 bytes an org at a million orgs).
+class key_index {
+ public:
+  // key_of(position) gives the key stored at a position.
+  using key_of_fn = std::function<std::string_view(std::uint32_t)>;
+
+  void reserve(std::size_t n, const key_of_fn& key_of) {
+    std::size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    if (cap > slots_.size()) rehash(cap, key_of);
+  }
+  std::optional<std::uint32_t> find(std::string_view key, const key_of_fn& key_of) const {
+    if (slots_.empty()) return std::nullopt;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == empty) return std::nullopt;
+      if (key_of(slots_[i]) == key) return slots_[i];
+    }
+  }
+  // Adds key at position pos unless the key is there already (then false).
+  bool insert(std::string_view key, std::uint32_t pos, const key_of_fn& key_of) {
+    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()), key_of);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash(key) & mask;
+    for (; slots_[i] != empty; i = (i + 1) & mask) {
+      if (key_of(slots_[i]) == key) return false;
+    }
+    slots_[i] = pos;
+    ++size_;
+    return true;
+  }
+  void clear() {
+    slots_ = {};
+    size_ = 0;
+  }
+
+ private:
+  static constexpr std::uint32_t empty = 0xffffffffu;
+  static std::size_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  void rehash(std::size_t cap, const key_of_fn& key_of) {
+    std::vector<std::uint32_t> old(cap, empty);
+    old.swap(slots_);
+    const std::size_t mask = cap - 1;
+    for (const std::uint32_t pos : old) {
+      if (pos == empty) continue;
+      std::size_t i = hash(key_of(pos)) & mask;
+      while (slots_[i] != empty) i = (i + 1) & mask;
+      slots_[i] = pos;
+    }
+  }
+  std::vector<std::uint32_t> slots_;
+  std::size_t size_ = 0;
+};
+
 struct slot_rec {
   std::uint32_t wave_idx = 0;
   time_point start;
@@ -108,7 +163,11 @@ struct executor_state {
   executor_config cfg;
   journal_sink* journal = nullptr;
   std::vector<org_rec> orgs;
-  std::unordered_map<std::string, std::uint32_t> org_index;
+  key_index org_index;
+  std::string_view key_at(std::uint32_t o) const { return orgs[o].key; }
+  std::optional<std::uint32_t> find_org(std::string_view key) const {
+    return org_index.find(key, [this](std::uint32_t o) { return key_at(o); });
+  }
   std::vector<std::string> instances;
   std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added
   std::size_t input_slots = 0;
@@ -682,9 +741,9 @@ struct executor_state {
   }
 
   void apply_job_row(std::uint32_t si, const job_row& row, time_point now) {
-    const auto it = org_index.find(row.org_key);
-    if (it == org_index.end()) return;
-    const auto o = it->second;
+    const auto found = find_org(row.org_key);
+    if (!found) return;
+    const auto o = *found;
     auto& r = orgs[o];
     if (r.slot != si || r.state != org_final_state::in_flight) return;
     if (!r.job_id.empty() && r.job_id != row.id) return;
@@ -915,9 +974,9 @@ struct executor_state {
     std::map<std::uint32_t, const job_row*> chosen;
     std::map<std::string, std::int64_t> jobs_per_request;
     for (const auto& row : recon_jobs) {
-      const auto it = org_index.find(row.org_key);
-      if (it == org_index.end()) continue;
-      const auto o = it->second;
+      const auto found = find_org(row.org_key);
+      if (!found) continue;
+      const auto o = *found;
       ++orgs[o].attempts;
       auto& c = chosen[o];
       if (c == nullptr || (c->status == "Failed" && row.status != "Failed")) c = &row;
@@ -1154,7 +1213,8 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   std::size_t total_orgs = 0;
   for (const auto& ps : slots) total_orgs += ps.org_keys.size();
   s.orgs.reserve(total_orgs);
-  s.org_index.reserve(total_orgs);
+  const detail::key_index::key_of_fn key_of = [&s](std::uint32_t o) { return s.key_at(o); };
+  s.org_index.reserve(total_orgs, key_of);
   const std::string no_instance;
   for (const auto& ps : slots) {
     if (s.waves.empty() || s.waves.back().wave != ps.wave) {
@@ -1178,15 +1238,15 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
       org.key = ps.org_keys[i];
       org.wave_idx = r.wave_idx;
       org.instance = iit->second;
-      auto [it, fresh] = s.org_index.try_emplace(org.key, o);
-      if (fresh) {
-        org.slot = si;
+      s.orgs.push_back(std::move(org));
+      auto& added = s.orgs.back();
+      if (s.org_index.insert(added.key, o, key_of)) {
+        added.slot = si;
         r.orgs.push_back(o);
       } else {
-        org.state = org_final_state::excluded;
-        org.message = "duplicate org key in the plan";
+        added.state = org_final_state::excluded;
+        added.message = "duplicate org key in the plan";
       }
-      s.orgs.push_back(std::move(org));
     }
     ++s.waves[r.wave_idx].open;
     s.slots.push_back(std::move(r));
@@ -1210,9 +1270,7 @@ void executor::resume(const journal_state& state) {
     s.halt_reason = state.halt_reason;
   }
   for (const auto& [key, reason] : state.excluded_orgs) {
-    if (auto it = s.org_index.find(key); it != s.org_index.end()) {
-      s.set_final(it->second, org_final_state::excluded, reason);
-    }
+    if (const auto o = s.find_org(key)) s.set_final(*o, org_final_state::excluded, reason);
   }
 }
 

@@ -472,6 +472,12 @@ class evaluator {
         }
         return false;
       };
+      auto same = [&](const std::vector<value>& a, const std::vector<value>& b) {
+        for (std::size_t k = 0; k < a.size(); ++k) {
+          if (compare_nullable(a[k], b[k], q.group_by[k].leaf->type) != 0) return false;
+        }
+        return true;
+      };
       // Few groups (a status count has at most six): look the key up among the keys seen so far, and build a
       // map only once there are many.
       constexpr std::size_t linear_max = 16;
@@ -483,7 +489,7 @@ class evaluator {
         std::size_t g = keys.size();
         if (keys.size() <= linear_max) {
           for (std::size_t i = 0; i < keys.size(); ++i) {
-            if (!less(keys[i], key) && !less(key, keys[i])) {
+            if (same(keys[i], key)) {
               g = i;
               break;
             }
