@@ -100,6 +100,25 @@ class key_index {
   std::size_t size_ = 0;
 };
 
+// The slots being worked on, in slot order: a sorted vector, since every pump walks it and it holds at most a
+// few thousand slots (a tree set cost a node walk and a copy per pump).
+class slot_set {
+ public:
+  void insert(std::uint32_t si) {
+    const auto it = std::lower_bound(v_.begin(), v_.end(), si);
+    if (it == v_.end() || *it != si) v_.insert(it, si);
+  }
+  void erase(std::uint32_t si) {
+    const auto it = std::lower_bound(v_.begin(), v_.end(), si);
+    if (it != v_.end() && *it == si) v_.erase(it);
+  }
+  std::vector<std::uint32_t>::const_iterator begin() const { return v_.begin(); }
+  std::vector<std::uint32_t>::const_iterator end() const { return v_.end(); }
+
+ private:
+  std::vector<std::uint32_t> v_;
+};
+
 struct slot_rec {
   std::uint32_t wave_idx = 0;
   time_point start;
@@ -176,7 +195,8 @@ struct executor_state {
   std::map<std::uint32_t, std::uint32_t> wave_retry_slot;  // wave -> newest waiting retry slot
   std::vector<wave_rec> waves;
   std::size_t allowed_wave = 0;
-  std::set<std::uint32_t> active;
+  slot_set active;
+  std::vector<std::uint32_t> pump_scratch;  // pump's copy of active (slots may finish while it walks them)
   std::map<std::uint64_t, call_ctx> in_flight;
   std::vector<delayed_call> delayed;  // min-heap on (at, seq)
   std::uint64_t delayed_seq = 0;
@@ -1123,8 +1143,9 @@ struct executor_state {
         retry_slots.erase(retry_slots.begin() + static_cast<std::ptrdiff_t>(i));
       }
     }
-    const std::vector<std::uint32_t> act(active.begin(), active.end());
-    for (auto si : act) {
+    pump_scratch.assign(active.begin(), active.end());
+    for (std::size_t k = 0; k < pump_scratch.size(); ++k) {
+      const std::uint32_t si = pump_scratch[k];
       auto& s = slots[si];
       switch (s.ph) {
         case phase::adding:
