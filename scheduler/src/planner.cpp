@@ -483,11 +483,16 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       const time_point t = grid.at(cell);
       // Following the sun, a slot (request) holds one region's orgs: each region is gated on its own.
       for (std::size_t reg = 0; reg < region_count; ++reg) {
-        region_items.clear();
-        for (std::uint32_t q = b; q < e; ++q) {
-          if (region_count == 1 || cands[bucket_items[q]].region == reg) region_items.push_back(bucket_items[q]);
+        const std::uint32_t* items = bucket_items.data() + b;  // this region's orgs at this start
+        std::uint32_t n = e - b;
+        if (region_count > 1) {
+          region_items.clear();
+          for (std::uint32_t q = b; q < e; ++q) {
+            if (cands[bucket_items[q]].region == reg) region_items.push_back(bucket_items[q]);
+          }
+          items = region_items.data();
+          n = static_cast<std::uint32_t>(region_items.size());
         }
-        const auto n = static_cast<std::uint32_t>(region_items.size());
         for (std::uint32_t k = 0; k < n; k += static_cast<std::uint32_t>(p.concurrency.orgs_per_request)) {
           const std::uint32_t stop = std::min<std::uint32_t>(n, k + static_cast<std::uint32_t>(p.concurrency.orgs_per_request));
           slot sl;
@@ -496,7 +501,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
           sl.orgs.reserve(stop - k);
           const auto slot_index = static_cast<std::uint32_t>(wp.slots.size());
           for (std::uint32_t q = k; q < stop; ++q) {
-            const candidate& cd = cands[region_items[q]];
+            const candidate& cd = cands[items[q]];
             sl.orgs.push_back(static_cast<std::uint32_t>(r.orgs.size()));
             r.orgs.push_back({cd.sub, static_cast<std::uint16_t>(w), cd.zone, slot_index, t});
           }

@@ -83,8 +83,8 @@ struct executor_config {
   time_point deadline = time_point::max();           // slots that cannot start by then are not pushed
   retry_policy retry;
   gate_config gates;
-  // Wave number -> gates that replace `gates` while that wave is the newest one allowed to run (a canary's
-  // stricter gates, say).
+  // Wave number -> gates that replace `gates` while that wave is the newest one allowed to run in any region (a
+  // canary's stricter gates, say); a regional hand-over (follow_the_sun_waves) is judged by the handing wave's.
   std::map<int, gate_config> gates_per_wave;
   // Wave numbers whose next wave starts region by region (push_slot::region): a region's slots of the next wave
   // may start once that region's slots of this wave (retries included) have all finished, baked (this wave's
