@@ -38,6 +38,7 @@ struct org_rec {
   std::uint32_t wave_idx = 0;
   std::uint32_t slot = no_slot;  // the slot (request) currently responsible for this org
   std::uint32_t instance = 0;
+  std::uint32_t region = 0;  // dense region index (executor_state::region_ids)
   org_final_state state = org_final_state::pending;
   int attempts = 0;
   std::string job_id;
@@ -121,6 +122,7 @@ class slot_set {
 
 struct slot_rec {
   std::uint32_t wave_idx = 0;
+  std::uint32_t region = 0;  // dense region index
   time_point start;
   std::vector<std::uint32_t> orgs;
   bool retry = false;
@@ -171,11 +173,19 @@ struct delayed_call {
   call_ctx ctx;
 };
 
+// One region's part of a wave (follow the sun).
+struct wave_region_rec {
+  std::int64_t input_slots = 0;  // planned slots of this wave in this region
+  std::int64_t open = 0;         // slots not finished (retries included)
+  std::optional<time_point> finished;
+};
+
 struct wave_rec {
   int wave = 0;
   std::int64_t open = 0;  // slots not finished
   std::optional<time_point> first_start, finished;
   bool gates_passed = false;
+  std::vector<wave_region_rec> regions;  // by dense region index
 };
 
 struct executor_state {
@@ -190,11 +200,17 @@ struct executor_state {
   std::vector<std::string> instances;
   std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added
   std::size_t input_slots = 0;
-  std::size_t next_slot = 0;
   std::vector<std::uint32_t> retry_slots;  // retry slots waiting to start
-  std::map<std::uint32_t, std::uint32_t> wave_retry_slot;  // wave -> newest waiting retry slot
+  std::map<std::uint64_t, std::uint32_t> wave_retry_slot;  // retry_key(wave, region) -> newest waiting retry slot
   std::vector<wave_rec> waves;
-  std::size_t allowed_wave = 0;
+  std::size_t allowed_wave = 0;  // newest wave every region may run
+  // Follow the sun: regions (push_slot::region values, densely numbered in order of first appearance), the
+  // newest wave each region may run (>= allowed_wave once advanced), and each region's input slots in
+  // (wave, start) order with a cursor. Without follow_the_sun_waves every region just follows allowed_wave.
+  std::vector<int> region_ids;
+  std::vector<std::size_t> region_allowed;
+  std::vector<std::vector<std::uint32_t>> region_slots;
+  std::vector<std::size_t> region_next;
   slot_set active;
   std::vector<std::uint32_t> pump_scratch;  // pump's copy of active (slots may finish while it walks them)
   std::map<std::uint64_t, call_ctx> in_flight;
@@ -375,6 +391,9 @@ struct executor_state {
     auto& w = waves[s.wave_idx];
     --w.open;
     if (w.open == 0) w.finished = now;
+    auto& wr = w.regions[s.region];
+    --wr.open;
+    if (wr.open == 0) wr.finished = now;
   }
 
   // ---- gates ---------------------------------------------------------------------------------------------
@@ -400,18 +419,29 @@ struct executor_state {
     wave_retry_slot.clear();
   }
 
-  // The gates in force: those of the newest wave allowed to run when the plan overrides them, else the plan's.
-  const gate_config& gates_now() const {
-    if (allowed_wave < waves.size()) {
-      const auto it = cfg.gates_per_wave.find(waves[allowed_wave].wave);
+  // The gates of wave index w: the plan's override for that wave, else the plan's.
+  const gate_config& gates_of(std::size_t w) const {
+    if (w < waves.size()) {
+      const auto it = cfg.gates_per_wave.find(waves[w].wave);
       if (it != cfg.gates_per_wave.end()) return it->second;
     }
     return cfg.gates;
   }
 
-  void check_gates(time_point now) {
+  // The newest wave a region may run.
+  std::size_t allowed_in(std::uint32_t region) const { return std::max(allowed_wave, region_allowed[region]); }
+
+  // The gates in force: those of the newest wave allowed to run (in any region).
+  const gate_config& gates_now() const {
+    std::size_t w = allowed_wave;
+    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) w = std::max(w, allowed_in(r));
+    return gates_of(w);
+  }
+
+  void check_gates(time_point now) { check_gates(now, gates_now()); }
+
+  void check_gates(time_point now, const gate_config& g) {
     if (halted) return;
-    const auto& g = gates_now();
     const std::int64_t finished = succeeded_total + failed_final;
     if (finished >= g.min_samples && finished > 0) {
       const double rate = static_cast<double>(failed_final) / static_cast<double>(finished);
@@ -443,17 +473,24 @@ struct executor_state {
 
   // ---- slots ---------------------------------------------------------------------------------------------
 
-  std::uint32_t retry_slot_for(std::uint32_t wave_idx, time_point now) {
-    auto it = wave_retry_slot.find(wave_idx);
+  static std::uint64_t retry_key(std::uint32_t wave_idx, std::uint32_t region) {
+    return (static_cast<std::uint64_t>(wave_idx) << 32) | region;
+  }
+
+  std::uint32_t retry_slot_for(std::uint32_t wave_idx, std::uint32_t region, time_point now) {
+    const std::uint64_t key = retry_key(wave_idx, region);
+    auto it = wave_retry_slot.find(key);
     if (it != wave_retry_slot.end() && slots[it->second].ph == phase::waiting) return it->second;
     slot_rec s;
     s.wave_idx = wave_idx;
+    s.region = region;
     s.start = now + cfg.retry.job_retry_delay;
     s.retry = true;
     slots.push_back(std::move(s));
     const auto si = static_cast<std::uint32_t>(slots.size() - 1);
     ++waves[wave_idx].open;
-    wave_retry_slot[wave_idx] = si;
+    ++waves[wave_idx].regions[region].open;
+    wave_retry_slot[key] = si;
     retry_slots.push_back(si);
     return si;
   }
@@ -778,7 +815,7 @@ struct executor_state {
     for (std::size_t i = 1; i < row.errors.size(); ++i) msg += " | " + row.errors[i].message;
     const bool transient = transient_types.contains(type);
     if (transient && r.attempts < cfg.retry.job_attempts_max && !halted) {
-      const auto rs = retry_slot_for(slots[si].wave_idx, now);
+      const auto rs = retry_slot_for(slots[si].wave_idx, slots[si].region, now);
       r.state = org_final_state::pending;
       r.slot = rs;
       r.job_id.clear();
@@ -958,7 +995,7 @@ struct executor_state {
     if (si < input_slots) {
       for (auto o : s.orgs) {
         if (orgs[o].state == org_final_state::pending && orgs[o].slot == si) {
-          const auto rs = retry_slot_for(s.wave_idx, now - cfg.retry.job_retry_delay);
+          const auto rs = retry_slot_for(s.wave_idx, s.region, now - cfg.retry.job_retry_delay);
           orgs[o].slot = rs;
           slots[rs].orgs.push_back(o);
         }
@@ -1034,6 +1071,7 @@ struct executor_state {
             s.cancel_reason = "orphan request from an interrupted run";
             slots.push_back(std::move(s));
             ++waves[0].open;
+            ++waves[0].regions[0].open;
             const auto osi = static_cast<std::uint32_t>(slots.size() - 1);
             active.insert(osi);
             start_cancel(osi, now);
@@ -1043,12 +1081,14 @@ struct executor_state {
         }
         slot_rec s;
         s.wave_idx = orgs[members.front()].wave_idx;
+        s.region = orgs[members.front()].region;
         s.retry = true;
         s.orgs = members;
         s.start = sched.value_or(now);
         slots.push_back(std::move(s));
         si = static_cast<std::uint32_t>(slots.size() - 1);
         ++waves[slots[si].wave_idx].open;
+        ++waves[slots[si].wave_idx].regions[slots[si].region].open;
         for (auto o : members) orgs[o].slot = si;
       }
       slots[si].jobs = jobs_per_request[id];
@@ -1064,15 +1104,43 @@ struct executor_state {
   }
 
   void advance_waves(time_point now) {
+    // Everywhere: a wave finished in every region and baked opens the next one.
     while (allowed_wave < waves.size()) {
       auto& w = waves[allowed_wave];
-      if (w.open > 0 || !w.finished) return;
-      if (now < *w.finished + bake_of(w.wave)) return;
-      check_gates(now);
+      if (w.open > 0 || !w.finished) break;
+      if (now < *w.finished + bake_of(w.wave)) break;
+      check_gates(now, gates_of(allowed_wave));
       if (halted) return;
       w.gates_passed = true;
       known_error_types.insert(seen_error_types.begin(), seen_error_types.end());
       ++allowed_wave;
+    }
+    // Follow the sun: a region whose part of a follow_the_sun wave finished and baked opens its part of the
+    // next wave, judged by that wave's gates over everything seen so far (every region's results).
+    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
+      while (true) {
+        const std::size_t w = allowed_in(r);
+        region_allowed[r] = w;
+        if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) break;
+        const auto& wr = waves[w].regions[r];
+        if (wr.input_slots == 0 || wr.open > 0 || !wr.finished) break;  // no canary of its own: wait for all
+        if (now < *wr.finished + bake_of(waves[w].wave)) break;
+        check_gates(now, gates_of(w));
+        if (halted) return;
+        known_error_types.insert(seen_error_types.begin(), seen_error_types.end());
+        region_allowed[r] = w + 1;
+      }
+    }
+  }
+
+  // When the next regional hand-over may happen (a region's part of a follow_the_sun wave done, baking).
+  template <class Want>
+  void want_regional_bake_ends(Want&& want) const {
+    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
+      const std::size_t w = allowed_in(r);
+      if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) continue;
+      const auto& wr = waves[w].regions[r];
+      if (wr.input_slots > 0 && wr.open == 0 && wr.finished) want(*wr.finished + bake_of(waves[w].wave));
     }
   }
 
@@ -1118,16 +1186,21 @@ struct executor_state {
         }
       }
     } else {
-      while (next_slot < input_slots) {
-        auto& s = slots[next_slot];
-        if (s.ph != phase::waiting) {
-          ++next_slot;
-          continue;
+      // Each region's input slots in (wave, start) order; with a single region this is every slot in order.
+      for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
+        const auto& list = region_slots[r];
+        std::size_t& next = region_next[r];
+        while (next < list.size()) {
+          auto& s = slots[list[next]];
+          if (s.ph != phase::waiting) {
+            ++next;
+            continue;
+          }
+          if (s.wave_idx > allowed_in(r)) break;
+          if (now < s.start - cfg.prepare_ahead) break;
+          if (try_start(list[next], now) == start_result::wait) break;
+          ++next;
         }
-        if (s.wave_idx > allowed_wave) break;
-        if (now < s.start - cfg.prepare_ahead) break;
-        if (try_start(static_cast<std::uint32_t>(next_slot), now) == start_result::wait) break;
-        ++next_slot;
       }
       for (std::size_t i = 0; i < retry_slots.size();) {
         const auto si = retry_slots[i];
@@ -1137,8 +1210,9 @@ struct executor_state {
           ++i;
           continue;
         }
-        if (wave_retry_slot.contains(s.wave_idx) && wave_retry_slot[s.wave_idx] == si) {
-          wave_retry_slot.erase(s.wave_idx);
+        const std::uint64_t key = retry_key(s.wave_idx, s.region);
+        if (const auto it = wave_retry_slot.find(key); it != wave_retry_slot.end() && it->second == si) {
+          wave_retry_slot.erase(it);
         }
         retry_slots.erase(retry_slots.begin() + static_cast<std::ptrdiff_t>(i));
       }
@@ -1177,9 +1251,13 @@ struct executor_state {
     if (!delayed.empty()) want(delayed.front().at);
     bool waiting_on_caps = false;
     if (!halted) {
-      if (next_slot < input_slots && slots[next_slot].wave_idx <= allowed_wave) {
-        const auto t = slots[next_slot].start - cfg.prepare_ahead;
-        if (t > now) want(t); else waiting_on_caps = true;
+      for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
+        const auto& list = region_slots[r];
+        const std::size_t next = region_next[r];
+        if (next < list.size() && slots[list[next]].wave_idx <= allowed_in(r)) {
+          const auto t = slots[list[next]].start - cfg.prepare_ahead;
+          if (t > now) want(t); else waiting_on_caps = true;
+        }
       }
       for (auto si : retry_slots) {
         const auto t = slots[si].start - cfg.prepare_ahead;
@@ -1188,6 +1266,7 @@ struct executor_state {
       if (allowed_wave < waves.size() && waves[allowed_wave].open == 0 && waves[allowed_wave].finished) {
         want(*waves[allowed_wave].finished + bake_of(waves[allowed_wave].wave));
       }
+      want_regional_bake_ends(want);
     }
     for (auto si : active) {
       const auto& s = slots[si];
@@ -1229,6 +1308,7 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   });
   // Lookup only (never iterated), so an unordered map cannot reach results.
   std::unordered_map<std::string, std::uint32_t> inst_index;
+  std::map<int, std::uint32_t> region_index;  // push_slot::region -> dense index
   inst_index[""] = 0;
   s.instances.push_back("");
   std::size_t total_orgs = 0;
@@ -1246,6 +1326,11 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
     detail::slot_rec r;
     r.wave_idx = static_cast<std::uint32_t>(s.waves.size() - 1);
     r.start = ps.start;
+    {
+      const auto [rit, fresh] = region_index.try_emplace(ps.region, static_cast<std::uint32_t>(s.region_ids.size()));
+      if (fresh) s.region_ids.push_back(ps.region);
+      r.region = rit->second;
+    }
     const auto si = static_cast<std::uint32_t>(s.slots.size());
     for (std::size_t i = 0; i < ps.org_keys.size(); ++i) {
       const std::string& inst = i < ps.instance_names.size() ? ps.instance_names[i] : no_instance;
@@ -1258,6 +1343,7 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
       detail::org_rec org;
       org.key = ps.org_keys[i];
       org.wave_idx = r.wave_idx;
+      org.region = r.region;
       org.instance = iit->second;
       s.orgs.push_back(std::move(org));
       auto& added = s.orgs.back();
@@ -1274,6 +1360,18 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   }
   s.input_slots = s.slots.size();
   if (s.waves.empty()) s.waves.emplace_back();
+  if (s.region_ids.empty()) s.region_ids.push_back(0);
+  for (auto& w : s.waves) w.regions.resize(s.region_ids.size());
+  s.region_slots.resize(s.region_ids.size());
+  for (std::uint32_t si = 0; si < s.input_slots; ++si) {
+    const auto& sl = s.slots[si];
+    auto& wr = s.waves[sl.wave_idx].regions[sl.region];
+    ++wr.input_slots;
+    ++wr.open;
+    s.region_slots[sl.region].push_back(si);
+  }
+  s.region_next.assign(s.region_ids.size(), 0);
+  s.region_allowed.assign(s.region_ids.size(), 0);
   s.jobs_reserved_per_instance.assign(s.instances.size(), 0);
   s.write_journal(nlohmann::json{{"t", "begin"}, {"version", s.cfg.version_id}, {"slots", s.input_slots},
                                  {"orgs", s.orgs.size()}});

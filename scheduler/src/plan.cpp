@@ -381,7 +381,7 @@ class reader {
 
   void read_wave(const json& v, const std::string& p, std::size_t index, wave_spec& w) {
     w.name = "wave-" + std::to_string(index + 1);
-    if (!object(v, p, {"name", "select", "strategy", "bake", "gates"})) return;
+    if (!object(v, p, {"name", "select", "strategy", "bake", "gates", "follow_the_sun"})) return;
     if (auto n = string(v, "name", p)) w.name = *n;
     if (auto st = string(v, "strategy", p)) {
       if (*st == "random") w.strategy = selection_strategy::random;
@@ -390,6 +390,7 @@ class reader {
       else error(at(p, "strategy"), "expected \"random\", \"by_instance\" or \"representative\", got \"" + *st + "\"");
     }
     if (auto b = span(v, "bake", p)) w.bake = *b;
+    if (auto f = boolean(v, "follow_the_sun", p)) w.follow_the_sun = *f;
     if (const json* g = member(v, "gates")) {
       w.gates.emplace();
       read_gates(*g, at(p, "gates"), *w.gates);
@@ -527,6 +528,10 @@ class reader {
         out.waves.push_back(std::move(w));
       }
       if (out.waves.size() > 65535) error("/waves", "expected at most 65535 waves");
+      if (!out.waves.empty() && out.waves.back().follow_the_sun) {
+        error(at(at("/waves", out.waves.size() - 1), "follow_the_sun"),
+              "expected false or absent on the last wave (follow_the_sun hands over to the next wave, and there is none)");
+      }
     }
 
     // Cross-field checks.

@@ -29,6 +29,7 @@ std::string render_plan_json(const plan_result& r, std::span<const subscriber> s
       json js;
       js["start"] = format_iso8601(s.start);
       js["org_count"] = s.orgs.size();
+      if (r.follow_the_sun) js["region"] = to_string(s.region);
       if (include_orgs) {
         json keys = json::array();
         for (const auto o : s.orgs) keys.push_back(subs[r.orgs[o].subscriber_index].org_key);

@@ -32,6 +32,61 @@ std::string_view to_string(infeasible_reason r) {
   return r == infeasible_reason::no_window ? "no_window" : "no_capacity";
 }
 
+std::string_view to_string(sun_region r) {
+  switch (r) {
+    case sun_region::americas: return "americas";
+    case sun_region::emea: return "emea";
+    case sun_region::apac: return "apac";
+  }
+  return "americas";
+}
+
+sun_region sun_region_of_offset(int utc_offset_min) {
+  if (utc_offset_min < -60) return sun_region::americas;
+  if (utc_offset_min < 5 * 60) return sun_region::emea;
+  return sun_region::apac;
+}
+
+std::array<std::size_t, sun_region_count> sun_region_quotas(std::size_t count,
+                                                           const std::array<std::size_t, sun_region_count>& sizes) {
+  std::array<std::size_t, sun_region_count> quota{};
+  std::size_t total = 0;
+  for (const auto n : sizes) total += n;
+  count = std::min(count, total);
+  if (total == 0 || count == 0) return quota;
+  // Largest remainder on exact integer shares count * size / total (ties: the earlier region).
+  std::array<std::size_t, sun_region_count> rem{};
+  std::size_t given = 0;
+  for (std::size_t k = 0; k < sun_region_count; ++k) {
+    const auto num = static_cast<detail::u128>(count) * sizes[k];
+    quota[k] = static_cast<std::size_t>(num / total);
+    rem[k] = static_cast<std::size_t>(num % total);
+    given += quota[k];
+  }
+  while (given < count) {
+    std::size_t best = sun_region_count;
+    for (std::size_t k = 0; k < sun_region_count; ++k) {
+      if (quota[k] < sizes[k] && (best == sun_region_count || rem[k] > rem[best])) best = k;
+    }
+    PUSHSIM_ASSERT(best < sun_region_count, "quota cannot exceed the orgs available");
+    ++quota[best];
+    rem[best] = 0;
+    ++given;
+  }
+  // Every region with orgs gets a canary of its own when the count allows: taken from the largest quota.
+  for (std::size_t k = 0; k < sun_region_count; ++k) {
+    if (sizes[k] == 0 || quota[k] > 0) continue;
+    std::size_t donor = sun_region_count;
+    for (std::size_t d = 0; d < sun_region_count; ++d) {
+      if (quota[d] > 1 && (donor == sun_region_count || quota[d] > quota[donor])) donor = d;
+    }
+    if (donor == sun_region_count) break;
+    --quota[donor];
+    ++quota[k];
+  }
+  return quota;
+}
+
 std::size_t plan_result::excluded_count(exclusion_reason r) const {
   return static_cast<std::size_t>(
       std::count_if(excluded.begin(), excluded.end(), [r](const excluded_org& e) { return e.reason == r; }));
@@ -53,6 +108,7 @@ struct candidate {
   std::uint32_t group;  // (zone, fiscal month) group
   std::uint16_t zone;
   std::uint64_t features;
+  std::uint8_t region;  // sun_region; 0 unless the plan follows the sun
 };
 
 // Finds duplicate 15-character keys among up to n keys: open addressing over 8-byte entries
@@ -158,6 +214,19 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     return group_of_zone_month[k] - 1;
   };
 
+  // Follow-the-sun regions, by each zone's UTC offset at the plan start (only when some wave follows the sun).
+  r.follow_the_sun = std::any_of(p.waves.begin(), p.waves.end(), [](const wave_spec& w) { return w.follow_the_sun; });
+  std::vector<std::uint8_t> zone_region;  // by zone id; 0xff: not computed yet
+  auto region_of_zone = [&](std::uint16_t zone) -> std::uint8_t {
+    if (!r.follow_the_sun) return 0;
+    if (zone_region.size() <= zone) zone_region.resize(static_cast<std::size_t>(zone) + 1, 0xff);
+    if (zone_region[zone] != 0xff) return zone_region[zone];
+    const auto info = zone_ptrs[zone]->get_info(std::chrono::floor<std::chrono::seconds>(p.start));
+    const auto offset_min = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(info.offset).count());
+    zone_region[zone] = static_cast<std::uint8_t>(sun_region_of_offset(offset_min));
+    return zone_region[zone];
+  };
+
   // ---- eligibility
   constexpr std::uint16_t no_zone = 0xffff;
   std::vector<std::uint16_t> profile_zone(profiles != nullptr ? profiles->zone_names().size() : 0, no_zone);
@@ -202,7 +271,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       zone = z;
     }
     const int fiscal = prof != nullptr && prof->fiscal_year_start_month >= 1 ? prof->fiscal_year_start_month : 1;
-    cands.push_back({index, inst, group_for(zone, fiscal), zone, prof != nullptr ? prof->features : 0});
+    cands.push_back({index, inst, group_for(zone, fiscal), zone, prof != nullptr ? prof->features : 0, region_of_zone(zone)});
   }
 
   // ---- waves: each takes from the orgs not yet assigned.
@@ -232,38 +301,62 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     }
     if (sel.max_orgs) want = std::min(want, *sel.max_orgs);
     const std::uint64_t wave_seed = detail::derive_seed(p.seed, "wave/" + std::to_string(w));
-    std::vector<std::uint32_t> picked;  // positions in matching
-    if (want == matching.size()) {
-      picked.resize(matching.size());
-      for (std::size_t k = 0; k < picked.size(); ++k) picked[k] = static_cast<std::uint32_t>(k);
-    } else if (ws.strategy == selection_strategy::random) {
-      picked = select_random(matching.size(), want, wave_seed);
-    } else if (ws.strategy == selection_strategy::representative) {
-      std::vector<std::uint64_t> feats(matching.size());
-      for (std::size_t k = 0; k < matching.size(); ++k) feats[k] = cands[matching[k]].features;
-      picked = select_representative(feats, want, wave_seed);
-    } else {
-      // by_instance: whole instances in a seeded order until the wave is full.
-      std::vector<std::vector<std::uint32_t>> by_inst(instance_names.size());
-      for (std::size_t k = 0; k < matching.size(); ++k) {
-        by_inst[cands[matching[k]].instance].push_back(static_cast<std::uint32_t>(k));
-      }
-      std::vector<std::uint32_t> inst_order;  // instances with orgs, by name
-      for (std::uint32_t k = 0; k < by_inst.size(); ++k) {
-        if (!by_inst[k].empty()) inst_order.push_back(k);
-      }
-      std::sort(inst_order.begin(), inst_order.end(),
-                [&](std::uint32_t a, std::uint32_t b) { return instance_names[a] < instance_names[b]; });
-      std::vector<const std::vector<std::uint32_t>*> lists;
-      for (const auto k : inst_order) lists.push_back(&by_inst[k]);
-      const auto order = select_random(lists.size(), lists.size(), wave_seed);
-      for (const auto li : order) {
-        for (const auto k : *lists[li]) {
-          if (picked.size() == want) break;
-          picked.push_back(k);
+    // Picks `count` of the candidates `pool` (candidate indices) with the wave's strategy: positions in pool.
+    auto select_from = [&](const std::vector<std::uint32_t>& pool, std::size_t count, std::uint64_t seed) {
+      std::vector<std::uint32_t> picked;  // positions in pool
+      if (count >= pool.size()) {
+        picked.resize(pool.size());
+        for (std::size_t k = 0; k < picked.size(); ++k) picked[k] = static_cast<std::uint32_t>(k);
+      } else if (ws.strategy == selection_strategy::random) {
+        picked = select_random(pool.size(), count, seed);
+      } else if (ws.strategy == selection_strategy::representative) {
+        std::vector<std::uint64_t> feats(pool.size());
+        for (std::size_t k = 0; k < pool.size(); ++k) feats[k] = cands[pool[k]].features;
+        picked = select_representative(feats, count, seed);
+      } else {
+        // by_instance: whole instances in a seeded order until the wave is full.
+        std::vector<std::vector<std::uint32_t>> by_inst(instance_names.size());
+        for (std::size_t k = 0; k < pool.size(); ++k) {
+          by_inst[cands[pool[k]].instance].push_back(static_cast<std::uint32_t>(k));
         }
-        if (picked.size() == want) break;
+        std::vector<std::uint32_t> inst_order;  // instances with orgs, by name
+        for (std::uint32_t k = 0; k < by_inst.size(); ++k) {
+          if (!by_inst[k].empty()) inst_order.push_back(k);
+        }
+        std::sort(inst_order.begin(), inst_order.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return instance_names[a] < instance_names[b]; });
+        std::vector<const std::vector<std::uint32_t>*> lists;
+        for (const auto k : inst_order) lists.push_back(&by_inst[k]);
+        const auto order = select_random(lists.size(), lists.size(), seed);
+        for (const auto li : order) {
+          for (const auto k : *lists[li]) {
+            if (picked.size() == count) break;
+            picked.push_back(k);
+          }
+          if (picked.size() == count) break;
+        }
       }
+      return picked;
+    };
+    std::vector<std::uint32_t> picked;  // positions in matching
+    if (ws.follow_the_sun && want < matching.size()) {
+      // Per region: a region's next-wave orgs are gated by its own canary, so each region's canary must cover
+      // that region's feature space itself (a rare customization only present in APAC must be in APAC's canary,
+      // which runs before APAC's next wave; a global pick could place it in a later region's canary).
+      std::array<std::vector<std::uint32_t>, sun_region_count> pos_by_region;  // positions in matching
+      for (std::size_t k = 0; k < matching.size(); ++k) {
+        pos_by_region[cands[matching[k]].region].push_back(static_cast<std::uint32_t>(k));
+      }
+      const auto quota = sun_region_quotas(want, {pos_by_region[0].size(), pos_by_region[1].size(), pos_by_region[2].size()});
+      for (std::size_t reg = 0; reg < sun_region_count; ++reg) {
+        std::vector<std::uint32_t> pool;
+        pool.reserve(pos_by_region[reg].size());
+        for (const auto k : pos_by_region[reg]) pool.push_back(matching[k]);
+        const auto sub = select_from(pool, quota[reg], detail::derive_seed(wave_seed, "region/" + std::to_string(reg)));
+        for (const auto q : sub) picked.push_back(pos_by_region[reg][q]);
+      }
+    } else {
+      picked = select_from(matching, want, wave_seed);
     }
     std::sort(picked.begin(), picked.end());
     auto& members = wave_members[w];
@@ -315,14 +408,25 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   std::vector<std::uint32_t> bucket_start;
   std::vector<std::uint32_t> bucket_items;
   time_point earliest = p.start;
+  // After a follow_the_sun wave: the next wave's earliest start per region (that region's last start in the
+  // follow_the_sun wave + expected duration + bake; a region without orgs there waits for the whole wave).
+  std::optional<std::array<time_point, sun_region_count>> region_earliest;
+  const std::size_t region_count = r.follow_the_sun ? sun_region_count : 1;
+  std::vector<std::uint32_t> region_items;
   r.waves.resize(p.waves.size());
   r.orgs.reserve(cands.size());
   for (std::size_t w = 0; w < p.waves.size(); ++w) {
     wave_plan& wp = r.waves[w];
     wp.name = p.waves[w].name;
-    wp.earliest_start = earliest;
-    const auto first_cell = static_cast<std::uint32_t>(std::min<std::int64_t>(
-        grid.cells, std::max<std::int64_t>(0, ((earliest - p.start).count() + grid.step.count() - 1) / grid.step.count())));
+    wp.earliest_start = region_earliest ? *std::min_element(region_earliest->begin(), region_earliest->end()) : earliest;
+    auto cell_at_or_after = [&](time_point t) {
+      return static_cast<std::uint32_t>(std::min<std::int64_t>(
+          grid.cells, std::max<std::int64_t>(0, ((t - p.start).count() + grid.step.count() - 1) / grid.step.count())));
+    };
+    std::array<std::uint32_t, sun_region_count> first_cell_of_region{};
+    for (std::size_t reg = 0; reg < sun_region_count; ++reg) {
+      first_cell_of_region[reg] = cell_at_or_after(region_earliest ? (*region_earliest)[reg] : earliest);
+    }
     // Forward-only cursors into each group's calendar (per instance when capped).
     std::vector<std::uint32_t> group_first(groups.size(), no_cell);
     std::unordered_map<std::uint64_t, std::uint32_t> cursors;
@@ -331,7 +435,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       const auto& cal = calendar(cd.group);
       std::uint32_t& gf = group_first[cd.group];
       if (gf == no_cell) {
-        gf = static_cast<std::uint32_t>(std::lower_bound(cal.begin(), cal.end(), first_cell) - cal.begin());
+        gf = static_cast<std::uint32_t>(std::lower_bound(cal.begin(), cal.end(), first_cell_of_region[cd.region]) - cal.begin());
       }
       if (gf == cal.size()) {
         r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w), infeasible_reason::no_window});
@@ -377,20 +481,34 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       const std::uint32_t b = bucket_start[cell], e = bucket_start[cell + 1];
       if (b == e) continue;
       const time_point t = grid.at(cell);
-      for (std::uint32_t k = b; k < e; k += static_cast<std::uint32_t>(p.concurrency.orgs_per_request)) {
-        const std::uint32_t stop = std::min<std::uint32_t>(e, k + static_cast<std::uint32_t>(p.concurrency.orgs_per_request));
-        slot sl;
-        sl.start = t;
-        sl.orgs.reserve(stop - k);
-        const auto slot_index = static_cast<std::uint32_t>(wp.slots.size());
-        for (std::uint32_t q = k; q < stop; ++q) {
-          const candidate& cd = cands[bucket_items[q]];
-          sl.orgs.push_back(static_cast<std::uint32_t>(r.orgs.size()));
-          r.orgs.push_back({cd.sub, static_cast<std::uint16_t>(w), cd.zone, slot_index, t});
+      // Following the sun, a slot (request) holds one region's orgs: each region is gated on its own.
+      for (std::size_t reg = 0; reg < region_count; ++reg) {
+        const std::uint32_t* items = bucket_items.data() + b;  // this region's orgs at this start
+        std::uint32_t n = e - b;
+        if (region_count > 1) {
+          region_items.clear();
+          for (std::uint32_t q = b; q < e; ++q) {
+            if (cands[bucket_items[q]].region == reg) region_items.push_back(bucket_items[q]);
+          }
+          items = region_items.data();
+          n = static_cast<std::uint32_t>(region_items.size());
         }
-        wp.api_calls_estimate += api_calls_for_request(p, sl.orgs.size());
-        wp.org_count += sl.orgs.size();
-        wp.slots.push_back(std::move(sl));
+        for (std::uint32_t k = 0; k < n; k += static_cast<std::uint32_t>(p.concurrency.orgs_per_request)) {
+          const std::uint32_t stop = std::min<std::uint32_t>(n, k + static_cast<std::uint32_t>(p.concurrency.orgs_per_request));
+          slot sl;
+          sl.start = t;
+          sl.region = static_cast<sun_region>(reg);
+          sl.orgs.reserve(stop - k);
+          const auto slot_index = static_cast<std::uint32_t>(wp.slots.size());
+          for (std::uint32_t q = k; q < stop; ++q) {
+            const candidate& cd = cands[items[q]];
+            sl.orgs.push_back(static_cast<std::uint32_t>(r.orgs.size()));
+            r.orgs.push_back({cd.sub, static_cast<std::uint16_t>(w), cd.zone, slot_index, t});
+          }
+          wp.api_calls_estimate += api_calls_for_request(p, sl.orgs.size());
+          wp.org_count += sl.orgs.size();
+          wp.slots.push_back(std::move(sl));
+        }
       }
     }
     wp.infeasible_count = static_cast<std::size_t>(std::count_if(r.infeasible.begin(), r.infeasible.end(),
@@ -399,8 +517,22 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       wp.first_start = wp.slots.front().start;
       wp.last_start = wp.slots.back().start;
     }
-    // The next wave may start once this one's last slot is expected to be done and has baked.
-    earliest = (wp.last_start ? *wp.last_start + p.expected_slot_duration : earliest) + p.waves[w].bake;
+    // The next wave may start once this one's last slot is expected to be done and has baked (following the
+    // sun: per region, once this wave's last slot in that region is).
+    const time_point prior = region_earliest ? *std::max_element(region_earliest->begin(), region_earliest->end()) : earliest;
+    earliest = (wp.last_start ? *wp.last_start + p.expected_slot_duration : prior) + p.waves[w].bake;
+    region_earliest.reset();
+    if (p.waves[w].follow_the_sun) {
+      std::array<std::optional<time_point>, sun_region_count> last{};
+      for (const auto& sl : wp.slots) {
+        auto& l = last[static_cast<std::size_t>(sl.region)];
+        if (!l || sl.start > *l) l = sl.start;
+      }
+      region_earliest.emplace();
+      for (std::size_t reg = 0; reg < sun_region_count; ++reg) {
+        (*region_earliest)[reg] = last[reg] ? *last[reg] + p.expected_slot_duration + p.waves[w].bake : earliest;
+      }
+    }
     r.api_calls_estimate += wp.api_calls_estimate;
   }
   // Subscriber query pages (2000 rows each) before anything else.

@@ -39,6 +39,9 @@ executor_config make_executor_config(const plan& p) {
   c.polling.min_interval = p.poll_interval;
   c.bake_time = duration{0};
   for (std::size_t w = 0; w < p.waves.size(); ++w) c.bake_time_per_wave[static_cast<int>(w) + 1] = p.waves[w].bake;
+  for (std::size_t w = 0; w < p.waves.size(); ++w) {
+    if (p.waves[w].follow_the_sun) c.follow_the_sun_waves.insert(static_cast<int>(w) + 1);
+  }
   return c;
 }
 
@@ -49,6 +52,7 @@ std::vector<push_slot> make_push_slots(const plan_result& planned, const std::ve
       push_slot ps;
       ps.wave = static_cast<int>(w) + 1;
       ps.start = s.start;
+      ps.region = static_cast<int>(s.region);
       ps.org_keys.reserve(s.orgs.size());
       ps.instance_names.reserve(s.orgs.size());
       for (const std::uint32_t o : s.orgs) {

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <set>
 
 #include "fake_push_api.hpp"
 
@@ -583,4 +586,132 @@ TEST(Executor, PerWaveGatesOverrideThePlansGatesWhileThatWaveRuns) {
   const auto lax = run(false);
   EXPECT_FALSE(lax.halted);
   EXPECT_EQ(find_org(lax, "B00000").state, org_final_state::upgraded);
+}
+
+namespace {
+
+push_slot region_slot(int wave, int region, time_point start, std::vector<std::string> orgs) {
+  push_slot s = slot(wave, start, std::move(orgs));
+  s.region = region;
+  return s;
+}
+
+// When the fake platform started the first / finished the last job of any of these orgs.
+struct job_span {
+  std::optional<time_point> first_start, last_end;
+};
+job_span span_of(const fake_push_api& api, const std::vector<std::string>& orgs) {
+  job_span s;
+  const std::set<std::string> want(orgs.begin(), orgs.end());
+  for (const auto& j : api.jobs) {
+    if (!want.contains(j.org_key) || !j.start) continue;
+    if (!s.first_start || *j.start < *s.first_start) s.first_start = *j.start;
+    const time_point end = *j.start + api.job_duration;
+    if (!s.last_end || end > *s.last_end) s.last_end = end;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST(Executor, FollowTheSunStartsARegionsNextWaveAfterItsOwnCanaryAndBake) {
+  // Region 0's canary at t0, its rest planned at t0 + 1 h; region 1's canary at t0 + 6 h, its rest at t0 + 7 h.
+  auto run = [](bool follow_the_sun) {
+    auto cfg = base_config();
+    cfg.bake_time = std::chrono::hours{2};
+    if (follow_the_sun) cfg.follow_the_sun_waves = {1};
+    std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)), region_slot(1, 1, t0 + std::chrono::hours{6}, keys("B", 5)),
+                                 region_slot(2, 0, t0 + std::chrono::hours{1}, keys("C", 20)),
+                                 region_slot(2, 1, t0 + std::chrono::hours{7}, keys("D", 20))};
+    executor ex(cfg, slots);
+    fake_push_api api;
+    fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+    d.run();
+    EXPECT_TRUE(ex.done());
+    const auto r = ex.report();
+    EXPECT_FALSE(r.halted);
+    EXPECT_EQ(count_state(r, org_final_state::upgraded), 50);
+    return std::array<job_span, 4>{span_of(api, keys("A", 5)), span_of(api, keys("B", 5)), span_of(api, keys("C", 20)),
+                                   span_of(api, keys("D", 20))};
+  };
+  const auto sun = run(true);
+  for (const auto& s : sun) ASSERT_TRUE(s.first_start && s.last_end);
+  // Region 0's rest (planned at t0 + 1 h): after region 0's canary finished and baked 2 h, long before region 1's
+  // canary even started.
+  EXPECT_GE(*sun[2].first_start, *sun[0].last_end + std::chrono::hours{2});
+  EXPECT_LT(*sun[2].first_start, *sun[0].last_end + std::chrono::hours{2} + std::chrono::minutes{5});
+  EXPECT_LT(*sun[2].first_start, *sun[1].first_start);
+  // Region 1's rest: after region 1's canary finished and baked.
+  EXPECT_GE(*sun[3].first_start, *sun[1].last_end + std::chrono::hours{2});
+  // Without follow the sun, region 0's rest waits for every canary.
+  const auto global = run(false);
+  ASSERT_TRUE(global[2].first_start && global[1].last_end);
+  EXPECT_GE(*global[2].first_start, *global[1].last_end + std::chrono::hours{2});
+}
+
+TEST(Executor, FollowTheSunWaitsForARegionsCanaryRetries) {
+  auto cfg = base_config();
+  cfg.follow_the_sun_waves = {1};
+  cfg.retry.job_retry_delay = std::chrono::hours{2};
+  std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)), region_slot(2, 0, t0 + std::chrono::hours{1}, keys("C", 5))};
+  executor ex(cfg, slots);
+  fake_push_api api;
+  api.orgs["A00003"].fail_types = {"UnclassifiedError"};  // transient: re-pushed 2 h later
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  const auto r = ex.report();
+  EXPECT_EQ(find_org(r, "A00003").state, org_final_state::upgraded);
+  EXPECT_EQ(find_org(r, "A00003").attempts, 2);
+  const auto canary = span_of(api, keys("A", 5)), rest = span_of(api, keys("C", 5));
+  ASSERT_TRUE(canary.last_end && rest.first_start);
+  EXPECT_GE(*canary.last_end, t0 + std::chrono::hours{2});
+  EXPECT_GE(*rest.first_start, *canary.last_end + cfg.bake_time);
+}
+
+TEST(Executor, FollowTheSunRegionWithoutACanaryWaitsForTheWholeCanaryWave) {
+  auto cfg = base_config();
+  cfg.follow_the_sun_waves = {1};
+  std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)), region_slot(1, 1, t0 + std::chrono::hours{5}, keys("B", 5)),
+                               region_slot(2, 2, t0 + std::chrono::hours{1}, keys("E", 5))};
+  executor ex(cfg, slots);
+  fake_push_api api;
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  const auto canary_b = span_of(api, keys("B", 5)), rest_e = span_of(api, keys("E", 5));
+  ASSERT_TRUE(canary_b.last_end && rest_e.first_start);
+  EXPECT_GE(*rest_e.first_start, *canary_b.last_end + cfg.bake_time);
+}
+
+TEST(Executor, FollowTheSunCanaryFailureInALaterRegionHaltsEveryRegion) {
+  auto cfg = base_config();
+  cfg.follow_the_sun_waves = {1};
+  cfg.gates.halt_on_new_error_type = true;
+  // Region 0: canary at t0, rest in two slots (t0 + 1 h, t0 + 10 h). Region 1: canary at t0 + 3 h (one org fails
+  // with a new ErrorType), rest at t0 + 4 h. Region 2: canary at t0 + 8 h, rest at t0 + 9 h.
+  std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)),
+                               region_slot(1, 1, t0 + std::chrono::hours{3}, keys("B", 5)),
+                               region_slot(1, 2, t0 + std::chrono::hours{8}, keys("F", 5)),
+                               region_slot(2, 0, t0 + std::chrono::hours{1}, keys("C", 10)),
+                               region_slot(2, 0, t0 + std::chrono::hours{10}, keys("G", 10)),
+                               region_slot(2, 1, t0 + std::chrono::hours{4}, keys("D", 10)),
+                               region_slot(2, 2, t0 + std::chrono::hours{9}, keys("H", 10))};
+  executor ex(cfg, slots);
+  fake_push_api api;
+  api.orgs["B00002"].fail_types = {"DeployError"};
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  ASSERT_TRUE(ex.done());
+  const auto r = ex.report();
+  EXPECT_TRUE(r.halted);
+  EXPECT_NE(r.halt_reason.find("DeployError"), std::string::npos);
+  // Region 0's first rest slot ran before the failure; everything not yet started anywhere is stopped: region 0's
+  // later slot although region 0 had already been handed over, region 1's rest, region 2's canary and rest.
+  EXPECT_EQ(find_org(r, "C00000").state, org_final_state::upgraded);
+  for (const char* k : {"G00000", "D00000", "F00000", "H00000"}) {
+    EXPECT_EQ(find_org(r, k).state, org_final_state::not_pushed) << k;
+    EXPECT_NE(find_org(r, k).message.find("halted"), std::string::npos) << k;
+  }
+  EXPECT_EQ(count_state(r, org_final_state::failed), 1);
+  for (const auto& [org, n] : api.jobs_per_org()) EXPECT_TRUE(org[0] == 'A' || org[0] == 'B' || org[0] == 'C') << org;
+  expect_no_request_left_open(api);
 }

@@ -267,3 +267,14 @@ TEST(PlanFile, ExamplePlanInScenariosParses) {
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error_text().find("cannot read plan file"), std::string::npos);
 }
+
+TEST(PlanFile, FollowTheSunIsABooleanAndNeedsANextWave) {
+  const auto ok = parse_plan(mutate("\"bake\": \"6h\"", "\"bake\": \"6h\", \"follow_the_sun\": true"));
+  ASSERT_TRUE(ok) << ok.error_text();
+  EXPECT_TRUE(ok.value->waves[0].follow_the_sun);
+  EXPECT_FALSE(ok.value->waves[1].follow_the_sun);
+  expect_error_at(mutate("\"bake\": \"6h\"", "\"bake\": \"6h\", \"follow_the_sun\": \"yes\""),
+                  "/waves/0/follow_the_sun", "expected true or false");
+  expect_error_at(mutate("{\"name\": \"rest\",", "{\"name\": \"rest\", \"follow_the_sun\": true,"),
+                  "/waves/2/follow_the_sun", "last wave");
+}

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "pushsim/scheduler/org_key.hpp"
@@ -390,4 +393,134 @@ TEST(Planner, WarnsWhenTheApiBudgetIsTooSmall) {
   EXPECT_NE(r.warnings[0].find("340 API calls"), std::string::npos) << r.warnings[0];
   p.api_budget.calls_per_24h = 1000;
   EXPECT_TRUE(plan_rollout(subs, nullptr, p).warnings.empty());
+}
+
+namespace {
+
+// 100 orgs each in New York (0..99), London (100..199) and Tokyo (200..299), a 20:00-06:00 local window, plan
+// start 2026-12-01T18:00Z (Tokyo's window is open until 21:00Z, London's opens at 20:00Z, New York's at 01:00Z),
+// a 10% canary with a 2 h bake, then everyone else.
+struct sun_world {
+  std::vector<subscriber> subs;
+  profile_set prof;
+  plan p;
+  sun_world() : p(base_plan("2026-12-01T18:00:00Z", "2026-12-20T00:00:00Z", {{20 * 60, 6 * 60}})) {
+    const char* zones[] = {"America/New_York", "Europe/London", "Asia/Tokyo"};
+    for (std::uint32_t i = 0; i < 300; ++i) {
+      subs.push_back(make_sub(i));
+      prof.add({key15(i), zones[i / 100], 0, "", 0});
+    }
+    p.waves.resize(2);
+    p.waves[0].name = "canary";
+    p.waves[0].select.share_percent = 10;
+    p.waves[0].bake = std::chrono::hours{2};
+    p.waves[0].follow_the_sun = true;
+    p.waves[1].name = "rest";
+  }
+};
+
+sun_region region_of_org(std::uint32_t sub) {
+  return sub < 100 ? sun_region::americas : sub < 200 ? sun_region::emea : sun_region::apac;
+}
+
+// Per wave and region: the earliest and the latest start.
+struct span_of_starts {
+  std::optional<time_point> first, last;
+};
+std::map<std::pair<int, sun_region>, span_of_starts> starts_by_wave_region(const plan_result& r) {
+  std::map<std::pair<int, sun_region>, span_of_starts> out;
+  for (const auto& o : r.orgs) {
+    auto& s = out[{o.wave, region_of_org(o.subscriber_index)}];
+    if (!s.first || o.start < *s.first) s.first = o.start;
+    if (!s.last || o.start > *s.last) s.last = o.start;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(Planner, SunRegionsComeFromTheUtcOffset) {
+  EXPECT_EQ(sun_region_of_offset(-8 * 60), sun_region::americas);
+  EXPECT_EQ(sun_region_of_offset(-3 * 60), sun_region::americas);  // Sao Paulo
+  EXPECT_EQ(sun_region_of_offset(-60), sun_region::emea);          // Azores
+  EXPECT_EQ(sun_region_of_offset(0), sun_region::emea);
+  EXPECT_EQ(sun_region_of_offset(4 * 60), sun_region::emea);       // Dubai
+  EXPECT_EQ(sun_region_of_offset(5 * 60 + 30), sun_region::apac);  // Kolkata
+  EXPECT_EQ(sun_region_of_offset(11 * 60), sun_region::apac);      // Sydney in summer
+}
+
+TEST(Planner, SunRegionQuotasAreProportionalAndGiveEveryRegionACanary) {
+  using q = std::array<std::size_t, sun_region_count>;
+  EXPECT_EQ(sun_region_quotas(60, q{3700, 1400, 900}), (q{37, 14, 9}));
+  EXPECT_EQ(sun_region_quotas(10, q{1000, 5, 0}), (q{9, 1, 0}));    // 9.95 + 0.05: the small region still gets one
+  EXPECT_EQ(sun_region_quotas(2, q{1000, 1000, 1}), (q{1, 1, 0}));  // fewer than the regions: by size
+  EXPECT_EQ(sun_region_quotas(50, q{3, 4, 5}), (q{3, 4, 5}));       // never more than a region has
+  EXPECT_EQ(sun_region_quotas(0, q{3, 4, 5}), (q{0, 0, 0}));
+}
+
+TEST(Planner, FollowTheSunHandsOverRegionByRegionInTheSameNight) {
+  sun_world w;
+  const auto r = plan_rollout(w.subs, &w.prof, w.p);
+  ASSERT_TRUE(r.feasible());
+  EXPECT_TRUE(r.follow_the_sun);
+  EXPECT_EQ(r.waves[0].org_count, 30u);
+  const auto by = starts_by_wave_region(r);
+  for (const auto reg : {sun_region::americas, sun_region::emea, sun_region::apac}) {
+    ASSERT_TRUE(by.contains({0, reg}) && by.contains({1, reg})) << to_string(reg);
+    // Each region's rest starts after its own canary's last start + expected duration + bake, not after the
+    // whole world's canary.
+    EXPECT_GE(*by.at({1, reg}).first, *by.at({0, reg}).last + w.p.expected_slot_duration + w.p.waves[0].bake)
+        << to_string(reg);
+  }
+  EXPECT_EQ(format_iso8601(*by.at({0, sun_region::apac}).first), "2026-12-01T18:00:00Z");
+  EXPECT_EQ(format_iso8601(*by.at({1, sun_region::apac}).first), "2026-12-01T20:30:00Z");  // same Tokyo night
+  EXPECT_EQ(format_iso8601(*by.at({0, sun_region::emea}).first), "2026-12-01T20:00:00Z");
+  EXPECT_EQ(format_iso8601(*by.at({1, sun_region::emea}).first), "2026-12-01T22:30:00Z");
+  EXPECT_EQ(format_iso8601(*by.at({0, sun_region::americas}).first), "2026-12-02T01:00:00Z");
+  EXPECT_EQ(format_iso8601(*by.at({1, sun_region::americas}).first), "2026-12-02T03:30:00Z");
+  // Every slot holds one region's orgs and says which.
+  for (const auto& wp : r.waves) {
+    for (const auto& sl : wp.slots) {
+      for (const auto o : sl.orgs) EXPECT_EQ(region_of_org(r.orgs[o].subscriber_index), sl.region);
+    }
+  }
+  EXPECT_NE(render_plan_json(r, w.subs).find("\"region\": \"apac\""), std::string::npos);
+
+  // Without follow_the_sun the canary spans the globe: Tokyo's rest waits for New York's canary and then for
+  // Tokyo's next night.
+  w.p.waves[0].follow_the_sun = false;
+  const auto global = plan_rollout(w.subs, &w.prof, w.p);
+  EXPECT_FALSE(global.follow_the_sun);
+  EXPECT_EQ(format_iso8601(*starts_by_wave_region(global).at({1, sun_region::apac}).first), "2026-12-02T11:00:00Z");
+  EXPECT_EQ(render_plan_json(global, w.subs).find("\"region\""), std::string::npos);
+}
+
+TEST(Planner, FollowTheSunCanaryCoversEachRegionsOwnFeatures) {
+  sun_world w;
+  profile_set prof;
+  const int common = *prof.feature_bit("custom_fields");
+  const int rare_ny = *prof.feature_bit("validation_rule");
+  const int rare_tokyo = *prof.feature_bit("flow");
+  const char* zones[] = {"America/New_York", "Europe/London", "Asia/Tokyo"};
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    std::uint64_t f = std::uint64_t{1} << common;
+    if (i == 42) f = std::uint64_t{1} << rare_ny;
+    if (i == 250) f = std::uint64_t{1} << rare_tokyo;
+    prof.add({key15(i), zones[i / 100], 0, "", f});
+  }
+  w.p.waves[0].select.share_percent.reset();
+  w.p.waves[0].select.max_orgs = 6;
+  w.p.waves[0].strategy = selection_strategy::representative;
+  const auto r = plan_rollout(w.subs, &prof, w.p);
+  std::array<int, sun_region_count> canary_per_region{};
+  bool has_42 = false, has_250 = false;
+  for (const auto& o : r.orgs) {
+    if (o.wave != 0) continue;
+    ++canary_per_region[static_cast<std::size_t>(region_of_org(o.subscriber_index))];
+    has_42 |= o.subscriber_index == 42;
+    has_250 |= o.subscriber_index == 250;
+  }
+  EXPECT_EQ(canary_per_region, (std::array<int, sun_region_count>{2, 2, 2}));
+  EXPECT_TRUE(has_42);   // New York's rare customization is in New York's canary
+  EXPECT_TRUE(has_250);  // and Tokyo's in Tokyo's, which runs before Tokyo's rest
 }

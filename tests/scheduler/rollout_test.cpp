@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,11 +35,13 @@ std::vector<subscriber> make_subscribers(int n) {
   return out;
 }
 
-plan make_plan() {
-  auto r = parse_plan(R"({"name": "t", "target": {"package_version_id": "04t000000000001AAA"},
+// follow_the_sun: the canary and the rest run region by region (NA45 is New York, EU12 London).
+plan make_plan(bool follow_the_sun = false) {
+  auto r = parse_plan(std::string(R"({"name": "t", "target": {"package_version_id": "04t000000000001AAA"},
                          "start": "2027-01-15T08:00:00Z", "concurrency": {"orgs_per_request": 10},
                          "job_creation": {"batch_size": 4}, "retry": {"initial_backoff": "1s"},
-                         "waves": [{"name": "canary", "select": {"max_orgs": 6}}, {"name": "rest"}]})");
+                         "waves": [{"name": "canary", "select": {"max_orgs": 6}, "follow_the_sun": )") +
+                      (follow_the_sun ? "true" : "false") + R"(}, {"name": "rest"}]})");
   EXPECT_TRUE(r) << r.error_text();
   return *r.value;
 }
@@ -100,12 +104,12 @@ TEST(Rollout, PlanOnlyWithGivenSubscribersMakesNoCall) {
 
 // A rollout killed after each journal line and continued by a new rollout over the same subscribers with
 // rollout::resume: every org gets exactly one job and is upgraded.
-TEST(Rollout, ResumeFromTheJournalIsExactlyOnce) {
+static void expect_resume_exactly_once(bool follow_the_sun) {
   const auto subs = make_subscribers(25);
   memory_journal full;
   {
     fake_push_api api;
-    rollout ro(make_plan(), "033000000000001AAA", nullptr, &full);
+    rollout ro(make_plan(follow_the_sun), "033000000000001AAA", nullptr, &full);
     ro.use_subscribers(subs);
     drive(ro, api, t0);
     ASSERT_TRUE(ro.done());
@@ -119,14 +123,14 @@ TEST(Rollout, ResumeFromTheJournalIsExactlyOnce) {
     crashing_journal cj(keep);
     time_point crash_time;
     {
-      rollout ro(make_plan(), "033000000000001AAA", nullptr, &cj);
+      rollout ro(make_plan(follow_the_sun), "033000000000001AAA", nullptr, &cj);
       ro.use_subscribers(subs);
       crash_time = drive(ro, api, t0, [&] { return cj.crashed; });
       if (!cj.crashed) continue;
     }
     ++crashes;
     memory_journal after;
-    rollout ro(make_plan(), "033000000000001AAA", nullptr, &after);
+    rollout ro(make_plan(follow_the_sun), "033000000000001AAA", nullptr, &after);
     ro.use_subscribers(subs);
     ro.resume(read_journal(cj.lines));
     drive(ro, api, crash_time + std::chrono::seconds{5});
@@ -142,4 +146,25 @@ TEST(Rollout, ResumeFromTheJournalIsExactlyOnce) {
     for (const auto& req : api.requests) EXPECT_NE(req.status, "Created") << req.id;
   }
   EXPECT_GE(crashes, 10);
+}
+
+TEST(Rollout, ResumeFromTheJournalIsExactlyOnce) { expect_resume_exactly_once(false); }
+
+TEST(Rollout, FollowTheSunPlanReachesTheExecutorAndResumesExactlyOnce) {
+  const plan p = make_plan(true);
+  EXPECT_EQ(make_executor_config(p).follow_the_sun_waves, (std::set<int>{1}));
+  EXPECT_TRUE(make_executor_config(make_plan(false)).follow_the_sun_waves.empty());
+  const auto subs = make_subscribers(25);
+  const auto planned = plan_rollout(subs, nullptr, p);
+  ASSERT_EQ(planned.waves[0].org_count, 6u);
+  const auto slots = make_push_slots(planned, subs);
+  std::map<int, int> canary_per_region;
+  for (const auto& ps : slots) {
+    for (const auto& inst : ps.instance_names) {
+      EXPECT_EQ(ps.region, static_cast<int>(inst == "NA45" ? sun_region::americas : sun_region::emea)) << inst;
+      if (ps.wave == 1) ++canary_per_region[ps.region];
+    }
+  }
+  EXPECT_EQ(canary_per_region, (std::map<int, int>{{0, 3}, {1, 3}}));  // 6 canary orgs split 13:12 -> 3 + 3
+  expect_resume_exactly_once(true);
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct push_slot {
   std::vector<std::string> org_keys;
   // Instance (pod) of each org, parallel to org_keys; empty means unknown (counted under "").
   std::vector<std::string> instance_names;
+  // Follow-the-sun region of the slot's orgs (any small integer; the planner uses sun_region). Only matters for
+  // waves in executor_config::follow_the_sun_waves and the wave after each.
+  int region = 0;
 };
 
 // Retry of transient failures: API calls (backoff + jitter) and failed jobs (re-pushed in a later slot).
@@ -79,9 +83,14 @@ struct executor_config {
   time_point deadline = time_point::max();           // slots that cannot start by then are not pushed
   retry_policy retry;
   gate_config gates;
-  // Wave number -> gates that replace `gates` while that wave is the newest one allowed to run (a canary's
-  // stricter gates, say).
+  // Wave number -> gates that replace `gates` while that wave is the newest one allowed to run in any region (a
+  // canary's stricter gates, say); a regional hand-over (follow_the_sun_waves) is judged by the handing wave's.
   std::map<int, gate_config> gates_per_wave;
+  // Wave numbers whose next wave starts region by region (push_slot::region): a region's slots of the next wave
+  // may start once that region's slots of this wave (retries included) have all finished, baked (this wave's
+  // bake time) and the gates hold, instead of waiting for this wave in every region. A region with no slot in
+  // this wave waits for the whole wave. A halt still stops every slot not yet started, in every region.
+  std::set<int> follow_the_sun_waves;
   concurrency_config concurrency;
   api_budget_config budget;
   polling_config polling;

@@ -64,6 +64,12 @@ struct wave_spec {
   selection_strategy strategy = selection_strategy::random;
   duration bake{0};               // wait after the wave's last slot finished before the next wave starts
   std::optional<gate_spec> gates;  // overrides plan::gates for this wave
+  // Follow the sun: this wave and the next run region by region (Americas, EMEA, APAC by UTC offset, see
+  // planner.hpp). The wave's orgs are chosen per region (its size split across the regions in proportion to
+  // their matching orgs, the strategy applied within each region), and a region's orgs in the next wave may
+  // start once this wave's orgs in that region have finished and baked and the gates hold, instead of waiting
+  // for this wave everywhere. A halt still stops everything not yet started, in every region.
+  bool follow_the_sun = false;
 };
 
 // A local wall-clock range [start, end) in minutes of the day; wraps past midnight when end <= start

@@ -5,6 +5,7 @@
 // at orgs_per_request and per-slot counts respect the concurrency limits. Orgs with no feasible start are
 // reported, so nothing is pushed before the whole plan is known. Pure and deterministic: same inputs, same plan.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,6 +51,20 @@ struct infeasible_org {
   infeasible_reason reason;
 };
 
+// Follow-the-sun regions (plan waves with "follow_the_sun"): an org's region comes from its time zone's UTC
+// offset at the plan start, so the orgs of one region share (most of) their night: Americas below UTC-1,
+// EMEA from UTC-1 up to (not including) UTC+5, APAC from UTC+5.
+enum class sun_region : std::uint8_t { americas, emea, apac };
+inline constexpr std::size_t sun_region_count = 3;
+std::string_view to_string(sun_region r);
+// The region of a UTC offset (local time minus UTC), in minutes.
+sun_region sun_region_of_offset(int utc_offset_min);
+// How a follow_the_sun wave of `count` orgs is split across the regions having `sizes` matching orgs (indexed
+// by sun_region): in proportion to the sizes (largest remainder), then every region with orgs gets at least
+// one while another region has more than one. Never more than a region has; the sum is min(count, total).
+std::array<std::size_t, sun_region_count> sun_region_quotas(std::size_t count,
+                                                           const std::array<std::size_t, sun_region_count>& sizes);
+
 // An org with a start time. Its identity is normalize_org_key(subscribers[subscriber_index].org_key).
 struct planned_org {
   std::uint32_t subscriber_index;  // subscribers[i].org_key is the key to send to the API
@@ -63,6 +78,9 @@ struct planned_org {
 struct slot {
   time_point start;
   std::vector<std::uint32_t> orgs;
+  // Follow-the-sun region of every org in the slot (slots are split by region when the plan has a
+  // follow_the_sun wave); americas (0) otherwise.
+  sun_region region = sun_region::americas;
 };
 
 struct wave_plan {
@@ -86,6 +104,7 @@ struct plan_result {
   std::vector<infeasible_org> infeasible;  // in wave order
   std::uint64_t api_calls_estimate = 0;    // whole rollout, see PLAN_FORMAT.md
   std::vector<std::string> warnings;       // e.g. the estimate exceeds the daily API budget
+  bool follow_the_sun = false;             // some wave has follow_the_sun: slots carry their region
   // True when every selected org got a start time.
   bool feasible() const { return infeasible.empty(); }
   std::size_t excluded_count(exclusion_reason r) const;
