@@ -149,6 +149,9 @@ struct slot_rec {
   // Latest EndTime among the failed jobs fetched while monitoring: the next such fetch asks only for jobs that
   // ended at or after it, so a request with many failures is not read again and again (the final fetch is whole).
   std::optional<time_point> failed_watermark;
+  std::optional<time_point> pending_watermark;  // of the fetch being paged; committed at its last page
+  std::int64_t failed_applied = 0;  // Failed jobs of this request applied to their orgs
+  std::int64_t final_failed_expected = -1;  // Failed count the final incremental fetch must bring us to
   std::int64_t last_succeeded = 0;
   std::array<std::int64_t, 6> last_counts{-1, -1, -1, -1, -1, -1};
   time_point next_stuck_check = time_point::min();
@@ -165,6 +168,7 @@ struct call_ctx {
   std::uint64_t id = 0;  // call id of the latest issue
   std::vector<std::uint32_t> batch;
   bool final = false;
+  bool incremental = false;  // a fetch bounded by the failed-job watermark
 };
 
 struct delayed_call {
@@ -626,6 +630,8 @@ struct executor_state {
     c.p = p;
     c.slot = si;
     c.final = final;
+    c.incremental = ended_at_or_after.has_value();
+    if (p == purpose::fetch_jobs) s.pending_watermark.reset();
     c.call = query_jobs{{s.request_id}, std::move(statuses), with_errors, ended_at_or_after};
     issue(std::move(c), now);
   }
@@ -783,7 +789,16 @@ struct executor_state {
     // Finished: every job we know of is final (or nothing has moved for three polls with none active, which
     // covers a job count we over-estimated).
     if (active_jobs == 0 && (total >= s.jobs || s.stable_idle_polls >= 3)) {
-      if (!s.fetch_in_flight) issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
+      if (s.fetch_in_flight) return;
+      if (c[5] == 0 && c[4] == s.failed_applied) {
+        finish_monitored(ctx.slot, now);  // every failure is known already: the other jobs succeeded
+      } else if (c[5] == 0 && s.failed_watermark) {
+        // Only failures remain to be read: those that ended since the last read, checked against the count.
+        s.final_failed_expected = c[4];
+        issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, true, now, s.failed_watermark);
+      } else {
+        issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
+      }
       return;
     }
     if (c[4] > s.failed_fetched && !s.fetch_in_flight) {
@@ -810,6 +825,7 @@ struct executor_state {
       return;
     }
     if (row.status != "Failed") return;
+    ++slots[si].failed_applied;
     std::string type = row.errors.empty() ? "UnclassifiedError" : row.errors.front().type;
     std::string msg = row.errors.empty() ? std::string{} : row.errors.front().message;
     for (std::size_t i = 1; i < row.errors.size(); ++i) msg += " | " + row.errors[i].message;
@@ -841,8 +857,9 @@ struct executor_state {
       }
     } else {
       for (const auto& row : p.rows) {
-        if (row.status == "Failed" && row.end_time && (!s.failed_watermark || *row.end_time > *s.failed_watermark)) {
-          s.failed_watermark = row.end_time;
+        if (ctx.p == purpose::fetch_jobs && row.status == "Failed" && row.end_time &&
+            (!s.pending_watermark || *row.end_time > *s.pending_watermark)) {
+          s.pending_watermark = row.end_time;
         }
         apply_job_row(ctx.slot, row, now);
       }
@@ -853,6 +870,7 @@ struct executor_state {
       c.p = ctx.p;
       c.slot = ctx.slot;
       c.final = ctx.final;
+      c.incremental = ctx.incremental;
       const bool errs = std::get_if<query_jobs>(&ctx.call) ? std::get<query_jobs>(ctx.call).with_errors
                                                             : std::get<query_more>(ctx.call).with_errors;
       c.call = query_more{p.next_locator, query_kind::jobs, errs};
@@ -861,17 +879,32 @@ struct executor_state {
     }
     if (ctx.p != purpose::fetch_jobs) return;
     s.fetch_in_flight = false;
-    if (ctx.final) {
-      for (auto o : s.orgs) {
-        auto& r = orgs[o];
-        if (r.slot == ctx.slot && r.state == org_final_state::in_flight) {
-          r.state = org_final_state::upgraded;
-          r.message.clear();
-          r.error_type.clear();
-        }
-      }
-      finish_slot(ctx.slot, now);
+    // The whole answer has been read (every page): the watermark may move. A partly read answer must not
+    // move it, since pages are in Id order, not EndTime order.
+    if (s.pending_watermark && (!s.failed_watermark || *s.pending_watermark > *s.failed_watermark)) {
+      s.failed_watermark = s.pending_watermark;
     }
+    s.pending_watermark.reset();
+    if (!ctx.final) return;
+    if (ctx.incremental && s.failed_applied != s.final_failed_expected) {
+      // The bounded read did not account for every failure the counts showed: read them all.
+      issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
+      return;
+    }
+    finish_monitored(ctx.slot, now);
+  }
+
+  // A monitored request is over and every failed or canceled job has been applied: its other orgs upgraded.
+  void finish_monitored(std::uint32_t si, time_point now) {
+    for (auto o : slots[si].orgs) {
+      auto& r = orgs[o];
+      if (r.slot == si && r.state == org_final_state::in_flight) {
+        r.state = org_final_state::upgraded;
+        r.message.clear();
+        r.error_type.clear();
+      }
+    }
+    finish_slot(si, now);
   }
 
   // After an ambiguous create failure: adopt the request if the server made it, else create it now.

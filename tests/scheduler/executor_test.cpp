@@ -488,6 +488,45 @@ TEST(Executor, FailuresTricklingInAreFetchedOnceEachWhileMonitoring) {
   EXPECT_LE(api.job_rows_answered, 200 * 3);
 }
 
+TEST(Executor, ARequestWhoseFailuresAreAllKnownNeedsNoFinalRead) {
+  auto cfg = base_config();
+  executor ex(cfg, {slot(0, t0, keys("A", 300))});
+  fake_push_api api;
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  ASSERT_TRUE(ex.done());
+  EXPECT_EQ(count_state(ex.report(), org_final_state::upgraded), 300);
+  EXPECT_EQ(ex.report().api_calls_by_endpoint.count("query_jobs"), 0u);  // no failure, nothing to read
+}
+
+TEST(Executor, AFailureReportedWithAnEarlierEndTimeIsStillFound) {
+  // The last failure claims to have ended two hours before the others (a skewed EndTime): the bounded final
+  // read misses it, the counts show it, and the whole read finds it.
+  auto cfg = base_config();
+  cfg.retry.transient_error_types.clear();
+  cfg.gates.max_failure_rate = 1.0;
+  cfg.stuck_after = std::chrono::hours{24};
+  const auto orgs = keys("A", 60);
+  executor ex(cfg, {slot(0, t0, orgs)});
+  fake_push_api api;
+  for (std::size_t i = 0; i < orgs.size(); ++i) {
+    auto& o = api.orgs[orgs[i]];
+    o.job_duration = std::chrono::minutes{1 + static_cast<int>(i)};
+    if (i % 10 == 0) o.fail_types = {"DeployError"};
+  }
+  auto& late = api.orgs[orgs[59]];
+  late.fail_types = {"LimitExceeded"};
+  late.reported_end_shift = -std::chrono::hours{2};
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run();
+  ASSERT_TRUE(ex.done());
+  const auto r = ex.report();
+  EXPECT_EQ(find_org(r, orgs[59]).state, org_final_state::failed);
+  EXPECT_EQ(find_org(r, orgs[59]).error_type, "LimitExceeded");
+  EXPECT_EQ(count_state(r, org_final_state::failed), 7);
+  EXPECT_EQ(count_state(r, org_final_state::upgraded), 53);
+}
+
 TEST(Executor, LostCreateResponseAdoptsTheRequestInsteadOfLeavingItCreated) {
   auto cfg = base_config();
   executor ex(cfg, {slot(0, t0, keys("A", 10))});

@@ -25,6 +25,7 @@ struct fake_org {
   std::vector<std::string> fail_types;
   bool stuck = false;  // stays InProgress forever
   std::optional<duration> job_duration;  // this org's job time (default: the API's job_duration)
+  duration reported_end_shift{0};         // EndTime as reported minus the true end (a server clock skew)
 };
 
 class fake_push_api {
@@ -84,7 +85,7 @@ class fake_push_api {
         auto& jb = jobs[j];
         const duration took = org(jb.org_key).job_duration.value_or(job_duration);
         if (jb.status == "InProgress" && now >= *jb.start + took && !org(jb.org_key).stuck) {
-          jb.end = *jb.start + took;
+          jb.end = *jb.start + took + org(jb.org_key).reported_end_shift;
           const int attempt = attempts_before(jb);
           const auto& f = org(jb.org_key).fail_types;
           if (attempt < static_cast<int>(f.size()) && !f[static_cast<std::size_t>(attempt)].empty()) {
