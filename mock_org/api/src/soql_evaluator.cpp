@@ -231,18 +231,22 @@ class evaluator {
   std::optional<std::vector<row_id>> lookup_any(const object_def& obj, const field_def& f,
                                                 const std::vector<value>& values) const {
     std::optional<std::vector<row_id>> rows;
+    bool sorted = true;
     for (const auto& v : values) {
       if (is_null(v)) return std::nullopt;
       auto part = ds_.lookup_eq(obj, f, v);
       if (!part) return std::nullopt;
       if (!rows) {
         rows = std::move(part);
-      } else {
-        std::vector<row_id> merged;
-        merged.reserve(rows->size() + part->size());
-        std::set_union(rows->begin(), rows->end(), part->begin(), part->end(), std::back_inserter(merged));
-        rows = std::move(merged);
+        continue;
       }
+      // Concatenated, and sorted once at the end: merging value by value was quadratic in a long IN list.
+      if (!part->empty() && !rows->empty() && part->front() <= rows->back()) sorted = false;
+      rows->insert(rows->end(), part->begin(), part->end());
+    }
+    if (rows && !sorted) {
+      std::sort(rows->begin(), rows->end());
+      rows->erase(std::unique(rows->begin(), rows->end()), rows->end());
     }
     return rows;
   }
