@@ -191,6 +191,25 @@ api_result<job_id> platform::add_job(request_id request, std::string_view org_ke
                                      "The organization " + key->str() + " isn't a subscriber of this package.",
                                      "SubscriberOrganizationKey")};
   }
+  return add_job(request, *org);
+}
+
+api_result<job_id> platform::add_job(request_id request, org_index org_at) {
+  if (request == 0 || request > requests_.size()) {
+    return {std::nullopt, make_error(api_error_code::invalid_cross_reference_key, "invalid cross reference id",
+                                     "PackagePushRequestId")};
+  }
+  push_request_row& r = requests_[request - 1];
+  if (r.status != push_status::created) {
+    return {std::nullopt,
+            make_error(api_error_code::invalid_operation,
+                       "You can add push jobs only to a push request whose status is Created; this one is " +
+                           std::string(to_string(r.status)) + ".",
+                       "PackagePushRequestId")};
+  }
+  PUSHSIM_ASSERT(org_at < orgs_.size(), "add_job: org index out of range");
+  const org_key* key = &orgs_.key(org_at);
+  const std::optional<org_index> org = org_at;
   for (job_id j = last_job_of_org_[*org]; j != 0; j = jobs_[j - 1].next_of_org) {
     if (jobs_[j - 1].request == request) {
       return {std::nullopt, make_error(api_error_code::duplicate_value,

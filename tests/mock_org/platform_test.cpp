@@ -94,6 +94,13 @@ TEST(Platform, AddJobAnswersPerOrg) {
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error.code, api_error_code::duplicate_value);
   EXPECT_NE(dup.error.message.find(platform::job_id_string(*ok.value)), std::string::npos);
+  // By index (the REST layer after its own lookup): the same checks, the same answer.
+  const auto at = f.plat->orgs().find(*parse_org_key("00D000000000001"));
+  ASSERT_TRUE(at);
+  auto dup_by_index = f.plat->add_job(r, *at);
+  ASSERT_FALSE(dup_by_index);
+  EXPECT_EQ(dup_by_index.error.code, api_error_code::duplicate_value);
+  EXPECT_EQ(dup_by_index.error.message, dup.error.message);
   auto malformed = f.plat->add_job(r, "not-an-org");
   ASSERT_FALSE(malformed);
   EXPECT_EQ(malformed.error.code, api_error_code::invalid_id_field);

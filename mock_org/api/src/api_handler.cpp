@@ -1102,6 +1102,7 @@ struct record_spec {
   std::optional<time_point> scheduled_start;  // request
   std::string request_id;                     // job
   std::string org_key;                        // job
+  std::optional<org_index> org;               // job: set by precheck once it has found the org
 };
 
 // One record of a create body, as read_record needs it, whichever parser read it. Members are sorted by key with
@@ -1291,7 +1292,7 @@ record_error from_platform(const api_error& e) { return {std::string(to_string(e
 
 // The platform's own add_job/create_request checks, without changing anything (for all-or-nothing batches).
 // seen: (request, org) pairs earlier in the same batch.
-std::optional<record_error> precheck(const platform& p, const record_spec& s,
+std::optional<record_error> precheck(const platform& p, record_spec& s,
                                      std::set<std::pair<request_id, org_index>>& seen) {
   if (s.object->name == "PackagePushRequest") {
     const auto v = p.find_version(s.version_id);
@@ -1322,6 +1323,7 @@ std::optional<record_error> precheck(const platform& p, const record_spec& s,
                         "The organization " + key->str() + " isn't a subscriber of this package.",
                         {"SubscriberOrganizationKey"}};
   }
+  s.org = *org;
   const bool dup = !seen.insert({*r, *org}).second || p.has_job_in_request(*r, *org);
   if (dup) {
     return record_error{"DUPLICATE_VALUE", "duplicate value found: SubscriberOrganizationKey duplicates value",
@@ -1344,7 +1346,7 @@ std::variant<std::string, record_error> commit(platform& p, const record_spec& s
   }
   const auto r = p.find_request(s.request_id);
   if (!r) return record_error{"INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", {"PackagePushRequestId"}};
-  auto res = p.add_job(*r, s.org_key);
+  auto res = s.org ? p.add_job(*r, *s.org) : p.add_job(*r, s.org_key);
   if (!res) return from_platform(res.error);
   return platform::job_id_string(*res.value);
 }

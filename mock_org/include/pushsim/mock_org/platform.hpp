@@ -182,6 +182,8 @@ class platform {
   api_result<request_id> create_request(std::string_view version_id, std::optional<time_point> scheduled_start);
   // New PackagePushJob for one org in a Created request.
   api_result<job_id> add_job(request_id request, std::string_view org_key);
+  // The same for an org of the population already looked up (the REST layer's composite calls).
+  api_result<job_id> add_job(request_id request, org_index org);
   // PATCH Status: Pending or Canceled, with the rules above.
   api_result<api_ok> set_request_status(request_id request, push_status status);
   // Why an org could not take `version` now (ineligibility::none if it can).
