@@ -66,10 +66,7 @@ std::vector<push_slot> make_push_slots(const plan_result& planned, const std::ve
   return out;
 }
 
-std::optional<subscriber> to_subscriber(const subscriber_row& row, std::string& error) {
-  subscriber s;
-  s.org_key = row.org_key;
-  s.org_name = row.org_name;
+std::optional<subscriber> to_subscriber(subscriber_row row, std::string& error) {
   const auto type = parse_org_type(row.org_type);
   const auto status = parse_org_status(row.org_status);
   if (!type) {
@@ -80,13 +77,16 @@ std::optional<subscriber> to_subscriber(const subscriber_row& row, std::string& 
     error = "unknown OrgStatus '" + row.org_status + "' for org " + row.org_key;
     return std::nullopt;
   }
+  subscriber s;
+  s.org_key = std::move(row.org_key);
+  s.org_name = std::move(row.org_name);
   s.type = *type;
   s.status = *status;
-  s.instance_name = row.instance_name;
+  s.instance_name = std::move(row.instance_name);
   // InstalledStatus is 'i' (installed) or 'u' (uninstalled) on the wire.
   s.installed = (row.installed_status == "u" || row.installed_status == "U") ? installed_status::uninstalled
                                                                                : installed_status::installed;
-  s.installed_version_id = row.version_id;
+  s.installed_version_id = std::move(row.version_id);
   return s;
 }
 
@@ -176,7 +176,7 @@ executor_output rollout::on_result(std::uint64_t call_id, api_result result, tim
     return executor_output{{}, retry_at_};
   }
   fetch_attempt_ = 0;
-  const auto* page = std::get_if<subscribers_page>(&result);
+  auto* page = std::get_if<subscribers_page>(&result);
   if (page == nullptr) {
     phase_ = phase::failed;
     error_ = "PackageSubscriber query: unexpected result";
@@ -187,9 +187,9 @@ executor_output rollout::on_result(std::uint64_t call_id, api_result result, tim
     // bounded, since totalSize is only the server's word.
     subscribers_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(page->total_size, 20'000'000)));
   }
-  for (const auto& row : page->rows) {
+  for (auto& row : page->rows) {
     std::string why;
-    if (auto s = to_subscriber(row, why)) subscribers_.push_back(std::move(*s));
+    if (auto s = to_subscriber(std::move(row), why)) subscribers_.push_back(std::move(*s));
   }
   if (!page->next_locator.empty()) {
     return fetch(query_more{page->next_locator, query_kind::subscribers, false}, now);

@@ -24,7 +24,7 @@ executor_config make_executor_config(const plan& p);
 std::vector<push_slot> make_push_slots(const plan_result& planned, const std::vector<subscriber>& subscribers);
 // A PackageSubscriber row as decoded by scheduler/rest, typed for the planner. Unknown OrgType/OrgStatus
 // values become an error message (the row is then excluded as a bad key by the caller).
-std::optional<subscriber> to_subscriber(const subscriber_row& row, std::string& error);
+std::optional<subscriber> to_subscriber(subscriber_row row, std::string& error);
 
 class rollout {
  public:
