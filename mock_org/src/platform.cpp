@@ -166,19 +166,23 @@ ineligibility platform::check_eligibility(org_index i, version_index version) co
   return ineligibility::none;
 }
 
-api_result<job_id> platform::add_job(request_id request, std::string_view org_key_text) {
+std::optional<api_error> platform::job_request_error(request_id request) const {
   if (request == 0 || request > requests_.size()) {
-    return {std::nullopt, make_error(api_error_code::invalid_cross_reference_key, "invalid cross reference id",
-                                     "PackagePushRequestId")};
+    return make_error(api_error_code::invalid_cross_reference_key, "invalid cross reference id",
+                      "PackagePushRequestId");
   }
-  push_request_row& r = requests_[request - 1];
+  const push_request_row& r = requests_[request - 1];
   if (r.status != push_status::created) {
-    return {std::nullopt,
-            make_error(api_error_code::invalid_operation,
-                       "You can add push jobs only to a push request whose status is Created; this one is " +
-                           std::string(to_string(r.status)) + ".",
-                       "PackagePushRequestId")};
+    return make_error(api_error_code::invalid_operation,
+                      "You can add push jobs only to a push request whose status is Created; this one is " +
+                          std::string(to_string(r.status)) + ".",
+                      "PackagePushRequestId");
   }
+  return std::nullopt;
+}
+
+api_result<job_id> platform::add_job(request_id request, std::string_view org_key_text) {
+  if (auto e = job_request_error(request)) return {std::nullopt, std::move(*e)};
   const auto key = parse_org_key(org_key_text);
   if (!key) {
     return {std::nullopt, make_error(api_error_code::invalid_id_field,
@@ -191,26 +195,18 @@ api_result<job_id> platform::add_job(request_id request, std::string_view org_ke
                                      "The organization " + key->str() + " isn't a subscriber of this package.",
                                      "SubscriberOrganizationKey")};
   }
-  return add_job(request, *org);
+  return add_job_to_open_request(request, *org);
 }
 
-api_result<job_id> platform::add_job(request_id request, org_index org_at) {
-  if (request == 0 || request > requests_.size()) {
-    return {std::nullopt, make_error(api_error_code::invalid_cross_reference_key, "invalid cross reference id",
-                                     "PackagePushRequestId")};
-  }
+api_result<job_id> platform::add_job(request_id request, org_index org) {
+  if (auto e = job_request_error(request)) return {std::nullopt, std::move(*e)};
+  PUSHSIM_ASSERT(org < orgs_.size(), "add_job: org index out of range");
+  return add_job_to_open_request(request, org);
+}
+
+api_result<job_id> platform::add_job_to_open_request(request_id request, org_index org) {
   push_request_row& r = requests_[request - 1];
-  if (r.status != push_status::created) {
-    return {std::nullopt,
-            make_error(api_error_code::invalid_operation,
-                       "You can add push jobs only to a push request whose status is Created; this one is " +
-                           std::string(to_string(r.status)) + ".",
-                       "PackagePushRequestId")};
-  }
-  PUSHSIM_ASSERT(org_at < orgs_.size(), "add_job: org index out of range");
-  const org_key* key = &orgs_.key(org_at);
-  const std::optional<org_index> org = org_at;
-  for (job_id j = last_job_of_org_[*org]; j != 0; j = jobs_[j - 1].next_of_org) {
+  for (job_id j = last_job_of_org_[org]; j != 0; j = jobs_[j - 1].next_of_org) {
     if (jobs_[j - 1].request == request) {
       return {std::nullopt, make_error(api_error_code::duplicate_value,
                                        "duplicate value found: SubscriberOrganizationKey duplicates value on record "
@@ -219,9 +215,9 @@ api_result<job_id> platform::add_job(request_id request, org_index org_at) {
                                        "SubscriberOrganizationKey")};
     }
   }
-  const ineligibility why = check_eligibility(*org, r.version);
+  const ineligibility why = check_eligibility(org, r.version);
   if (why != ineligibility::none) {
-    const std::string k = key->str();
+    const std::string k = orgs_.key(org).str();
     const std::string v = pkg_.versions[r.version].number.str();
     std::string msg;
     switch (why) {
@@ -245,9 +241,9 @@ api_result<job_id> platform::add_job(request_id request, org_index org_at) {
   push_job_row j;
   j.id = static_cast<job_id>(jobs_.size() + 1);
   j.request = request;
-  j.org = *org;
-  j.next_of_org = last_job_of_org_[*org];
-  last_job_of_org_[*org] = j.id;
+  j.org = org;
+  j.next_of_org = last_job_of_org_[org];
+  last_job_of_org_[org] = j.id;
   jobs_.push_back(j);
   job_outcomes_.emplace_back();
   request_jobs_[request - 1].push_back(j.id);

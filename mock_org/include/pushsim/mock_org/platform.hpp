@@ -224,6 +224,11 @@ class platform {
   std::size_t memory_bytes() const;
 
  private:
+  // Why no job may be added to this request (unknown, or no longer Created), or nullopt.
+  std::optional<api_error> job_request_error(request_id request) const;
+  // add_job after the request and the org have been checked: duplicates, eligibility, the job.
+  api_result<job_id> add_job_to_open_request(request_id request, org_index org);
+
   struct instance_queue {
     std::vector<job_id> waiting;
     std::size_t head = 0;
