@@ -30,17 +30,11 @@ std::optional<element> member(element obj, std::string_view key) {
   return v;
 }
 
-// The array an element is (the caller checked is_array()).
-simdjson::dom::array as_array(element e) {
+// The element as an array, when there is one and it is.
+std::optional<simdjson::dom::array> as_array(std::optional<element> e) {
   simdjson::dom::array a;
-  [[maybe_unused]] const auto err = e.get_array().get(a);
-  PUSHSIM_ASSERT(err == simdjson::SUCCESS, "as_array on a non-array");
+  if (!e || e->get_array().get(a) != simdjson::SUCCESS) return std::nullopt;
   return a;
-}
-
-bool is_array_member(element obj, std::string_view key) {
-  const auto v = member(obj, key);
-  return v && v->is_array();
 }
 
 bool bool_member(element obj, std::string_view key, bool fallback) {
@@ -129,7 +123,8 @@ job_outcome record_error(std::string org_key, std::optional<element> errors) {
 }
 
 api_result decode_tree(const add_jobs& c, const rest_response& r, element j) {
-  if (!is_array_member(j, "results")) return malformed(r.status, "no results");
+  const auto results = as_array(member(j, "results"));
+  if (!results) return malformed(r.status, "no results");
   jobs_added out;
   out.outcomes.resize(c.org_keys.size());
   for (std::size_t i = 0; i < c.org_keys.size(); ++i) {
@@ -138,14 +133,14 @@ api_result decode_tree(const add_jobs& c, const rest_response& r, element j) {
   }
   const bool has_errors = bool_member(j, "hasErrors", false);
   std::size_t seen = 0;
-  for (element res : as_array(*member(j, "results"))) {
+  for (element res : *results) {
     const std::string ref = str(res, "referenceId");
     if (ref.size() < 4 || ref.compare(0, 3, "ref") != 0) continue;
     const std::size_t idx = std::strtoul(ref.c_str() + 3, nullptr, 10);
     if (idx < 1 || idx > c.org_keys.size()) continue;
     auto& o = out.outcomes[idx - 1];
     const auto errors = member(res, "errors");
-    if (errors && errors->is_array() && as_array(*errors).size() > 0) {
+    if (const auto list = as_array(errors); list && list->size() > 0) {
       o = record_error(c.org_keys[idx - 1], errors);
     } else if (!has_errors) {
       o.kind = job_outcome::kind_t::created;
@@ -158,12 +153,13 @@ api_result decode_tree(const add_jobs& c, const rest_response& r, element j) {
 }
 
 api_result decode_collections(const add_jobs& c, const rest_response& r, element j) {
-  if (!j.is_array() || as_array(j).size() != c.org_keys.size()) {
+  const auto results = as_array(j);
+  if (!results || results->size() != c.org_keys.size()) {
     return malformed(r.status, "sobject collections: result count");
   }
   jobs_added out;
   std::size_t i = 0;
-  for (element res : as_array(j)) {
+  for (element res : *results) {
     if (bool_member(res, "success", false)) {
       job_outcome o;
       o.org_key = c.org_keys[i];
@@ -183,8 +179,9 @@ std::string next_locator(element j) {
 }
 
 api_result decode_page(query_kind kind, bool with_errors, const rest_response& r, element j) {
-  if (!is_array_member(j, "records")) return malformed(r.status, "no records");
-  const auto recs = as_array(*member(j, "records"));
+  const auto records = as_array(member(j, "records"));
+  if (!records) return malformed(r.status, "no records");
+  const simdjson::dom::array recs = *records;
   switch (kind) {
     case query_kind::status_counts: {
       status_counts_page p;
@@ -214,8 +211,8 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
         row.end_time = time_field(rec, "EndTime");
         if (with_errors) {
           const auto child = member(rec, "PackagePushErrors");
-          if (child && is_array_member(*child, "records")) {
-            for (element e : as_array(*member(*child, "records"))) {
+          if (const auto errs = child ? as_array(member(*child, "records")) : std::nullopt) {
+            for (element e : *errs) {
               row.errors.push_back({str(e, "ErrorSeverity"), str(e, "ErrorType"), str(e, "ErrorTitle"),
                                     str(e, "ErrorMessage")});
             }
