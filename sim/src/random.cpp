@@ -6,29 +6,6 @@
 
 namespace pushsim::sim {
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E37'79B9'7F4A'7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58'476D'1CE4'E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D0'49BB'1331'11EBull;
-  return z ^ (z >> 31);
-}
-
-std::uint64_t hash_name(std::string_view name) {
-  std::uint64_t h = 0xCBF2'9CE4'8422'2325ull;
-  for (const char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x0000'0100'0000'01B3ull;
-  }
-  return h;
-}
-
-rng::rng(std::uint64_t seed) {
-  std::uint64_t st = seed;
-  for (auto& word : s_) word = splitmix64(st);
-  // xoshiro must not start from all zeros; splitmix64 never yields four zeros in a row, but be explicit.
-  if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
-}
-
 std::uint64_t rng_streams::seed_for(std::string_view name) const {
   std::uint64_t st = root_ ^ hash_name(name);
   splitmix64(st);

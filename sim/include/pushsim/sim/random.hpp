@@ -12,43 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "pushsim/base/random.hpp"
+
 namespace pushsim::sim {
 
-// splitmix64 step: advances state and returns the next output. Used to seed and to derive seeds.
-std::uint64_t splitmix64(std::uint64_t& state);
-
-// FNV-1a 64-bit hash of a name (stable across platforms and runs).
-std::uint64_t hash_name(std::string_view name);
-
-// xoshiro256**: a fast, small-state 64-bit generator. Satisfies UniformRandomBitGenerator.
-class rng {
- public:
-  using result_type = std::uint64_t;
-  explicit rng(std::uint64_t seed = 0);
-
-  result_type operator()() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  static constexpr result_type min() { return 0; }
-  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
-
-  // Uniform in [0, 1) with 53 random bits.
-  double uniform01() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
-  // Uniform in (0, 1]: safe to take the log of.
-  double uniform01_open_zero() { return static_cast<double>(((*this)() >> 11) + 1) * 0x1.0p-53; }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
+// The generator and its seeding helpers live in base/ (scheduler/ uses them too).
+using pushsim::hash_name;
+using pushsim::splitmix64;
+using rng = pushsim::xoshiro256;
 
 // Named sub-streams of one root seed: get("population") always yields the same generator for the same root,
 // whatever other streams were created before.
