@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pushsim/base/json_text.hpp"
 #include "pushsim/base/time.hpp"
 
 namespace pushsim::harness {
@@ -13,19 +14,7 @@ std::string input_error::to_string() const {
   return out + ": " + message;
 }
 
-std::string pointer_token(const std::string& key) {
-  std::string out;
-  for (const char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string pointer_token(const std::string& key) { return json_pointer_token(key); }
 
 std::optional<json_override> parse_override(const std::string& argument, std::string& error) {
   const auto eq = argument.find('=');

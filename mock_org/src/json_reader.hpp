@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pushsim/base/json_text.hpp"
 #include "pushsim/mock_org/spec_error.hpp"
 
 namespace pushsim::mock_org::detail {
@@ -21,18 +22,7 @@ namespace pushsim::mock_org::detail {
 using nlohmann::json;
 
 inline std::string child(std::string_view ptr, std::string_view key) {
-  std::string out(ptr);
-  out += '/';
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return std::string(ptr) + "/" + json_pointer_token(key);
 }
 inline std::string child(std::string_view ptr, std::size_t i) { return std::string(ptr) + "/" + std::to_string(i); }
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "pushsim/base/json_text.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 #include "pushsim/scheduler/org_key.hpp"
 #include "pushsim/scheduler/profiles.hpp"
@@ -25,16 +26,6 @@ std::string plan_parse_result::error_text() const {
 namespace {
 
 using json = nlohmann::json;
-
-std::string escape_pointer_token(std::string_view key) {
-  std::string out;
-  for (const char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 std::string type_name(const json& v) {
   if (v.is_null()) return "null";
@@ -60,7 +51,7 @@ class reader {
   void error(const std::string& pointer, std::string message) { errors_.push_back({pointer, std::move(message)}); }
 
   static std::string at(const std::string& pointer, std::string_view key) {
-    return pointer + "/" + escape_pointer_token(key);
+    return pointer + "/" + json_pointer_token(key);
   }
   static std::string at(const std::string& pointer, std::size_t index) {
     return pointer + "/" + std::to_string(index);

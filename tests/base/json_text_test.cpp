@@ -27,3 +27,9 @@ TEST(JsonText, EveryByteBelow128RoundTripsThroughAJsonParser) {
   const auto parsed = nlohmann::json::parse(as_literal(all));
   EXPECT_EQ(parsed.get<std::string>(), all);
 }
+
+TEST(JsonText, PointerTokensEscapeTildeBeforeSlash) {
+  EXPECT_EQ(pushsim::json_pointer_token("plain"), "plain");
+  EXPECT_EQ(pushsim::json_pointer_token("a/b~c"), "a~1b~0c");
+  EXPECT_EQ(pushsim::json_pointer_token("~1"), "~01");  // not mistaken for an escaped slash
+}

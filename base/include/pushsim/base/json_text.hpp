@@ -10,4 +10,8 @@ namespace pushsim {
 // Appends s as a JSON string literal: quoted, with '"', '\\' and control characters escaped.
 void append_json_string(std::string_view s, std::string& out);
 
+// A key escaped for use as one token of a JSON pointer (RFC 6901: ~ -> ~0, / -> ~1), as error messages name
+// the place of a mistake.
+std::string json_pointer_token(std::string_view key);
+
 }  // namespace pushsim
