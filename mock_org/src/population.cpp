@@ -60,26 +60,18 @@ bool same_key(const org_key& a, const org_key& b) {
 }  // namespace
 
 std::optional<org_index> population::find(const org_key& k) const {
-  if (index_.empty()) return std::nullopt;
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t pos = hash_key(k) & mask;; pos = (pos + 1) & mask) {
-    const org_index i = index_[pos];
-    if (i == no_org) return std::nullopt;
-    if (same_key(keys_[i], k)) return i;
-  }
+  return index_.find(hash_key(k), [&](org_index i) { return same_key(keys_[i], k); });
 }
 
 void population::index_insert(org_index i) {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t pos = hash_key(keys_[i]) & mask;
-  while (index_[pos] != no_org) pos = (pos + 1) & mask;
-  index_[pos] = i;
+  // Keys are unique (add() and the generator check before appending): no position can match.
+  index_.insert(i, hash_key(keys_[i]), [](org_index) { return false; },
+                [this](org_index at) { return hash_key(keys_[at]); });
 }
 
 void population::rebuild_index() {
-  std::size_t cap = 16;
-  while (cap < keys_.size() * 2) cap *= 2;
-  index_.assign(cap, no_org);
+  index_.clear();
+  index_.reserve(keys_.size(), [this](org_index at) { return hash_key(keys_[at]); });
   for (org_index i = 0; i < keys_.size(); ++i) index_insert(i);
 }
 
@@ -145,11 +137,7 @@ std::string population::add(const org& o, const package& pkg) {
   }
   append_raw(r, recs.data(), o.customizations);
   if (!o.name.empty()) given_names_.emplace_back(static_cast<org_index>(keys_.size() - 1), o.name);
-  if (index_.size() < keys_.size() * 2) {
-    rebuild_index();
-  } else {
-    index_insert(static_cast<org_index>(keys_.size() - 1));
-  }
+  index_insert(static_cast<org_index>(keys_.size() - 1));
   return {};
 }
 
@@ -230,7 +218,7 @@ std::size_t population::memory_bytes() const {
                   zone_.capacity() * sizeof(zone_index) + features_.capacity() * sizeof(feature_set) +
                   parent_.capacity() * sizeof(org_index) + users_.capacity() * sizeof(std::uint32_t) +
                   records_.capacity() * sizeof(std::uint32_t) + custom_offset_.capacity() * sizeof(std::uint32_t) +
-                  custom_pool_.capacity() * sizeof(customization) + index_.capacity() * sizeof(org_index) +
+                  custom_pool_.capacity() * sizeof(customization) + index_.memory_bytes() +
                   given_names_.capacity() * sizeof(given_names_[0]);
   for (const auto& [i, s] : given_names_) n += s.capacity() > 15 ? s.capacity() + 1 : 0;
   return n + zones_.memory_bytes() + instances_.memory_bytes();

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "pushsim/base/assert.hpp"
+#include "pushsim/base/position_index.hpp"
 
 namespace pushsim::scheduler {
 
@@ -44,61 +45,6 @@ struct org_rec {
   std::string job_id;
   std::string error_type;
   std::string message;
-};
-
-// Org key -> position in the org list: open addressing over positions, the keys staying in the org records
-// (4 bytes a slot at load <= 1/2, where a node-based map took ~70 bytes an org at a million orgs).
-class key_index {
- public:
-  // key_of(position) gives the key stored at a position.
-  using key_of_fn = std::function<std::string_view(std::uint32_t)>;
-
-  void reserve(std::size_t n, const key_of_fn& key_of) {
-    std::size_t cap = 16;
-    while (cap < 2 * n) cap *= 2;
-    if (cap > slots_.size()) rehash(cap, key_of);
-  }
-  std::optional<std::uint32_t> find(std::string_view key, const key_of_fn& key_of) const {
-    if (slots_.empty()) return std::nullopt;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == empty) return std::nullopt;
-      if (key_of(slots_[i]) == key) return slots_[i];
-    }
-  }
-  // Adds key at position pos unless the key is there already (then false).
-  bool insert(std::string_view key, std::uint32_t pos, const key_of_fn& key_of) {
-    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()), key_of);
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = hash(key) & mask;
-    for (; slots_[i] != empty; i = (i + 1) & mask) {
-      if (key_of(slots_[i]) == key) return false;
-    }
-    slots_[i] = pos;
-    ++size_;
-    return true;
-  }
-  void clear() {
-    slots_ = {};
-    size_ = 0;
-  }
-
- private:
-  static constexpr std::uint32_t empty = 0xffffffffu;
-  static std::size_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
-  void rehash(std::size_t cap, const key_of_fn& key_of) {
-    std::vector<std::uint32_t> old(cap, empty);
-    old.swap(slots_);
-    const std::size_t mask = cap - 1;
-    for (const std::uint32_t pos : old) {
-      if (pos == empty) continue;
-      std::size_t i = hash(key_of(pos)) & mask;
-      while (slots_[i] != empty) i = (i + 1) & mask;
-      slots_[i] = pos;
-    }
-  }
-  std::vector<std::uint32_t> slots_;
-  std::size_t size_ = 0;
 };
 
 // The slots being worked on, in slot order: a sorted vector, since every pump walks it and it holds at most a
@@ -196,10 +142,10 @@ struct executor_state {
   executor_config cfg;
   journal_sink* journal = nullptr;
   std::vector<org_rec> orgs;
-  key_index org_index;
-  std::string_view key_at(std::uint32_t o) const { return orgs[o].key; }
+  position_index org_index;  // org key -> position in orgs
+  static std::uint64_t key_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
   std::optional<std::uint32_t> find_org(std::string_view key) const {
-    return org_index.find(key, [this](std::uint32_t o) { return key_at(o); });
+    return org_index.find(key_hash(key), [&](std::uint32_t o) { return orgs[o].key == key; });
   }
   std::vector<std::string> instances;
   std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added
@@ -1347,8 +1293,8 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   std::size_t total_orgs = 0;
   for (const auto& ps : slots) total_orgs += ps.org_keys.size();
   s.orgs.reserve(total_orgs);
-  const detail::key_index::key_of_fn key_of = [&s](std::uint32_t o) { return s.key_at(o); };
-  s.org_index.reserve(total_orgs, key_of);
+  const auto hash_at = [&s](std::uint32_t o) { return detail::executor_state::key_hash(s.orgs[o].key); };
+  s.org_index.reserve(total_orgs, hash_at);
   const std::string no_instance;
   for (const auto& ps : slots) {
     if (s.waves.empty() || s.waves.back().wave != ps.wave) {
@@ -1380,7 +1326,8 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
       org.instance = iit->second;
       s.orgs.push_back(std::move(org));
       auto& added = s.orgs.back();
-      if (s.org_index.insert(added.key, o, key_of)) {
+      const auto same = [&](std::uint32_t p) { return s.orgs[p].key == added.key; };
+      if (s.org_index.insert(o, detail::executor_state::key_hash(added.key), same, hash_at).second) {
         added.slot = si;
         r.orgs.push_back(o);
       } else {

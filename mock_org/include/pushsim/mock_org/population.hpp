@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "pushsim/base/time.hpp"
+#include "pushsim/base/position_index.hpp"
 #include "pushsim/mock_org/instance_table.hpp"
 #include "pushsim/mock_org/org.hpp"
 #include "pushsim/mock_org/package.hpp"
@@ -122,7 +123,7 @@ class population {
   std::vector<std::uint32_t> custom_offset_;  // size() + 1
   std::vector<customization> custom_pool_;
   std::vector<std::pair<org_index, std::string>> given_names_;  // sorted by index
-  std::vector<org_index> index_;                                // open addressing; no_org = empty
+  position_index index_;                                        // key -> org, over keys_
   zone_table zones_;
   instance_table instances_;
 };
