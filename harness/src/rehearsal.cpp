@@ -8,11 +8,13 @@
 
 #include <date/tz.h>
 
+#include "in_process_transport.hpp"
 #include "pushsim/harness/world.hpp"
 #include "pushsim/mock_org/api/api_handler.hpp"
 #include "pushsim/scheduler/org_key.hpp"
 #include "pushsim/scheduler/profiles.hpp"
 #include "pushsim/scheduler/rest/codec.hpp"
+#include "pushsim/scheduler/rest/driver.hpp"
 #include "pushsim/scheduler/rollout.hpp"
 
 namespace pushsim::harness {
@@ -24,75 +26,6 @@ namespace api = mock_org::api;
 namespace sch = pushsim::scheduler;
 
 constexpr const char* rehearsal_token = "pushsim-rehearsal";
-
-// Event kinds of the in-process transport and the driver (they reach the run digest).
-enum : sim::event_kind { kind_request = 100, kind_response = 101, kind_wake = 102 };
-
-// Carries the rollout's typed calls to the handler as REST messages on simulated time.
-class driver {
- public:
-  driver(world& w, api::api_handler& handler, sch::rollout& ro)
-      : w_(w), handler_(handler), ro_(ro) {}
-
-  void apply(sch::executor_output out) {
-    if (!halt_time_ && ro_.halted()) halt_time_ = w_.sim->now();
-    for (auto& c : out.calls) send(std::move(c));
-    if (out.wake_at) wake_at(*out.wake_at);
-  }
-
-  void send(sch::outgoing_call c) {
-    ++api_calls_;
-    ++by_endpoint_[sch::endpoint_name(c.call)];
-    rest_request req = codec_.encode(c.call);
-    req.headers.emplace_back("Authorization", std::string("Bearer ") + rehearsal_token);
-    w_.sim->schedule_after(
-        duration{0},
-        [this, c = std::move(c), req = std::move(req)]() mutable {
-          rest_response resp = handler_.handle(req);
-          duration latency{0};
-          if (const auto l = resp.header(api::latency_header); !l.empty()) {
-            latency = duration{std::stoll(std::string(l))};
-          }
-          if (const auto f = resp.header(api::transport_fault_header); !f.empty()) {
-            // The socket server would drop the connection or send garbage: the client sees a transport failure.
-            resp = rest_response{sch::rest::transport_error_status, {}, "transport fault: " + std::string(f)};
-          }
-          w_.sim->schedule_after(
-              latency,
-              [this, c = std::move(c), resp = std::move(resp)]() mutable {
-                auto result = codec_.decode(c.call, resp);
-                apply(ro_.on_result(c.id, std::move(result), w_.sim->now()));
-              },
-              kind_response);
-        },
-        kind_request);
-  }
-
-  void wake_at(time_point t) {
-    t = std::max(t, w_.sim->now());
-    if (w_.sim->is_pending(wake_) && wake_time_ <= t) return;
-    w_.sim->cancel(wake_);
-    wake_time_ = t;
-    wake_ = w_.sim->schedule_at(t, [this] { apply(ro_.on_time(w_.sim->now())); }, kind_wake);
-  }
-
-  void stop_waking() { w_.sim->cancel(wake_); }
-
-  std::int64_t api_calls() const { return api_calls_; }
-  const std::map<std::string, std::int64_t>& by_endpoint() const { return by_endpoint_; }
-  std::optional<time_point> halt_time() const { return halt_time_; }
-
- private:
-  world& w_;
-  api::api_handler& handler_;
-  sch::rollout& ro_;
-  sch::rest::codec codec_;
-  sim::event_handle wake_;
-  time_point wake_time_{};
-  std::int64_t api_calls_ = 0;
-  std::map<std::string, std::int64_t> by_endpoint_;
-  std::optional<time_point> halt_time_;
-};
 
 // What a partner knows about its orgs when its own records are complete: the true time zone, fiscal year and
 // customizations of every org (the scenario's "profiles": "from_population").
@@ -271,13 +204,14 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   set_assert_context(w.seed, options.reproduce_command);
   api::api_handler handler(*w.platform, acfg);
   sch::rollout ro(p, w.platform->package_id_string(), profiles ? &*profiles : nullptr);
-  driver d(w, handler, ro);
-  w.platform->feed().on_signal([&](const mock_org::telemetry_signal& s) {
-    d.apply(ro.on_signal(w.orgs->key(s.org).str(), w.sim->now()));
-  });
+  in_process_transport transport(*w.sim, handler);
+  sim_clock clock(*w.sim);
+  const sch::rest::codec codec;
+  sch::rest::driver d(ro, transport, clock, codec, sch::rest::driver_options{rehearsal_token, {}, {}});
+  w.platform->feed().on_signal([&](const mock_org::telemetry_signal& s) { d.signal(w.orgs->key(s.org).str()); });
 
   // ---- run ----
-  d.apply(ro.on_time(w.sim->now()));
+  d.start();
   const time_point t_max = w.start + options.sim_time_max;
   std::uint64_t steps = 0;
   bool ran_out = false;
@@ -291,7 +225,7 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
       options.progress(w.platform->jobs_finished(), ro.planned()->orgs.size(), w.sim->now());
     }
   }
-  d.stop_waking();
+  d.stop();
   w.platform->feed().on_signal(nullptr);
   // Let jobs still running end and late breakage signals appear (bounded by the telemetry horizon).
   w.sim->run_until(std::max(w.sim->now(), std::min(t_max, w.sim->now() + from_seconds(w.platform->config().telemetry.horizon_s) + std::chrono::days(1))));
@@ -556,8 +490,8 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   m["users_disrupted"] = summary.users_disrupted;
   m["rollout_duration_s"] = duration_s;
   m["upgrades_per_hour"] = duration_s > 0 ? static_cast<double>(upgraded) / (duration_s / 3600.0) : 0.0;
-  m["api_calls"] = d.api_calls();
-  m["api_calls_by_endpoint"] = d.by_endpoint();
+  m["api_calls"] = d.stats().api_calls;
+  m["api_calls_by_endpoint"] = d.stats().api_calls_by_endpoint;
   m["window_compliance"] = jobs_started ? static_cast<double>(jobs_in_window) / static_cast<double>(jobs_started) : 1.0;
   m["deadline_met"] = !late && !ran_out && ro.current_phase() == sch::rollout::phase::done;
   m["stuck_jobs"] = exec_report ? exec_report->stuck_jobs.size() : 0;
