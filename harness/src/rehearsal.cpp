@@ -6,8 +6,6 @@
 #include <map>
 #include <set>
 
-#include <date/tz.h>
-
 #include "in_process_transport.hpp"
 #include "pushsim/harness/world.hpp"
 #include "pushsim/mock_org/api/api_handler.hpp"
@@ -16,6 +14,7 @@
 #include "pushsim/scheduler/rest/codec.hpp"
 #include "pushsim/scheduler/rest/driver.hpp"
 #include "pushsim/scheduler/rollout.hpp"
+#include "pushsim/scheduler/window_rules.hpp"
 
 namespace pushsim::harness {
 
@@ -55,44 +54,6 @@ std::string dir_of(const std::string& file) {
   const auto parent = std::filesystem::path(file).parent_path();
   return parent.empty() ? std::string(".") : parent.string();
 }
-
-// Is a job start allowed by the plan's quiet hours and avoided weekdays, in the org's true time zone?
-class window_checker {
- public:
-  window_checker(const sch::plan& p, const mock_org::population& orgs) : plan_(p), orgs_(orgs) {}
-  bool allowed(org_index i, time_point t) {
-    const auto& w = plan_.windows;
-    if (w.quiet_hours.empty() && w.avoid_weekdays_mask == 0) return true;
-    const auto z = orgs_.zone(i);
-    auto it = zones_.find(z);
-    if (it == zones_.end()) {
-      const date::time_zone* tz = nullptr;
-      try {
-        tz = date::locate_zone(std::string(orgs_.zones().name(z)));
-      } catch (const std::exception&) {
-        tz = date::locate_zone("UTC");
-      }
-      it = zones_.emplace(z, tz).first;
-    }
-    const auto local = it->second->to_local(std::chrono::time_point_cast<std::chrono::seconds>(t));
-    const auto day = date::floor<date::days>(local);
-    const auto minutes = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - day).count());
-    const unsigned weekday = date::weekday(day).c_encoding();
-    if ((w.avoid_weekdays_mask >> weekday) & 1u) return false;
-    if (w.quiet_hours.empty()) return true;
-    for (const auto& r : w.quiet_hours) {
-      const bool in = r.start_min < r.end_min ? (minutes >= r.start_min && minutes < r.end_min)
-                                              : (minutes >= r.start_min || minutes < r.end_min);
-      if (in) return true;
-    }
-    return false;
-  }
-
- private:
-  const sch::plan& plan_;
-  const mock_org::population& orgs_;
-  std::map<mock_org::zone_index, const date::time_zone*> zones_;
-};
 
 }  // namespace
 
@@ -433,7 +394,9 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   }
   // Duration, throughput, window compliance, deadline.
   std::optional<time_point> first_start, last_end;
-  window_checker windows(p, pop);
+  // Judged by the planner's own rules (quiet hours, weekdays, dates, quarter-end blackouts, freezes) in each org's
+  // true time zone and fiscal year.
+  sch::window_rules windows(p.windows);
   std::uint64_t jobs_started = 0, jobs_in_window = 0;
   bool late = false;
   std::map<std::int64_t, hourly_bucket> hours;
@@ -446,7 +409,9 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   for (const auto& job : w.platform->jobs()) {
     if (!job.started) continue;
     ++jobs_started;
-    if (windows.allowed(job.org, job.start)) ++jobs_in_window;
+    if (windows.allowed(job.start, pop.zones().name(pop.zone(job.org)), pop.fiscal_year_start_month(job.org))) {
+      ++jobs_in_window;
+    }
     if (!first_start || job.start < *first_start) first_start = job.start;
     if (job.ended) {
       if (!last_end || job.end > *last_end) last_end = job.end;
