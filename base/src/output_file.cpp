@@ -36,17 +36,19 @@ std::variant<fs::path, std::string> follow_links(fs::path p) {
   return std::string("too many levels of symbolic links");
 }
 
-std::optional<std::string> check_folder(const fs::path& folder) {
+std::optional<std::string> check_folder_exists(const fs::path& folder) {
   struct stat st {};
   if (::stat(folder.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return "the folder '" + folder.string() + "' does not exist";
     return "cannot reach the folder '" + folder.string() + "': " + errno_text(errno);
   }
   if (!S_ISDIR(st.st_mode)) return "'" + folder.string() + "' is not a folder";
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    return "the folder '" + folder.string() + "' is not writable (" + errno_text(errno) + ")";
-  }
   return std::nullopt;
+}
+
+std::optional<std::string> check_folder_writable(const fs::path& folder) {
+  if (::access(folder.c_str(), W_OK | X_OK) == 0) return std::nullopt;
+  return "the folder '" + folder.string() + "' is not writable (" + errno_text(errno) + ")";
 }
 
 const char* kind_of(mode_t mode) {
@@ -164,7 +166,7 @@ std::variant<fs::path, output_error> check_output_path(const std::string& path, 
   const fs::path name = link_target.filename();
   if (name.empty() || name == "." || name == "..") return fail("it names a folder, not a file");
   const fs::path folder = folder_of(link_target);
-  if (auto e = check_folder(folder)) return fail(*e);
+  if (auto e = check_folder_exists(folder)) return fail(*e);
   std::error_code ec;
   const fs::path target = fs::canonical(folder, ec) / name;
   if (ec) return fail("cannot resolve the folder '" + folder.string() + "': " + ec.message());
@@ -172,6 +174,7 @@ std::variant<fs::path, output_error> check_output_path(const std::string& path, 
   for (const auto& input : inputs) {
     if (same_file(target, input)) return fail("it is the input file '" + input + "'; writing it would destroy that input");
   }
+  if (auto e = check_folder_writable(folder)) return fail(*e);
   return target;
 }
 
