@@ -6,6 +6,7 @@
 
 #include "in_process_transport.hpp"
 #include "rehearsal_metrics.hpp"
+#include "pushsim/base/file_path.hpp"
 #include "pushsim/harness/world.hpp"
 #include "pushsim/mock_org/api/api_handler.hpp"
 #include "pushsim/scheduler/org_key.hpp"
@@ -47,11 +48,6 @@ sch::profile_set profiles_from_population(const world& w) {
     set.add(std::move(prof));
   }
   return set;
-}
-
-std::string dir_of(const std::string& file) {
-  const auto parent = std::filesystem::path(file).parent_path();
-  return parent.empty() ? std::string(".") : parent.string();
 }
 
 }  // namespace
