@@ -1,11 +1,11 @@
 #include "pushsim/scheduler/executor.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/position_index.hpp"
+#include "pushsim/scheduler/journal_record.hpp"
 
 namespace pushsim::scheduler {
 
@@ -24,7 +24,28 @@ const char* to_string(org_final_state s) {
 
 namespace detail {
 
-using nlohmann::json;
+// The intent journaled before a side-effecting call is handed out.
+journal_record intent_record(std::uint64_t id, int slot, const api_call& call) {
+  if (const auto* c = std::get_if<create_push_request>(&call)) return journal_create_intent{id, slot, c->scheduled_start};
+  if (const auto* a = std::get_if<add_jobs>(&call)) return journal_add_jobs_intent{id, slot, a->request_id, a->org_keys};
+  const auto& p = std::get<patch_request_status>(call);
+  return journal_patch_intent{id, slot, p.request_id, p.status};
+}
+
+// The result journaled when a side-effecting call comes back.
+journal_record result_record(std::uint64_t id, int slot, const api_call& call, const api_result& result) {
+  const auto kind = std::holds_alternative<create_push_request>(call) ? journal_call_kind::create
+                    : std::holds_alternative<add_jobs>(call)          ? journal_call_kind::add_jobs
+                                                                       : journal_call_kind::patch;
+  if (const auto* e = std::get_if<api_error>(&result)) {
+    return journal_call_failed{id, slot, kind, e->retryable(), e->error_code + ": " + e->message};
+  }
+  if (kind == journal_call_kind::create) {
+    const auto* created = std::get_if<request_created>(&result);
+    return journal_create_result{id, slot, created != nullptr ? created->id : std::string{}};
+  }
+  return journal_patch_result{id, slot};
+}
 
 enum class phase : std::uint8_t { waiting, creating, adding, activating, monitoring, canceling, finished };
 enum class purpose : std::uint8_t {
@@ -220,8 +241,8 @@ struct executor_state {
     return duration{static_cast<std::int64_t>(d)};
   }
 
-  void write_journal(const json& j) {
-    if (journal != nullptr) journal->append(j.dump());
+  void write_journal(const journal_record& r) {
+    if (journal != nullptr) journal->append(encode_journal_record(r));
   }
 
   void prune_window(time_point now) {
@@ -276,21 +297,7 @@ struct executor_state {
   }
 
   void journal_intent(std::uint64_t id, const call_ctx& ctx) {
-    if (journal == nullptr) return;
-    json j{{"t", "intent"}, {"id", id}, {"slot", ctx.slot}};
-    if (const auto* c = std::get_if<create_push_request>(&ctx.call)) {
-      j["kind"] = "create";
-      j["start"] = to_us(c->scheduled_start);
-    } else if (const auto* a = std::get_if<add_jobs>(&ctx.call)) {
-      j["kind"] = "add_jobs";
-      j["request"] = a->request_id;
-      j["orgs"] = a->org_keys;
-    } else if (const auto* p = std::get_if<patch_request_status>(&ctx.call)) {
-      j["kind"] = "patch";
-      j["request"] = p->request_id;
-      j["status"] = p->status;
-    }
-    write_journal(j);
+    if (journal != nullptr) write_journal(intent_record(id, static_cast<int>(ctx.slot), ctx.call));
   }
 
   // ---- concurrency ---------------------------------------------------------------------------------------
@@ -352,7 +359,7 @@ struct executor_state {
     if (halted) return;
     halted = true;
     halt_reason = std::move(reason);
-    write_journal(json{{"t", "halt"}, {"reason", halt_reason}, {"at", to_us(now)}});
+    write_journal(journal_halt{halt_reason, now});
     const std::string why = "halted: " + halt_reason;
     for (std::uint32_t si = 0; si < slots.size(); ++si) {
       auto& s = slots[si];
@@ -654,7 +661,7 @@ struct executor_state {
     auto& s = slots[ctx.slot];
     --s.batches_out;
     std::vector<std::uint32_t> again_now, again_later;
-    json excluded = json::array();
+    journal_add_jobs_result journaled{ctx.id, static_cast<int>(ctx.slot), s.request_id, 0, {}};
     std::int64_t created = 0;
     bool progress = false;
     for (std::size_t i = 0; i < ctx.batch.size(); ++i) {
@@ -686,7 +693,7 @@ struct executor_state {
         case job_outcome::kind_t::invalid_key:
         case job_outcome::kind_t::rejected:
           set_final(o, org_final_state::excluded, why);
-          excluded.push_back(json::array({orgs[o].key, why}));
+          journaled.excluded.emplace_back(orgs[o].key, why);
           progress = true;
           break;
         case job_outcome::kind_t::transient:
@@ -697,8 +704,8 @@ struct executor_state {
           break;
       }
     }
-    write_journal(json{{"t", "result"}, {"id", ctx.id}, {"kind", "add_jobs"}, {"slot", ctx.slot},
-                       {"request", s.request_id}, {"created", created}, {"excluded", excluded}});
+    journaled.created = created;
+    write_journal(journaled);
     if (!again_later.empty() || (!again_now.empty() && !progress)) {
       again_later.insert(again_later.end(), again_now.begin(), again_now.end());
       std::sort(again_later.begin(), again_later.end());
@@ -1353,8 +1360,7 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   s.region_next.assign(s.region_ids.size(), 0);
   s.region_allowed.assign(s.region_ids.size(), 0);
   s.jobs_reserved_per_instance.assign(s.instances.size(), 0);
-  s.write_journal(nlohmann::json{{"t", "begin"}, {"version", s.cfg.version_id}, {"slots", s.input_slots},
-                                 {"orgs", s.orgs.size()}});
+  s.write_journal(journal_begin{s.cfg.version_id, s.input_slots, s.orgs.size()});
 }
 
 executor::~executor() = default;
@@ -1384,18 +1390,9 @@ executor_output executor::on_result(std::uint64_t call_id, api_result result, ti
   detail::call_ctx ctx = std::move(it->second);
   s.in_flight.erase(it);
   using detail::purpose;
-  if (is_side_effecting(ctx.call)) {
-    nlohmann::json j{{"t", "result"}, {"id", call_id}, {"slot", ctx.slot}};
-    j["kind"] = ctx.p == purpose::create ? "create" : ctx.p == purpose::add_batch ? "add_jobs" : "patch";
-    if (const auto* e = std::get_if<api_error>(&result)) {
-      j["ok"] = false;
-      j["retryable"] = e->retryable();
-      j["error"] = e->error_code + ": " + e->message;
-    } else {
-      j["ok"] = true;
-      if (const auto* c = std::get_if<request_created>(&result)) j["request"] = c->id;
-    }
-    if (ctx.p != purpose::add_batch || std::holds_alternative<api_error>(result)) s.write_journal(j);
+  // An answered job-creation call is journaled with its outcomes (on_jobs_added).
+  if (is_side_effecting(ctx.call) && (ctx.p != purpose::add_batch || std::holds_alternative<api_error>(result))) {
+    s.write_journal(detail::result_record(call_id, static_cast<int>(ctx.slot), ctx.call, result));
   }
   if (const auto* e = std::get_if<api_error>(&result)) {
     s.on_error(std::move(ctx), *e, now);
