@@ -7,6 +7,8 @@
 #include "pushsim/base/position_index.hpp"
 #include "pushsim/scheduler/journal_record.hpp"
 
+#include "call_budget.hpp"
+
 namespace pushsim::scheduler {
 
 const char* to_string(org_final_state s) {
@@ -188,9 +190,7 @@ struct executor_state {
   std::vector<delayed_call> delayed;  // min-heap on (at, seq)
   std::uint64_t delayed_seq = 0;
   std::uint64_t last_call_id = 0;
-  // Budget.
-  std::deque<time_point> window;
-  time_point blocked_until = time_point::min();
+  call_budget budget{api_budget_config{}};  // the plan's, set by the constructor
   // Concurrency.
   std::int64_t jobs_reserved = 0;
   std::vector<std::int64_t> jobs_reserved_per_instance;
@@ -245,32 +245,6 @@ struct executor_state {
     if (journal != nullptr) journal->append(encode_journal_record(r));
   }
 
-  void prune_window(time_point now) {
-    while (!window.empty() && window.front() <= now - std::chrono::hours{24}) window.pop_front();
-  }
-
-  bool budget_allows(time_point now, bool essential) {
-    if (now < blocked_until) return false;
-    if (cfg.budget.calls_per_24h <= 0) return true;
-    prune_window(now);
-    const std::int64_t limit = cfg.budget.calls_per_24h - (essential ? 0 : cfg.budget.reserve);
-    return static_cast<std::int64_t>(window.size()) < limit;
-  }
-
-  time_point budget_free_at(time_point now) {
-    time_point t = std::max(blocked_until, now);
-    if (cfg.budget.calls_per_24h > 0 && !window.empty()) {
-      prune_window(now);
-      const std::int64_t limit = cfg.budget.calls_per_24h - cfg.budget.reserve;
-      if (static_cast<std::int64_t>(window.size()) >= limit && !window.empty()) {
-        // The call that must leave the window before one more fits.
-        const auto excess = static_cast<std::size_t>(static_cast<std::int64_t>(window.size()) - limit);
-        t = std::max(t, window[std::min(excess, window.size() - 1)] + std::chrono::hours{24} + duration{1});
-      }
-    }
-    return t;
-  }
-
   static bool essential(const call_ctx& c) { return c.p == purpose::patch_cancel; }
 
   void defer(call_ctx ctx, time_point at) {
@@ -282,12 +256,12 @@ struct executor_state {
   }
 
   void issue(call_ctx ctx, time_point now) {
-    if (!budget_allows(now, essential(ctx))) {
-      defer(std::move(ctx), budget_free_at(now));
+    if (!budget.allows(now, essential(ctx))) {
+      defer(std::move(ctx), budget.free_at(now));
       return;
     }
     const std::uint64_t id = ++last_call_id;
-    window.push_back(now);
+    budget.spend(now);
     ++api_calls;
     ++calls_by_endpoint[endpoint_name(ctx.call)];
     ctx.id = id;
@@ -476,7 +450,7 @@ struct executor_state {
     for (auto o : todo) ++need[orgs[o].instance];
     const auto total = static_cast<std::int64_t>(todo.size());
     if (!fits(s, need, total)) return start_result::wait;
-    if (!budget_allows(now, false)) return start_result::wait;
+    if (!budget.allows(now, false)) return start_result::wait;
     s.reserved = total;
     s.reserved_per_instance = need;
     jobs_reserved += total;
@@ -593,8 +567,7 @@ struct executor_state {
 
   void on_error(call_ctx ctx, const api_error& e, time_point now) {
     if (e.kind == api_error::kind_t::limit_exceeded) {
-      blocked_until = std::max(blocked_until, now + cfg.budget.limit_exceeded_wait);
-      defer(std::move(ctx), blocked_until);
+      defer(std::move(ctx), budget.pause(now));
       return;
     }
     const bool query = ctx.p == purpose::poll_counts || ctx.p == purpose::fetch_jobs ||
@@ -1259,7 +1232,7 @@ struct executor_state {
       if (s.ph == phase::monitoring && !s.poll_in_flight && !s.fetch_in_flight) want(s.next_poll);
     }
     if (waiting_on_caps) {
-      if (!budget_allows(now, false)) want(budget_free_at(now));
+      if (!budget.allows(now, false)) want(budget.free_at(now));
       else if (in_flight.empty() && !wake) want(now + cfg.polling.min_interval);
     }
     executor_output o = std::move(out);
@@ -1286,6 +1259,7 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   PUSHSIM_ASSERT(config.ids_per_query >= 1, "ids_per_query must be >= 1");
   s.cfg = std::move(config);
   s.journal = journal;
+  s.budget = detail::call_budget(s.cfg.budget);
   s.rng = s.cfg.retry.seed;
   s.transient_types.insert(s.cfg.retry.transient_error_types.begin(), s.cfg.retry.transient_error_types.end());
   s.known_error_types.insert(s.cfg.gates.expected_error_types.begin(), s.cfg.gates.expected_error_types.end());
