@@ -8,6 +8,7 @@
 #include "pushsim/scheduler/journal_record.hpp"
 
 #include "call_budget.hpp"
+#include "retry_backoff.hpp"
 
 namespace pushsim::scheduler {
 
@@ -203,8 +204,7 @@ struct executor_state {
   std::set<std::string> seen_error_types;
   std::set<std::string> broken_orgs;
   std::set<std::string> transient_types;
-  // Jitter RNG (splitmix64).
-  std::uint64_t rng = 0;
+  retry_backoff backoff{retry_policy{}};  // the plan's, set by the constructor
   // Report bits.
   std::int64_t api_calls = 0;
   std::map<std::string, std::int64_t> calls_by_endpoint;
@@ -224,22 +224,6 @@ struct executor_state {
   executor_output out;
 
   // ---- helpers -------------------------------------------------------------------------------------------
-
-  double next_unit() {
-    std::uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return static_cast<double>(z >> 11) * 0x1.0p-53;
-  }
-
-  duration backoff(int attempt) {
-    double d = static_cast<double>(cfg.retry.backoff_base.count());
-    for (int i = 1; i < attempt && d < static_cast<double>(cfg.retry.backoff_max.count()); ++i) d *= 2;
-    d = std::min(d, static_cast<double>(cfg.retry.backoff_max.count()));
-    d *= 1.0 - cfg.retry.jitter * next_unit();
-    return duration{static_cast<std::int64_t>(d)};
-  }
 
   void write_journal(const journal_record& r) {
     if (journal != nullptr) journal->append(encode_journal_record(r));
@@ -573,11 +557,10 @@ struct executor_state {
     const bool query = ctx.p == purpose::poll_counts || ctx.p == purpose::fetch_jobs ||
                        ctx.p == purpose::fetch_stuck || ctx.p == purpose::reconcile_requests ||
                        ctx.p == purpose::reconcile_jobs || ctx.p == purpose::create_check;
-    const int max = cfg.retry.call_attempts_max;
-    if (e.retryable() && (max <= 0 || ctx.attempt < max)) {
+    if (backoff.may_retry(e, ctx.attempt)) {
       // The request may exist although the answer was lost: look for it before creating another one.
       if (ctx.p == purpose::create) slots[ctx.slot].create_ambiguous = true;
-      const auto at = now + backoff(ctx.attempt);
+      const auto at = now + backoff.delay(ctx.attempt);
       ++ctx.attempt;
       defer(std::move(ctx), at);
       return;
@@ -585,7 +568,7 @@ struct executor_state {
     if (query) {
       // A query that keeps failing: try again later, slowly (a query never changes anything).
       ctx.attempt = 1;
-      defer(std::move(ctx), now + cfg.retry.backoff_max);
+      defer(std::move(ctx), now + backoff.longest());
       return;
     }
     const std::string why = (e.error_code.empty() ? std::string{} : e.error_code + ": ") + e.message;
@@ -682,7 +665,7 @@ struct executor_state {
     if (!again_later.empty() || (!again_now.empty() && !progress)) {
       again_later.insert(again_later.end(), again_now.begin(), again_now.end());
       std::sort(again_later.begin(), again_later.end());
-      issue_batch(ctx.slot, std::move(again_later), ctx.attempt + 1, now, now + backoff(ctx.attempt));
+      issue_batch(ctx.slot, std::move(again_later), ctx.attempt + 1, now, now + backoff.delay(ctx.attempt));
     } else if (!again_now.empty()) {
       issue_batch(ctx.slot, std::move(again_now), ctx.attempt, now);
     }
@@ -1260,7 +1243,7 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   s.cfg = std::move(config);
   s.journal = journal;
   s.budget = detail::call_budget(s.cfg.budget);
-  s.rng = s.cfg.retry.seed;
+  s.backoff = detail::retry_backoff(s.cfg.retry);
   s.transient_types.insert(s.cfg.retry.transient_error_types.begin(), s.cfg.retry.transient_error_types.end());
   s.known_error_types.insert(s.cfg.gates.expected_error_types.begin(), s.cfg.gates.expected_error_types.end());
   std::stable_sort(slots.begin(), slots.end(), [](const push_slot& a, const push_slot& b) {
