@@ -8,6 +8,7 @@
 #include "pushsim/scheduler/journal_record.hpp"
 
 #include "call_budget.hpp"
+#include "gates.hpp"
 #include "retry_backoff.hpp"
 
 namespace pushsim::scheduler {
@@ -198,11 +199,7 @@ struct executor_state {
   // Gates.
   bool halted = false;
   std::string halt_reason;
-  std::int64_t succeeded_total = 0;
-  std::int64_t failed_final = 0;
-  std::set<std::string> known_error_types;
-  std::set<std::string> seen_error_types;
-  std::set<std::string> broken_orgs;
+  gate_tally tally{gate_config{}};  // the plan's, set by the constructor
   std::set<std::string> transient_types;
   retry_backoff backoff{retry_policy{}};  // the plan's, set by the constructor
   // Report bits.
@@ -357,33 +354,7 @@ struct executor_state {
 
   void check_gates(time_point now, const gate_config& g) {
     if (halted) return;
-    const std::int64_t finished = succeeded_total + failed_final;
-    if (finished >= g.min_samples && finished > 0) {
-      const double rate = static_cast<double>(failed_final) / static_cast<double>(finished);
-      if (rate > g.max_failure_rate) {
-        halt("failure rate " + std::to_string(failed_final) + "/" + std::to_string(finished) + " exceeds " +
-                 std::to_string(g.max_failure_rate),
-             now);
-        return;
-      }
-    }
-    if (g.max_failed_orgs >= 0 && failed_final > g.max_failed_orgs) {
-      halt(std::to_string(failed_final) + " failed orgs exceed " + std::to_string(g.max_failed_orgs), now);
-      return;
-    }
-    if (g.max_broken_signals >= 0 && static_cast<std::int64_t>(broken_orgs.size()) > g.max_broken_signals) {
-      halt(std::to_string(broken_orgs.size()) + " broken-org signals exceed " + std::to_string(g.max_broken_signals),
-           now);
-      return;
-    }
-    if (g.halt_on_new_error_type) {
-      for (const auto& t : seen_error_types) {
-        if (!known_error_types.contains(t)) {
-          halt("new ErrorType " + t, now);
-          return;
-        }
-      }
-    }
+    if (auto why = tally.verdict(g)) halt(std::move(*why), now);
   }
 
   // ---- slots ---------------------------------------------------------------------------------------------
@@ -687,7 +658,7 @@ struct executor_state {
     }
     const bool changed = c != s.last_counts;
     s.last_counts = c;
-    succeeded_total += c[3] - s.last_succeeded;
+    tally.add_succeeded(c[3] - s.last_succeeded);
     s.last_succeeded = c[3];
     const std::int64_t active_jobs = c[0] + c[1] + c[2];
     const std::int64_t total = active_jobs + c[3] + c[4] + c[5];
@@ -750,8 +721,7 @@ struct executor_state {
       return;
     }
     set_final(o, org_final_state::failed, std::move(msg), type);
-    ++failed_final;
-    if (!transient) seen_error_types.insert(type);
+    tally.add_failed(type, transient);
   }
 
   void on_jobs_page(call_ctx& ctx, const jobs_page& p, time_point now) {
@@ -1054,7 +1024,7 @@ struct executor_state {
       check_gates(now, gates_of(allowed_wave));
       if (halted) return;
       w.gates_passed = true;
-      known_error_types.insert(seen_error_types.begin(), seen_error_types.end());
+      tally.accept_seen_error_types();
       ++allowed_wave;
     }
     // Follow the sun: a region whose part of a follow_the_sun wave finished and baked opens its part of the
@@ -1069,7 +1039,7 @@ struct executor_state {
         if (now < *wr.finished + bake_of(waves[w].wave)) break;
         check_gates(now, gates_of(w));
         if (halted) return;
-        known_error_types.insert(seen_error_types.begin(), seen_error_types.end());
+        tally.accept_seen_error_types();
         region_allowed[r] = w + 1;
       }
     }
@@ -1245,7 +1215,7 @@ executor::executor(executor_config config, std::vector<push_slot> slots, journal
   s.budget = detail::call_budget(s.cfg.budget);
   s.backoff = detail::retry_backoff(s.cfg.retry);
   s.transient_types.insert(s.cfg.retry.transient_error_types.begin(), s.cfg.retry.transient_error_types.end());
-  s.known_error_types.insert(s.cfg.gates.expected_error_types.begin(), s.cfg.gates.expected_error_types.end());
+  s.tally = detail::gate_tally(s.cfg.gates);
   std::stable_sort(slots.begin(), slots.end(), [](const push_slot& a, const push_slot& b) {
     return a.wave != b.wave ? a.wave < b.wave : a.start < b.start;
   });
@@ -1401,7 +1371,7 @@ executor_output executor::on_result(std::uint64_t call_id, api_result result, ti
 
 executor_output executor::on_signal(const std::string& org_key, time_point now) {
   auto& s = *s_;
-  s.broken_orgs.insert(org_key);
+  s.tally.add_broken_signal(org_key);
   s.check_gates(now);
   return s.pump(now);
 }
