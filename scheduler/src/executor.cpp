@@ -3,13 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "executor_state.hpp"
 #include "pushsim/base/assert.hpp"
-#include "pushsim/base/position_index.hpp"
-#include "pushsim/scheduler/journal_record.hpp"
-
-#include "call_budget.hpp"
-#include "gates.hpp"
-#include "retry_backoff.hpp"
 
 namespace pushsim::scheduler {
 
@@ -30,7 +25,9 @@ namespace detail {
 
 // The intent journaled before a side-effecting call is handed out.
 journal_record intent_record(std::uint64_t id, int slot, const api_call& call) {
-  if (const auto* c = std::get_if<create_push_request>(&call)) return journal_create_intent{id, slot, c->scheduled_start};
+  if (const auto* c = std::get_if<create_push_request>(&call)) {
+    return journal_create_intent{id, slot, c->scheduled_start};
+  }
   if (const auto* a = std::get_if<add_jobs>(&call)) return journal_add_jobs_intent{id, slot, a->request_id, a->org_keys};
   const auto& p = std::get<patch_request_status>(call);
   return journal_patch_intent{id, slot, p.request_id, p.status};
@@ -51,1157 +48,787 @@ journal_record result_record(std::uint64_t id, int slot, const api_call& call, c
   return journal_patch_result{id, slot};
 }
 
-enum class phase : std::uint8_t { waiting, creating, adding, activating, monitoring, canceling, finished };
-enum class purpose : std::uint8_t {
-  create, add_batch, patch_pending, patch_cancel, poll_counts, fetch_jobs, fetch_stuck, reconcile_requests,
-  reconcile_jobs, create_check
-};
+void executor_state::write_journal(const journal_record& r) {
+  if (journal != nullptr) journal->append(encode_journal_record(r));
+}
 
-constexpr std::uint32_t no_slot = 0xffffffffu;
+void executor_state::defer(call_ctx ctx, time_point at) {
+  delayed.push_back({at, delayed_seq++, std::move(ctx)});
+  std::push_heap(delayed.begin(), delayed.end(), later);
+}
 
-struct org_rec {
-  std::string key;
-  std::uint32_t wave_idx = 0;
-  std::uint32_t slot = no_slot;  // the slot (request) currently responsible for this org
-  std::uint32_t instance = 0;
-  std::uint32_t region = 0;  // dense region index (executor_state::region_ids)
-  org_final_state state = org_final_state::pending;
-  int attempts = 0;
-  std::string job_id;
-  std::string error_type;
-  std::string message;
-};
+bool executor_state::later(const delayed_call& a, const delayed_call& b) {
+  return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+}
 
-// The slots being worked on, in slot order: a sorted vector, since every pump walks it and it holds at most a
-// few thousand slots (a tree set cost a node walk and a copy per pump).
-class slot_set {
- public:
-  void insert(std::uint32_t si) {
-    const auto it = std::lower_bound(v_.begin(), v_.end(), si);
-    if (it == v_.end() || *it != si) v_.insert(it, si);
+void executor_state::issue(call_ctx ctx, time_point now) {
+  if (!budget.allows(now, essential(ctx))) {
+    defer(std::move(ctx), budget.free_at(now));
+    return;
   }
-  void erase(std::uint32_t si) {
-    const auto it = std::lower_bound(v_.begin(), v_.end(), si);
-    if (it != v_.end() && *it == si) v_.erase(it);
-  }
-  std::vector<std::uint32_t>::const_iterator begin() const { return v_.begin(); }
-  std::vector<std::uint32_t>::const_iterator end() const { return v_.end(); }
+  const std::uint64_t id = ++last_call_id;
+  budget.spend(now);
+  ++api_calls;
+  ++calls_by_endpoint[endpoint_name(ctx.call)];
+  ctx.id = id;
+  if (is_side_effecting(ctx.call)) journal_intent(id, ctx);
+  out.calls.push_back({id, ctx.call});
+  in_flight.emplace(id, std::move(ctx));
+}
 
- private:
-  std::vector<std::uint32_t> v_;
-};
+void executor_state::journal_intent(std::uint64_t id, const call_ctx& ctx) {
+  if (journal != nullptr) write_journal(intent_record(id, static_cast<int>(ctx.slot), ctx.call));
+}
 
-struct slot_rec {
-  std::uint32_t wave_idx = 0;
-  std::uint32_t region = 0;  // dense region index
-  time_point start;
-  std::vector<std::uint32_t> orgs;
-  bool retry = false;
-  phase ph = phase::waiting;
-  std::string request_id;
-  time_point scheduled_start;
-  std::deque<std::uint32_t> to_add;
-  int batches_out = 0;  // batches in flight or waiting for a retry
-  std::int64_t jobs = 0;
-  bool ever_active = false;
-  bool cancel_wanted = false;
-  bool cancel_tried = false;
-  std::string cancel_reason;
-  // Reservation against the concurrency caps, released when the slot finishes.
-  std::int64_t reserved = 0;
-  std::map<std::uint32_t, std::int64_t> reserved_per_instance;
-  // Monitoring.
-  time_point next_poll;
-  duration interval{0};
-  bool poll_in_flight = false;
-  bool fetch_in_flight = false;
-  bool final_fetch = false;
-  std::int64_t failed_fetched = 0;
-  // Latest EndTime among the failed jobs fetched while monitoring: the next such fetch asks only for jobs that
-  // ended at or after it, so a request with many failures is not read again and again (the final fetch is whole).
-  std::optional<time_point> failed_watermark;
-  std::optional<time_point> pending_watermark;  // of the fetch being paged; committed at its last page
-  std::int64_t failed_applied = 0;  // Failed jobs of this request applied to their orgs
-  std::int64_t final_failed_expected = -1;  // Failed count the final incremental fetch must bring us to
-  std::int64_t last_succeeded = 0;
-  std::array<std::int64_t, 6> last_counts{-1, -1, -1, -1, -1, -1};
-  time_point next_stuck_check = time_point::min();
-  int stable_idle_polls = 0;  // polls in a row with no active job and unchanged counts
-  std::string not_pushed_reason;
-  bool create_ambiguous = false;  // a create failed in a way the server may still have carried out
-};
-
-struct call_ctx {
-  purpose p = purpose::create;
-  std::uint32_t slot = no_slot;
-  api_call call;
-  int attempt = 1;
-  std::uint64_t id = 0;  // call id of the latest issue
-  std::vector<std::uint32_t> batch;
-  bool final = false;
-  bool incremental = false;  // a fetch bounded by the failed-job watermark
-};
-
-struct delayed_call {
-  time_point at;
-  std::uint64_t seq = 0;
-  call_ctx ctx;
-};
-
-// One region's part of a wave (follow the sun).
-struct wave_region_rec {
-  std::int64_t input_slots = 0;  // planned slots of this wave in this region
-  std::int64_t open = 0;         // slots not finished (retries included)
-  std::optional<time_point> finished;
-};
-
-struct wave_rec {
-  int wave = 0;
-  std::int64_t open = 0;  // slots not finished
-  std::optional<time_point> first_start, finished;
-  bool gates_passed = false;
-  std::vector<wave_region_rec> regions;  // by dense region index
-};
-
-struct executor_state {
-  executor_config cfg;
-  journal_sink* journal = nullptr;
-  std::vector<org_rec> orgs;
-  position_index org_index;  // org key -> position in orgs
-  static std::uint64_t key_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
-  std::optional<std::uint32_t> find_org(std::string_view key) const {
-    return org_index.find(key_hash(key), [&](std::uint32_t o) { return orgs[o].key == key; });
-  }
-  std::vector<std::string> instances;
-  std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added
-  std::size_t input_slots = 0;
-  std::vector<std::uint32_t> retry_slots;  // retry slots waiting to start
-  std::map<std::uint64_t, std::uint32_t> wave_retry_slot;  // retry_key(wave, region) -> newest waiting retry slot
-  std::vector<wave_rec> waves;
-  std::size_t allowed_wave = 0;  // newest wave every region may run
-  // Follow the sun: regions (push_slot::region values, densely numbered in order of first appearance), the
-  // newest wave each region may run (>= allowed_wave once advanced), and each region's input slots in
-  // (wave, start) order with a cursor. Without follow_the_sun_waves every region just follows allowed_wave.
-  std::vector<int> region_ids;
-  std::vector<std::size_t> region_allowed;
-  std::vector<std::vector<std::uint32_t>> region_slots;
-  std::vector<std::size_t> region_next;
-  slot_set active;
-  std::vector<std::uint32_t> pump_scratch;  // pump's copy of active (slots may finish while it walks them)
-  std::map<std::uint64_t, call_ctx> in_flight;
-  std::vector<delayed_call> delayed;  // min-heap on (at, seq)
-  std::uint64_t delayed_seq = 0;
-  std::uint64_t last_call_id = 0;
-  call_budget budget{api_budget_config{}};  // the plan's, set by the constructor
-  // Concurrency.
-  std::int64_t jobs_reserved = 0;
-  std::vector<std::int64_t> jobs_reserved_per_instance;
-  // Gates.
-  bool halted = false;
-  std::string halt_reason;
-  gate_tally tally{gate_config{}};  // the plan's, set by the constructor
-  std::set<std::string> transient_types;
-  retry_backoff backoff{retry_policy{}};  // the plan's, set by the constructor
-  // Report bits.
-  std::int64_t api_calls = 0;
-  std::map<std::string, std::int64_t> calls_by_endpoint;
-  std::vector<stuck_job_report> stuck;
-  std::set<std::string> stuck_ids;
-  std::vector<std::string> requests_created;
-  std::set<std::string> known_requests;
-  std::vector<std::string> requests_not_canceled;
-  // Resume.
-  bool reconciling = false;
-  bool reconcile_started = false;
-  journal_state resume_from;
-  std::map<std::string, request_row> recon_requests;
-  std::vector<job_row> recon_jobs;
-  int recon_jobs_pending = 0;
-
-  executor_output out;
-
-  // ---- helpers -------------------------------------------------------------------------------------------
-
-  void write_journal(const journal_record& r) {
-    if (journal != nullptr) journal->append(encode_journal_record(r));
-  }
-
-  static bool essential(const call_ctx& c) { return c.p == purpose::patch_cancel; }
-
-  void defer(call_ctx ctx, time_point at) {
-    delayed.push_back({at, delayed_seq++, std::move(ctx)});
-    std::push_heap(delayed.begin(), delayed.end(), later);
-  }
-  static bool later(const delayed_call& a, const delayed_call& b) {
-    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
-  }
-
-  void issue(call_ctx ctx, time_point now) {
-    if (!budget.allows(now, essential(ctx))) {
-      defer(std::move(ctx), budget.free_at(now));
-      return;
+bool executor_state::fits(const std::map<std::uint32_t, std::int64_t>& need, std::int64_t total) const {
+  const auto& c = cfg.concurrency;
+  if (c.jobs_in_flight_max > 0 && jobs_reserved > 0 && jobs_reserved + total > c.jobs_in_flight_max) return false;
+  if (c.jobs_in_flight_per_instance_max > 0) {
+    for (const auto& [inst, n] : need) {
+      const auto have = jobs_reserved_per_instance[inst];
+      if (have > 0 && have + n > c.jobs_in_flight_per_instance_max) return false;
     }
-    const std::uint64_t id = ++last_call_id;
-    budget.spend(now);
-    ++api_calls;
-    ++calls_by_endpoint[endpoint_name(ctx.call)];
-    ctx.id = id;
-    if (is_side_effecting(ctx.call)) journal_intent(id, ctx);
-    out.calls.push_back({id, ctx.call});
-    in_flight.emplace(id, std::move(ctx));
   }
+  return true;
+}
 
-  void journal_intent(std::uint64_t id, const call_ctx& ctx) {
-    if (journal != nullptr) write_journal(intent_record(id, static_cast<int>(ctx.slot), ctx.call));
-  }
+void executor_state::release(slot_rec& s) {
+  jobs_reserved -= s.reserved;
+  for (const auto& [inst, n] : s.reserved_per_instance) jobs_reserved_per_instance[inst] -= n;
+  s.reserved = 0;
+  s.reserved_per_instance.clear();
+}
 
-  // ---- concurrency ---------------------------------------------------------------------------------------
+void executor_state::set_final(std::uint32_t o, org_final_state st, std::string msg, std::string type) {
+  auto& r = orgs[o];
+  r.state = st;
+  r.message = std::move(msg);
+  r.error_type = std::move(type);
+}
 
-  bool fits(const slot_rec& s, const std::map<std::uint32_t, std::int64_t>& need, std::int64_t total) const {
-    (void)s;
-    const auto& c = cfg.concurrency;
-    if (c.jobs_in_flight_max > 0 && jobs_reserved > 0 && jobs_reserved + total > c.jobs_in_flight_max) return false;
-    if (c.jobs_in_flight_per_instance_max > 0) {
-      for (const auto& [inst, n] : need) {
-        const auto have = jobs_reserved_per_instance[inst];
-        if (have > 0 && have + n > c.jobs_in_flight_per_instance_max) return false;
-      }
-    }
-    return true;
-  }
-
-  void release(slot_rec& s) {
-    jobs_reserved -= s.reserved;
-    for (const auto& [inst, n] : s.reserved_per_instance) jobs_reserved_per_instance[inst] -= n;
-    s.reserved = 0;
-    s.reserved_per_instance.clear();
-  }
-
-  // ---- org state -----------------------------------------------------------------------------------------
-
-  void set_final(std::uint32_t o, org_final_state st, std::string msg, std::string type = {}) {
+void executor_state::finish_slot(std::uint32_t si, time_point now) {
+  auto& s = slots[si];
+  if (s.ph == phase::finished) return;
+  // Orgs still owned by this slot and never pushed are reported, never silently lost.
+  for (auto o : s.orgs) {
     auto& r = orgs[o];
-    r.state = st;
-    r.message = std::move(msg);
-    r.error_type = std::move(type);
+    if (r.slot != si) continue;
+    if (r.state == org_final_state::pending) {
+      set_final(o, org_final_state::not_pushed, s.not_pushed_reason.empty() ? "not pushed" : s.not_pushed_reason);
+    }
   }
+  s.ph = phase::finished;
+  release(s);
+  active.erase(si);
+  auto& w = waves[s.wave_idx];
+  --w.open;
+  if (w.open == 0) w.finished = now;
+  auto& wr = w.regions[s.region];
+  --wr.open;
+  if (wr.open == 0) wr.finished = now;
+}
 
-  void finish_slot(std::uint32_t si, time_point now) {
+void executor_state::halt(std::string reason, time_point now) {
+  if (halted) return;
+  halted = true;
+  halt_reason = std::move(reason);
+  write_journal(journal_halt{halt_reason, now});
+  const std::string why = "halted: " + halt_reason;
+  for (std::uint32_t si = 0; si < slots.size(); ++si) {
     auto& s = slots[si];
-    if (s.ph == phase::finished) return;
-    // Orgs still owned by this slot and never pushed are reported, never silently lost.
-    for (auto o : s.orgs) {
-      auto& r = orgs[o];
-      if (r.slot != si) continue;
-      if (r.state == org_final_state::pending) {
-        set_final(o, org_final_state::not_pushed, s.not_pushed_reason.empty() ? "not pushed" : s.not_pushed_reason);
-      }
-    }
-    s.ph = phase::finished;
-    release(s);
-    active.erase(si);
-    auto& w = waves[s.wave_idx];
-    --w.open;
-    if (w.open == 0) w.finished = now;
-    auto& wr = w.regions[s.region];
-    --wr.open;
-    if (wr.open == 0) wr.finished = now;
-  }
-
-  // ---- gates ---------------------------------------------------------------------------------------------
-
-  void halt(std::string reason, time_point now) {
-    if (halted) return;
-    halted = true;
-    halt_reason = std::move(reason);
-    write_journal(journal_halt{halt_reason, now});
-    const std::string why = "halted: " + halt_reason;
-    for (std::uint32_t si = 0; si < slots.size(); ++si) {
-      auto& s = slots[si];
-      if (s.ph == phase::waiting) {
-        s.not_pushed_reason = why;
-        finish_slot(si, now);
-      } else if (s.ph != phase::finished) {
-        s.cancel_wanted = true;
-        s.cancel_reason = why;
-        if (s.not_pushed_reason.empty()) s.not_pushed_reason = why;
-      }
-    }
-    retry_slots.clear();
-    wave_retry_slot.clear();
-  }
-
-  // The gates of wave index w: the plan's override for that wave, else the plan's.
-  const gate_config& gates_of(std::size_t w) const {
-    if (w < waves.size()) {
-      const auto it = cfg.gates_per_wave.find(waves[w].wave);
-      if (it != cfg.gates_per_wave.end()) return it->second;
-    }
-    return cfg.gates;
-  }
-
-  // The newest wave a region may run.
-  std::size_t allowed_in(std::uint32_t region) const { return std::max(allowed_wave, region_allowed[region]); }
-
-  // The gates in force: those of the newest wave allowed to run (in any region).
-  const gate_config& gates_now() const {
-    std::size_t w = allowed_wave;
-    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) w = std::max(w, allowed_in(r));
-    return gates_of(w);
-  }
-
-  void check_gates(time_point now) { check_gates(now, gates_now()); }
-
-  void check_gates(time_point now, const gate_config& g) {
-    if (halted) return;
-    if (auto why = tally.verdict(g)) halt(std::move(*why), now);
-  }
-
-  // ---- slots ---------------------------------------------------------------------------------------------
-
-  static std::uint64_t retry_key(std::uint32_t wave_idx, std::uint32_t region) {
-    return (static_cast<std::uint64_t>(wave_idx) << 32) | region;
-  }
-
-  std::uint32_t retry_slot_for(std::uint32_t wave_idx, std::uint32_t region, time_point now) {
-    const std::uint64_t key = retry_key(wave_idx, region);
-    auto it = wave_retry_slot.find(key);
-    if (it != wave_retry_slot.end() && slots[it->second].ph == phase::waiting) return it->second;
-    slot_rec s;
-    s.wave_idx = wave_idx;
-    s.region = region;
-    s.start = now + cfg.retry.job_retry_delay;
-    s.retry = true;
-    slots.push_back(std::move(s));
-    const auto si = static_cast<std::uint32_t>(slots.size() - 1);
-    ++waves[wave_idx].open;
-    ++waves[wave_idx].regions[region].open;
-    wave_retry_slot[key] = si;
-    retry_slots.push_back(si);
-    return si;
-  }
-
-  // Tries to start a waiting slot now. Returns false when it must wait (caps, budget).
-  enum class start_result { started, skipped, wait };
-  start_result try_start(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    std::vector<std::uint32_t> todo;
-    for (auto o : s.orgs) {
-      if (orgs[o].slot == si && orgs[o].state == org_final_state::pending) todo.push_back(o);
-    }
-    if (todo.empty()) {
+    if (s.ph == phase::waiting) {
+      s.not_pushed_reason = why;
       finish_slot(si, now);
-      return start_result::skipped;
+    } else if (s.ph != phase::finished) {
+      s.cancel_wanted = true;
+      s.cancel_reason = why;
+      if (s.not_pushed_reason.empty()) s.not_pushed_reason = why;
     }
-    // Whole milliseconds: what Salesforce stores, so a resume can recognise the request by its start.
-    const time_point sched = std::chrono::ceil<std::chrono::milliseconds>(std::max(s.start, now + cfg.min_start_lead));
-    if (sched > cfg.deadline) {
-      s.not_pushed_reason = "deadline: slot at " + format_iso8601(s.start) + " cannot start before " +
-                            format_iso8601(cfg.deadline);
-      finish_slot(si, now);
-      return start_result::skipped;
+  }
+  retry_slots.clear();
+  wave_retry_slot.clear();
+}
+
+// The gates of wave index w: the plan's override for that wave, else the plan's.
+const gate_config& executor_state::gates_of(std::size_t w) const {
+  if (w < waves.size()) {
+    const auto it = cfg.gates_per_wave.find(waves[w].wave);
+    if (it != cfg.gates_per_wave.end()) return it->second;
+  }
+  return cfg.gates;
+}
+
+// The gates in force: those of the newest wave allowed to run (in any region).
+const gate_config& executor_state::gates_now() const {
+  std::size_t w = allowed_wave;
+  for (std::uint32_t r = 0; r < region_allowed.size(); ++r) w = std::max(w, allowed_in(r));
+  return gates_of(w);
+}
+
+void executor_state::check_gates(time_point now, const gate_config& g) {
+  if (halted) return;
+  if (auto why = tally.verdict(g)) halt(std::move(*why), now);
+}
+
+std::uint64_t executor_state::retry_key(std::uint32_t wave_idx, std::uint32_t region) {
+  return (static_cast<std::uint64_t>(wave_idx) << 32) | region;
+}
+
+std::uint32_t executor_state::retry_slot_for(std::uint32_t wave_idx, std::uint32_t region, time_point now) {
+  const std::uint64_t key = retry_key(wave_idx, region);
+  auto it = wave_retry_slot.find(key);
+  if (it != wave_retry_slot.end() && slots[it->second].ph == phase::waiting) return it->second;
+  slot_rec s;
+  s.wave_idx = wave_idx;
+  s.region = region;
+  s.start = now + cfg.retry.job_retry_delay;
+  s.retry = true;
+  slots.push_back(std::move(s));
+  const auto si = static_cast<std::uint32_t>(slots.size() - 1);
+  ++waves[wave_idx].open;
+  ++waves[wave_idx].regions[region].open;
+  wave_retry_slot[key] = si;
+  retry_slots.push_back(si);
+  return si;
+}
+
+executor_state::start_result executor_state::try_start(std::uint32_t si, time_point now) {
+  auto& s = slots[si];
+  std::vector<std::uint32_t> todo;
+  for (auto o : s.orgs) {
+    if (orgs[o].slot == si && orgs[o].state == org_final_state::pending) todo.push_back(o);
+  }
+  if (todo.empty()) {
+    finish_slot(si, now);
+    return start_result::skipped;
+  }
+  // Whole milliseconds: what Salesforce stores, so a resume can recognise the request by its start.
+  const time_point sched = std::chrono::ceil<std::chrono::milliseconds>(std::max(s.start, now + cfg.min_start_lead));
+  if (sched > cfg.deadline) {
+    s.not_pushed_reason = "deadline: slot at " + format_iso8601(s.start) + " cannot start before " +
+                          format_iso8601(cfg.deadline);
+    finish_slot(si, now);
+    return start_result::skipped;
+  }
+  std::map<std::uint32_t, std::int64_t> need;
+  for (auto o : todo) ++need[orgs[o].instance];
+  const auto total = static_cast<std::int64_t>(todo.size());
+  if (!fits(need, total)) return start_result::wait;
+  if (!budget.allows(now, false)) return start_result::wait;
+  s.reserved = total;
+  s.reserved_per_instance = need;
+  jobs_reserved += total;
+  for (const auto& [inst, n] : need) jobs_reserved_per_instance[inst] += n;
+  s.to_add.assign(todo.begin(), todo.end());
+  s.scheduled_start = sched;
+  s.ph = phase::creating;
+  active.insert(si);
+  auto& w = waves[s.wave_idx];
+  if (!w.first_start) w.first_start = now;
+  call_ctx c;
+  c.p = purpose::create;
+  c.slot = si;
+  c.call = create_push_request{cfg.version_id, sched};
+  issue(std::move(c), now);
+  return start_result::started;
+}
+
+void executor_state::start_cancel(std::uint32_t si, time_point now) {
+  auto& s = slots[si];
+  s.ph = phase::canceling;
+  s.cancel_tried = true;
+  call_ctx c;
+  c.p = purpose::patch_cancel;
+  c.slot = si;
+  c.call = patch_request_status{s.request_id, "Canceled"};
+  issue(std::move(c), now);
+}
+
+void executor_state::issue_batch(std::uint32_t si, std::vector<std::uint32_t> batch, int attempt, time_point now,
+                 std::optional<time_point> at) {
+  auto& s = slots[si];
+  add_jobs a;
+  a.request_id = s.request_id;
+  a.mode = cfg.mode;
+  a.org_keys.reserve(batch.size());
+  for (auto o : batch) a.org_keys.push_back(orgs[o].key);
+  call_ctx c;
+  c.p = purpose::add_batch;
+  c.slot = si;
+  c.call = std::move(a);
+  c.attempt = attempt;
+  c.batch = std::move(batch);
+  ++s.batches_out;
+  if (at && *at > now) {
+    defer(std::move(c), *at);
+  } else {
+    issue(std::move(c), now);
+  }
+}
+
+void executor_state::drive_adding(std::uint32_t si, time_point now) {
+  auto& s = slots[si];
+  if (!s.cancel_wanted) {
+    while (s.batches_out < 2 && !s.to_add.empty()) {
+      std::vector<std::uint32_t> batch;
+      const std::size_t n = std::min(cfg.batch_size, s.to_add.size());
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(s.to_add.front());
+        s.to_add.pop_front();
+      }
+      issue_batch(si, std::move(batch), 1, now);
     }
-    std::map<std::uint32_t, std::int64_t> need;
-    for (auto o : todo) ++need[orgs[o].instance];
-    const auto total = static_cast<std::int64_t>(todo.size());
-    if (!fits(s, need, total)) return start_result::wait;
-    if (!budget.allows(now, false)) return start_result::wait;
-    s.reserved = total;
-    s.reserved_per_instance = need;
-    jobs_reserved += total;
-    for (const auto& [inst, n] : need) jobs_reserved_per_instance[inst] += n;
-    s.to_add.assign(todo.begin(), todo.end());
-    s.scheduled_start = sched;
-    s.ph = phase::creating;
-    active.insert(si);
-    auto& w = waves[s.wave_idx];
-    if (!w.first_start) w.first_start = now;
-    call_ctx c;
-    c.p = purpose::create;
-    c.slot = si;
-    c.call = create_push_request{cfg.version_id, sched};
-    issue(std::move(c), now);
-    return start_result::started;
   }
-
-  void start_cancel(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    s.ph = phase::canceling;
-    s.cancel_tried = true;
+  if (s.batches_out > 0) return;
+  if (s.cancel_wanted || (s.to_add.empty() && s.jobs == 0)) {
+    if (s.cancel_reason.empty()) s.cancel_reason = "no job could be added";
+    start_cancel(si, now);
+    return;
+  }
+  if (s.to_add.empty()) {
+    s.ph = phase::activating;
     call_ctx c;
-    c.p = purpose::patch_cancel;
+    c.p = purpose::patch_pending;
     c.slot = si;
-    c.call = patch_request_status{s.request_id, "Canceled"};
+    c.call = patch_request_status{s.request_id, "Pending"};
     issue(std::move(c), now);
   }
+}
 
-  void issue_batch(std::uint32_t si, std::vector<std::uint32_t> batch, int attempt, time_point now,
-                   std::optional<time_point> at = std::nullopt) {
-    auto& s = slots[si];
-    add_jobs a;
-    a.request_id = s.request_id;
-    a.mode = cfg.mode;
-    a.org_keys.reserve(batch.size());
-    for (auto o : batch) a.org_keys.push_back(orgs[o].key);
-    call_ctx c;
-    c.p = purpose::add_batch;
-    c.slot = si;
-    c.call = std::move(a);
-    c.attempt = attempt;
-    c.batch = std::move(batch);
-    ++s.batches_out;
-    if (at && *at > now) {
-      defer(std::move(c), *at);
+void executor_state::on_error(call_ctx ctx, const api_error& e, time_point now) {
+  if (e.kind == api_error::kind_t::limit_exceeded) {
+    defer(std::move(ctx), budget.pause(now));
+    return;
+  }
+  const bool query = ctx.p == purpose::poll_counts || ctx.p == purpose::fetch_jobs ||
+                     ctx.p == purpose::fetch_stuck || ctx.p == purpose::reconcile_requests ||
+                     ctx.p == purpose::reconcile_jobs || ctx.p == purpose::create_check;
+  if (backoff.may_retry(e, ctx.attempt)) {
+    // The request may exist although the answer was lost: look for it before creating another one.
+    if (ctx.p == purpose::create) slots[ctx.slot].create_ambiguous = true;
+    const auto at = now + backoff.delay(ctx.attempt);
+    ++ctx.attempt;
+    defer(std::move(ctx), at);
+    return;
+  }
+  if (query) {
+    // A query that keeps failing: try again later, slowly (a query never changes anything).
+    ctx.attempt = 1;
+    defer(std::move(ctx), now + backoff.longest());
+    return;
+  }
+  const std::string why = (e.error_code.empty() ? std::string{} : e.error_code + ": ") + e.message;
+  auto& s = slots[ctx.slot];
+  switch (ctx.p) {
+    case purpose::create:
+      s.not_pushed_reason = "PackagePushRequest create failed: " + why;
+      finish_slot(ctx.slot, now);
+      break;
+    case purpose::add_batch:
+      --s.batches_out;
+      for (auto o : ctx.batch) {
+        if (orgs[o].state == org_final_state::pending) {
+          set_final(o, org_final_state::not_pushed, "job creation failed: " + why);
+        }
+      }
+      break;
+    case purpose::patch_pending:
+      s.cancel_reason = "PATCH Pending failed: " + why;
+      s.not_pushed_reason = s.cancel_reason;
+      start_cancel(ctx.slot, now);
+      break;
+    case purpose::patch_cancel:
+      // INVALID_OPERATION: already started; keep monitoring either way so its jobs get a final state.
+      if (e.error_code != "INVALID_OPERATION") requests_not_canceled.push_back(s.request_id);
+      start_monitoring(ctx.slot, now);
+      s.next_poll = now;
+      break;
+    default:
+      break;
+  }
+}
+
+void executor_state::on_created(call_ctx& ctx, const request_created& r, time_point now) {
+  auto& s = slots[ctx.slot];
+  s.request_id = r.id;
+  s.create_ambiguous = false;
+  requests_created.push_back(r.id);
+  known_requests.insert(r.id);
+  s.ph = phase::adding;
+  for (auto o : s.to_add) orgs[o].slot = ctx.slot;
+  (void)now;
+}
+
+void executor_state::on_jobs_added(call_ctx& ctx, const jobs_added& r, time_point now) {
+  auto& s = slots[ctx.slot];
+  --s.batches_out;
+  std::vector<std::uint32_t> again_now, again_later;
+  journal_add_jobs_result journaled{ctx.id, static_cast<int>(ctx.slot), s.request_id, 0, {}};
+  std::int64_t created = 0;
+  bool progress = false;
+  for (std::size_t i = 0; i < ctx.batch.size(); ++i) {
+    const auto o = ctx.batch[i];
+    const job_outcome* oc = nullptr;
+    if (i < r.outcomes.size() && r.outcomes[i].org_key == orgs[o].key) {
+      oc = &r.outcomes[i];
     } else {
-      issue(std::move(c), now);
-    }
-  }
-
-  void drive_adding(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    if (!s.cancel_wanted) {
-      while (s.batches_out < 2 && !s.to_add.empty()) {
-        std::vector<std::uint32_t> batch;
-        const std::size_t n = std::min(cfg.batch_size, s.to_add.size());
-        batch.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          batch.push_back(s.to_add.front());
-          s.to_add.pop_front();
-        }
-        issue_batch(si, std::move(batch), 1, now);
+      for (const auto& x : r.outcomes) {
+        if (x.org_key == orgs[o].key) oc = &x;
       }
     }
-    if (s.batches_out > 0) return;
-    if (s.cancel_wanted || (s.to_add.empty() && s.jobs == 0)) {
-      if (s.cancel_reason.empty()) s.cancel_reason = "no job could be added";
-      start_cancel(si, now);
-      return;
+    if (oc == nullptr) {
+      again_later.push_back(o);
+      continue;
     }
-    if (s.to_add.empty()) {
-      s.ph = phase::activating;
-      call_ctx c;
-      c.p = purpose::patch_pending;
-      c.slot = si;
-      c.call = patch_request_status{s.request_id, "Pending"};
-      issue(std::move(c), now);
-    }
-  }
-
-  void start_monitoring(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    s.ph = phase::monitoring;
-    s.interval = cfg.polling.min_interval;
-    s.next_poll = std::max(now + cfg.polling.min_interval, s.scheduled_start);
-  }
-
-  void issue_poll(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    s.poll_in_flight = true;
-    call_ctx c;
-    c.p = purpose::poll_counts;
-    c.slot = si;
-    c.call = query_request_status_counts{{s.request_id}};
-    issue(std::move(c), now);
-  }
-
-  void issue_fetch(std::uint32_t si, std::vector<std::string> statuses, bool with_errors, purpose p, bool final,
-                   time_point now, std::optional<time_point> ended_at_or_after = std::nullopt) {
-    auto& s = slots[si];
-    if (p == purpose::fetch_jobs) s.fetch_in_flight = true;
-    call_ctx c;
-    c.p = p;
-    c.slot = si;
-    c.final = final;
-    c.incremental = ended_at_or_after.has_value();
-    if (p == purpose::fetch_jobs) s.pending_watermark.reset();
-    c.call = query_jobs{{s.request_id}, std::move(statuses), with_errors, ended_at_or_after};
-    issue(std::move(c), now);
-  }
-
-  // ---- results -------------------------------------------------------------------------------------------
-
-  void on_error(call_ctx ctx, const api_error& e, time_point now) {
-    if (e.kind == api_error::kind_t::limit_exceeded) {
-      defer(std::move(ctx), budget.pause(now));
-      return;
-    }
-    const bool query = ctx.p == purpose::poll_counts || ctx.p == purpose::fetch_jobs ||
-                       ctx.p == purpose::fetch_stuck || ctx.p == purpose::reconcile_requests ||
-                       ctx.p == purpose::reconcile_jobs || ctx.p == purpose::create_check;
-    if (backoff.may_retry(e, ctx.attempt)) {
-      // The request may exist although the answer was lost: look for it before creating another one.
-      if (ctx.p == purpose::create) slots[ctx.slot].create_ambiguous = true;
-      const auto at = now + backoff.delay(ctx.attempt);
-      ++ctx.attempt;
-      defer(std::move(ctx), at);
-      return;
-    }
-    if (query) {
-      // A query that keeps failing: try again later, slowly (a query never changes anything).
-      ctx.attempt = 1;
-      defer(std::move(ctx), now + backoff.longest());
-      return;
-    }
-    const std::string why = (e.error_code.empty() ? std::string{} : e.error_code + ": ") + e.message;
-    auto& s = slots[ctx.slot];
-    switch (ctx.p) {
-      case purpose::create:
-        s.not_pushed_reason = "PackagePushRequest create failed: " + why;
-        finish_slot(ctx.slot, now);
+    const std::string why = (oc->error_code.empty() ? std::string{} : oc->error_code + ": ") + oc->message;
+    switch (oc->kind) {
+      case job_outcome::kind_t::created:
+      case job_outcome::kind_t::duplicate:
+        orgs[o].state = org_final_state::in_flight;
+        orgs[o].job_id = oc->job_id;
+        ++orgs[o].attempts;
+        ++s.jobs;
+        ++created;
+        progress = true;
         break;
-      case purpose::add_batch:
-        --s.batches_out;
-        for (auto o : ctx.batch) {
-          if (orgs[o].state == org_final_state::pending) {
-            set_final(o, org_final_state::not_pushed, "job creation failed: " + why);
-          }
+      case job_outcome::kind_t::ineligible:
+      case job_outcome::kind_t::invalid_key:
+      case job_outcome::kind_t::rejected:
+        set_final(o, org_final_state::excluded, why);
+        journaled.excluded.emplace_back(orgs[o].key, why);
+        progress = true;
+        break;
+      case job_outcome::kind_t::transient:
+        again_later.push_back(o);
+        break;
+      case job_outcome::kind_t::not_processed:
+        again_now.push_back(o);
+        break;
+    }
+  }
+  journaled.created = created;
+  write_journal(journaled);
+  if (!again_later.empty() || (!again_now.empty() && !progress)) {
+    again_later.insert(again_later.end(), again_now.begin(), again_now.end());
+    std::sort(again_later.begin(), again_later.end());
+    issue_batch(ctx.slot, std::move(again_later), ctx.attempt + 1, now, now + backoff.delay(ctx.attempt));
+  } else if (!again_now.empty()) {
+    issue_batch(ctx.slot, std::move(again_now), ctx.attempt, now);
+  }
+}
+
+// After an ambiguous create failure: adopt the request if the server made it, else create it now.
+void executor_state::on_create_check(call_ctx& ctx, const requests_page& p, time_point now) {
+  auto& s = slots[ctx.slot];
+  for (const auto& r : p.rows) {
+    if (r.status != "Created" || !r.scheduled_start || known_requests.contains(r.id)) continue;
+    const auto diff = *r.scheduled_start > s.scheduled_start ? *r.scheduled_start - s.scheduled_start
+                                                             : s.scheduled_start - *r.scheduled_start;
+    if (diff < std::chrono::seconds{1}) {
+      on_created(ctx, request_created{r.id}, now);
+      return;
+    }
+  }
+  if (!p.next_locator.empty()) {
+    call_ctx c;
+    c.p = purpose::create_check;
+    c.slot = ctx.slot;
+    c.attempt = ctx.attempt;
+    c.call = query_more{p.next_locator, query_kind::requests, false};
+    issue(std::move(c), now);
+    return;
+  }
+  s.create_ambiguous = false;
+  call_ctx c;
+  c.p = purpose::create;
+  c.slot = ctx.slot;
+  c.attempt = ctx.attempt;
+  c.call = create_push_request{cfg.version_id, s.scheduled_start};
+  issue(std::move(c), now);
+}
+
+void executor_state::start_reconcile(time_point now) {
+  reconcile_started = true;
+  call_ctx c;
+  c.p = purpose::reconcile_requests;
+  c.call = query_requests_for_version{cfg.version_id};
+  issue(std::move(c), now);
+}
+
+void executor_state::on_recon_requests(const requests_page& p, time_point now) {
+  for (const auto& r : p.rows) recon_requests[r.id] = r;
+  if (!p.next_locator.empty()) {
+    call_ctx c;
+    c.p = purpose::reconcile_requests;
+    c.call = query_more{p.next_locator, query_kind::requests, false};
+    issue(std::move(c), now);
+    return;
+  }
+  std::set<std::string> ids;
+  for (const auto& [id, r] : recon_requests) ids.insert(id);
+  for (const auto& id : resume_from.request_ids) {
+    if (!id.empty()) ids.insert(id);
+  }
+  std::vector<std::string> chunk;
+  auto flush = [&] {
+    if (chunk.empty()) return;
+    call_ctx c;
+    c.p = purpose::reconcile_jobs;
+    c.call = query_jobs{std::move(chunk), {}, false, std::nullopt};
+    chunk.clear();
+    ++recon_jobs_pending;
+    issue(std::move(c), now);
+  };
+  for (const auto& id : ids) {
+    chunk.push_back(id);
+    if (chunk.size() >= cfg.ids_per_query) flush();
+  }
+  flush();
+  if (recon_jobs_pending == 0) apply_reconciliation(now);
+}
+
+void executor_state::on_recon_jobs(const jobs_page& p, time_point now) {
+  recon_jobs.insert(recon_jobs.end(), p.rows.begin(), p.rows.end());
+  if (!p.next_locator.empty()) {
+    call_ctx c;
+    c.p = purpose::reconcile_jobs;
+    c.call = query_more{p.next_locator, query_kind::jobs, false};
+    issue(std::move(c), now);
+    return;
+  }
+  if (--recon_jobs_pending == 0) apply_reconciliation(now);
+}
+
+void executor_state::adopt(std::uint32_t si, const std::string& request_id, const std::string& status,
+           std::optional<time_point> sched, time_point now) {
+  auto& s = slots[si];
+  s.request_id = request_id;
+  s.scheduled_start = sched.value_or(s.start);
+  requests_created.push_back(request_id);
+  known_requests.insert(request_id);
+  std::map<std::uint32_t, std::int64_t> need;
+  for (auto o : s.orgs) {
+    if (orgs[o].slot == si) ++need[orgs[o].instance];
+  }
+  for (const auto& [inst, n] : need) {
+    s.reserved += n;
+    jobs_reserved += n;
+    jobs_reserved_per_instance[inst] += n;
+  }
+  s.reserved_per_instance = need;
+  active.insert(si);
+  if (!waves[s.wave_idx].first_start) waves[s.wave_idx].first_start = now;
+  if (status == "Created") {
+    s.ph = phase::adding;
+    for (auto o : s.orgs) {
+      if (orgs[o].state == org_final_state::pending && (orgs[o].slot == si || orgs[o].slot == no_slot)) {
+        orgs[o].slot = si;
+        s.to_add.push_back(o);
+      }
+    }
+    if (halted) {
+      s.cancel_wanted = true;
+      s.cancel_reason = "halted: " + halt_reason;
+    }
+    return;
+  }
+  // Already activated: anything of this slot not in the request gets a later slot, never forgotten.
+  if (si < input_slots) {
+    for (auto o : s.orgs) {
+      if (orgs[o].state == org_final_state::pending && orgs[o].slot == si) {
+        const auto rs = retry_slot_for(s.wave_idx, s.region, now - cfg.retry.job_retry_delay);
+        orgs[o].slot = rs;
+        slots[rs].orgs.push_back(o);
+      }
+    }
+  }
+  s.ever_active = status != "Pending";
+  start_monitoring(si, now);
+  s.next_poll = now;
+}
+
+void executor_state::apply_reconciliation(time_point now) {
+  reconciling = false;
+  // Which slot each request belongs to.
+  std::map<std::string, std::uint32_t> req_slot;
+  for (const auto& [slot, id] : resume_from.slot_requests) {
+    if (slot >= 0 && static_cast<std::size_t>(slot) < input_slots) req_slot[id] = static_cast<std::uint32_t>(slot);
+  }
+  std::set<std::uint32_t> taken;
+  for (const auto& [id, si] : req_slot) taken.insert(si);
+  for (const auto& [id, r] : recon_requests) {
+    if (req_slot.contains(id) || !r.scheduled_start) continue;
+    for (const auto& [slot, start] : resume_from.unconfirmed_creates) {
+      const auto diff = start > *r.scheduled_start ? start - *r.scheduled_start : *r.scheduled_start - start;
+      if (slot >= 0 && static_cast<std::size_t>(slot) < input_slots && diff < std::chrono::seconds{1} &&
+          !taken.contains(static_cast<std::uint32_t>(slot))) {
+        req_slot[id] = static_cast<std::uint32_t>(slot);
+        taken.insert(static_cast<std::uint32_t>(slot));
+        break;
+      }
+    }
+  }
+  // Each org's job for the target version: a live one wins over failed ones.
+  std::map<std::uint32_t, const job_row*> chosen;
+  std::map<std::string, std::int64_t> jobs_per_request;
+  for (const auto& row : recon_jobs) {
+    const auto found = find_org(row.org_key);
+    if (!found) continue;
+    const auto o = *found;
+    ++orgs[o].attempts;
+    auto& c = chosen[o];
+    if (c == nullptr || (c->status == "Failed" && row.status != "Failed")) c = &row;
+  }
+  std::map<std::string, std::vector<std::uint32_t>> by_request;
+  for (const auto& [o, row] : chosen) {
+    by_request[row->request_id].push_back(o);
+    orgs[o].job_id = row->id;
+    orgs[o].state = org_final_state::in_flight;
+    ++jobs_per_request[row->request_id];
+  }
+  std::set<std::string> all_ids;
+  for (const auto& [id, r] : recon_requests) all_ids.insert(id);
+  for (const auto& [id, v] : by_request) all_ids.insert(id);
+  for (const auto& id : all_ids) {
+    const auto rit = recon_requests.find(id);
+    const std::string status = rit != recon_requests.end() ? rit->second.status : "Pending";
+    const auto sched = rit != recon_requests.end() ? rit->second.scheduled_start : std::nullopt;
+    const auto& members = by_request[id];
+    std::uint32_t si;
+    if (auto it = req_slot.find(id); it != req_slot.end()) {
+      si = it->second;
+      for (auto o : members) {
+        if (orgs[o].slot != si) slots[si].orgs.push_back(o);
+        orgs[o].slot = si;
+      }
+    } else {
+      if (members.empty()) {
+        if (status == "Created") {
+          // An orphan from a create whose result was lost: it has no jobs; cancel it.
+          slot_rec s;
+          s.wave_idx = 0;
+          s.retry = true;
+          s.request_id = id;
+          s.cancel_reason = "orphan request from an interrupted run";
+          slots.push_back(std::move(s));
+          ++waves[0].open;
+          ++waves[0].regions[0].open;
+          const auto osi = static_cast<std::uint32_t>(slots.size() - 1);
+          active.insert(osi);
+          start_cancel(osi, now);
+          requests_created.push_back(id);
         }
+        continue;
+      }
+      slot_rec s;
+      s.wave_idx = orgs[members.front()].wave_idx;
+      s.region = orgs[members.front()].region;
+      s.retry = true;
+      s.orgs = members;
+      s.start = sched.value_or(now);
+      slots.push_back(std::move(s));
+      si = static_cast<std::uint32_t>(slots.size() - 1);
+      ++waves[slots[si].wave_idx].open;
+      ++waves[slots[si].wave_idx].regions[slots[si].region].open;
+      for (auto o : members) orgs[o].slot = si;
+    }
+    slots[si].jobs = jobs_per_request[id];
+    adopt(si, id, status, sched, now);
+  }
+}
+
+duration executor_state::bake_of(int wave) const {
+  const auto it = cfg.bake_time_per_wave.find(wave);
+  return it == cfg.bake_time_per_wave.end() ? cfg.bake_time : it->second;
+}
+
+void executor_state::advance_waves(time_point now) {
+  // Everywhere: a wave finished in every region and baked opens the next one.
+  while (allowed_wave < waves.size()) {
+    auto& w = waves[allowed_wave];
+    if (w.open > 0 || !w.finished) break;
+    if (now < *w.finished + bake_of(w.wave)) break;
+    check_gates(now, gates_of(allowed_wave));
+    if (halted) return;
+    w.gates_passed = true;
+    tally.accept_seen_error_types();
+    ++allowed_wave;
+  }
+  // Follow the sun: a region whose part of a follow_the_sun wave finished and baked opens its part of the
+  // next wave, judged by that wave's gates over everything seen so far (every region's results).
+  for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
+    while (true) {
+      const std::size_t w = allowed_in(r);
+      region_allowed[r] = w;
+      if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) break;
+      const auto& wr = waves[w].regions[r];
+      if (wr.input_slots == 0 || wr.open > 0 || !wr.finished) break;  // no canary of its own: wait for all
+      if (now < *wr.finished + bake_of(waves[w].wave)) break;
+      check_gates(now, gates_of(w));
+      if (halted) return;
+      tally.accept_seen_error_types();
+      region_allowed[r] = w + 1;
+    }
+  }
+}
+
+// When the next regional hand-over may happen (a region's part of a follow_the_sun wave done, baking).
+template <class Want>
+void executor_state::want_regional_bake_ends(Want&& want) const {
+  for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
+    const std::size_t w = allowed_in(r);
+    if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) continue;
+    const auto& wr = waves[w].regions[r];
+    if (wr.input_slots > 0 && wr.open == 0 && wr.finished) want(*wr.finished + bake_of(waves[w].wave));
+  }
+}
+
+executor_output executor_state::pump(time_point now) {
+  if (reconciling) {
+    if (!reconcile_started) start_reconcile(now);
+    executor_output o = std::move(out);
+    out = {};
+    return o;
+  }
+  // Deferred calls whose time has come.
+  while (!delayed.empty() && delayed.front().at <= now) {
+    std::pop_heap(delayed.begin(), delayed.end(), later);
+    delayed_call d = std::move(delayed.back());
+    delayed.pop_back();
+    if (d.ctx.p == purpose::add_batch && slots[d.ctx.slot].cancel_wanted) {
+      auto& s = slots[d.ctx.slot];
+      --s.batches_out;
+      continue;  // the slot is being canceled; its orgs are reported by finish_slot
+    }
+    if (d.ctx.p == purpose::create && halted && !slots[d.ctx.slot].create_ambiguous) {
+      slots[d.ctx.slot].not_pushed_reason = "halted: " + halt_reason;
+      finish_slot(d.ctx.slot, now);  // never created: nothing to cancel
+      continue;
+    }
+    if (d.ctx.p == purpose::create && slots[d.ctx.slot].create_ambiguous) {
+      call_ctx c;
+      c.p = purpose::create_check;
+      c.slot = d.ctx.slot;
+      c.attempt = d.ctx.attempt;
+      c.call = query_requests_for_version{cfg.version_id};
+      issue(std::move(c), now);
+      continue;
+    }
+    issue(std::move(d.ctx), now);
+  }
+  advance_waves(now);
+  if (halted) {
+    for (std::uint32_t si = 0; si < slots.size(); ++si) {
+      if (slots[si].ph == phase::waiting) {
+        slots[si].not_pushed_reason = "halted: " + halt_reason;
+        finish_slot(si, now);
+      }
+    }
+  } else {
+    // Each region's input slots in (wave, start) order; with a single region this is every slot in order.
+    for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
+      const auto& list = region_slots[r];
+      std::size_t& next = region_next[r];
+      while (next < list.size()) {
+        auto& s = slots[list[next]];
+        if (s.ph != phase::waiting) {
+          ++next;
+          continue;
+        }
+        if (s.wave_idx > allowed_in(r)) break;
+        if (now < s.start - cfg.prepare_ahead) break;
+        if (try_start(list[next], now) == start_result::wait) break;
+        ++next;
+      }
+    }
+    for (std::size_t i = 0; i < retry_slots.size();) {
+      const auto si = retry_slots[i];
+      auto& s = slots[si];
+      if (s.ph == phase::waiting &&
+          (now < s.start - cfg.prepare_ahead || try_start(si, now) == start_result::wait)) {
+        ++i;
+        continue;
+      }
+      const std::uint64_t key = retry_key(s.wave_idx, s.region);
+      if (const auto it = wave_retry_slot.find(key); it != wave_retry_slot.end() && it->second == si) {
+        wave_retry_slot.erase(it);
+      }
+      retry_slots.erase(retry_slots.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  pump_scratch.assign(active.begin(), active.end());
+  for (std::size_t k = 0; k < pump_scratch.size(); ++k) {
+    const std::uint32_t si = pump_scratch[k];
+    auto& s = slots[si];
+    switch (s.ph) {
+      case phase::adding:
+        if (halted && !s.cancel_wanted) {
+          s.cancel_wanted = true;
+          s.cancel_reason = "halted: " + halt_reason;
+        }
+        drive_adding(si, now);
         break;
-      case purpose::patch_pending:
-        s.cancel_reason = "PATCH Pending failed: " + why;
-        s.not_pushed_reason = s.cancel_reason;
-        start_cancel(ctx.slot, now);
-        break;
-      case purpose::patch_cancel:
-        // INVALID_OPERATION: already started; keep monitoring either way so its jobs get a final state.
-        if (e.error_code != "INVALID_OPERATION") requests_not_canceled.push_back(s.request_id);
-        start_monitoring(ctx.slot, now);
-        s.next_poll = now;
+      case phase::monitoring:
+        if (halted && !s.ever_active && !s.cancel_tried && !s.poll_in_flight && !s.fetch_in_flight) {
+          if (s.cancel_reason.empty()) s.cancel_reason = "halted: " + halt_reason;
+          start_cancel(si, now);
+        } else if (!s.poll_in_flight && !s.fetch_in_flight && now >= s.next_poll) {
+          issue_poll(si, now);
+        }
         break;
       default:
         break;
     }
   }
-
-  void on_created(call_ctx& ctx, const request_created& r, time_point now) {
-    auto& s = slots[ctx.slot];
-    s.request_id = r.id;
-    s.create_ambiguous = false;
-    requests_created.push_back(r.id);
-    known_requests.insert(r.id);
-    s.ph = phase::adding;
-    for (auto o : s.to_add) orgs[o].slot = ctx.slot;
-    (void)now;
-  }
-
-  void on_jobs_added(call_ctx& ctx, const jobs_added& r, time_point now) {
-    auto& s = slots[ctx.slot];
-    --s.batches_out;
-    std::vector<std::uint32_t> again_now, again_later;
-    journal_add_jobs_result journaled{ctx.id, static_cast<int>(ctx.slot), s.request_id, 0, {}};
-    std::int64_t created = 0;
-    bool progress = false;
-    for (std::size_t i = 0; i < ctx.batch.size(); ++i) {
-      const auto o = ctx.batch[i];
-      const job_outcome* oc = nullptr;
-      if (i < r.outcomes.size() && r.outcomes[i].org_key == orgs[o].key) {
-        oc = &r.outcomes[i];
-      } else {
-        for (const auto& x : r.outcomes) {
-          if (x.org_key == orgs[o].key) oc = &x;
-        }
-      }
-      if (oc == nullptr) {
-        again_later.push_back(o);
-        continue;
-      }
-      const std::string why = (oc->error_code.empty() ? std::string{} : oc->error_code + ": ") + oc->message;
-      switch (oc->kind) {
-        case job_outcome::kind_t::created:
-        case job_outcome::kind_t::duplicate:
-          orgs[o].state = org_final_state::in_flight;
-          orgs[o].job_id = oc->job_id;
-          ++orgs[o].attempts;
-          ++s.jobs;
-          ++created;
-          progress = true;
-          break;
-        case job_outcome::kind_t::ineligible:
-        case job_outcome::kind_t::invalid_key:
-        case job_outcome::kind_t::rejected:
-          set_final(o, org_final_state::excluded, why);
-          journaled.excluded.emplace_back(orgs[o].key, why);
-          progress = true;
-          break;
-        case job_outcome::kind_t::transient:
-          again_later.push_back(o);
-          break;
-        case job_outcome::kind_t::not_processed:
-          again_now.push_back(o);
-          break;
-      }
-    }
-    journaled.created = created;
-    write_journal(journaled);
-    if (!again_later.empty() || (!again_now.empty() && !progress)) {
-      again_later.insert(again_later.end(), again_now.begin(), again_now.end());
-      std::sort(again_later.begin(), again_later.end());
-      issue_batch(ctx.slot, std::move(again_later), ctx.attempt + 1, now, now + backoff.delay(ctx.attempt));
-    } else if (!again_now.empty()) {
-      issue_batch(ctx.slot, std::move(again_now), ctx.attempt, now);
-    }
-  }
-
-  void on_status_counts(call_ctx& ctx, const status_counts_page& p, time_point now) {
-    auto& s = slots[ctx.slot];
-    s.poll_in_flight = false;
-    if (s.ph != phase::monitoring) return;
-    // Created, Pending, InProgress, Succeeded, Failed, Canceled.
-    std::array<std::int64_t, 6> c{0, 0, 0, 0, 0, 0};
-    for (const auto& row : p.rows) {
-      if (!row.request_id.empty() && row.request_id != s.request_id) continue;
-      static constexpr std::array<const char*, 6> names{"Created", "Pending", "InProgress",
-                                                        "Succeeded", "Failed", "Canceled"};
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        if (row.status == names[i] || (i == 2 && row.status == "In Progress")) c[i] += row.count;
-      }
-    }
-    const bool changed = c != s.last_counts;
-    s.last_counts = c;
-    tally.add_succeeded(c[3] - s.last_succeeded);
-    s.last_succeeded = c[3];
-    const std::int64_t active_jobs = c[0] + c[1] + c[2];
-    const std::int64_t total = active_jobs + c[3] + c[4] + c[5];
-    if (c[2] + c[3] + c[4] > 0) s.ever_active = true;
-    s.interval = changed ? cfg.polling.min_interval : std::min(s.interval * 2, cfg.polling.max_interval);
-    check_gates(now);
-    s.stable_idle_polls = (active_jobs == 0 && !changed) ? s.stable_idle_polls + 1 : 0;
-    // Finished: every job we know of is final (or nothing has moved for three polls with none active, which
-    // covers a job count we over-estimated).
-    if (active_jobs == 0 && (total >= s.jobs || s.stable_idle_polls >= 3)) {
-      if (s.fetch_in_flight) return;
-      if (c[5] == 0 && c[4] == s.failed_applied) {
-        finish_monitored(ctx.slot, now);  // every failure is known already: the other jobs succeeded
-      } else if (c[5] == 0 && s.failed_watermark) {
-        // Only failures remain to be read: those that ended since the last read, checked against the count.
-        s.final_failed_expected = c[4];
-        issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, true, now, s.failed_watermark);
-      } else {
-        issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
-      }
-      return;
-    }
-    if (c[4] > s.failed_fetched && !s.fetch_in_flight) {
-      s.failed_fetched = c[4];
-      issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, false, now, s.failed_watermark);
-    }
-    if (c[2] > 0 && now >= s.next_stuck_check && now >= s.scheduled_start + cfg.stuck_after) {
-      s.next_stuck_check = now + cfg.stuck_after;
-      issue_fetch(ctx.slot, {"InProgress"}, false, purpose::fetch_stuck, false, now);
-    }
-    s.next_poll = now + s.interval;
-  }
-
-  void apply_job_row(std::uint32_t si, const job_row& row, time_point now) {
-    const auto found = find_org(row.org_key);
-    if (!found) return;
-    const auto o = *found;
-    auto& r = orgs[o];
-    if (r.slot != si || r.state != org_final_state::in_flight) return;
-    if (!r.job_id.empty() && r.job_id != row.id) return;
-    r.job_id = row.id;
-    if (row.status == "Canceled") {
-      set_final(o, org_final_state::canceled, slots[si].cancel_reason.empty() ? "job canceled" : slots[si].cancel_reason);
-      return;
-    }
-    if (row.status != "Failed") return;
-    ++slots[si].failed_applied;
-    std::string type = row.errors.empty() ? "UnclassifiedError" : row.errors.front().type;
-    std::string msg = row.errors.empty() ? std::string{} : row.errors.front().message;
-    for (std::size_t i = 1; i < row.errors.size(); ++i) msg += " | " + row.errors[i].message;
-    const bool transient = transient_types.contains(type);
-    if (transient && r.attempts < cfg.retry.job_attempts_max && !halted) {
-      const auto rs = retry_slot_for(slots[si].wave_idx, slots[si].region, now);
-      r.state = org_final_state::pending;
-      r.slot = rs;
-      r.job_id.clear();
-      r.error_type = type;
-      r.message = msg;
-      slots[rs].orgs.push_back(o);
-      return;
-    }
-    set_final(o, org_final_state::failed, std::move(msg), type);
-    tally.add_failed(type, transient);
-  }
-
-  void on_jobs_page(call_ctx& ctx, const jobs_page& p, time_point now) {
-    auto& s = slots[ctx.slot];
-    if (ctx.p == purpose::fetch_stuck) {
-      for (const auto& row : p.rows) {
-        if (row.status != "InProgress" && row.status != "In Progress") continue;
-        const time_point began = row.start_time.value_or(s.scheduled_start);
-        if (now - began >= cfg.stuck_after && stuck_ids.insert(row.id).second) {
-          stuck.push_back({row.id, s.request_id, row.org_key, row.start_time, now});
-        }
-      }
-    } else {
-      for (const auto& row : p.rows) {
-        if (ctx.p == purpose::fetch_jobs && row.status == "Failed" && row.end_time &&
-            (!s.pending_watermark || *row.end_time > *s.pending_watermark)) {
-          s.pending_watermark = row.end_time;
-        }
-        apply_job_row(ctx.slot, row, now);
-      }
-      check_gates(now);
-    }
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = ctx.p;
-      c.slot = ctx.slot;
-      c.final = ctx.final;
-      c.incremental = ctx.incremental;
-      const bool errs = std::get_if<query_jobs>(&ctx.call) ? std::get<query_jobs>(ctx.call).with_errors
-                                                            : std::get<query_more>(ctx.call).with_errors;
-      c.call = query_more{p.next_locator, query_kind::jobs, errs};
-      issue(std::move(c), now);
-      return;
-    }
-    if (ctx.p != purpose::fetch_jobs) return;
-    s.fetch_in_flight = false;
-    // The whole answer has been read (every page): the watermark may move. A partly read answer must not
-    // move it, since pages are in Id order, not EndTime order.
-    if (s.pending_watermark && (!s.failed_watermark || *s.pending_watermark > *s.failed_watermark)) {
-      s.failed_watermark = s.pending_watermark;
-    }
-    s.pending_watermark.reset();
-    if (!ctx.final) return;
-    if (ctx.incremental && s.failed_applied != s.final_failed_expected) {
-      // The bounded read did not account for every failure the counts showed: read them all.
-      issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
-      return;
-    }
-    finish_monitored(ctx.slot, now);
-  }
-
-  // A monitored request is over and every failed or canceled job has been applied: its other orgs upgraded.
-  void finish_monitored(std::uint32_t si, time_point now) {
-    for (auto o : slots[si].orgs) {
-      auto& r = orgs[o];
-      if (r.slot == si && r.state == org_final_state::in_flight) {
-        r.state = org_final_state::upgraded;
-        r.message.clear();
-        r.error_type.clear();
-      }
-    }
-    finish_slot(si, now);
-  }
-
-  // After an ambiguous create failure: adopt the request if the server made it, else create it now.
-  void on_create_check(call_ctx& ctx, const requests_page& p, time_point now) {
-    auto& s = slots[ctx.slot];
-    for (const auto& r : p.rows) {
-      if (r.status != "Created" || !r.scheduled_start || known_requests.contains(r.id)) continue;
-      const auto diff = *r.scheduled_start > s.scheduled_start ? *r.scheduled_start - s.scheduled_start
-                                                               : s.scheduled_start - *r.scheduled_start;
-      if (diff < std::chrono::seconds{1}) {
-        on_created(ctx, request_created{r.id}, now);
-        return;
-      }
-    }
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = purpose::create_check;
-      c.slot = ctx.slot;
-      c.attempt = ctx.attempt;
-      c.call = query_more{p.next_locator, query_kind::requests, false};
-      issue(std::move(c), now);
-      return;
-    }
-    s.create_ambiguous = false;
-    call_ctx c;
-    c.p = purpose::create;
-    c.slot = ctx.slot;
-    c.attempt = ctx.attempt;
-    c.call = create_push_request{cfg.version_id, s.scheduled_start};
-    issue(std::move(c), now);
-  }
-
-  // ---- resume --------------------------------------------------------------------------------------------
-
-  void start_reconcile(time_point now) {
-    reconcile_started = true;
-    call_ctx c;
-    c.p = purpose::reconcile_requests;
-    c.call = query_requests_for_version{cfg.version_id};
-    issue(std::move(c), now);
-  }
-
-  void on_recon_requests(const requests_page& p, time_point now) {
-    for (const auto& r : p.rows) recon_requests[r.id] = r;
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = purpose::reconcile_requests;
-      c.call = query_more{p.next_locator, query_kind::requests, false};
-      issue(std::move(c), now);
-      return;
-    }
-    std::set<std::string> ids;
-    for (const auto& [id, r] : recon_requests) ids.insert(id);
-    for (const auto& id : resume_from.request_ids) {
-      if (!id.empty()) ids.insert(id);
-    }
-    std::vector<std::string> chunk;
-    auto flush = [&] {
-      if (chunk.empty()) return;
-      call_ctx c;
-      c.p = purpose::reconcile_jobs;
-      c.call = query_jobs{std::move(chunk), {}, false, std::nullopt};
-      chunk.clear();
-      ++recon_jobs_pending;
-      issue(std::move(c), now);
-    };
-    for (const auto& id : ids) {
-      chunk.push_back(id);
-      if (chunk.size() >= cfg.ids_per_query) flush();
-    }
-    flush();
-    if (recon_jobs_pending == 0) apply_reconciliation(now);
-  }
-
-  void on_recon_jobs(const jobs_page& p, time_point now) {
-    recon_jobs.insert(recon_jobs.end(), p.rows.begin(), p.rows.end());
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = purpose::reconcile_jobs;
-      c.call = query_more{p.next_locator, query_kind::jobs, false};
-      issue(std::move(c), now);
-      return;
-    }
-    if (--recon_jobs_pending == 0) apply_reconciliation(now);
-  }
-
-  void adopt(std::uint32_t si, const std::string& request_id, const std::string& status,
-             std::optional<time_point> sched, time_point now) {
-    auto& s = slots[si];
-    s.request_id = request_id;
-    s.scheduled_start = sched.value_or(s.start);
-    requests_created.push_back(request_id);
-    known_requests.insert(request_id);
-    std::map<std::uint32_t, std::int64_t> need;
-    for (auto o : s.orgs) {
-      if (orgs[o].slot == si) ++need[orgs[o].instance];
-    }
-    for (const auto& [inst, n] : need) {
-      s.reserved += n;
-      jobs_reserved += n;
-      jobs_reserved_per_instance[inst] += n;
-    }
-    s.reserved_per_instance = need;
-    active.insert(si);
-    if (!waves[s.wave_idx].first_start) waves[s.wave_idx].first_start = now;
-    if (status == "Created") {
-      s.ph = phase::adding;
-      for (auto o : s.orgs) {
-        if (orgs[o].state == org_final_state::pending && (orgs[o].slot == si || orgs[o].slot == no_slot)) {
-          orgs[o].slot = si;
-          s.to_add.push_back(o);
-        }
-      }
-      if (halted) {
-        s.cancel_wanted = true;
-        s.cancel_reason = "halted: " + halt_reason;
-      }
-      return;
-    }
-    // Already activated: anything of this slot not in the request gets a later slot, never forgotten.
-    if (si < input_slots) {
-      for (auto o : s.orgs) {
-        if (orgs[o].state == org_final_state::pending && orgs[o].slot == si) {
-          const auto rs = retry_slot_for(s.wave_idx, s.region, now - cfg.retry.job_retry_delay);
-          orgs[o].slot = rs;
-          slots[rs].orgs.push_back(o);
-        }
-      }
-    }
-    s.ever_active = status != "Pending";
-    start_monitoring(si, now);
-    s.next_poll = now;
-  }
-
-  void apply_reconciliation(time_point now) {
-    reconciling = false;
-    // Which slot each request belongs to.
-    std::map<std::string, std::uint32_t> req_slot;
-    for (const auto& [slot, id] : resume_from.slot_requests) {
-      if (slot >= 0 && static_cast<std::size_t>(slot) < input_slots) req_slot[id] = static_cast<std::uint32_t>(slot);
-    }
-    std::set<std::uint32_t> taken;
-    for (const auto& [id, si] : req_slot) taken.insert(si);
-    for (const auto& [id, r] : recon_requests) {
-      if (req_slot.contains(id) || !r.scheduled_start) continue;
-      for (const auto& [slot, start] : resume_from.unconfirmed_creates) {
-        const auto diff = start > *r.scheduled_start ? start - *r.scheduled_start : *r.scheduled_start - start;
-        if (slot >= 0 && static_cast<std::size_t>(slot) < input_slots && diff < std::chrono::seconds{1} &&
-            !taken.contains(static_cast<std::uint32_t>(slot))) {
-          req_slot[id] = static_cast<std::uint32_t>(slot);
-          taken.insert(static_cast<std::uint32_t>(slot));
-          break;
-        }
-      }
-    }
-    // Each org's job for the target version: a live one wins over failed ones.
-    std::map<std::uint32_t, const job_row*> chosen;
-    std::map<std::string, std::int64_t> jobs_per_request;
-    for (const auto& row : recon_jobs) {
-      const auto found = find_org(row.org_key);
-      if (!found) continue;
-      const auto o = *found;
-      ++orgs[o].attempts;
-      auto& c = chosen[o];
-      if (c == nullptr || (c->status == "Failed" && row.status != "Failed")) c = &row;
-    }
-    std::map<std::string, std::vector<std::uint32_t>> by_request;
-    for (const auto& [o, row] : chosen) {
-      by_request[row->request_id].push_back(o);
-      orgs[o].job_id = row->id;
-      orgs[o].state = org_final_state::in_flight;
-      ++jobs_per_request[row->request_id];
-    }
-    std::set<std::string> all_ids;
-    for (const auto& [id, r] : recon_requests) all_ids.insert(id);
-    for (const auto& [id, v] : by_request) all_ids.insert(id);
-    for (const auto& id : all_ids) {
-      const auto rit = recon_requests.find(id);
-      const std::string status = rit != recon_requests.end() ? rit->second.status : "Pending";
-      const auto sched = rit != recon_requests.end() ? rit->second.scheduled_start : std::nullopt;
-      const auto& members = by_request[id];
-      std::uint32_t si;
-      if (auto it = req_slot.find(id); it != req_slot.end()) {
-        si = it->second;
-        for (auto o : members) {
-          if (orgs[o].slot != si) slots[si].orgs.push_back(o);
-          orgs[o].slot = si;
-        }
-      } else {
-        if (members.empty()) {
-          if (status == "Created") {
-            // An orphan from a create whose result was lost: it has no jobs; cancel it.
-            slot_rec s;
-            s.wave_idx = 0;
-            s.retry = true;
-            s.request_id = id;
-            s.cancel_reason = "orphan request from an interrupted run";
-            slots.push_back(std::move(s));
-            ++waves[0].open;
-            ++waves[0].regions[0].open;
-            const auto osi = static_cast<std::uint32_t>(slots.size() - 1);
-            active.insert(osi);
-            start_cancel(osi, now);
-            requests_created.push_back(id);
-          }
-          continue;
-        }
-        slot_rec s;
-        s.wave_idx = orgs[members.front()].wave_idx;
-        s.region = orgs[members.front()].region;
-        s.retry = true;
-        s.orgs = members;
-        s.start = sched.value_or(now);
-        slots.push_back(std::move(s));
-        si = static_cast<std::uint32_t>(slots.size() - 1);
-        ++waves[slots[si].wave_idx].open;
-        ++waves[slots[si].wave_idx].regions[slots[si].region].open;
-        for (auto o : members) orgs[o].slot = si;
-      }
-      slots[si].jobs = jobs_per_request[id];
-      adopt(si, id, status, sched, now);
-    }
-  }
-
-  // ---- the pump ------------------------------------------------------------------------------------------
-
-  duration bake_of(int wave) const {
-    const auto it = cfg.bake_time_per_wave.find(wave);
-    return it == cfg.bake_time_per_wave.end() ? cfg.bake_time : it->second;
-  }
-
-  void advance_waves(time_point now) {
-    // Everywhere: a wave finished in every region and baked opens the next one.
-    while (allowed_wave < waves.size()) {
-      auto& w = waves[allowed_wave];
-      if (w.open > 0 || !w.finished) break;
-      if (now < *w.finished + bake_of(w.wave)) break;
-      check_gates(now, gates_of(allowed_wave));
-      if (halted) return;
-      w.gates_passed = true;
-      tally.accept_seen_error_types();
-      ++allowed_wave;
-    }
-    // Follow the sun: a region whose part of a follow_the_sun wave finished and baked opens its part of the
-    // next wave, judged by that wave's gates over everything seen so far (every region's results).
-    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
-      while (true) {
-        const std::size_t w = allowed_in(r);
-        region_allowed[r] = w;
-        if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) break;
-        const auto& wr = waves[w].regions[r];
-        if (wr.input_slots == 0 || wr.open > 0 || !wr.finished) break;  // no canary of its own: wait for all
-        if (now < *wr.finished + bake_of(waves[w].wave)) break;
-        check_gates(now, gates_of(w));
-        if (halted) return;
-        tally.accept_seen_error_types();
-        region_allowed[r] = w + 1;
-      }
-    }
-  }
-
-  // When the next regional hand-over may happen (a region's part of a follow_the_sun wave done, baking).
-  template <class Want>
-  void want_regional_bake_ends(Want&& want) const {
-    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
-      const std::size_t w = allowed_in(r);
-      if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) continue;
-      const auto& wr = waves[w].regions[r];
-      if (wr.input_slots > 0 && wr.open == 0 && wr.finished) want(*wr.finished + bake_of(waves[w].wave));
-    }
-  }
-
-  executor_output pump(time_point now) {
-    if (reconciling) {
-      if (!reconcile_started) start_reconcile(now);
-      executor_output o = std::move(out);
-      out = {};
-      return o;
-    }
-    // Deferred calls whose time has come.
-    while (!delayed.empty() && delayed.front().at <= now) {
-      std::pop_heap(delayed.begin(), delayed.end(), later);
-      delayed_call d = std::move(delayed.back());
-      delayed.pop_back();
-      if (d.ctx.p == purpose::add_batch && slots[d.ctx.slot].cancel_wanted) {
-        auto& s = slots[d.ctx.slot];
-        --s.batches_out;
-        continue;  // the slot is being canceled; its orgs are reported by finish_slot
-      }
-      if (d.ctx.p == purpose::create && halted && !slots[d.ctx.slot].create_ambiguous) {
-        slots[d.ctx.slot].not_pushed_reason = "halted: " + halt_reason;
-        finish_slot(d.ctx.slot, now);  // never created: nothing to cancel
-        continue;
-      }
-      if (d.ctx.p == purpose::create && slots[d.ctx.slot].create_ambiguous) {
-        call_ctx c;
-        c.p = purpose::create_check;
-        c.slot = d.ctx.slot;
-        c.attempt = d.ctx.attempt;
-        c.call = query_requests_for_version{cfg.version_id};
-        issue(std::move(c), now);
-        continue;
-      }
-      issue(std::move(d.ctx), now);
-    }
-    advance_waves(now);
-    if (halted) {
-      for (std::uint32_t si = 0; si < slots.size(); ++si) {
-        if (slots[si].ph == phase::waiting) {
-          slots[si].not_pushed_reason = "halted: " + halt_reason;
-          finish_slot(si, now);
-        }
-      }
-    } else {
-      // Each region's input slots in (wave, start) order; with a single region this is every slot in order.
-      for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
-        const auto& list = region_slots[r];
-        std::size_t& next = region_next[r];
-        while (next < list.size()) {
-          auto& s = slots[list[next]];
-          if (s.ph != phase::waiting) {
-            ++next;
-            continue;
-          }
-          if (s.wave_idx > allowed_in(r)) break;
-          if (now < s.start - cfg.prepare_ahead) break;
-          if (try_start(list[next], now) == start_result::wait) break;
-          ++next;
-        }
-      }
-      for (std::size_t i = 0; i < retry_slots.size();) {
-        const auto si = retry_slots[i];
-        auto& s = slots[si];
-        if (s.ph == phase::waiting &&
-            (now < s.start - cfg.prepare_ahead || try_start(si, now) == start_result::wait)) {
-          ++i;
-          continue;
-        }
-        const std::uint64_t key = retry_key(s.wave_idx, s.region);
-        if (const auto it = wave_retry_slot.find(key); it != wave_retry_slot.end() && it->second == si) {
-          wave_retry_slot.erase(it);
-        }
-        retry_slots.erase(retry_slots.begin() + static_cast<std::ptrdiff_t>(i));
-      }
-    }
-    pump_scratch.assign(active.begin(), active.end());
-    for (std::size_t k = 0; k < pump_scratch.size(); ++k) {
-      const std::uint32_t si = pump_scratch[k];
-      auto& s = slots[si];
-      switch (s.ph) {
-        case phase::adding:
-          if (halted && !s.cancel_wanted) {
-            s.cancel_wanted = true;
-            s.cancel_reason = "halted: " + halt_reason;
-          }
-          drive_adding(si, now);
-          break;
-        case phase::monitoring:
-          if (halted && !s.ever_active && !s.cancel_tried && !s.poll_in_flight && !s.fetch_in_flight) {
-            if (s.cancel_reason.empty()) s.cancel_reason = "halted: " + halt_reason;
-            start_cancel(si, now);
-          } else if (!s.poll_in_flight && !s.fetch_in_flight && now >= s.next_poll) {
-            issue_poll(si, now);
-          }
-          break;
-        default:
-          break;
-      }
-    }
-    advance_waves(now);
-    // Next wake-up.
-    std::optional<time_point> wake;
-    auto want = [&](time_point t) {
-      t = std::max(t, now);
-      if (!wake || t < *wake) wake = t;
-    };
-    if (!delayed.empty()) want(delayed.front().at);
-    bool waiting_on_caps = false;
-    if (!halted) {
-      for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
-        const auto& list = region_slots[r];
-        const std::size_t next = region_next[r];
-        if (next < list.size() && slots[list[next]].wave_idx <= allowed_in(r)) {
-          const auto t = slots[list[next]].start - cfg.prepare_ahead;
-          if (t > now) want(t); else waiting_on_caps = true;
-        }
-      }
-      for (auto si : retry_slots) {
-        const auto t = slots[si].start - cfg.prepare_ahead;
+  advance_waves(now);
+  // Next wake-up.
+  std::optional<time_point> wake;
+  auto want = [&](time_point t) {
+    t = std::max(t, now);
+    if (!wake || t < *wake) wake = t;
+  };
+  if (!delayed.empty()) want(delayed.front().at);
+  bool waiting_on_caps = false;
+  if (!halted) {
+    for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
+      const auto& list = region_slots[r];
+      const std::size_t next = region_next[r];
+      if (next < list.size() && slots[list[next]].wave_idx <= allowed_in(r)) {
+        const auto t = slots[list[next]].start - cfg.prepare_ahead;
         if (t > now) want(t); else waiting_on_caps = true;
       }
-      if (allowed_wave < waves.size() && waves[allowed_wave].open == 0 && waves[allowed_wave].finished) {
-        want(*waves[allowed_wave].finished + bake_of(waves[allowed_wave].wave));
-      }
-      want_regional_bake_ends(want);
     }
-    for (auto si : active) {
-      const auto& s = slots[si];
-      if (s.ph == phase::monitoring && !s.poll_in_flight && !s.fetch_in_flight) want(s.next_poll);
+    for (auto si : retry_slots) {
+      const auto t = slots[si].start - cfg.prepare_ahead;
+      if (t > now) want(t); else waiting_on_caps = true;
     }
-    if (waiting_on_caps) {
-      if (!budget.allows(now, false)) want(budget.free_at(now));
-      else if (in_flight.empty() && !wake) want(now + cfg.polling.min_interval);
+    if (allowed_wave < waves.size() && waves[allowed_wave].open == 0 && waves[allowed_wave].finished) {
+      want(*waves[allowed_wave].finished + bake_of(waves[allowed_wave].wave));
     }
-    executor_output o = std::move(out);
-    out = {};
-    o.wake_at = wake;
-    return o;
+    want_regional_bake_ends(want);
   }
+  for (auto si : active) {
+    const auto& s = slots[si];
+    if (s.ph == phase::monitoring && !s.poll_in_flight && !s.fetch_in_flight) want(s.next_poll);
+  }
+  if (waiting_on_caps) {
+    if (!budget.allows(now, false)) want(budget.free_at(now));
+    else if (in_flight.empty() && !wake) want(now + cfg.polling.min_interval);
+  }
+  executor_output o = std::move(out);
+  out = {};
+  o.wake_at = wake;
+  return o;
+}
 
-  bool is_done() const {
-    if (reconciling || !in_flight.empty() || !delayed.empty()) return false;
-    for (const auto& s : slots) {
-      if (s.ph != phase::finished) return false;
-    }
-    return true;
+bool executor_state::is_done() const {
+  if (reconciling || !in_flight.empty() || !delayed.empty()) return false;
+  for (const auto& s : slots) {
+    if (s.ph != phase::finished) return false;
   }
-};
+  return true;
+}
 
 }  // namespace detail
 
