@@ -1,7 +1,8 @@
 #pragma once
 // executor_state: the executor's working state (orgs, slots, waves, calls in flight) and its steps, shared by the
-// files that hold them: executor.cpp (construction, results, report), monitoring.cpp (status polls, failure
-// reads, stuck jobs) and the seams it uses (call_budget, retry_backoff, gates).
+// files that hold them: executor.cpp (construction, calls, slots, waves, results, report), monitoring.cpp (status
+// polls, failure reads, stuck jobs), resume.cpp (reconciliation) and the seams it uses (call_budget, retry_backoff,
+// gates).
 
 #include <algorithm>
 #include <array>
@@ -243,13 +244,24 @@ struct executor_state {
   // A monitored request is over and every failed or canceled job has been applied: its other orgs upgraded.
   void finish_monitored(std::uint32_t si, time_point now);
 
-  // ---- resume: reconcile the journal with the API's requests and jobs (executor.cpp) ----------------------------
+  // ---- resume: reconcile the journal with the API's requests and jobs (resume.cpp) ------------------------------
+  void begin_resume(const journal_state& state);
   void start_reconcile(time_point now);
   void on_recon_requests(const requests_page& p, time_point now);
+  void issue_recon_job_queries(time_point now);
   void on_recon_jobs(const jobs_page& p, time_point now);
+  void apply_reconciliation(time_point now);
+  std::map<std::string, std::uint32_t> requests_by_slot() const;
+  std::map<std::uint32_t, const job_row*> choose_recon_jobs();
+  void take_back_members(std::uint32_t si, const std::vector<std::uint32_t>& members);
+  std::uint32_t slot_for_unplanned_request(const std::vector<std::uint32_t>& members, std::optional<time_point> sched,
+                                           time_point now);
+  void cancel_orphan(const std::string& request_id, time_point now);
   void adopt(std::uint32_t si, const std::string& request_id, const std::string& status,
              std::optional<time_point> sched, time_point now);
-  void apply_reconciliation(time_point now);
+  void reserve_adopted(std::uint32_t si);
+  void adopt_created(std::uint32_t si);
+  void move_unpushed_to_retry(std::uint32_t si, time_point now);
 
   // ---- gates and waves: halt, the gates in force, wave hand-over (executor.cpp) ---------------------------------
   void halt(std::string reason, time_point now);
