@@ -1,8 +1,8 @@
 #pragma once
-// executor_state: the executor's working state (orgs, slots, waves, calls in flight) and its steps, shared by the
-// files that hold them: executor.cpp (construction, calls, slots, waves, results, report), monitoring.cpp (status
-// polls, failure reads, stuck jobs), resume.cpp (reconciliation) and the seams it uses (call_budget, retry_backoff,
-// gates).
+// executor_state: the executor's working state (orgs, slots, waves, calls in flight) and its steps, one file per
+// job: executor.cpp (construction, the pump, the public class), executor_calls.cpp (issuing, deferring, routing
+// and retrying calls), executor_slots.cpp (a slot's life), monitoring.cpp, resume.cpp, waves.cpp (hand-over and
+// halts), over the seams call_budget, retry_backoff and gates.
 
 #include <algorithm>
 #include <array>
@@ -119,6 +119,16 @@ struct call_ctx {
   bool incremental = false;  // a fetch bounded by the failed-job watermark
 };
 
+// A call for slot si (no_slot: for none) on its attempt-th try.
+inline call_ctx call_for(purpose p, std::uint32_t si, api_call call, int attempt = 1) {
+  call_ctx c;
+  c.p = p;
+  c.slot = si;
+  c.call = std::move(call);
+  c.attempt = attempt;
+  return c;
+}
+
 struct delayed_call {
   time_point at;
   std::uint64_t seq = 0;
@@ -139,6 +149,21 @@ struct wave_rec {
   bool gates_passed = false;
   std::vector<wave_region_rec> regions;  // by dense region index
 };
+
+// The earliest of the times a pump wants to be woken at (never before now).
+struct wake_up {
+  time_point now;
+  std::optional<time_point> at;
+  void want(time_point t) {
+    t = std::max(t, now);
+    if (!at || t < *at) at = t;
+  }
+};
+
+// "errorCode: message", or the message alone.
+inline std::string error_text(const std::string& error_code, const std::string& message) {
+  return (error_code.empty() ? std::string{} : error_code + ": ") + message;
+}
 
 struct executor_state {
   executor_config cfg;
@@ -169,16 +194,16 @@ struct executor_state {
   std::vector<delayed_call> delayed;  // min-heap on (at, seq)
   std::uint64_t delayed_seq = 0;
   std::uint64_t last_call_id = 0;
-  call_budget budget{api_budget_config{}};  // the plan's, set by the constructor
+  call_budget budget;
   // Concurrency.
   std::int64_t jobs_reserved = 0;
   std::vector<std::int64_t> jobs_reserved_per_instance;
   // Gates.
   bool halted = false;
   std::string halt_reason;
-  gate_tally tally{gate_config{}};  // the plan's, set by the constructor
-  std::set<std::string> transient_types;
-  retry_backoff backoff{retry_policy{}};  // the plan's, set by the constructor
+  gate_tally tally;
+  std::set<std::string> transient_types;  // ErrorTypes whose failed jobs are re-pushed
+  retry_backoff backoff;
   // Report bits.
   std::int64_t api_calls = 0;
   std::map<std::string, std::int64_t> calls_by_endpoint;
@@ -197,36 +222,64 @@ struct executor_state {
 
   executor_output out;  // calls handed out since the last pump
 
-  // ---- calls: issue (budget permitting, intent journaled), defer, retry (executor.cpp) --------------------------
+  executor_state(executor_config config, journal_sink* journal_to);
+  // The input slots, sorted by (wave, start), become slots, orgs, waves and regions (executor.cpp).
+  void load(std::vector<push_slot> input);
+
+  // ---- the pump (executor.cpp): due calls, wave hand-over, slot starts, active slots, next wake-up --------------
+  executor_output pump(time_point now);
+  void drive_active_slots(time_point now);
+  std::optional<time_point> next_wake(time_point now);
+  executor_output take_output(std::optional<time_point> wake_at);
+  bool is_done() const;
+
+  // ---- calls (executor_calls.cpp): issue within the budget (intent journaled), defer, route results, retry ------
   static bool essential(const call_ctx& c) { return c.p == purpose::patch_cancel; }
   static bool later(const delayed_call& a, const delayed_call& b);
   void write_journal(const journal_record& r);
-  void journal_intent(std::uint64_t id, const call_ctx& ctx);
   void issue(call_ctx ctx, time_point now);
   void defer(call_ctx ctx, time_point at);
+  void issue_due_calls(time_point now);
+  void issue_deferred(call_ctx ctx, time_point now);
+  void on_result(std::uint64_t call_id, const api_result& result, time_point now);
+  // False when the result's type does not match the call.
+  bool route_result(call_ctx& ctx, const api_result& result, time_point now);
   void on_error(call_ctx ctx, const api_error& e, time_point now);
+  void on_call_failed(const call_ctx& ctx, const api_error& e, time_point now);
 
-  // ---- slots: start, add jobs in batches, activate, cancel, finish (executor.cpp) -------------------------------
+  // ---- slots (executor_slots.cpp): start, create, add jobs, activate, cancel, finish, re-push slots -------------
   enum class start_result { started, skipped, wait };
+  enum class add_step { done, again_later, again_now };  // what becomes of one org of a job-creation batch
+  void start_due_slots(time_point now);
+  void start_due_retry_slots(time_point now);
+  void finish_waiting_slots(time_point now);
+  // Wants the next slot starts; true when a slot is due but waits for the caps or the budget.
+  bool want_slot_starts(wake_up& wake) const;
   // Tries to start a waiting slot now: wait when the caps or the budget say so.
   start_result try_start(std::uint32_t si, time_point now);
   bool fits(const std::map<std::uint32_t, std::int64_t>& need, std::int64_t total) const;
+  void reserve(slot_rec& s, std::map<std::uint32_t, std::int64_t> need);
   void release(slot_rec& s);
+  void on_created(call_ctx& ctx, const request_created& r, time_point now);
+  // After an ambiguous create failure: adopt the request if the server made it, else create it now.
+  void on_create_check(call_ctx& ctx, const requests_page& p, time_point now);
+  void issue_batch(std::uint32_t si, std::vector<std::uint32_t> batch, int attempt, time_point now,
+                   std::optional<time_point> at = std::nullopt);
+  void drive_adding(std::uint32_t si, time_point now);
+  void on_jobs_added(call_ctx& ctx, const jobs_added& r, time_point now);
+  add_step apply_outcome(std::uint32_t si, std::uint32_t o, const job_outcome& oc, journal_add_jobs_result& journaled);
+  void start_cancel(std::uint32_t si, time_point now);
+  void on_canceled(std::uint32_t si, time_point now);
   void set_final(std::uint32_t o, org_final_state st, std::string msg, std::string type = {});
   void finish_slot(std::uint32_t si, time_point now);
   static std::uint64_t retry_key(std::uint32_t wave_idx, std::uint32_t region);
   std::uint32_t retry_slot_for(std::uint32_t wave_idx, std::uint32_t region, time_point now);
-  void start_cancel(std::uint32_t si, time_point now);
-  void issue_batch(std::uint32_t si, std::vector<std::uint32_t> batch, int attempt, time_point now,
-                   std::optional<time_point> at = std::nullopt);
-  void drive_adding(std::uint32_t si, time_point now);
-  void on_created(call_ctx& ctx, const request_created& r, time_point now);
-  void on_jobs_added(call_ctx& ctx, const jobs_added& r, time_point now);
-  // After an ambiguous create failure: adopt the request if the server made it, else create it now.
-  void on_create_check(call_ctx& ctx, const requests_page& p, time_point now);
 
-  // ---- monitoring: status polls, failure reads, stuck jobs (monitoring.cpp) -------------------------------------
+  // ---- monitoring (monitoring.cpp): status polls, failure reads, stuck jobs -------------------------------------
   void start_monitoring(std::uint32_t si, time_point now);
+  // Polls when due; after a halt, cancels a request none of whose jobs has started.
+  void drive_monitoring(std::uint32_t si, time_point now);
+  void want_polls(wake_up& wake) const;
   void issue_poll(std::uint32_t si, time_point now);
   void issue_fetch(std::uint32_t si, std::vector<std::string> statuses, bool with_errors, purpose p, bool final,
                    time_point now, std::optional<time_point> ended_at_or_after = std::nullopt);
@@ -244,7 +297,7 @@ struct executor_state {
   // A monitored request is over and every failed or canceled job has been applied: its other orgs upgraded.
   void finish_monitored(std::uint32_t si, time_point now);
 
-  // ---- resume: reconcile the journal with the API's requests and jobs (resume.cpp) ------------------------------
+  // ---- resume (resume.cpp): reconcile the journal with the API's requests and jobs -------------------------------
   void begin_resume(const journal_state& state);
   void start_reconcile(time_point now);
   void on_recon_requests(const requests_page& p, time_point now);
@@ -263,7 +316,7 @@ struct executor_state {
   void adopt_created(std::uint32_t si);
   void move_unpushed_to_retry(std::uint32_t si, time_point now);
 
-  // ---- gates and waves: halt, the gates in force, wave hand-over (executor.cpp) ---------------------------------
+  // ---- waves and halts (waves.cpp) --------------------------------------------------------------------------------
   void halt(std::string reason, time_point now);
   // The gates of wave index w: the plan's override for that wave, else the plan's.
   const gate_config& gates_of(std::size_t w) const;
@@ -275,13 +328,10 @@ struct executor_state {
   std::size_t allowed_in(std::uint32_t region) const { return std::max(allowed_wave, region_allowed[region]); }
   duration bake_of(int wave) const;
   void advance_waves(time_point now);
-  // When the next regional hand-over may happen (a region's part of a follow_the_sun wave done, baking).
-  template <class Want>
-  void want_regional_bake_ends(Want&& want) const;
-
-  // ---- the pump (executor.cpp) ----------------------------------------------------------------------------------
-  executor_output pump(time_point now);
-  bool is_done() const;
+  bool advance_everywhere(time_point now);
+  bool advance_region(std::uint32_t r, time_point now);
+  // When a wave's (or a region's part of a follow_the_sun wave's) bake time ends.
+  void want_bake_ends(wake_up& wake) const;
 };
 
 }  // namespace pushsim::scheduler::detail

@@ -15,27 +15,39 @@ void executor_state::start_monitoring(std::uint32_t si, time_point now) {
   s.next_poll = std::max(now + cfg.polling.min_interval, s.scheduled_start);
 }
 
+void executor_state::drive_monitoring(std::uint32_t si, time_point now) {
+  auto& s = slots[si];
+  if (halted && !s.ever_active && !s.cancel_tried && !s.poll_in_flight && !s.fetch_in_flight) {
+    if (s.cancel_reason.empty()) s.cancel_reason = "halted: " + halt_reason;
+    start_cancel(si, now);
+  } else if (!s.poll_in_flight && !s.fetch_in_flight && now >= s.next_poll) {
+    issue_poll(si, now);
+  }
+}
+
+void executor_state::want_polls(wake_up& wake) const {
+  for (auto si : active) {
+    const auto& s = slots[si];
+    if (s.ph == phase::monitoring && !s.poll_in_flight && !s.fetch_in_flight) wake.want(s.next_poll);
+  }
+}
+
 void executor_state::issue_poll(std::uint32_t si, time_point now) {
   auto& s = slots[si];
   s.poll_in_flight = true;
-  call_ctx c;
-  c.p = purpose::poll_counts;
-  c.slot = si;
-  c.call = query_request_status_counts{{s.request_id}};
-  issue(std::move(c), now);
+  issue(call_for(purpose::poll_counts, si, query_request_status_counts{{s.request_id}}), now);
 }
 
 void executor_state::issue_fetch(std::uint32_t si, std::vector<std::string> statuses, bool with_errors, purpose p,
                                  bool final, time_point now, std::optional<time_point> ended_at_or_after) {
   auto& s = slots[si];
-  if (p == purpose::fetch_jobs) s.fetch_in_flight = true;
-  call_ctx c;
-  c.p = p;
-  c.slot = si;
+  if (p == purpose::fetch_jobs) {
+    s.fetch_in_flight = true;
+    s.pending_watermark.reset();
+  }
+  call_ctx c = call_for(p, si, query_jobs{{s.request_id}, std::move(statuses), with_errors, ended_at_or_after});
   c.final = final;
   c.incremental = ended_at_or_after.has_value();
-  if (p == purpose::fetch_jobs) s.pending_watermark.reset();
-  c.call = query_jobs{{s.request_id}, std::move(statuses), with_errors, ended_at_or_after};
   issue(std::move(c), now);
 }
 
@@ -177,14 +189,11 @@ void executor_state::apply_job_rows(const call_ctx& ctx, const std::vector<job_r
 }
 
 void executor_state::issue_next_jobs_page(const call_ctx& ctx, const std::string& locator, time_point now) {
-  call_ctx c;
-  c.p = ctx.p;
-  c.slot = ctx.slot;
-  c.final = ctx.final;
-  c.incremental = ctx.incremental;
   const bool errs = std::get_if<query_jobs>(&ctx.call) ? std::get<query_jobs>(ctx.call).with_errors
                                                         : std::get<query_more>(ctx.call).with_errors;
-  c.call = query_more{locator, query_kind::jobs, errs};
+  call_ctx c = call_for(ctx.p, ctx.slot, query_more{locator, query_kind::jobs, errs});
+  c.final = ctx.final;
+  c.incremental = ctx.incremental;
   issue(std::move(c), now);
 }
 

@@ -23,19 +23,13 @@ void executor_state::begin_resume(const journal_state& state) {
 
 void executor_state::start_reconcile(time_point now) {
   reconcile_started = true;
-  call_ctx c;
-  c.p = purpose::reconcile_requests;
-  c.call = query_requests_for_version{cfg.version_id};
-  issue(std::move(c), now);
+  issue(call_for(purpose::reconcile_requests, no_slot, query_requests_for_version{cfg.version_id}), now);
 }
 
 void executor_state::on_recon_requests(const requests_page& p, time_point now) {
   for (const auto& r : p.rows) recon_requests[r.id] = r;
   if (!p.next_locator.empty()) {
-    call_ctx c;
-    c.p = purpose::reconcile_requests;
-    c.call = query_more{p.next_locator, query_kind::requests, false};
-    issue(std::move(c), now);
+    issue(call_for(purpose::reconcile_requests, no_slot, query_more{p.next_locator, query_kind::requests, false}), now);
     return;
   }
   issue_recon_job_queries(now);
@@ -52,9 +46,7 @@ void executor_state::issue_recon_job_queries(time_point now) {
   std::vector<std::string> chunk;
   auto flush = [&] {
     if (chunk.empty()) return;
-    call_ctx c;
-    c.p = purpose::reconcile_jobs;
-    c.call = query_jobs{std::move(chunk), {}, false, std::nullopt};
+    call_ctx c = call_for(purpose::reconcile_jobs, no_slot, query_jobs{std::move(chunk), {}, false, std::nullopt});
     chunk.clear();
     ++recon_jobs_pending;
     issue(std::move(c), now);
@@ -69,10 +61,7 @@ void executor_state::issue_recon_job_queries(time_point now) {
 void executor_state::on_recon_jobs(const jobs_page& p, time_point now) {
   recon_jobs.insert(recon_jobs.end(), p.rows.begin(), p.rows.end());
   if (!p.next_locator.empty()) {
-    call_ctx c;
-    c.p = purpose::reconcile_jobs;
-    c.call = query_more{p.next_locator, query_kind::jobs, false};
-    issue(std::move(c), now);
+    issue(call_for(purpose::reconcile_jobs, no_slot, query_more{p.next_locator, query_kind::jobs, false}), now);
     return;
   }
   if (--recon_jobs_pending == 0) apply_reconciliation(now);
@@ -102,17 +91,11 @@ void executor_state::adopt(std::uint32_t si, const std::string& request_id, cons
 }
 
 void executor_state::reserve_adopted(std::uint32_t si) {
-  auto& s = slots[si];
   std::map<std::uint32_t, std::int64_t> need;
-  for (auto o : s.orgs) {
+  for (auto o : slots[si].orgs) {
     if (orgs[o].slot == si) ++need[orgs[o].instance];
   }
-  for (const auto& [inst, n] : need) {
-    s.reserved += n;
-    jobs_reserved += n;
-    jobs_reserved_per_instance[inst] += n;
-  }
-  s.reserved_per_instance = need;
+  reserve(slots[si], std::move(need));
 }
 
 // A request still Created: its orgs without a job are added to it (or it is canceled after a halt).
