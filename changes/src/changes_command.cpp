@@ -86,6 +86,14 @@ std::variant<std::vector<output_text>, input_error> render_outputs(const changes
   return files;
 }
 
+void report_written(const mock_org::package& p, const change_list& list, const std::string& file, std::ostream& out) {
+  out << "wrote " << list.changes.size() << " change(s) into " << file << " version " << list.version->str() << "\n";
+  const auto v = p.find_version(*list.version);
+  std::size_t kept = 0;
+  for (const mock_org::change& c : p.versions[*v].changes) kept += c.kind == mock_org::change_kind::required_feature;
+  if (kept > 0) out << "kept " << kept << " required_feature change(s) already there (metadata does not show them)\n";
+}
+
 }  // namespace
 
 int changes_command(const changes_arguments& a, std::ostream& out, std::ostream& err) {
@@ -105,7 +113,11 @@ int changes_command(const changes_arguments& a, std::ostream& out, std::ostream&
   if (auto* e = std::get_if<input_error>(&from)) return fail(e->str());
   auto to = open_version(a.to, a.repo);
   if (auto* e = std::get_if<input_error>(&to)) return fail(e->str());
-  change_list list = diff_sources(std::get<dx_source>(from), std::get<dx_source>(to), {a.retired_api_version, f.version});
+  const dx_source& newer = std::get<dx_source>(to);
+  const auto version = f.version ? f.version : newer.version;
+  auto retired = a.retired_api_version;
+  if (!retired && f.package && version) retired = retired_api_version_in(*f.package, *version);
+  change_list list = diff_sources(std::get<dx_source>(from), newer, {retired, f.version});
   fill_estimates(list, a, f);
   out << text_report(list, a.from, a.to);
   if (!list.patch_violations.empty()) {
@@ -116,7 +128,7 @@ int changes_command(const changes_arguments& a, std::ostream& out, std::ostream&
   auto files = render_outputs(a, f, list, std::get<std::vector<fs::path>>(checked));
   if (auto* e = std::get_if<input_error>(&files)) return fail(e->str());
   if (const auto e = write_all_atomically(std::get<std::vector<output_text>>(files))) return fail(e->to_string());
-  if (f.package) out << "wrote " << list.changes.size() << " change(s) into " << a.package_json << " version " << list.version->str() << "\n";
+  if (f.package) report_written(*f.package, list, a.package_json, out);
   return 0;
 }
 

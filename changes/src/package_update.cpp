@@ -80,11 +80,23 @@ void apply_estimate_from(change_list& list, const mock_org::package& p, mock_org
   }
 }
 
+std::optional<std::uint16_t> retired_api_version_in(const mock_org::package& p, mock_org::version_number version) {
+  const auto v = p.find_version(version);
+  if (!v) return std::nullopt;
+  for (const mock_org::change& c : p.versions[*v].changes) {
+    if (c.kind == change_kind::api_version_retired) return c.api_version;
+  }
+  return std::nullopt;
+}
+
 std::variant<std::string, input_error> updated_package_json(mock_org::package p, mock_org::version_number version,
                                                             const change_list& list, const std::string& package_file) {
   const auto v = p.find_version(version);
   if (!v) return input_error{package_file, 0, "the package has no version " + version.str() + " to write changes into"};
   std::vector<mock_org::change> changes;
+  for (const mock_org::change& c : p.versions[*v].changes) {
+    if (c.kind == change_kind::required_feature) changes.push_back(c);
+  }
   for (const derived_change& d : list.changes) {
     auto c = to_package_change(p, d);
     if (auto* e = std::get_if<std::string>(&c)) return input_error{package_file, 0, version.str() + ": " + *e};

@@ -94,6 +94,19 @@ TEST(PackageUpdate, FieldThePackageDoesNotDeclareIsAnError) {
       << "a version the package lacks";
 }
 
+TEST(PackageUpdate, RewritingAVersionKeepsWhatMetadataCannotShow) {
+  const mock_org::package scenario = revenue_rollup();
+  EXPECT_EQ(retired_api_version_in(scenario, {2, 4, 0}), 30) << "the retirement line 2.4.0 already has";
+  EXPECT_FALSE(retired_api_version_in(scenario, {2, 3, 2}).has_value());
+  auto text = updated_package_json(scenario, {2, 5, 0}, {}, "p.json");
+  ASSERT_TRUE(std::holds_alternative<std::string>(text));
+  auto written = mock_org::parse_package_text(std::get<std::string>(text));
+  ASSERT_TRUE(written) << written.error.str();
+  EXPECT_EQ(changes_json(*written.value, "2.5.0"),
+            std::vector<std::string>{R"({"feature":"MultiCurrency","kind":"required_feature"})"})
+      << "required_feature stays; new_required_field was not derived, so it goes";
+}
+
 TEST(PackageUpdate, EstimateFlagParsesObjectAndCost) {
   auto e = parse_post_install_estimate("rrd__Revenue_Schedule__c=25.5");
   ASSERT_TRUE(std::holds_alternative<post_install_estimate>(e));

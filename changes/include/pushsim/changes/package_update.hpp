@@ -2,6 +2,8 @@
 // Putting a derived change list into a package: the post-install script's estimate (the one thing metadata cannot
 // show) and the version's `changes` rewritten in the package JSON (mock_org/package_json.hpp).
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -29,7 +31,12 @@ void apply_estimate(change_list& list, const post_install_estimate& e, const std
 void apply_estimate_from(change_list& list, const mock_org::package& p, mock_org::version_number version,
                          const std::string& source);
 
-// The package with `version`'s changes replaced by `list`, as JSON text. Errors (naming `package_file`): no such
+// The retirement line the package already has for `version` (its api_version_retired change), if any: the line
+// used when `--retired-api-version` is not given, so that rewriting a version keeps it.
+std::optional<std::uint16_t> retired_api_version_in(const mock_org::package& p, mock_org::version_number version);
+
+// The package with `version`'s changes replaced by `list`, as JSON text. `required_feature` changes already there are
+// kept (metadata does not show them). Errors (naming `package_file`): no such
 // version; a field or object the package does not declare; a post-install script without an estimate.
 std::variant<std::string, input_error> updated_package_json(mock_org::package p, mock_org::version_number version,
                                                             const change_list& list, const std::string& package_file);
