@@ -31,26 +31,31 @@ std::string field(int o, int f, bool newer) {
   std::string type = f % 6 == 0 ? "Picklist" : (f % 3 == 0 ? "Number" : "Text");
   if (newer && n % 60 == 1) type = "LongTextArea";
   const bool required = newer && n % 180 == 2;
-  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
                   "    <fullName>F" + std::to_string(f) + "__c</fullName>\n    <label>Field " + std::to_string(f) +
                   "</label>\n    <description>A generated field.</description>\n    <required>" +
                   (required ? "true" : "false") + "</required>\n    <type>" + type + "</type>\n";
   if (type == "Picklist") {
     s += "    <valueSet>\n        <valueSetDefinition>\n";
     const int values = newer && n % 90 == 0 ? 7 : 8;
-    for (int v = 0; v < values; ++v) s += "            <value><fullName>V" + std::to_string(v) + "</fullName></value>\n";
+    for (int v = 0; v < values; ++v) {
+      s += "            <value><fullName>V" + std::to_string(v) + "</fullName></value>\n";
+    }
     s += "        </valueSetDefinition>\n    </valueSet>\n";
   }
   return s + "</CustomField>\n";
 }
 
 void write_version(const fs::path& root, bool newer) {
-  write(root / "sfdx-project.json", std::string("{\"packageDirectories\": [{\"path\": \"force-app\", \"versionNumber\": \"") +
-                                        (newer ? "3.1.0" : "3.0.0") + ".NEXT\"}], \"namespace\": \"big\"}\n");
+  const std::string version = newer ? "3.1.0" : "3.0.0";
+  write(root / "sfdx-project.json", "{\"packageDirectories\": [{\"path\": \"force-app\", \"versionNumber\": \"" +
+                                        version + ".NEXT\"}], \"namespace\": \"big\"}\n");
   const fs::path d = root / "force-app/main/default";
   for (int o = 0; o < objects; ++o) {
     const std::string obj = "Obj" + std::to_string(o) + "__c";
-    write(d / "objects" / obj / (obj + ".object-meta.xml"), "<CustomObject><label>" + obj + "</label></CustomObject>\n");
+    write(d / "objects" / obj / (obj + ".object-meta.xml"),
+          "<CustomObject><label>" + obj + "</label></CustomObject>\n");
     const int count = fields_per_object + (newer && o < 8 ? 3 : 0);
     std::string layout = "<Layout><layoutSections><layoutColumns>\n";
     for (int f = 0; f < count; ++f) {
@@ -62,10 +67,12 @@ void write_version(const fs::path& root, bool newer) {
   }
   for (int t = 0; t < triggers + (newer ? 3 : 0); ++t) {
     const std::string name = "T" + std::to_string(t);
-    write(d / "triggers" / (name + ".trigger"), "trigger " + name + " on Obj" + std::to_string(t % objects) + "__c (after insert) {}\n");
+    const std::string object = "Obj" + std::to_string(t % objects) + "__c";
+    write(d / "triggers" / (name + ".trigger"), "trigger " + name + " on " + object + " (after insert) {}\n");
     write(d / "triggers" / (name + ".trigger-meta.xml"), "<ApexTrigger><apiVersion>59.0</apiVersion></ApexTrigger>\n");
     write(d / "classes" / ("C" + std::to_string(t) + ".cls"), "public class C" + std::to_string(t) + " {}\n");
-    write(d / "classes" / ("C" + std::to_string(t) + ".cls-meta.xml"), "<ApexClass><apiVersion>59.0</apiVersion></ApexClass>\n");
+    write(d / "classes" / ("C" + std::to_string(t) + ".cls-meta.xml"),
+          "<ApexClass><apiVersion>59.0</apiVersion></ApexClass>\n");
   }
 }
 

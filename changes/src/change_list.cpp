@@ -26,8 +26,12 @@ std::string describe(const derived_change& c) {
 void check_patch_rules(change_list& out) {
   if (!out.version || out.version->patch == 0) return;
   for (const derived_change& c : out.changes) {
-    if (c.kind == change_kind::new_required_field) out.patch_violations.push_back({rule_required, describe(c), c.seen.front()});
-    if (c.kind == change_kind::field_type_change) out.patch_violations.push_back({rule_type, describe(c), c.seen.front()});
+    if (c.kind == change_kind::new_required_field) {
+      out.patch_violations.push_back({rule_required, describe(c), c.seen.front()});
+    }
+    if (c.kind == change_kind::field_type_change) {
+      out.patch_violations.push_back({rule_type, describe(c), c.seen.front()});
+    }
   }
   for (const unclassified_item& u : out.unclassified) {
     if (u.removal) out.patch_violations.push_back({rule_removal, u.what, u.at});

@@ -98,7 +98,9 @@ std::string json_report(const change_list& list, const std::string& from, const 
   for (const derived_change& c : list.changes) {
     ordered_json jc = change_json(c);
     jc["evidence"] = ordered_json::array();
-    for (const evidence& e : c.seen) jc["evidence"].push_back({{"file", e.file}, {"line", e.line}, {"element", e.element}});
+    for (const evidence& e : c.seen) {
+      jc["evidence"].push_back({{"file", e.file}, {"line", e.line}, {"element", e.element}});
+    }
     j["changes"].push_back(std::move(jc));
   }
   j["unclassified"] = ordered_json::array();

@@ -78,7 +78,9 @@ std::variant<std::vector<output_text>, input_error> render_outputs(const changes
   std::vector<output_text> files;
   if (!a.json_path.empty()) files.push_back({targets[0], json_report(list, a.from, a.to)});
   if (f.package) {
-    if (!list.version) return input_error{a.package_json, 0, "--package-json needs --version (or a versionNumber in sfdx-project.json)"};
+    if (!list.version) {
+      return input_error{a.package_json, 0, "--package-json needs --version (or a versionNumber in sfdx-project.json)"};
+    }
     auto text = updated_package_json(*f.package, *list.version, list, a.package_json);
     if (auto* e = std::get_if<input_error>(&text)) return std::move(*e);
     files.push_back({targets[1], std::get<std::string>(std::move(text))});

@@ -23,7 +23,8 @@ void diff_set(const dx_source& from, const dx_source& to, const std::map<std::st
     }
   }
   for (const auto& [name, c] : before) {
-    if (!after.contains(name)) out.unclassified.push_back({seen_at(from, c.file, t), t + " " + name + " removed", true});
+    if (after.contains(name)) continue;
+    out.unclassified.push_back({seen_at(from, c.file, t), t + " " + name + " removed", true});
   }
 }
 
@@ -38,7 +39,8 @@ void diff_value_sets(const dx_source& from, const dx_source& to, change_list& ou
   }
   for (const auto& [name, g] : from.global_value_sets) {
     if (!to.global_value_sets.contains(name)) {
-      out.unclassified.push_back({seen_at(from, g.file, "GlobalValueSet"), "global value set " + name + " removed", true});
+      out.unclassified.push_back(
+          {seen_at(from, g.file, "GlobalValueSet"), "global value set " + name + " removed", true});
     }
   }
 }

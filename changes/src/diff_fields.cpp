@@ -103,7 +103,8 @@ void diff_one_layout(const dx_source& from, const dx_source& to, const std::stri
   for (const auto& [f, line] : tl.field_lines) {
     if (fl.field_lines.contains(f)) continue;
     fields_differ = true;
-    out.unclassified.push_back({seen_at(to, {tl.file.file, line}, "<field>" + f + "</field>"), f + " added to layout " + name});
+    out.unclassified.push_back(
+        {seen_at(to, {tl.file.file, line}, "<field>" + f + "</field>"), f + " added to layout " + name});
   }
   for (const auto& [f, line] : fl.field_lines) {
     if (tl.field_lines.contains(f)) continue;
@@ -113,7 +114,8 @@ void diff_one_layout(const dx_source& from, const dx_source& to, const std::stri
                                 f + " taken off layout " + name + " (still on another layout)"});
   }
   if (!fields_differ) {
-    out.unclassified.push_back({seen_at(to, tl.file, "Layout"), "layout " + name + " changed (not which fields it shows)"});
+    out.unclassified.push_back(
+        {seen_at(to, tl.file, "Layout"), "layout " + name + " changed (not which fields it shows)"});
   }
 }
 
@@ -142,7 +144,8 @@ void diff_fields(const dx_source& from, const dx_source& to, change_list& out) {
   add_per_object(change_kind::new_required_field, required, out);
   add_per_object(change_kind::new_custom_fields, added, out);
   for (const auto& [name, ff] : from.fields) {
-    if (!to.fields.contains(name)) out.unclassified.push_back({seen_at(from, ff.file, name), "field " + name + " removed", true});
+    if (to.fields.contains(name)) continue;
+    out.unclassified.push_back({seen_at(from, ff.file, name), "field " + name + " removed", true});
   }
 }
 
@@ -167,7 +170,8 @@ void diff_layouts(const dx_source& from, const dx_source& to, change_list& out) 
       c.seen = seen;
       out.changes.push_back(std::move(c));
     } else if (!from.fields.contains(field)) {
-      out.unclassified.push_back({seen.front(), field + " (not a field of the package source) is on no layout any more"});
+      out.unclassified.push_back(
+          {seen.front(), field + " (not a field of the package source) is on no layout any more"});
     }
   }
   for (const auto& [name, l] : to.layouts) {
@@ -179,7 +183,8 @@ void diff_layouts(const dx_source& from, const dx_source& to, change_list& out) 
     }
   }
   for (const auto& [name, l] : from.layouts) {
-    if (!to.layouts.contains(name)) out.unclassified.push_back({seen_at(from, l.file, "Layout"), "layout " + name + " removed", true});
+    if (to.layouts.contains(name)) continue;
+    out.unclassified.push_back({seen_at(from, l.file, "Layout"), "layout " + name + " removed", true});
   }
 }
 

@@ -36,7 +36,9 @@ std::optional<input_error> read_api_version(const xml_file& x, const file_ref& f
   const std::string text = child_text(x.doc.document_element(), "apiVersion");
   c.api_version = parse_api_version(text);
   c.api_version_at = {f.rel, x.line_of(n)};
-  if (!c.api_version) return input_error{f.shown, x.line_of(n), "expected an API version such as 59.0, got \"" + text + "\""};
+  if (!c.api_version) {
+    return input_error{f.shown, x.line_of(n), "expected an API version such as 59.0, got \"" + text + "\""};
+  }
   return std::nullopt;
 }
 

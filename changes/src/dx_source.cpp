@@ -22,7 +22,8 @@ constexpr std::string_view expected_layout =
 
 struct file_type {
   std::string_view suffix;
-  std::string_view folder;  // the folder the file must sit in ("" for any); "<object>" for objects/<O>/<O>.object-meta.xml
+  // The folder the file must sit in; "<object>" for objects/<O>/<O>.object-meta.xml.
+  std::string_view folder;
   std::optional<input_error> (*read)(const file_ref&, dx_source&);
 };
 
@@ -123,7 +124,9 @@ std::optional<input_error> read_dir(const fs::path& root, const std::string& dir
     f.shown = into.shown_root + f.rel;
     const auto read = classify(f.path, f);
     f.object = detail::qualify(into.namespace_prefix, f.object);
-    if (read == detail::read_field || read == detail::read_object) f.name = detail::qualify(into.namespace_prefix, f.name);
+    if (read == detail::read_field || read == detail::read_object) {
+      f.name = detail::qualify(into.namespace_prefix, f.name);
+    }
     if (auto e = read(f, into)) return e;
   }
   if (ec) return input_error{into.shown_root + dir, 0, "cannot list the folder: " + ec.message()};

@@ -9,7 +9,8 @@ namespace pushsim::changes::detail {
 std::uint32_t line_at(std::string_view text, std::ptrdiff_t offset) {
   if (offset < 0) return 0;
   const auto end = std::min(static_cast<std::size_t>(offset), text.size());
-  return 1 + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+  const auto newlines = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
+  return 1 + static_cast<std::uint32_t>(newlines);
 }
 
 std::uint32_t xml_file::line_of(const pugi::xml_node& node) const { return line_at(text, node.offset_debug()); }

@@ -123,7 +123,8 @@ TEST(ChangeList, ValueRemovedFromAGlobalValueSetIsRemovedFromEveryFieldUsingIt) 
     for (const auto& v : values) s += "    <customValue>\n        <fullName>" + v + "</fullName>\n    </customValue>\n";
     return s + "</GlobalValueSet>\n";
   };
-  const std::string uses = test::field_xml("Picklist", "    <valueSet>\n        <valueSetName>Regions</valueSetName>\n    </valueSet>\n");
+  const std::string uses =
+      test::field_xml("Picklist", "    <valueSet>\n        <valueSetName>Regions</valueSetName>\n    </valueSet>\n");
   dx_project a, b;
   for (dx_project* p : {&a, &b}) {
     p->write(fields_dir + "Region__c.field-meta.xml", uses);
@@ -141,7 +142,8 @@ TEST(ChangeList, ValueRemovedFromAGlobalValueSetIsRemovedFromEveryFieldUsingIt) 
 
 TEST(ChangeList, NewTriggerNamesItsObject) {
   dx_project a, b;
-  b.write("force-app/main/default/triggers/InvoiceTrigger.trigger", "trigger InvoiceTrigger on Invoice__c (before insert) {}\n");
+  b.write("force-app/main/default/triggers/InvoiceTrigger.trigger",
+          "trigger InvoiceTrigger on Invoice__c (before insert) {}\n");
   b.write("force-app/main/default/triggers/InvoiceTrigger.trigger-meta.xml", test::meta_xml("ApexTrigger", "59.0"));
   const derived_change c = only_change(diff(a, b), change_kind::new_trigger);
   EXPECT_EQ(c.object, "Invoice__c");

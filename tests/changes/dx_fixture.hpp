@@ -22,7 +22,9 @@ inline std::string field_xml(const std::string& type, const std::string& extra =
 
 inline std::string picklist_xml(const std::vector<std::string>& values) {
   std::string s = "    <valueSet>\n        <valueSetDefinition>\n";
-  for (const auto& v : values) s += "            <value>\n                <fullName>" + v + "</fullName>\n            </value>\n";
+  for (const auto& v : values) {
+    s += "            <value>\n                <fullName>" + v + "</fullName>\n            </value>\n";
+  }
   return field_xml("Picklist", s + "        </valueSetDefinition>\n    </valueSet>\n");
 }
 
@@ -33,9 +35,12 @@ inline std::string meta_xml(const std::string& root, const std::string& api_vers
 }
 
 inline std::string layout_xml(const std::vector<std::string>& fields) {
-  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Layout xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<Layout xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
                   "    <layoutSections>\n        <layoutColumns>\n";
-  for (const auto& f : fields) s += "            <layoutItems>\n                <field>" + f + "</field>\n            </layoutItems>\n";
+  for (const auto& f : fields) {
+    s += "            <layoutItems>\n                <field>" + f + "</field>\n            </layoutItems>\n";
+  }
   return s + "        </layoutColumns>\n    </layoutSections>\n</Layout>\n";
 }
 
@@ -59,9 +64,9 @@ class dx_project {
   dx_project& operator=(const dx_project&) = delete;
 
   void project(const std::string& version, const std::string& ns, const std::string& post_install) {
+    const std::string script = post_install.empty() ? "" : ", \"postInstallScript\": \"" + post_install + "\"";
     write("sfdx-project.json", "{\"packageDirectories\": [{\"path\": \"force-app\", \"versionNumber\": \"" + version +
-                                   ".NEXT\"" + (post_install.empty() ? "" : ", \"postInstallScript\": \"" + post_install + "\"") +
-                                   "}], \"namespace\": \"" + ns + "\"}\n");
+                                   ".NEXT\"" + script + "}], \"namespace\": \"" + ns + "\"}\n");
   }
   void write(const std::string& rel, const std::string& text) {
     const auto path = root_ / rel;
