@@ -76,20 +76,25 @@ void write_version(const fs::path& root, bool newer) {
   }
 }
 
-// The two versions, written once per process under the temporary folder.
-const fs::path& package_dir() {
-  static const fs::path dir = [] {
+// The two versions, written once per process under the temporary folder and removed at exit.
+struct temp_package {
+  fs::path dir;
+  temp_package() {
     std::string pattern = (fs::temp_directory_path() / "pushsim-changes-bench-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    write_version(fs::path(pattern) / "old", false);
-    write_version(fs::path(pattern) / "new", true);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(package_dir(), ec);
-    });
-    return fs::path(pattern);
-  }();
-  return dir;
+    dir = pattern;
+    write_version(dir / "old", false);
+    write_version(dir / "new", true);
+  }
+  ~temp_package() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+const fs::path& package_dir() {
+  static const temp_package package;
+  return package.dir;
 }
 
 dx_source load(const char* version) {
