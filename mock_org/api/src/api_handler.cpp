@@ -9,8 +9,10 @@
 
 #include <simdjson.h>
 
+#include "api_response.hpp"
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/csv_text.hpp"
+#include "router.hpp"
 #include "pushsim/mock_org/api/soql_compiler.hpp"
 #include "pushsim/mock_org/api/soql_json.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
@@ -18,124 +20,12 @@
 namespace pushsim::mock_org::api {
 
 using json = nlohmann::json;
+using namespace detail;
 
 // ---------------------------------------------------------------------------------------------------------------
 // small helpers
 // ---------------------------------------------------------------------------------------------------------------
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; '+' is a space in query strings.
-std::string url_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t run = 0;  // start of the pending run of plain characters
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '%' && i + 2 < s.size()) {
-      const int h = hex_digit(s[i + 1]), l = hex_digit(s[i + 2]);
-      if (h >= 0 && l >= 0) {
-        out.append(s.data() + run, i - run);
-        out.push_back(static_cast<char>(h * 16 + l));
-        i += 2;
-        run = i + 1;
-      }
-    } else if (c == '+' && plus_is_space) {
-      out.append(s.data() + run, i - run);
-      out.push_back(' ');
-      run = i + 1;
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  return out;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  for (;;) {
-    const auto p = s.find(sep, start);
-    if (p == std::string_view::npos) {
-      out.push_back(s.substr(start));
-      return out;
-    }
-    out.push_back(s.substr(start, p - start));
-    start = p + 1;
-  }
-}
-
-// s with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD (error messages echo
-// request text, which may be anything once percent-decoded).
-std::string utf8_sanitize(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    bool ok = n > 0 && i + n <= s.size();
-    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && n >= 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if (c == 0xE0 && c1 < 0xA0) ok = false;  // overlong
-      if (c == 0xED && c1 > 0x9F) ok = false;  // surrogates
-      if (c == 0xF0 && c1 < 0x90) ok = false;  // overlong
-      if (c == 0xF4 && c1 > 0x8F) ok = false;  // > U+10FFFF
-    }
-    if (ok) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-void append_error_object(std::string& out, std::string_view code, std::string_view message,
-                         const std::vector<std::string>* fields, bool status_code_key = false) {
-  out += '{';
-  out += status_code_key ? "\"statusCode\":" : "\"errorCode\":";
-  append_json_string(code, out);
-  out += ",\"message\":";
-  append_json_string(utf8_sanitize(message), out);
-  if (fields != nullptr) {
-    out += ",\"fields\":[";
-    for (std::size_t i = 0; i < fields->size(); ++i) {
-      if (i) out += ',';
-      append_json_string((*fields)[i], out);
-    }
-    out += ']';
-  }
-  out += '}';
-}
-
-rest_response json_response(int status, std::string body) {
-  rest_response r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json;charset=UTF-8");
-  r.body = std::move(body);
-  return r;
-}
-
-rest_response error_response(int status, std::string_view code, std::string_view message,
-                             const std::vector<std::string>* fields = nullptr) {
-  std::string b = "[";
-  append_error_object(b, code, message, fields);
-  b += ']';
-  return json_response(status, std::move(b));
-}
-
-rest_response platform_error(const api_error& e) {
-  return error_response(400, to_string(e.code), e.message, &e.fields);
-}
 
 std::string_view json_kind(const json& v) {
   switch (v.type()) {
@@ -383,14 +273,15 @@ fault_config_result parse_fault_config(std::string_view text) {
 // ---------------------------------------------------------------------------------------------------------------
 // private types
 // ---------------------------------------------------------------------------------------------------------------
-struct api_handler::locator {
+namespace {
+struct locator {
   std::shared_ptr<query_result> result;
   std::string version;
   std::size_t batch = 2000;
   time_point last_used{};
 };
 
-struct api_handler::bulk_job {
+struct bulk_job {
   std::string id;
   std::string version;
   std::string state = "Open";  // Open, UploadComplete, JobComplete, Aborted, Failed
@@ -405,33 +296,54 @@ struct api_handler::bulk_job {
   std::int64_t processed = 0;
   std::int64_t failed = 0;
 };
+}  // namespace
 
-struct api_handler::route {
-  enum kind {
-    versions, version_root, limits, query, query_more, sobjects_global, sobject_info, sobject_describe, sobject_row,
-    composite_tree, composite_sobjects, bulk, userinfo, not_found
-  };
-  kind what = not_found;
-  std::string version;
-  const object_def* object = nullptr;
-  std::string id;   // row id, locator tail, or bulk job id
-  std::string sub;  // bulk: "", "batches", "successfulResults", ...
-  bool query_all = false;
-  std::vector<std::pair<std::string, std::string>> params;
-  std::string_view allowed;  // methods (for 405)
-  endpoint_class cls = endpoint_class::other;
-  std::string_view param(std::string_view name) const {
-    for (const auto& [k, v] : params) {
-      if (k == name) return v;
-    }
-    return {};
+struct api_handler::state {
+  state(platform& p, const api_config& config, platform_data_source& ds)
+      : p_(p),
+        config_(config),
+        ds_(ds),
+        fault_rng_(sim::rng_streams(config_.faults.seed).get("api/faults")),
+        latency_rng_(sim::rng_streams(config_.faults.seed).get("api/latency")) {
+    usage_minute_.fill(-1);
   }
-  bool has_param(std::string_view name) const {
-    for (const auto& kv : params) {
-      if (kv.first == name) return true;
-    }
-    return false;
-  }
+  rest_response answer(const rest_request& req, const route& r);
+  void finish(rest_response& out);
+  rest_response dispatch(const rest_request& req, const route& r);
+  rest_response do_query(const rest_request& req, const route& r);
+  rest_response do_query_more(const route& r);
+  rest_response do_create(const route& r, std::string_view body);
+  rest_response do_retrieve(const route& r);
+  rest_response do_patch(const route& r, std::string_view body);
+  rest_response do_describe(const route& r);
+  rest_response do_global_describe(const route& r);
+  rest_response do_composite_tree(const route& r, std::string_view body);
+  rest_response do_composite_sobjects(const route& r, std::string_view body);
+  rest_response do_limits();
+  rest_response do_userinfo();
+  rest_response do_bulk(const rest_request& req, const route& r);
+  std::int64_t api_usage() const;
+  void count_call();
+  void advance_usage();  // expires counters older than 24 h of sim time
+  void prune_locators();
+
+  platform& p_;
+  const api_config& config_;
+  platform_data_source& ds_;
+  sim::rng fault_rng_;
+  sim::rng latency_rng_;
+  std::uint64_t faults_injected_ = 0;
+  // Rolling 24 h usage: one counter per sim minute (ring of 1440).
+  std::array<std::int64_t, 1440> usage_counts_{};
+  std::array<std::int64_t, 1440> usage_minute_{};
+  std::int64_t usage_total_ = 0;       // sum of usage_counts_ (all within the last 24 h after advance_usage)
+  std::int64_t usage_last_minute_ = 0;  // the sim minute advance_usage last ran for
+  bool usage_started_ = false;
+  std::unordered_map<std::string, std::shared_ptr<const compiled_query>> query_cache_;  // never iterated
+  std::map<std::uint64_t, std::unique_ptr<locator>> locators_;
+  std::uint64_t next_locator_ = 1;
+  std::map<std::uint64_t, std::unique_ptr<bulk_job>> bulk_jobs_;
+  std::uint64_t next_bulk_job_ = 1;
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -441,11 +353,9 @@ api_handler::api_handler(platform& p, api_config config)
     : p_(p),
       config_(std::move(config)),
       ds_(p, config_.partner, config_.spaced_status),
-      fault_rng_(sim::rng_streams(config_.faults.seed).get("api/faults")),
-      latency_rng_(sim::rng_streams(config_.faults.seed).get("api/latency")) {
+      state_(std::make_unique<state>(p_, config_, ds_)) {
   PUSHSIM_ASSERT(!config_.versions.empty(), "api_handler: at least one API version");
   PUSHSIM_ASSERT(config_.query_batch_rows >= 1, "api_handler: query_batch_rows must be positive");
-  usage_minute_.fill(-1);
 }
 
 api_handler::~api_handler() = default;
@@ -456,7 +366,11 @@ std::int64_t sim_minute(time_point t) {
 }
 }  // namespace
 
-std::int64_t api_handler::api_usage() const {
+std::int64_t api_handler::api_usage() const { return state_->api_usage(); }
+
+std::uint64_t api_handler::faults_injected() const { return state_->faults_injected_; }
+
+std::int64_t api_handler::state::api_usage() const {
   const std::int64_t now = sim_minute(p_.simulation().now());
   std::int64_t total = 0;
   for (std::size_t i = 0; i < usage_counts_.size(); ++i) {
@@ -465,7 +379,7 @@ std::int64_t api_handler::api_usage() const {
   return total;
 }
 
-void api_handler::advance_usage() {
+void api_handler::state::advance_usage() {
   const std::int64_t m = sim_minute(p_.simulation().now());
   if (!usage_started_) {
     usage_started_ = true;
@@ -488,7 +402,7 @@ void api_handler::advance_usage() {
   usage_last_minute_ = m;
 }
 
-void api_handler::count_call() {
+void api_handler::state::count_call() {
   const std::int64_t m = sim_minute(p_.simulation().now());
   const auto slot = static_cast<std::size_t>(((m % 1440) + 1440) % 1440);
   usage_minute_[slot] = m;
@@ -496,7 +410,7 @@ void api_handler::count_call() {
   ++usage_total_;
 }
 
-void api_handler::prune_locators() {
+void api_handler::state::prune_locators() {
   const time_point now = p_.simulation().now();
   for (auto it = locators_.begin(); it != locators_.end();) {
     if (now - it->second->last_used > config_.locator_ttl) {
@@ -507,226 +421,138 @@ void api_handler::prune_locators() {
   }
 }
 
-rest_response api_handler::handle(const rest_request& req) {
-  // ---- transport-level limits (the socket server enforces them too) ----
-  if (req.target.size() > config_.uri_bytes_max) {
+namespace {
+
+// 414 / 431 / 413 for a request over the configured sizes (the socket server enforces them too), else nullopt.
+std::optional<rest_response> size_limit_error(const rest_request& req, const api_config& config) {
+  if (req.target.size() > config.uri_bytes_max) {
     return error_response(414, "URI_TOO_LONG", "URI Too Long");
   }
   std::size_t header_bytes = 0;
   for (const auto& [k, v] : req.headers) header_bytes += k.size() + v.size() + 4;
-  if (header_bytes > config_.header_bytes_max) {
+  if (header_bytes > config.header_bytes_max) {
     return error_response(431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request Header Fields Too Large");
   }
-  if (req.body.size() > config_.body_bytes_max) {
+  if (req.body.size() > config.body_bytes_max) {
     return error_response(413, "REQUEST_ENTITY_TOO_LARGE", "Request Entity Too Large");
   }
+  return std::nullopt;
+}
 
-  // ---- routing (pure) ----
-  route r;
-  std::string_view target = req.target;
-  std::string_view path = target, qs;
-  if (const auto q = target.find('?'); q != std::string_view::npos) {
-    path = target.substr(0, q);
-    qs = target.substr(q + 1);
-  }
-  if (!qs.empty()) {
-    for (std::string_view part : split(qs, '&')) {
-      if (part.empty()) continue;
-      const auto eq = part.find('=');
-      if (eq == std::string_view::npos) {
-        r.params.emplace_back(url_decode(part, true), std::string());
-      } else {
-        r.params.emplace_back(url_decode(part.substr(0, eq), true), url_decode(part.substr(eq + 1), true));
-      }
-    }
-  }
-  std::string decoded_path = url_decode(path, false);
-  while (decoded_path.size() > 1 && decoded_path.back() == '/') decoded_path.pop_back();  // query/ == query
-  std::vector<std::string_view> seg = split(decoded_path, '/');
-  while (!seg.empty() && seg.front().empty()) seg.erase(seg.begin());  // "//services/..." (Salesforce CLI)
-  bool public_route = false;
-  if (seg.size() == 2 && seg[0] == "services" && seg[1] == "data") {
-    r.what = route::versions;
-    r.allowed = "GET,HEAD";
-    public_route = true;
-  } else if (seg.size() == 3 && seg[0] == "services" && seg[1] == "oauth2" && seg[2] == "userinfo") {
-    r.what = route::userinfo;
-    r.allowed = "GET,POST";
-  } else if (seg.size() >= 3 && seg[0] == "services" && seg[1] == "data" && seg[2].size() > 1 && seg[2][0] == 'v') {
-    const std::string_view ver = seg[2].substr(1);
-    const bool known = std::find(config_.versions.begin(), config_.versions.end(), ver) != config_.versions.end();
-    if (known) {
-      r.version = std::string(ver);
-      const std::size_t n = seg.size() - 3;
-      auto s = [&](std::size_t i) { return seg[3 + i]; };
-      if (n == 0) {
-        r.what = route::version_root;
-        r.allowed = "GET,HEAD";
-      } else if (s(0) == "limits" && n == 1) {
-        r.what = route::limits;
-        r.allowed = "GET,HEAD";
-      } else if ((s(0) == "query" || s(0) == "queryAll") && n <= 2) {
-        r.query_all = s(0) == "queryAll";
-        r.cls = endpoint_class::query;
-        r.allowed = "GET,HEAD";
-        if (n == 1 || s(1).empty()) {
-          r.what = route::query;
-        } else {
-          r.what = route::query_more;
-          r.id = std::string(s(1));
-        }
-      } else if (s(0) == "sobjects") {
-        if (n == 1) {
-          r.what = route::sobjects_global;
-          r.allowed = "GET,HEAD";
-        } else {
-          r.object = push_schema().find_object(s(1));
-          if (r.object != nullptr) {
-            if (n == 2) {
-              r.what = route::sobject_info;
-              r.allowed = "GET,HEAD,POST";
-              if (req.method == "POST") r.cls = endpoint_class::create;
-            } else if (n == 3 && s(2) == "describe") {
-              r.what = route::sobject_describe;
-              r.allowed = "GET,HEAD";
-            } else if (n == 3) {
-              r.what = route::sobject_row;
-              r.id = std::string(s(2));
-              r.allowed = "GET,HEAD,PATCH";
-              if (req.method == "PATCH") r.cls = endpoint_class::patch;
-            }
-          }
-        }
-      } else if (s(0) == "composite" && n == 3 && s(1) == "tree") {
-        r.object = push_schema().find_object(s(2));
-        if (r.object != nullptr) {
-          r.what = route::composite_tree;
-          r.allowed = "POST";
-          r.cls = endpoint_class::composite;
-        }
-      } else if (s(0) == "composite" && n == 2 && s(1) == "sobjects") {
-        r.what = route::composite_sobjects;
-        r.allowed = "POST";
-        r.cls = endpoint_class::composite;
-      } else if (s(0) == "jobs" && n >= 2 && s(1) == "ingest" && n <= 4) {
-        r.what = route::bulk;
-        r.cls = endpoint_class::bulk;
-        if (n == 2) {
-          r.allowed = "GET,POST";
-        } else if (n == 3) {
-          r.id = std::string(s(2));
-          r.allowed = "GET,PATCH,DELETE";
-        } else {
-          r.id = std::string(s(2));
-          r.sub = std::string(s(3));
-          if (r.sub == "batches") {
-            r.allowed = "PUT";
-          } else if (r.sub == "successfulResults" || r.sub == "failedResults" || r.sub == "unprocessedrecords") {
-            r.allowed = "GET";
-          } else {
-            r.what = route::not_found;
-          }
-        }
-      }
-    }
-  }
+// Whether the request carries one of the accepted tokens ("Bearer <token>" or "OAuth <token>").
+bool authorized(const rest_request& req, const std::vector<std::string>& tokens) {
+  const std::string_view auth = req.header("Authorization");
+  std::string_view token;
+  if (auth.size() > 7 && iequals(auth.substr(0, 7), "Bearer ")) token = auth.substr(7);
+  else if (auth.size() > 6 && iequals(auth.substr(0, 6), "OAuth ")) token = auth.substr(6);
+  return !token.empty() && std::find(tokens.begin(), tokens.end(), token) != tokens.end();
+}
 
+rest_response invalid_session() {
+  rest_response e = error_response(401, "INVALID_SESSION_ID", "Session expired or invalid");
+  e.headers.emplace_back("WWW-Authenticate", "Token");
+  return e;
+}
+
+// GET /services/data: the versions served (answered without a session; no Allow header on 405).
+rest_response versions_response(std::string_view method, const std::vector<std::string>& versions) {
+  if (method != "GET" && method != "HEAD") {
+    return error_response(405, "METHOD_NOT_ALLOWED",
+                          "HTTP Method '" + std::string(method) + "' not allowed. Allowed are GET,HEAD");
+  }
+  std::string b = "[";
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    const std::string& v = versions[i];
+    if (i) b += ',';
+    b += "{\"label\":";
+    append_json_string("Release " + v, b);
+    b += ",\"url\":";
+    append_json_string("/services/data/v" + v, b);
+    b += ",\"version\":";
+    append_json_string(v, b);
+    b += '}';
+  }
+  b += ']';
+  return json_response(200, std::move(b));
+}
+
+rest_response method_not_allowed(std::string_view method, std::string_view allowed) {
+  rest_response out = error_response(405, "METHOD_NOT_ALLOWED",
+                                     "HTTP Method '" + std::string(method) + "' not allowed. Allowed are " +
+                                         std::string(allowed));
+  out.headers.emplace_back("Allow", std::string(allowed));
+  return out;
+}
+
+}  // namespace
+
+rest_response api_handler::handle(const rest_request& req) {
+  if (auto e = size_limit_error(req, config_)) return *std::move(e);
+  const route r = match_route(req, config_.versions);
+  rest_response out;
+  if (r.is_public()) {
+    out = versions_response(req.method, config_.versions);
+  } else {
+    if (!authorized(req, config_.tokens)) return invalid_session();
+    out = state_->answer(req, r);
+  }
+  state_->finish(out);
+  return out;
+}
+
+// Counts the call against the daily limit, checks the method, then answers with a seeded fault or the endpoint.
+rest_response api_handler::state::answer(const rest_request& req, const route& r) {
+  advance_usage();
+  if (usage_total_ >= config_.daily_api_requests_max) {
+    return error_response(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+  }
+  count_call();
+  if (r.what == route::not_found) return not_found_response();
+  if (!r.allows(req.method)) return method_not_allowed(req.method, r.allowed);
+  // ---- seeded fault, decided before the platform is touched ----
   rest_response out;
   bool faulted = false;
-  if (!public_route) {
-    // ---- auth ----
-    std::string_view auth = req.header("Authorization");
-    std::string_view token;
-    if (auth.size() > 7 && iequals(auth.substr(0, 7), "Bearer ")) token = auth.substr(7);
-    else if (auth.size() > 6 && iequals(auth.substr(0, 6), "OAuth ")) token = auth.substr(6);
-    const bool ok = !token.empty() &&
-                    std::find(config_.tokens.begin(), config_.tokens.end(), token) != config_.tokens.end();
-    if (!ok) {
-      rest_response e = error_response(401, "INVALID_SESSION_ID", "Session expired or invalid");
-      e.headers.emplace_back("WWW-Authenticate", "Token");
-      return e;
-    }
-    advance_usage();
-    if (usage_total_ >= config_.daily_api_requests_max) {
-      out = error_response(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+  const fault_config& fc = config_.faults;
+  const fault_rates& cr = fc.per_class[static_cast<std::size_t>(r.cls)];
+  const double total = fc.any.total() + cr.total();
+  if (total > 0) {
+    const double u = sim::uniform_real(fault_rng_, 0.0, 1.0);
+    double acc = 0;
+    auto hit = [&](double fault_rates::*m2) {
+      acc += fc.any.*m2 + cr.*m2;
+      return u < acc;
+    };
+    faulted = true;
+    if (hit(&fault_rates::http_503)) {
+      out = error_response(503, "SERVER_UNAVAILABLE", "Service temporarily unavailable, please retry");
+    } else if (hit(&fault_rates::http_500)) {
+      out = error_response(500, "SERVER_ERROR", "Internal Server Error");
+    } else if (hit(&fault_rates::something_bad_400)) {
+      out = error_response(400, "UNKNOWN_EXCEPTION", something_bad);
+    } else if (hit(&fault_rates::unknown_exception_500)) {
+      out = error_response(500, "UNKNOWN_EXCEPTION",
+                           "An unexpected error occurred. Please include this ErrorId if you contact support: "
+                           "1520493851-42317 (-1158224813)");
+    } else if (hit(&fault_rates::drop)) {
+      out = error_response(503, "SERVER_UNAVAILABLE", "connection dropped");
+      out.set_header(std::string(transport_fault_header), "drop");
+    } else if (hit(&fault_rates::empty)) {
+      out = json_response(200, "");
+      out.set_header(std::string(transport_fault_header), "empty");
+    } else if (hit(&fault_rates::malformed)) {
+      out = json_response(200, "{\"totalSize\":");
+      out.set_header(std::string(transport_fault_header), "malformed");
     } else {
-      count_call();
-      const std::string_view m = req.method;
-      const bool allowed = r.what != route::not_found &&
-                           [&] {
-                             for (std::string_view a : split(r.allowed, ',')) {
-                               if (a == m) return true;
-                             }
-                             return false;
-                           }();
-      if (r.what == route::not_found) {
-        out = error_response(404, "NOT_FOUND", "The requested resource does not exist");
-      } else if (!allowed) {
-        out = error_response(405, "METHOD_NOT_ALLOWED",
-                             "HTTP Method '" + req.method + "' not allowed. Allowed are " + std::string(r.allowed));
-        out.headers.emplace_back("Allow", std::string(r.allowed));
-      } else {
-        // ---- seeded fault, decided before the platform is touched ----
-        const fault_config& fc = config_.faults;
-        const fault_rates& cr = fc.per_class[static_cast<std::size_t>(r.cls)];
-        const double total = fc.any.total() + cr.total();
-        if (total > 0) {
-          const double u = sim::uniform_real(fault_rng_, 0.0, 1.0);
-          double acc = 0;
-          auto hit = [&](double fault_rates::*m2) {
-            acc += fc.any.*m2 + cr.*m2;
-            return u < acc;
-          };
-          faulted = true;
-          if (hit(&fault_rates::http_503)) {
-            out = error_response(503, "SERVER_UNAVAILABLE", "Service temporarily unavailable, please retry");
-          } else if (hit(&fault_rates::http_500)) {
-            out = error_response(500, "SERVER_ERROR", "Internal Server Error");
-          } else if (hit(&fault_rates::something_bad_400)) {
-            out = error_response(400, "UNKNOWN_EXCEPTION", something_bad);
-          } else if (hit(&fault_rates::unknown_exception_500)) {
-            out = error_response(500, "UNKNOWN_EXCEPTION",
-                                 "An unexpected error occurred. Please include this ErrorId if you contact support: "
-                                 "1520493851-42317 (-1158224813)");
-          } else if (hit(&fault_rates::drop)) {
-            out = error_response(503, "SERVER_UNAVAILABLE", "connection dropped");
-            out.set_header(std::string(transport_fault_header), "drop");
-          } else if (hit(&fault_rates::empty)) {
-            out = json_response(200, "");
-            out.set_header(std::string(transport_fault_header), "empty");
-          } else if (hit(&fault_rates::malformed)) {
-            out = json_response(200, "{\"totalSize\":");
-            out.set_header(std::string(transport_fault_header), "malformed");
-          } else {
-            faulted = false;
-          }
-          if (faulted) ++faults_injected_;
-        }
-        if (!faulted) out = dispatch(req, r);
-      }
+      faulted = false;
     }
-  } else {
-    if (req.method != "GET" && req.method != "HEAD") {
-      out = error_response(405, "METHOD_NOT_ALLOWED",
-                           "HTTP Method '" + req.method + "' not allowed. Allowed are GET,HEAD");
-    } else {
-      std::string b = "[";
-      for (std::size_t i = 0; i < config_.versions.size(); ++i) {
-        const std::string& v = config_.versions[i];
-        if (i) b += ',';
-        b += "{\"label\":";
-        append_json_string("Release " + v, b);
-        b += ",\"url\":";
-        append_json_string("/services/data/v" + v, b);
-        b += ",\"version\":";
-        append_json_string(v, b);
-        b += '}';
-      }
-      b += ']';
-      out = json_response(200, std::move(b));
-    }
+    if (faulted) ++faults_injected_;
   }
+  if (!faulted) out = dispatch(req, r);
+  return out;
+}
 
+// The headers every answered call carries: API usage, and the simulated latency when faults configure one.
+void api_handler::state::finish(rest_response& out) {
   advance_usage();
   out.headers.emplace_back("Sforce-Limit-Info",
                            "api-usage=" + std::to_string(usage_total_) + "/" +
@@ -738,10 +564,9 @@ rest_response api_handler::handle(const rest_request& req) {
     const double us = sigma > 0 ? sim::lognormal(latency_rng_, std::log(med_us), sigma) : med_us;
     out.headers.emplace_back(std::string(latency_header), std::to_string(static_cast<std::int64_t>(us)));
   }
-  return out;
 }
 
-rest_response api_handler::dispatch(const rest_request& req, const route& r) {
+rest_response api_handler::state::dispatch(const rest_request& req, const route& r) {
   const bool get = req.method == "GET" || req.method == "HEAD";
   switch (r.what) {
     case route::version_root: {
@@ -781,7 +606,7 @@ rest_response api_handler::dispatch(const rest_request& req, const route& r) {
 }
 
 // ---- limits / userinfo ----
-rest_response api_handler::do_limits() {
+rest_response api_handler::state::do_limits() {
   const std::int64_t max = config_.daily_api_requests_max;
   const std::int64_t remaining = std::max<std::int64_t>(0, max - usage_total_);
   std::string b = "{\"DailyApiRequests\":{\"Max\":" + std::to_string(max) + ",\"Remaining\":" +
@@ -793,7 +618,7 @@ rest_response api_handler::do_limits() {
   return json_response(200, std::move(b));
 }
 
-rest_response api_handler::do_userinfo() {
+rest_response api_handler::state::do_userinfo() {
   const partner_org_info& pi = config_.partner;
   const std::string& base = config_.instance_url;
   const std::string v = config_.versions.back();
@@ -822,7 +647,7 @@ rest_response api_handler::do_userinfo() {
 }
 
 // ---- query ----
-rest_response api_handler::do_query(const rest_request& req, const route& r) {
+rest_response api_handler::state::do_query(const rest_request& req, const route& r) {
   if (!r.has_param("q")) {
     return error_response(400, "MALFORMED_QUERY", "A query string has to be specified");
   }
@@ -894,7 +719,7 @@ rest_response api_handler::do_query(const rest_request& req, const route& r) {
   return json_response(200, std::move(body));
 }
 
-rest_response api_handler::do_query_more(const route& r) {
+rest_response api_handler::state::do_query_more(const route& r) {
   auto invalid = [] { return error_response(400, "INVALID_QUERY_LOCATOR", "invalid query locator"); };
   const auto dash = r.id.rfind('-');
   if (dash == std::string::npos) return invalid();
@@ -973,7 +798,7 @@ void append_object_summary(const object_def& o, const std::string& version, std:
 }
 }  // namespace
 
-rest_response api_handler::do_global_describe(const route& r) {
+rest_response api_handler::state::do_global_describe(const route& r) {
   std::string b = "{\"encoding\":\"UTF-8\",\"maxBatchSize\":200,\"sobjects\":[";
   bool first = true;
   for (const auto& o : push_schema().objects()) {
@@ -985,7 +810,7 @@ rest_response api_handler::do_global_describe(const route& r) {
   return json_response(200, std::move(b));
 }
 
-rest_response api_handler::do_describe(const route& r) {
+rest_response api_handler::state::do_describe(const route& r) {
   const object_def& o = *r.object;
   std::string b;
   if (r.what == route::sobject_info) {
@@ -1037,7 +862,7 @@ rest_response api_handler::do_describe(const route& r) {
 }
 
 // ---- retrieve ----
-rest_response api_handler::do_retrieve(const route& r) {
+rest_response api_handler::state::do_retrieve(const route& r) {
   const object_def& o = *r.object;
   auto rows = ds_.lookup_eq(o, o.id_field(), value{r.id});
   if (!rows || rows->empty()) {
@@ -1342,16 +1167,12 @@ std::variant<std::string, record_error> commit(platform& p, const record_spec& s
   return platform::job_id_string(*res.value);
 }
 
-rest_response json_parse_error(std::string_view body) {
-  (void)body;
-  return error_response(400, "JSON_PARSER_ERROR", "Unexpected character or end of input in request body");
-}
 }  // namespace
 
 // ---- create ----
-rest_response api_handler::do_create(const route& r, std::string_view body) {
+rest_response api_handler::state::do_create(const route& r, std::string_view body) {
   const json j = json::parse(body.begin(), body.end(), nullptr, false);
-  if (j.is_discarded()) return json_parse_error(body);
+  if (j.is_discarded()) return json_parse_error();
   record_spec spec;
   if (auto e = read_record(*r.object, body_of(j), spec)) return error_response(400, e->code, e->message, &e->fields);
   auto res = commit(p_, spec);
@@ -1363,10 +1184,10 @@ rest_response api_handler::do_create(const route& r, std::string_view body) {
 }
 
 // ---- PATCH ----
-rest_response api_handler::do_patch(const route& r, std::string_view body) {
+rest_response api_handler::state::do_patch(const route& r, std::string_view body) {
   const object_def& o = *r.object;
   const json j = json::parse(body.begin(), body.end(), nullptr, false);
-  if (j.is_discarded()) return json_parse_error(body);
+  if (j.is_discarded()) return json_parse_error();
   if (!j.is_object()) {
     return error_response(400, "JSON_PARSER_ERROR",
                           "Cannot deserialize instance of " + o.name + " from " + std::string(json_kind(j)) + " value");
@@ -1419,12 +1240,12 @@ rest_response api_handler::do_patch(const route& r, std::string_view body) {
 }
 
 // ---- composite/tree ----
-rest_response api_handler::do_composite_tree(const route& r, std::string_view body) {
+rest_response api_handler::state::do_composite_tree(const route& r, std::string_view body) {
   // The hot path of a rehearsal (200 job records per call): read with simdjson's DOM, a parser kept per thread.
   const object_def& o = *r.object;
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element j;
-  if (parser.parse(body.data(), body.size()).get(j) != simdjson::SUCCESS) return json_parse_error(body);
+  if (parser.parse(body.data(), body.size()).get(j) != simdjson::SUCCESS) return json_parse_error();
   simdjson::dom::array recs;
   if (!j.is_object() || j["records"].get_array().get(recs) != simdjson::SUCCESS) {
     return error_response(400, "JSON_PARSER_ERROR", "Expected a JSON object with a \"records\" array");
@@ -1495,9 +1316,9 @@ rest_response api_handler::do_composite_tree(const route& r, std::string_view bo
 }
 
 // ---- composite/sobjects ----
-rest_response api_handler::do_composite_sobjects(const route&, std::string_view body) {
+rest_response api_handler::state::do_composite_sobjects(const route&, std::string_view body) {
   const json j = json::parse(body.begin(), body.end(), nullptr, false);
-  if (j.is_discarded()) return json_parse_error(body);
+  if (j.is_discarded()) return json_parse_error();
   if (!j.is_object() || !j.contains("records") || !j["records"].is_array()) {
     return error_response(400, "JSON_PARSER_ERROR", "Expected a JSON object with a \"records\" array");
   }
@@ -1568,10 +1389,10 @@ rest_response api_handler::do_composite_sobjects(const route&, std::string_view 
 
 // ---- Bulk API 2.0 ingest ----
 namespace {
-void append_job_info(const api_handler::bulk_job& job, std::string& b);
+void append_job_info(const bulk_job& job, std::string& b);
 }
 
-rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
+rest_response api_handler::state::do_bulk(const rest_request& req, const route& r) {
   auto not_found = [&] {
     return error_response(404, "NOT_FOUND", "The requested resource does not exist");
   };
@@ -1593,7 +1414,7 @@ rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
       return json_response(200, std::move(b));
     }
     const json j = json::parse(req.body.begin(), req.body.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return json_parse_error(req.body);
+    if (j.is_discarded() || !j.is_object()) return json_parse_error();
     auto str = [&](const char* k) -> std::string {
       return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
     };
@@ -1664,10 +1485,10 @@ rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
   if (r.sub.empty() && req.method == "PATCH") {
     const json j = json::parse(req.body.begin(), req.body.end(), nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("state") || !j["state"].is_string()) {
-      return json_parse_error(req.body);
+      return json_parse_error();
     }
-    const std::string state = j["state"].get<std::string>();
-    if (state == "Aborted") {
+    const std::string wanted = j["state"].get<std::string>();
+    if (wanted == "Aborted") {
       if (job.state != "Open" && job.state != "UploadComplete") {
         return error_response(400, "INVALIDJOBSTATE", "Job can't be aborted in state " + job.state);
       }
@@ -1675,8 +1496,8 @@ rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
       job.table = parse_csv(job.data);
       return job_info(job, 200);
     }
-    if (state != "UploadComplete") {
-      return error_response(400, "INVALIDJOBSTATE", "Invalid state: " + state);
+    if (wanted != "UploadComplete") {
+      return error_response(400, "INVALIDJOBSTATE", "Invalid state: " + wanted);
     }
     if (job.state != "Open") {
       return error_response(400, "INVALIDJOBSTATE", "Job is not in the Open state: " + job.state);
@@ -1766,7 +1587,7 @@ rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
 }
 
 namespace {
-void append_job_info(const api_handler::bulk_job& job, std::string& b) {
+void append_job_info(const bulk_job& job, std::string& b) {
   json j = {{"id", job.id},
             {"operation", "insert"},
             {"object", "PackagePushJob"},
