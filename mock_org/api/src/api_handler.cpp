@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include "api_response.hpp"
+#include "api_usage_meter.hpp"
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/csv_text.hpp"
 #include "router.hpp"
@@ -304,9 +305,8 @@ struct api_handler::state {
         config_(config),
         ds_(ds),
         fault_rng_(sim::rng_streams(config_.faults.seed).get("api/faults")),
-        latency_rng_(sim::rng_streams(config_.faults.seed).get("api/latency")) {
-    usage_minute_.fill(-1);
-  }
+        latency_rng_(sim::rng_streams(config_.faults.seed).get("api/latency")),
+        usage_(config_.daily_api_requests_max) {}
   rest_response answer(const rest_request& req, const route& r);
   void finish(rest_response& out);
   rest_response dispatch(const rest_request& req, const route& r);
@@ -319,12 +319,8 @@ struct api_handler::state {
   rest_response do_global_describe(const route& r);
   rest_response do_composite_tree(const route& r, std::string_view body);
   rest_response do_composite_sobjects(const route& r, std::string_view body);
-  rest_response do_limits();
   rest_response do_userinfo();
   rest_response do_bulk(const rest_request& req, const route& r);
-  std::int64_t api_usage() const;
-  void count_call();
-  void advance_usage();  // expires counters older than 24 h of sim time
   void prune_locators();
 
   platform& p_;
@@ -333,12 +329,7 @@ struct api_handler::state {
   sim::rng fault_rng_;
   sim::rng latency_rng_;
   std::uint64_t faults_injected_ = 0;
-  // Rolling 24 h usage: one counter per sim minute (ring of 1440).
-  std::array<std::int64_t, 1440> usage_counts_{};
-  std::array<std::int64_t, 1440> usage_minute_{};
-  std::int64_t usage_total_ = 0;       // sum of usage_counts_ (all within the last 24 h after advance_usage)
-  std::int64_t usage_last_minute_ = 0;  // the sim minute advance_usage last ran for
-  bool usage_started_ = false;
+  api_usage_meter usage_;
   std::unordered_map<std::string, std::shared_ptr<const compiled_query>> query_cache_;  // never iterated
   std::map<std::uint64_t, std::unique_ptr<locator>> locators_;
   std::uint64_t next_locator_ = 1;
@@ -360,55 +351,9 @@ api_handler::api_handler(platform& p, api_config config)
 
 api_handler::~api_handler() = default;
 
-namespace {
-std::int64_t sim_minute(time_point t) {
-  return std::chrono::floor<std::chrono::minutes>(t.time_since_epoch()).count();
-}
-}  // namespace
-
-std::int64_t api_handler::api_usage() const { return state_->api_usage(); }
+std::int64_t api_handler::api_usage() const { return state_->usage_.used_at(p_.simulation().now()); }
 
 std::uint64_t api_handler::faults_injected() const { return state_->faults_injected_; }
-
-std::int64_t api_handler::state::api_usage() const {
-  const std::int64_t now = sim_minute(p_.simulation().now());
-  std::int64_t total = 0;
-  for (std::size_t i = 0; i < usage_counts_.size(); ++i) {
-    if (usage_minute_[i] > now - 1440 && usage_minute_[i] <= now) total += usage_counts_[i];
-  }
-  return total;
-}
-
-void api_handler::state::advance_usage() {
-  const std::int64_t m = sim_minute(p_.simulation().now());
-  if (!usage_started_) {
-    usage_started_ = true;
-    usage_last_minute_ = m;
-    return;
-  }
-  if (m <= usage_last_minute_) return;
-  const std::int64_t from = std::max(usage_last_minute_ + 1, m - 1439);
-  if (m - usage_last_minute_ >= 1440) {
-    usage_counts_.fill(0);
-    usage_total_ = 0;
-  } else {
-    for (std::int64_t k = from; k <= m; ++k) {
-      const auto slot = static_cast<std::size_t>(((k % 1440) + 1440) % 1440);
-      usage_total_ -= usage_counts_[slot];
-      usage_counts_[slot] = 0;
-      usage_minute_[slot] = k;
-    }
-  }
-  usage_last_minute_ = m;
-}
-
-void api_handler::state::count_call() {
-  const std::int64_t m = sim_minute(p_.simulation().now());
-  const auto slot = static_cast<std::size_t>(((m % 1440) + 1440) % 1440);
-  usage_minute_[slot] = m;
-  ++usage_counts_[slot];
-  ++usage_total_;
-}
 
 void api_handler::state::prune_locators() {
   const time_point now = p_.simulation().now();
@@ -502,11 +447,7 @@ rest_response api_handler::handle(const rest_request& req) {
 
 // Counts the call against the daily limit, checks the method, then answers with a seeded fault or the endpoint.
 rest_response api_handler::state::answer(const rest_request& req, const route& r) {
-  advance_usage();
-  if (usage_total_ >= config_.daily_api_requests_max) {
-    return error_response(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
-  }
-  count_call();
+  if (auto refused = usage_.admit(p_.simulation().now())) return *std::move(refused);
   if (r.what == route::not_found) return not_found_response();
   if (!r.allows(req.method)) return method_not_allowed(req.method, r.allowed);
   // ---- seeded fault, decided before the platform is touched ----
@@ -553,10 +494,7 @@ rest_response api_handler::state::answer(const rest_request& req, const route& r
 
 // The headers every answered call carries: API usage, and the simulated latency when faults configure one.
 void api_handler::state::finish(rest_response& out) {
-  advance_usage();
-  out.headers.emplace_back("Sforce-Limit-Info",
-                           "api-usage=" + std::to_string(usage_total_) + "/" +
-                               std::to_string(config_.daily_api_requests_max));
+  usage_.add_limit_info(out, p_.simulation().now());
   if (config_.faults.latency_median_ms > 0) {
     const double med_us = config_.faults.latency_median_ms * 1000.0;
     const double p99_us = config_.faults.latency_p99_ms * 1000.0;
@@ -585,7 +523,7 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
       b += '}';
       return json_response(200, std::move(b));
     }
-    case route::limits: return do_limits();
+    case route::limits: return usage_.limits_response();
     case route::userinfo: return do_userinfo();
     case route::query: return do_query(req, r);
     case route::query_more: return do_query_more(r);
@@ -605,19 +543,7 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
   return error_response(404, "NOT_FOUND", "The requested resource does not exist");
 }
 
-// ---- limits / userinfo ----
-rest_response api_handler::state::do_limits() {
-  const std::int64_t max = config_.daily_api_requests_max;
-  const std::int64_t remaining = std::max<std::int64_t>(0, max - usage_total_);
-  std::string b = "{\"DailyApiRequests\":{\"Max\":" + std::to_string(max) + ",\"Remaining\":" +
-                  std::to_string(remaining) + "}";
-  b += ",\"DailyBulkApiBatches\":{\"Max\":15000,\"Remaining\":15000}";
-  b += ",\"DailyBulkV2QueryJobs\":{\"Max\":10000,\"Remaining\":10000}";
-  b += ",\"DataStorageMB\":{\"Max\":5,\"Remaining\":5}";
-  b += ",\"FileStorageMB\":{\"Max\":20,\"Remaining\":20}}";
-  return json_response(200, std::move(b));
-}
-
+// ---- userinfo ----
 rest_response api_handler::state::do_userinfo() {
   const partner_org_info& pi = config_.partner;
   const std::string& base = config_.instance_url;
