@@ -11,6 +11,7 @@
 
 #include "api_response.hpp"
 #include "api_usage_meter.hpp"
+#include "fault_injector.hpp"
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/csv_text.hpp"
 #include "router.hpp"
@@ -162,114 +163,7 @@ std::string normalize_status_literals(std::string_view text, bool spaced) {
   return out;
 }
 
-constexpr std::string_view something_bad = "Something bad has happened. Please verify your input and try again.";
-
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------------------------
-// faults
-// ---------------------------------------------------------------------------------------------------------------
-double fault_rates::total() const {
-  return http_503 + http_500 + something_bad_400 + unknown_exception_500 + drop + empty + malformed;
-}
-
-bool fault_config::enabled() const {
-  if (any.total() > 0 || latency_median_ms > 0) return true;
-  for (const auto& r : per_class) {
-    if (r.total() > 0) return true;
-  }
-  return false;
-}
-
-fault_config_result parse_fault_config(std::string_view text) {
-  fault_config_result out;
-  const json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    out.error = "/: expected a JSON object";
-    return out;
-  }
-  static constexpr std::pair<std::string_view, double fault_rates::*> rate_names[] = {
-      {"http_503", &fault_rates::http_503},
-      {"http_500", &fault_rates::http_500},
-      {"something_bad_400", &fault_rates::something_bad_400},
-      {"unknown_exception_500", &fault_rates::unknown_exception_500},
-      {"drop", &fault_rates::drop},
-      {"empty", &fault_rates::empty},
-      {"malformed", &fault_rates::malformed}};
-  static constexpr std::string_view class_names[] = {"query", "create", "composite", "patch", "bulk", "other"};
-  auto read_rates = [&](const json& o, const std::string& ptr, fault_rates& r) -> bool {
-    if (!o.is_object()) {
-      out.error = ptr + ": expected an object of rates";
-      return false;
-    }
-    for (const auto& [k, v] : o.items()) {
-      bool known = false;
-      for (const auto& [n, m] : rate_names) {
-        if (k == n) {
-          known = true;
-          if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
-            out.error = ptr + "/" + k + ": expected a probability in [0, 1]";
-            return false;
-          }
-          r.*m = v.get<double>();
-        }
-      }
-      if (!known) {
-        out.error = ptr + "/" + k + ": unknown fault kind";
-        return false;
-      }
-    }
-    if (r.total() > 1) {
-      out.error = ptr + ": rates add up to more than 1";
-      return false;
-    }
-    return true;
-  };
-  for (const auto& [k, v] : j.items()) {
-    if (k == "seed") {
-      if (!v.is_number_unsigned()) {
-        out.error = "/seed: expected a non-negative integer";
-        return out;
-      }
-      out.config.seed = v.get<std::uint64_t>();
-    } else if (k == "any") {
-      if (!read_rates(v, "/any", out.config.any)) return out;
-    } else if (k == "latency") {
-      if (!v.is_object()) {
-        out.error = "/latency: expected {\"median_ms\", \"p99_ms\"}";
-        return out;
-      }
-      for (const auto& [lk, lv] : v.items()) {
-        if ((lk != "median_ms" && lk != "p99_ms") || !lv.is_number() || lv.get<double>() < 0) {
-          out.error = "/latency/" + lk + ": expected median_ms or p99_ms, a number >= 0";
-          return out;
-        }
-        (lk == "median_ms" ? out.config.latency_median_ms : out.config.latency_p99_ms) = lv.get<double>();
-      }
-      if (out.config.latency_p99_ms < out.config.latency_median_ms) out.config.latency_p99_ms = out.config.latency_median_ms;
-    } else {
-      bool known = false;
-      for (std::size_t c = 0; c < std::size(class_names); ++c) {
-        if (k == class_names[c]) {
-          known = true;
-          if (!read_rates(v, "/" + k, out.config.per_class[c])) return out;
-        }
-      }
-      if (!known) {
-        out.error = "/" + k + ": unknown member (expected seed, any, latency, query, create, composite, patch, bulk, "
-                    "other)";
-        return out;
-      }
-    }
-  }
-  for (const auto& r : out.config.per_class) {
-    if (r.total() + out.config.any.total() > 1) {
-      out.error = "/any: any + class rates add up to more than 1";
-      return out;
-    }
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // private types
@@ -304,8 +198,7 @@ struct api_handler::state {
       : p_(p),
         config_(config),
         ds_(ds),
-        fault_rng_(sim::rng_streams(config_.faults.seed).get("api/faults")),
-        latency_rng_(sim::rng_streams(config_.faults.seed).get("api/latency")),
+        faults_(config_.faults),
         usage_(config_.daily_api_requests_max) {}
   rest_response answer(const rest_request& req, const route& r);
   void finish(rest_response& out);
@@ -326,9 +219,7 @@ struct api_handler::state {
   platform& p_;
   const api_config& config_;
   platform_data_source& ds_;
-  sim::rng fault_rng_;
-  sim::rng latency_rng_;
-  std::uint64_t faults_injected_ = 0;
+  fault_injector faults_;
   api_usage_meter usage_;
   std::unordered_map<std::string, std::shared_ptr<const compiled_query>> query_cache_;  // never iterated
   std::map<std::uint64_t, std::unique_ptr<locator>> locators_;
@@ -353,7 +244,7 @@ api_handler::~api_handler() = default;
 
 std::int64_t api_handler::api_usage() const { return state_->usage_.used_at(p_.simulation().now()); }
 
-std::uint64_t api_handler::faults_injected() const { return state_->faults_injected_; }
+std::uint64_t api_handler::faults_injected() const { return state_->faults_.injected(); }
 
 void api_handler::state::prune_locators() {
   const time_point now = p_.simulation().now();
@@ -450,58 +341,15 @@ rest_response api_handler::state::answer(const rest_request& req, const route& r
   if (auto refused = usage_.admit(p_.simulation().now())) return *std::move(refused);
   if (r.what == route::not_found) return not_found_response();
   if (!r.allows(req.method)) return method_not_allowed(req.method, r.allowed);
-  // ---- seeded fault, decided before the platform is touched ----
-  rest_response out;
-  bool faulted = false;
-  const fault_config& fc = config_.faults;
-  const fault_rates& cr = fc.per_class[static_cast<std::size_t>(r.cls)];
-  const double total = fc.any.total() + cr.total();
-  if (total > 0) {
-    const double u = sim::uniform_real(fault_rng_, 0.0, 1.0);
-    double acc = 0;
-    auto hit = [&](double fault_rates::*m2) {
-      acc += fc.any.*m2 + cr.*m2;
-      return u < acc;
-    };
-    faulted = true;
-    if (hit(&fault_rates::http_503)) {
-      out = error_response(503, "SERVER_UNAVAILABLE", "Service temporarily unavailable, please retry");
-    } else if (hit(&fault_rates::http_500)) {
-      out = error_response(500, "SERVER_ERROR", "Internal Server Error");
-    } else if (hit(&fault_rates::something_bad_400)) {
-      out = error_response(400, "UNKNOWN_EXCEPTION", something_bad);
-    } else if (hit(&fault_rates::unknown_exception_500)) {
-      out = error_response(500, "UNKNOWN_EXCEPTION",
-                           "An unexpected error occurred. Please include this ErrorId if you contact support: "
-                           "1520493851-42317 (-1158224813)");
-    } else if (hit(&fault_rates::drop)) {
-      out = error_response(503, "SERVER_UNAVAILABLE", "connection dropped");
-      out.set_header(std::string(transport_fault_header), "drop");
-    } else if (hit(&fault_rates::empty)) {
-      out = json_response(200, "");
-      out.set_header(std::string(transport_fault_header), "empty");
-    } else if (hit(&fault_rates::malformed)) {
-      out = json_response(200, "{\"totalSize\":");
-      out.set_header(std::string(transport_fault_header), "malformed");
-    } else {
-      faulted = false;
-    }
-    if (faulted) ++faults_injected_;
-  }
-  if (!faulted) out = dispatch(req, r);
-  return out;
+  // A seeded fault is decided before the platform is touched, so a faulted call changes nothing.
+  if (auto fault = faults_.draw(r.cls)) return *std::move(fault);
+  return dispatch(req, r);
 }
 
 // The headers every answered call carries: API usage, and the simulated latency when faults configure one.
 void api_handler::state::finish(rest_response& out) {
   usage_.add_limit_info(out, p_.simulation().now());
-  if (config_.faults.latency_median_ms > 0) {
-    const double med_us = config_.faults.latency_median_ms * 1000.0;
-    const double p99_us = config_.faults.latency_p99_ms * 1000.0;
-    const double sigma = p99_us > med_us ? std::log(p99_us / med_us) / 2.3263478740408408 : 0.0;
-    const double us = sigma > 0 ? sim::lognormal(latency_rng_, std::log(med_us), sigma) : med_us;
-    out.headers.emplace_back(std::string(latency_header), std::to_string(static_cast<std::int64_t>(us)));
-  }
+  faults_.add_latency(out);
 }
 
 rest_response api_handler::state::dispatch(const rest_request& req, const route& r) {
