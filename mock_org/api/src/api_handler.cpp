@@ -11,10 +11,12 @@
 
 #include "api_response.hpp"
 #include "api_usage_meter.hpp"
+#include "describe.hpp"
 #include "fault_injector.hpp"
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/csv_text.hpp"
 #include "router.hpp"
+#include "sobject_access.hpp"
 #include "pushsim/mock_org/api/soql_compiler.hpp"
 #include "pushsim/mock_org/api/soql_json.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
@@ -208,11 +210,8 @@ struct api_handler::state {
   rest_response do_create(const route& r, std::string_view body);
   rest_response do_retrieve(const route& r);
   rest_response do_patch(const route& r, std::string_view body);
-  rest_response do_describe(const route& r);
-  rest_response do_global_describe(const route& r);
   rest_response do_composite_tree(const route& r, std::string_view body);
   rest_response do_composite_sobjects(const route& r, std::string_view body);
-  rest_response do_userinfo();
   rest_response do_bulk(const rest_request& req, const route& r);
   void prune_locators();
 
@@ -290,28 +289,6 @@ rest_response invalid_session() {
   return e;
 }
 
-// GET /services/data: the versions served (answered without a session; no Allow header on 405).
-rest_response versions_response(std::string_view method, const std::vector<std::string>& versions) {
-  if (method != "GET" && method != "HEAD") {
-    return error_response(405, "METHOD_NOT_ALLOWED",
-                          "HTTP Method '" + std::string(method) + "' not allowed. Allowed are GET,HEAD");
-  }
-  std::string b = "[";
-  for (std::size_t i = 0; i < versions.size(); ++i) {
-    const std::string& v = versions[i];
-    if (i) b += ',';
-    b += "{\"label\":";
-    append_json_string("Release " + v, b);
-    b += ",\"url\":";
-    append_json_string("/services/data/v" + v, b);
-    b += ",\"version\":";
-    append_json_string(v, b);
-    b += '}';
-  }
-  b += ']';
-  return json_response(200, std::move(b));
-}
-
 rest_response method_not_allowed(std::string_view method, std::string_view allowed) {
   rest_response out = error_response(405, "METHOD_NOT_ALLOWED",
                                      "HTTP Method '" + std::string(method) + "' not allowed. Allowed are " +
@@ -355,30 +332,15 @@ void api_handler::state::finish(rest_response& out) {
 rest_response api_handler::state::dispatch(const rest_request& req, const route& r) {
   const bool get = req.method == "GET" || req.method == "HEAD";
   switch (r.what) {
-    case route::version_root: {
-      const std::string base = "/services/data/v" + r.version;
-      std::string b = "{";
-      bool first = true;
-      for (const char* k : {"limits", "query", "queryAll", "sobjects", "composite", "jobs/ingest"}) {
-        if (!first) b += ',';
-        first = false;
-        std::string key = k;
-        if (key == "jobs/ingest") key = "jobs";
-        append_json_string(key, b);
-        b += ':';
-        append_json_string(base + "/" + k, b);
-      }
-      b += '}';
-      return json_response(200, std::move(b));
-    }
+    case route::version_root: return version_root_response(r.version);
     case route::limits: return usage_.limits_response();
-    case route::userinfo: return do_userinfo();
+    case route::userinfo: return userinfo_response(config_);
     case route::query: return do_query(req, r);
     case route::query_more: return do_query_more(r);
-    case route::sobjects_global: return do_global_describe(r);
-    case route::sobject_describe: return do_describe(r);
+    case route::sobjects_global: return global_describe_response(r.version);
+    case route::sobject_describe: return describe_response(*r.object, r.version);
     case route::sobject_info:
-      if (get) return do_describe(r);
+      if (get) return object_info_response(*r.object, r.version);
       return do_create(r, req.body);
     case route::sobject_row:
       if (get) return do_retrieve(r);
@@ -389,35 +351,6 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
     default: break;
   }
   return error_response(404, "NOT_FOUND", "The requested resource does not exist");
-}
-
-// ---- userinfo ----
-rest_response api_handler::state::do_userinfo() {
-  const partner_org_info& pi = config_.partner;
-  const std::string& base = config_.instance_url;
-  const std::string v = config_.versions.back();
-  json j = {{"sub", base + "/id/" + pi.org_id + "/" + pi.user_id},
-            {"user_id", pi.user_id},
-            {"organization_id", pi.org_id},
-            {"preferred_username", pi.username},
-            {"nickname", pi.username.substr(0, pi.username.find('@'))},
-            {"name", pi.user_name},
-            {"email", pi.email},
-            {"email_verified", true},
-            {"zoneinfo", "America/Los_Angeles"},
-            {"locale", "en_US"},
-            {"language", "en_US"},
-            {"active", true},
-            {"user_type", "STANDARD"},
-            {"is_app_installed", true},
-            {"urls",
-             {{"enterprise", base + "/services/Soap/c/{version}/" + pi.org_id.substr(0, 15)},
-              {"rest", base + "/services/data/v{version}/"},
-              {"sobjects", base + "/services/data/v{version}/sobjects/"},
-              {"query", base + "/services/data/v{version}/query/"},
-              {"profile", base + "/" + pi.user_id},
-              {"custom_domain", base}}}};
-  return json_response(200, j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // ---- query ----
@@ -528,111 +461,6 @@ rest_response api_handler::state::do_query_more(const route& r) {
   }
   if (next.empty()) locators_.erase(it);
   return json_response(200, std::move(body));
-}
-
-// ---- describe ----
-namespace {
-bool createable(const object_def& o) { return o.name == "PackagePushRequest" || o.name == "PackagePushJob"; }
-bool field_createable(const object_def& o, const field_def& f) {
-  if (o.name == "PackagePushRequest") return f.name == "PackageVersionId" || f.name == "ScheduledStartTime";
-  if (o.name == "PackagePushJob") return f.name == "PackagePushRequestId" || f.name == "SubscriberOrganizationKey";
-  return false;
-}
-bool field_updateable(const object_def& o, const field_def& f) {
-  return o.name == "PackagePushRequest" && f.name == "Status";
-}
-void append_object_urls(const object_def& o, const std::string& version, std::string& b) {
-  const std::string base = "/services/data/v" + version + "/sobjects/" + o.name;
-  b += "\"urls\":{\"sobject\":";
-  append_json_string(base, b);
-  b += ",\"describe\":";
-  append_json_string(base + "/describe", b);
-  b += ",\"rowTemplate\":";
-  append_json_string(base + "/{ID}", b);
-  b += '}';
-}
-// {"name", "label", "keyPrefix" and the create/update/query flags of an object, up to and including the comma
-// after "custom" (shared by the global describe, the object info and the full describe).
-void append_object_head(const object_def& o, std::string& b) {
-  b += "{\"name\":";
-  append_json_string(o.name, b);
-  b += ",\"label\":";
-  append_json_string(o.name, b);
-  b += ",\"keyPrefix\":";
-  append_json_string(o.key_prefix, b);
-  b += createable(o) ? ",\"createable\":true" : ",\"createable\":false";
-  b += o.name == "PackagePushRequest" ? ",\"updateable\":true" : ",\"updateable\":false";
-  b += ",\"deletable\":false,\"queryable\":true,\"retrieveable\":true,\"custom\":false,";
-}
-
-void append_object_summary(const object_def& o, const std::string& version, std::string& b) {
-  append_object_head(o, b);
-  append_object_urls(o, version, b);
-  b += '}';
-}
-}  // namespace
-
-rest_response api_handler::state::do_global_describe(const route& r) {
-  std::string b = "{\"encoding\":\"UTF-8\",\"maxBatchSize\":200,\"sobjects\":[";
-  bool first = true;
-  for (const auto& o : push_schema().objects()) {
-    if (!first) b += ',';
-    first = false;
-    append_object_summary(o, r.version, b);
-  }
-  b += "]}";
-  return json_response(200, std::move(b));
-}
-
-rest_response api_handler::state::do_describe(const route& r) {
-  const object_def& o = *r.object;
-  std::string b;
-  if (r.what == route::sobject_info) {
-    b = "{\"objectDescribe\":";
-    append_object_summary(o, r.version, b);
-    b += ",\"recentItems\":[]}";
-    return json_response(200, std::move(b));
-  }
-  b.clear();
-  append_object_head(o, b);
-  b += "\"fields\":[";
-  for (std::size_t i = 0; i < o.fields.size(); ++i) {
-    const field_def& f = o.fields[i];
-    if (i) b += ',';
-    b += "{\"name\":";
-    append_json_string(f.name, b);
-    b += ",\"label\":";
-    append_json_string(f.name, b);
-    b += ",\"type\":";
-    append_json_string(field_type_name(f.type), b);
-    b += ",\"nillable\":";
-    b += f.type == field_type::id || f.type == field_type::boolean ? "false" : "true";
-    b += ",\"createable\":";
-    b += field_createable(o, f) ? "true" : "false";
-    b += ",\"updateable\":";
-    b += field_updateable(o, f) ? "true" : "false";
-    b += ",\"filterable\":true,\"referenceTo\":[";
-    if (f.type == field_type::reference) append_json_string(f.reference_to, b);
-    b += "],\"relationshipName\":";
-    if (f.type == field_type::reference) append_json_string(f.relationship_name, b);
-    else b += "null";
-    b += '}';
-  }
-  b += "],\"childRelationships\":[";
-  for (std::size_t i = 0; i < o.children.size(); ++i) {
-    if (i) b += ',';
-    b += "{\"childSObject\":";
-    append_json_string(o.children[i].child_object, b);
-    b += ",\"field\":";
-    append_json_string(o.children[i].field, b);
-    b += ",\"relationshipName\":";
-    append_json_string(o.children[i].name, b);
-    b += '}';
-  }
-  b += "],";
-  append_object_urls(o, r.version, b);
-  b += '}';
-  return json_response(200, std::move(b));
 }
 
 // ---- retrieve ----
