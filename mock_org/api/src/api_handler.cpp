@@ -13,6 +13,7 @@
 #include "api_usage_meter.hpp"
 #include "describe.hpp"
 #include "fault_injector.hpp"
+#include "query_endpoint.hpp"
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/csv_text.hpp"
 #include "router.hpp"
@@ -137,47 +138,12 @@ csv_table parse_csv(std::string_view text) {
   return t;
 }
 
-// Rewrites quoted 'InProgress' / 'In Progress' literals to the configured spelling, so filters on Status accept
-// both spellings (the data source renders only the configured one). Other text is left alone.
-std::string normalize_status_literals(std::string_view text, bool spaced) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] != '\'') {
-      out.push_back(text[i++]);
-      continue;
-    }
-    std::size_t j = i + 1;
-    while (j < text.size() && text[j] != '\'') j += text[j] == '\\' ? 2 : 1;
-    if (j >= text.size()) {
-      out.append(text.substr(i));
-      break;
-    }
-    const std::string_view lit = text.substr(i + 1, j - i - 1);
-    if (iequals(lit, "InProgress") || iequals(lit, "In Progress")) {
-      out += spaced ? "'In Progress'" : "'InProgress'";
-    } else {
-      out.append(text.substr(i, j - i + 1));
-    }
-    i = j + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
 // private types
 // ---------------------------------------------------------------------------------------------------------------
 namespace {
-struct locator {
-  std::shared_ptr<query_result> result;
-  std::string version;
-  std::size_t batch = 2000;
-  time_point last_used{};
-};
-
 struct bulk_job {
   std::string id;
   std::string version;
@@ -201,28 +167,24 @@ struct api_handler::state {
         config_(config),
         ds_(ds),
         faults_(config_.faults),
-        usage_(config_.daily_api_requests_max) {}
+        usage_(config_.daily_api_requests_max),
+        queries_(config_) {}
   rest_response answer(const rest_request& req, const route& r);
   void finish(rest_response& out);
   rest_response dispatch(const rest_request& req, const route& r);
-  rest_response do_query(const rest_request& req, const route& r);
-  rest_response do_query_more(const route& r);
   rest_response do_create(const route& r, std::string_view body);
   rest_response do_retrieve(const route& r);
   rest_response do_patch(const route& r, std::string_view body);
   rest_response do_composite_tree(const route& r, std::string_view body);
   rest_response do_composite_sobjects(const route& r, std::string_view body);
   rest_response do_bulk(const rest_request& req, const route& r);
-  void prune_locators();
 
   platform& p_;
   const api_config& config_;
   platform_data_source& ds_;
   fault_injector faults_;
   api_usage_meter usage_;
-  std::unordered_map<std::string, std::shared_ptr<const compiled_query>> query_cache_;  // never iterated
-  std::map<std::uint64_t, std::unique_ptr<locator>> locators_;
-  std::uint64_t next_locator_ = 1;
+  query_endpoint queries_;
   std::map<std::uint64_t, std::unique_ptr<bulk_job>> bulk_jobs_;
   std::uint64_t next_bulk_job_ = 1;
 };
@@ -244,17 +206,6 @@ api_handler::~api_handler() = default;
 std::int64_t api_handler::api_usage() const { return state_->usage_.used_at(p_.simulation().now()); }
 
 std::uint64_t api_handler::faults_injected() const { return state_->faults_.injected(); }
-
-void api_handler::state::prune_locators() {
-  const time_point now = p_.simulation().now();
-  for (auto it = locators_.begin(); it != locators_.end();) {
-    if (now - it->second->last_used > config_.locator_ttl) {
-      it = locators_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-}
 
 namespace {
 
@@ -335,8 +286,8 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
     case route::version_root: return version_root_response(r.version);
     case route::limits: return usage_.limits_response();
     case route::userinfo: return userinfo_response(config_);
-    case route::query: return do_query(req, r);
-    case route::query_more: return do_query_more(r);
+    case route::query: return queries_.first_page(req, r, ds_, p_.simulation().now());
+    case route::query_more: return queries_.next_page(r, ds_, p_.simulation().now());
     case route::sobjects_global: return global_describe_response(r.version);
     case route::sobject_describe: return describe_response(*r.object, r.version);
     case route::sobject_info:
@@ -351,116 +302,6 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
     default: break;
   }
   return error_response(404, "NOT_FOUND", "The requested resource does not exist");
-}
-
-// ---- query ----
-rest_response api_handler::state::do_query(const rest_request& req, const route& r) {
-  if (!r.has_param("q")) {
-    return error_response(400, "MALFORMED_QUERY", "A query string has to be specified");
-  }
-  std::string_view text = r.param("q");
-  std::string normalized;
-  if (text.find("rogress") != std::string_view::npos || text.find("ROGRESS") != std::string_view::npos) {
-    normalized = normalize_status_literals(text, config_.spaced_status);
-    text = normalized;
-  }
-  std::shared_ptr<const compiled_query> q;
-  if (auto it = query_cache_.find(std::string(text)); it != query_cache_.end()) {
-    q = it->second;
-  } else {
-    auto prepared = prepare_soql(text, push_schema());
-    if (auto* err = std::get_if<soql_error>(&prepared)) {
-      return error_response(400, err->error_code, err->message);
-    }
-    q = std::get<std::shared_ptr<const compiled_query>>(prepared);
-    if (query_cache_.size() >= 4096) query_cache_.clear();
-    query_cache_.emplace(std::string(text), q);
-  }
-  std::size_t batch = config_.query_batch_rows;
-  if (std::string_view opt = req.header("Sforce-Query-Options"); !opt.empty()) {
-    const auto p = opt.find("batchSize=");
-    if (p != std::string_view::npos) {
-      std::size_t n = 0;
-      const char* b = opt.data() + p + 10;
-      auto [ptr, ec] = std::from_chars(b, opt.data() + opt.size(), n);
-      if (ec == std::errc{}) batch = std::clamp<std::size_t>(n, 200, 2000);
-    }
-  }
-  auto result = std::make_shared<query_result>(evaluate_soql(q, ds_, nullptr, projection_mode::defer));
-  const bool deferred = result->records.empty() && !result->rows.empty();
-  const std::size_t n = deferred ? result->rows.size() : result->records.size();
-  std::string body;
-  body.reserve(256);
-  if (n <= batch) {
-    if (deferred) {
-      auto recs = project_rows(*q, result->rows, ds_);
-      render_records_page(*q, result->total_size, recs, r.version, "", body);
-    } else {
-      render_query_page(*result, 0, n, r.version, "", body);
-    }
-    return json_response(200, std::move(body));
-  }
-  prune_locators();
-  while (locators_.size() >= config_.max_open_locators && !locators_.empty()) {
-    auto oldest = locators_.begin();
-    for (auto it = locators_.begin(); it != locators_.end(); ++it) {
-      if (it->second->last_used < oldest->second->last_used) oldest = it;
-    }
-    locators_.erase(oldest);
-  }
-  const std::uint64_t id = next_locator_++;
-  auto loc = std::make_unique<locator>();
-  loc->result = result;
-  loc->version = r.version;
-  loc->batch = batch;
-  loc->last_used = p_.simulation().now();
-  locators_.emplace(id, std::move(loc));
-  const std::string next =
-      "/services/data/v" + r.version + "/query/" + make_id("01g", id) + "-" + std::to_string(batch);
-  if (deferred) {
-    auto recs = project_rows(*q, std::span<const row_id>(result->rows).subspan(0, batch), ds_);
-    render_records_page(*q, result->total_size, recs, r.version, next, body);
-  } else {
-    render_query_page(*result, 0, batch, r.version, next, body);
-  }
-  return json_response(200, std::move(body));
-}
-
-rest_response api_handler::state::do_query_more(const route& r) {
-  auto invalid = [] { return error_response(400, "INVALID_QUERY_LOCATOR", "invalid query locator"); };
-  const auto dash = r.id.rfind('-');
-  if (dash == std::string::npos) return invalid();
-  const auto seq = parse_id("01g", std::string_view(r.id).substr(0, dash));
-  std::size_t offset = 0;
-  {
-    const char* b = r.id.data() + dash + 1;
-    auto [ptr, ec] = std::from_chars(b, r.id.data() + r.id.size(), offset);
-    if (ec != std::errc{} || ptr != r.id.data() + r.id.size()) return invalid();
-  }
-  if (!seq) return invalid();
-  prune_locators();
-  auto it = locators_.find(*seq);
-  if (it == locators_.end()) return invalid();
-  locator& loc = *it->second;
-  const query_result& res = *loc.result;
-  const bool deferred = res.records.empty() && !res.rows.empty();
-  const std::size_t n = deferred ? res.rows.size() : res.records.size();
-  if (offset >= n) return invalid();
-  loc.last_used = p_.simulation().now();
-  const std::size_t count = std::min(loc.batch, n - offset);
-  std::string next;
-  if (offset + count < n) {
-    next = "/services/data/v" + r.version + "/query/" + make_id("01g", *seq) + "-" + std::to_string(offset + count);
-  }
-  std::string body;
-  if (deferred) {
-    auto recs = project_rows(*res.query, std::span<const row_id>(res.rows).subspan(offset, count), ds_);
-    render_records_page(*res.query, res.total_size, recs, r.version, next, body);
-  } else {
-    render_query_page(res, offset, count, r.version, next, body);
-  }
-  if (next.empty()) locators_.erase(it);
-  return json_response(200, std::move(body));
 }
 
 // ---- retrieve ----
