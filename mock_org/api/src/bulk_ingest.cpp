@@ -1,6 +1,7 @@
 #include "bulk_ingest.hpp"
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 
@@ -150,7 +151,7 @@ rest_response bulk_ingest::answer_job(const rest_request& req, const route& r, p
   if (body.is_discarded() || !body.is_object() || !body.contains("state") || !body["state"].is_string()) {
     return json_parse_error();
   }
-  return change_state(j, body, p);
+  return change_state(j, body["state"].get<std::string>(), p);
 }
 
 rest_response bulk_ingest::job_info(const job& j) {
@@ -168,8 +169,7 @@ rest_response bulk_ingest::upload(job& j, const rest_request& req) {
 }
 
 // PATCH {"state": "Aborted" | "UploadComplete"}. The answer shows the job as the PATCH left it, before processing.
-rest_response bulk_ingest::change_state(job& j, const json& body, platform& p) {
-  const std::string wanted = body["state"].get<std::string>();
+rest_response bulk_ingest::change_state(job& j, const std::string& wanted, platform& p) {
   if (wanted == "Aborted") {
     if (j.state != "Open" && j.state != "UploadComplete") {
       return job_state_error(400, "Job can't be aborted in state " + j.state);

@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "bulk_csv.hpp"
 #include "pushsim/base/rest_message.hpp"
 #include "pushsim/base/time.hpp"
@@ -45,7 +43,7 @@ class bulk_ingest {
   rest_response answer_job(const rest_request& req, const route& r, platform& p);
   static rest_response job_info(const job& j);
   static rest_response upload(job& j, const rest_request& req);
-  static rest_response change_state(job& j, const nlohmann::json& body, platform& p);
+  static rest_response change_state(job& j, const std::string& wanted, platform& p);
   static void process(job& j, platform& p);
   static rest_response result_file(const job& j, const std::string& sub);
 
