@@ -230,12 +230,14 @@ rest_response bulk_ingest::result_file(const job& j, const std::string& sub) {
   if (sub == "successfulResults") {
     out.body = "\"sf__Id\",\"sf__Created\"," + t.header_text + nl;
     for (std::size_t i = 0; i < j.success.size(); ++i) {
-      if (!j.success[i].empty()) out.body += csv_field(j.success[i], csv_quoting::always) + ",\"true\"," + t.row_text[i] + nl;
+      if (j.success[i].empty()) continue;
+      out.body += csv_field(j.success[i], csv_quoting::always) + ",\"true\"," + t.row_text[i] + nl;
     }
   } else if (sub == "failedResults") {
     out.body = "\"sf__Id\",\"sf__Error\"," + t.header_text + nl;
     for (std::size_t i = 0; i < j.failure.size(); ++i) {
-      if (!j.failure[i].empty()) out.body += "\"\"," + csv_field(j.failure[i], csv_quoting::always) + "," + t.row_text[i] + nl;
+      if (j.failure[i].empty()) continue;
+      out.body += "\"\"," + csv_field(j.failure[i], csv_quoting::always) + "," + t.row_text[i] + nl;
     }
   } else {
     out.body = t.header_text + nl;

@@ -3,41 +3,11 @@
 #include <algorithm>
 #include <span>
 
+#include "pushsim/base/url_text.hpp"
+
 namespace pushsim::mock_org::api::detail {
 
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; '+' is a space in query strings.
-std::string url_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t run = 0;  // start of the pending run of plain characters
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '%' && i + 2 < s.size()) {
-      const int h = hex_digit(s[i + 1]), l = hex_digit(s[i + 2]);
-      if (h >= 0 && l >= 0) {
-        out.append(s.data() + run, i - run);
-        out.push_back(static_cast<char>(h * 16 + l));
-        i += 2;
-        run = i + 1;
-      }
-    } else if (c == '+' && plus_is_space) {
-      out.append(s.data() + run, i - run);
-      out.push_back(' ');
-      run = i + 1;
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  return out;
-}
 
 void parse_params(std::string_view qs, route& r) {
   if (qs.empty()) return;
