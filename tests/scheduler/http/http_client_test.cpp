@@ -46,14 +46,15 @@ class echo_server {
  public:
   explicit echo_server(api::http_server_options options = {})
       : server_(
-            [](const pushsim::rest_request& req) {
+            [](const pushsim::rest_request& req) -> api::answer {
               pushsim::rest_response res;
               res.body = req.method + " " + req.target + " " + req.body;
               res.headers.emplace_back("X-Seen-Host", std::string(req.header("Host")));
               res.headers.emplace_back("X-Seen-Authorization", std::string(req.header("Authorization")));
-              if (req.target.starts_with("/fault/")) {
-                res.set_header(std::string(api::fault_header), req.target.substr(7));
-              }
+              if (req.target == "/fault/drop") return api::answer(std::move(res), api::wire_fault::drop);
+              if (req.target == "/fault/malformed") return api::answer(std::move(res), api::wire_fault::malformed);
+              if (req.target == "/fault/truncate") return api::answer(std::move(res), api::wire_fault::truncate);
+              if (req.target == "/fault/empty") return api::answer(std::move(res), api::wire_fault::empty);
               if (req.target == "/created") res.status = 201;
               return res;
             },
