@@ -13,7 +13,6 @@
 
 #include "discovery.hpp"
 #include "instance_client.hpp"
-#include "open_work.hpp"
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
 #include "pushsim/push/credentials.hpp"
@@ -235,12 +234,12 @@ std::optional<int> check_binding(const journal_binding& journal, const journal_b
 }
 
 // Fresh run: refuse (or, adopting, note) what is already under way for the target version.
-or_exit<detail::open_work> check_open_work(detail::instance_client& client, const push_options& o,
+or_exit<open_work> check_open_work(detail::instance_client& client, const push_options& o,
                                            const std::string& version_id, std::ostream& err) {
   auto work = detail::find_open_work(client, version_id);
   if (auto* f = std::get_if<query_failure>(&work)) return fail(err, *f);
-  auto& w = std::get<detail::open_work>(work);
-  if (!w.empty() && !o.adopt_open_requests) return fail(err, push_exit_bad_input, detail::open_work_refusal(w, version_id));
+  auto& w = std::get<open_work>(work);
+  if (!w.empty() && !o.adopt_open_requests) return fail(err, push_exit_bad_input, open_work_refusal(w, version_id));
   return std::move(w);
 }
 
@@ -388,8 +387,8 @@ or_exit<std::vector<sch::subscriber>> fresh_subscribers(session& net, const push
   auto planned = fetch_and_plan(net.driver, in, where, o, targets, out, err);
   if (auto* code = std::get_if<int>(&planned)) return *code;
   auto subscribers = std::move(std::get<std::vector<sch::subscriber>>(planned));
-  const auto& w = std::get<detail::open_work>(work);
-  facts.orgs_with_earlier_jobs = leave_out(subscribers, detail::adopted_org_keys(w));
+  const auto& w = std::get<open_work>(work);
+  facts.orgs_with_earlier_jobs = leave_out(subscribers, adopted_org_keys(w));
   for (const auto& r : w.open_requests) facts.open_requests_adopted.push_back(r.id);
   if (auto code = write_output(targets.snapshot, snapshot_text(subscribers), err)) return *code;
   return subscribers;
@@ -400,8 +399,8 @@ int dry_run(session& net, const push_options& o, const inputs& in, const found& 
             std::ostream& out, std::ostream& err) {
   auto work = detail::find_open_work(net.client, where.version.id);
   if (auto* f = std::get_if<query_failure>(&work)) return fail(err, *f);
-  const auto& w = std::get<detail::open_work>(work);
-  if (!w.empty()) err << "pushsim push: note: " << detail::open_work_refusal(w, where.version.id) << "\n";
+  const auto& w = std::get<open_work>(work);
+  if (!w.empty()) err << "pushsim push: note: " << open_work_refusal(w, where.version.id) << "\n";
   return std::get<int>(fetch_and_plan(net.driver, in, where, o, targets, out, err));
 }
 
