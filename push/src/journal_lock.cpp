@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 namespace pushsim::push {
 namespace {
@@ -31,7 +32,10 @@ bool write_pid(int fd) {
 }  // namespace
 
 std::variant<journal_lock, journal_lock::refusal> journal_lock::acquire(const std::string& journal_path) {
-  std::string path = journal_path + ".lock";
+  // Through symlinks, so that every name of one journal shares one lock.
+  std::error_code ec;
+  const auto resolved = std::filesystem::weakly_canonical(journal_path, ec);
+  std::string path = (ec ? journal_path : resolved.string()) + ".lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return refusal{false, std::nullopt, "cannot open " + path + ": " + std::strerror(errno)};
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
