@@ -233,6 +233,26 @@ std::optional<int> check_binding(const journal_binding& journal, const journal_b
   return push_exit_bad_input;
 }
 
+// --resume: every push request the journal names must be on this instance (requests are never deleted): one
+// missing means the journal was made against another instance, though it reports the same Organization Id.
+std::optional<int> check_journal_requests(detail::instance_client& client, const sch::journal_state& state,
+                                          const found& where, const push_options& o, std::ostream& err) {
+  auto requests = client.requests_for_version(where.version.id);
+  if (auto* f = std::get_if<query_failure>(&requests)) return fail(err, *f);
+  std::set<std::string> known;
+  for (const auto& r : std::get<std::vector<sch::request_row>>(requests)) known.insert(r.id);
+  std::vector<std::string> missing;
+  for (const auto& id : state.request_ids) {
+    if (!id.empty() && !known.contains(id)) missing.push_back(id);
+  }
+  if (missing.empty()) return std::nullopt;
+  err << "pushsim push: journal " << o.journal_path << " belongs to another push; refusing to resume:\n  instance: "
+      << missing.size() << " of the journal's " << state.request_ids.size() << " push requests (" << missing.front()
+      << (missing.size() > 1 ? ", ..." : "") << ") are not on " << o.instance_url << " (Organization "
+      << where.org_id << "): the journal was made against another instance\n";
+  return push_exit_bad_input;
+}
+
 // Fresh run: refuse (or, adopting, note) what is already under way for the target version.
 or_exit<open_work> check_open_work(detail::instance_client& client, const push_options& o,
                                            const std::string& version_id, std::ostream& err) {
@@ -438,6 +458,7 @@ int run_locked(const push_options& o, const inputs& in, const output_targets& ta
   std::vector<sch::subscriber> subscribers;
   if (resume) {
     if (auto code = check_binding(resume->journal.binding, now, o, err)) return *code;
+    if (auto code = check_journal_requests(net.client, resume->journal.state, where, o, err)) return *code;
     subscribers = std::move(resume->snapshot);
   } else {
     auto fresh = fresh_subscribers(net, o, in, where, targets, facts, out, err);
