@@ -369,7 +369,7 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
 struct session {
   explicit session(const push_options& o)
       : http(client_options(o)),
-        client(http, codec, o.token),
+        client(http, codec, o.token, clock, o.give_up_after),
         driver(client.sender(), codec, clock,
                drive_settings{client.authorization(), o.give_up_after,
                               o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}}}) {}
@@ -385,15 +385,19 @@ struct session {
   // Every exchange so far: the preliminary queries' and the driver's.
   exchange_counts counts() const {
     exchange_counts c = driver.counts();
-    c.api_calls += client.counts().api_calls;
-    for (const auto& [k, n] : client.counts().api_calls_by_endpoint) c.api_calls_by_endpoint[k] += n;
+    const exchange_counts& pre = client.counts();
+    c.api_calls += pre.api_calls;
+    c.retryable_errors += pre.retryable_errors;
+    c.transport_errors += pre.transport_errors;
+    for (const auto& [k, n] : pre.api_calls_by_endpoint) c.api_calls_by_endpoint[k] += n;
+    for (const auto& [k, n] : pre.retryable_errors_by_endpoint) c.retryable_errors_by_endpoint[k] += n;
     return c;
   }
 
   sch::http::http_client http;
   sch::rest::codec codec;
-  detail::instance_client client;
   system_wall_clock clock;
+  detail::instance_client client;
   wall_driver driver;
 };
 
