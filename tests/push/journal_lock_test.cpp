@@ -60,8 +60,10 @@ TEST_F(JournalLock, IsReleasedWhenTheHolderGoes) {
     auto first = journal_lock::acquire(j);
     ASSERT_TRUE(std::holds_alternative<journal_lock>(first));
   }
+  EXPECT_FALSE(std::filesystem::exists(j + ".lock")) << "the lock file outlived its holder";
   auto again = journal_lock::acquire(j);
   EXPECT_TRUE(std::holds_alternative<journal_lock>(again));
+  EXPECT_TRUE(std::filesystem::exists(j + ".lock"));
 }
 
 TEST_F(JournalLock, AnotherProcessIsRefused) {
