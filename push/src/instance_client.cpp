@@ -18,7 +18,8 @@ query_failure unreachable(const sch::http::send_error& e) {
 
 query_failure http_failure(const std::string& what, const rest_response& resp) {
   if (resp.status == 401) {
-    return query_failure{push_exit_error, "authentication failed (HTTP 401): check --token: " + resp.body.substr(0, 300)};
+    return query_failure{push_exit_error,
+                         "authentication failed (HTTP 401): check --token: " + resp.body.substr(0, 300)};
   }
   return query_failure{push_exit_error,
                        what + " failed: HTTP " + std::to_string(resp.status) + ": " + resp.body.substr(0, 300)};
@@ -26,8 +27,8 @@ query_failure http_failure(const std::string& what, const rest_response& resp) {
 
 }  // namespace
 
-instance_client::instance_client(sch::http::http_client& client, const sch::rest::codec& codec, const std::string& token,
-                                 wall_clock& clock, duration give_up_after)
+instance_client::instance_client(sch::http::http_client& client, const sch::rest::codec& codec,
+                                 const std::string& token, wall_clock& clock, duration give_up_after)
     : client_(client), codec_(codec), auth_("Bearer " + token), clock_(clock), give_up_after_(give_up_after) {}
 
 std::variant<rest_response, query_failure> instance_client::send(const rest_request& request, const char* endpoint) {

@@ -51,7 +51,8 @@ TEST_F(JournalLock, TwoNamesOfOneJournalShareTheLock) {
   ASSERT_TRUE(std::holds_alternative<journal_lock>(first));
   auto second = journal_lock::acquire(other_name);
   ASSERT_TRUE(std::holds_alternative<journal_lock::refusal>(second));
-  EXPECT_EQ(std::get<journal_lock::refusal>(second).message.rfind("journal " + other_name + " is locked by pid ", 0), 0u);
+  const std::string& message = std::get<journal_lock::refusal>(second).message;
+  EXPECT_EQ(message.rfind("journal " + other_name + " is locked by pid ", 0), 0u) << message;
 }
 
 TEST_F(JournalLock, IsReleasedWhenTheHolderGoes) {
