@@ -135,22 +135,4 @@ std::variant<std::vector<sch::job_row>, query_failure> instance_client::jobs_of(
   return rows;
 }
 
-batch_sender instance_client::sender() {
-  return [this](const std::vector<rest_request>& requests) {
-    auto results = client_.send_all(requests);
-    std::vector<rest_response> out;
-    out.reserve(results.size());
-    for (auto& r : results) {
-      if (r) {
-        out.push_back(std::move(r.value()));
-      } else {
-        out.push_back(rest_response{sch::rest::transport_error_status, {},
-                                    "transport error: " + std::string(sch::http::to_string(r.error().code)) + ": " +
-                                        r.error().message});
-      }
-    }
-    return out;
-  };
-}
-
 }  // namespace pushsim::push::detail

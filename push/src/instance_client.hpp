@@ -1,7 +1,7 @@
 #pragma once
 // instance_client: the exchanges of `pushsim push` outside the rollout — the preliminary queries (instance,
-// package, version, open requests and jobs), raw SOQL or typed calls through the codec, every page followed —
-// and the batch sender the wall driver uses. Failures are values with the exit code they lead to.
+// package, version, open requests and jobs), raw SOQL or typed calls through the codec, every page followed.
+// Failures are values with the exit code they lead to.
 // Until the instance has answered once, a transport failure ends the run at once (a wrong URL, nothing pushed);
 // afterwards transport failures and 5xx answers are retried (1 s, 2 s, 4 s ... 30 s) for up to give_up_after.
 // Private to pushsim::push.
@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pushsim/push/summary.hpp"
-#include "pushsim/push/wall_driver.hpp"
+#include "pushsim/push/wall_clock.hpp"
 #include "pushsim/scheduler/api_call.hpp"
 #include "pushsim/scheduler/http/http_client.hpp"
 #include "pushsim/scheduler/rest/codec.hpp"
@@ -38,9 +38,6 @@ class instance_client {
   std::variant<std::vector<scheduler::request_row>, query_failure> requests_for_version(const std::string& version_id);
   // Every PackagePushJob of these requests (split under the URI limit), every page.
   std::variant<std::vector<scheduler::job_row>, query_failure> jobs_of(const std::vector<std::string>& request_ids);
-
-  // The sender for the wall driver: send_all over the HTTP client, transport errors as status 0.
-  batch_sender sender();
 
   const std::string& authorization() const { return auth_; }
   const exchange_counts& counts() const { return counts_; }
