@@ -102,6 +102,13 @@ std::variant<sch::api_result, query_failure> instance_client::call(const sch::ap
   return result;
 }
 
+std::optional<query_failure> instance_client::set_request_status(const std::string& request_id,
+                                                                 const std::string& status) {
+  auto got = call(sch::patch_request_status{request_id, status});
+  if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);
+  return std::nullopt;
+}
+
 std::variant<std::vector<sch::request_row>, query_failure> instance_client::requests_for_version(
     const std::string& version_id) {
   std::vector<sch::request_row> rows;

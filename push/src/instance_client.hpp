@@ -6,6 +6,7 @@
 // afterwards transport failures and 5xx answers are retried (1 s, 2 s, 4 s ... 30 s) for up to give_up_after.
 // Private to pushsim::push.
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -38,6 +39,9 @@ class instance_client {
   std::variant<std::vector<scheduler::request_row>, query_failure> requests_for_version(const std::string& version_id);
   // Every PackagePushJob of these requests (split under the URI limit), every page.
   std::variant<std::vector<scheduler::job_row>, query_failure> jobs_of(const std::vector<std::string>& request_ids);
+
+  // PATCHes a push request's Status ("Pending" schedules it, "Canceled" aborts it).
+  std::optional<query_failure> set_request_status(const std::string& request_id, const std::string& status);
 
   const std::string& authorization() const { return auth_; }
   const exchange_counts& counts() const { return counts_; }

@@ -21,6 +21,7 @@
 #include "pushsim/push/journal_lock.hpp"
 #include "pushsim/push/snapshot.hpp"
 #include "pushsim/push/summary.hpp"
+#include "adopted_requests.hpp"
 #include "pushsim/push/wall_clock.hpp"
 #include "pushsim/scheduler/http/http_transport.hpp"
 #include "pushsim/scheduler/rest/driver.hpp"
@@ -392,7 +393,7 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(session& net, const inputs&
 struct run_facts {
   bool resumed = false;
   std::size_t orgs_with_earlier_jobs = 0;
-  std::vector<std::string> open_requests_adopted;
+  std::vector<sch::request_row> adopted;  // open requests of the target version this run takes over
 };
 
 // The summary, the failures CSV and the JSON report of a finished run; the exit code.
@@ -402,7 +403,7 @@ int finish(const sch::rollout& ro, const exchange_counts& counts, const run_fact
   push_summary s = make_summary(*rep, ro.planned(), ro.subscribers().size());
   s.resumed = facts.resumed;
   s.orgs_with_earlier_jobs = facts.orgs_with_earlier_jobs;
-  s.open_requests_adopted = facts.open_requests_adopted;
+  for (const auto& r : facts.adopted) s.open_requests_adopted.push_back(r.id);
   s.exchanges = counts;
   s.wall_s = wall_s;
   out << summary_text(s);
@@ -442,7 +443,7 @@ or_exit<std::vector<sch::subscriber>> fresh_subscribers(session& net, const push
   auto subscribers = std::move(std::get<std::vector<sch::subscriber>>(planned));
   const auto& w = std::get<open_work>(work);
   facts.orgs_with_earlier_jobs = leave_out(subscribers, adopted_org_keys(w));
-  for (const auto& r : w.open_requests) facts.open_requests_adopted.push_back(r.id);
+  facts.adopted = w.open_requests;
   if (auto code = write_output(targets.snapshot, snapshot_text(subscribers), err)) return *code;
   return subscribers;
 }
@@ -455,6 +456,33 @@ int dry_run(session& net, const push_options& o, const inputs& in, const found& 
   const auto& w = std::get<open_work>(work);
   if (!w.empty()) err << "pushsim push: note: " << open_work_refusal(w, where.version.id) << "\n";
   return std::get<int>(fetch_and_plan(net, in, where, o, targets, out, err));
+}
+
+// Schedules the adopted requests still in Created (before this run's own pushing starts).
+std::optional<int> start_adopted(session& net, const run_facts& facts, const std::string& version_id,
+                                 std::ostream& err) {
+  if (facts.adopted.empty()) return std::nullopt;
+  auto scheduled = detail::schedule_created(net.client, facts.adopted, version_id);
+  if (auto* f = std::get_if<query_failure>(&scheduled)) return fail(err, *f);
+  const auto& ids = std::get<std::vector<std::string>>(scheduled);
+  err << "pushsim push: adopted " << facts.adopted.size() << " open push requests; scheduled the " << ids.size()
+      << " still Created\n";
+  return std::nullopt;
+}
+
+// Waits for every adopted request to finish (this run is not done before they are).
+std::optional<int> finish_adopted(session& net, const run_facts& facts, const std::string& version_id,
+                                  const push_options& o, std::ostream& err) {
+  if (facts.adopted.empty()) return std::nullopt;
+  std::vector<std::string> ids;
+  for (const auto& r : facts.adopted) ids.push_back(r.id);
+  auto done = detail::await_finished(net.client, version_id, ids, net.clock, std::chrono::seconds{2},
+                                     [&](std::size_t open) {
+                                       if (open > 0) progress_line(o, err, "adopted requests still open: " + std::to_string(open));
+                                     });
+  if (auto* f = std::get_if<query_failure>(&done)) return fail(err, *f);
+  if (o.progress_tty) err << "\n";
+  return std::nullopt;
 }
 
 // Executes the plan over these subscribers, journaling in o.journal_path (bound first on a fresh run).
@@ -472,7 +500,9 @@ int execute(session& net, const push_options& o, const inputs& in, const found& 
                   kill_switch ? static_cast<sch::journal_sink*>(&*kill_switch) : &journal);
   ro.use_subscribers(std::move(subscribers));
   if (resume) ro.resume(resume->journal.state);
+  if (auto code = start_adopted(net, facts, where.version.id, err)) return *code;
   if (auto code = drive(net, ro, o, true, err)) return *code;
+  if (auto code = finish_adopted(net, facts, where.version.id, o, err)) return *code;
   const double wall_s = std::chrono::duration<double>(steady::now() - wall_start).count();
   return finish(ro, net.counts(), facts, wall_s, targets, out, err);
 }
