@@ -145,7 +145,9 @@ void executor_state::load(std::vector<push_slot> input) {
 executor_output executor_state::pump(time_point now) {
   if (reconciling) {
     if (!reconcile_started) start_reconcile(now);
-    return take_output(std::nullopt);
+    // A reconcile query that failed waits in `delayed` for its retry: send it when due, and wake for it.
+    issue_due_calls(now);
+    return take_output(delayed.empty() ? std::nullopt : std::optional<time_point>(delayed.front().at));
   }
   issue_due_calls(now);
   advance_waves(now);

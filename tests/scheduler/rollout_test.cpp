@@ -104,7 +104,8 @@ TEST(Rollout, PlanOnlyWithGivenSubscribersMakesNoCall) {
 
 // A rollout killed after each journal line and continued by a new rollout over the same subscribers with
 // rollout::resume: every org gets exactly one job and is upgraded.
-static void expect_resume_exactly_once(bool follow_the_sun) {
+// fail_reconcile: the resumed rollout's first two reconcile queries get no answer (the instance is away).
+static void expect_resume_exactly_once(bool follow_the_sun, bool fail_reconcile = false) {
   const auto subs = make_subscribers(25);
   memory_journal full;
   {
@@ -133,7 +134,16 @@ static void expect_resume_exactly_once(bool follow_the_sun) {
     rollout ro(make_plan(follow_the_sun), "033000000000001AAA", nullptr, &after);
     ro.use_subscribers(subs);
     ro.resume(read_journal(cj.lines));
+    int reconcile_failures = 0;
+    if (fail_reconcile) {
+      api.inject = [&](const api_call& c, std::int64_t) -> std::optional<api_error> {
+        if (!std::holds_alternative<query_requests_for_version>(c) || reconcile_failures == 2) return std::nullopt;
+        ++reconcile_failures;
+        return api_error{api_error::kind_t::transport, 0, "", "transport error: timeout"};
+      };
+    }
     drive(ro, api, crash_time + std::chrono::seconds{5});
+    if (fail_reconcile) EXPECT_EQ(reconcile_failures, 2);
     ASSERT_TRUE(ro.done());
     const auto per_org = api.jobs_per_org();
     for (const auto& s : subs) {
@@ -149,6 +159,9 @@ static void expect_resume_exactly_once(bool follow_the_sun) {
 }
 
 TEST(Rollout, ResumeFromTheJournalIsExactlyOnce) { expect_resume_exactly_once(false); }
+
+// A resumed run whose reconcile query fails retries it and carries on (it used to wait forever).
+TEST(Rollout, ResumeRetriesAFailedReconcileQuery) { expect_resume_exactly_once(false, true); }
 
 TEST(Rollout, FollowTheSunPlanReachesTheExecutorAndResumesExactlyOnce) {
   const plan p = make_plan(true);
