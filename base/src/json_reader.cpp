@@ -31,13 +31,19 @@ bool text_deeper_than(std::string_view text, std::size_t depth_max) {
   return false;
 }
 
+// A bound as a reader writes it: 1 rather than 1.0.
+std::string bound_text(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<std::int64_t>(v));
+  return json(v).dump();
+}
+
 std::string range_text(double lo, double hi) {
   const bool open_lo = lo == std::numeric_limits<double>::lowest();
   const bool open_hi = hi == std::numeric_limits<double>::max();
   if (open_lo && open_hi) return "";
-  if (open_hi) return " >= " + json(lo).dump();
-  if (open_lo) return " <= " + json(hi).dump();
-  return " in [" + json(lo).dump() + ", " + json(hi).dump() + "]";
+  if (open_hi) return " >= " + bound_text(lo);
+  if (open_lo) return " <= " + bound_text(hi);
+  return " in [" + bound_text(lo) + ", " + bound_text(hi) + "]";
 }
 
 template <class Int>

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "pushsim/harness/rehearsal.hpp"
+#include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/world.hpp"
 
 namespace pushsim::harness {
@@ -27,7 +28,7 @@ bool parse_overrides(const std::vector<std::string>& args, std::vector<json_over
   return ok;
 }
 
-load_result load(const std::optional<std::string>& scenario, const std::vector<json_override>& overrides) {
+load_result load(const std::optional<std::string>& scenario, const scenario_overrides& overrides) {
   return scenario ? load_scenario_file(*scenario, overrides) : load_default_scenario(overrides);
 }
 
@@ -43,23 +44,19 @@ std::string reproduce(const char* verb, const std::optional<std::string>& scenar
   return cmd + " --seed " + std::to_string(seed);
 }
 
-std::uint64_t seed_of(const scenario_document& doc, const std::optional<std::uint64_t>& seed) {
-  return seed.value_or(doc.json.value("seed", std::uint64_t{0}));
-}
-
 }  // namespace
 
 int run_command(const run_arguments& args, std::ostream& out, std::ostream& err) {
-  std::vector<json_override> overrides;
-  if (!parse_overrides(args.set, overrides, err)) return 2;
+  scenario_overrides overrides;
+  overrides.seed = args.seed;
+  if (!parse_overrides(args.set, overrides.set, err)) return 2;
   const auto loaded = load(args.scenario, overrides);
-  if (!loaded.document) {
+  if (!loaded.value) {
     print_errors(loaded.errors, err);
     return 2;
   }
   rehearsal_options options;
-  options.seed = args.seed;
-  options.reproduce_command = reproduce("run", args.scenario, args.set, seed_of(*loaded.document, args.seed));
+  options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;
@@ -68,7 +65,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
           << "] " << done << "/" << total << " jobs  sim " << format_iso8601(now) << "   " << std::flush;
     };
   }
-  auto result = run_rehearsal(*loaded.document, options);
+  auto result = run_rehearsal(*loaded.value, options);
   if (args.progress) err << "\n";
   if (!result.report) {
     print_errors(result.errors, err);
@@ -103,53 +100,54 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   return code;
 }
 
+// The scenario once per plan file: each plan parsed like the scenario's own (the scenario's start is its start
+// unless it says otherwise).
+std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const std::vector<std::string>& plans,
+                                                    std::ostream& err) {
+  std::vector<scenario> out;
+  std::vector<input_error> errors;
+  for (const auto& plan_path : plans) {
+    scheduler::plan_parse_options po;
+    po.default_start = base.start;
+    auto parsed = scheduler::load_plan_file(plan_path, po);
+    errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+    if (!parsed) continue;
+    scenario s = base;
+    s.plan = std::move(*parsed.value);
+    s.plan_origin = {plan_path, ""};
+    out.push_back(std::move(s));
+  }
+  if (!errors.empty()) {
+    print_errors(errors, err);
+    return std::nullopt;
+  }
+  return out;
+}
+
 int compare_command(const compare_arguments& args, std::ostream& out, std::ostream& err) {
-  std::vector<json_override> overrides;
-  if (!parse_overrides(args.set, overrides, err)) return 2;
+  scenario_overrides overrides;
+  overrides.seed = args.seed;
+  if (!parse_overrides(args.set, overrides.set, err)) return 2;
   if (args.plans.size() < 1) {
     err << "pushsim compare: give at least one --plan FILE\n";
     return 2;
   }
   const auto loaded = load(args.scenario, overrides);
-  if (!loaded.document) {
+  if (!loaded.value) {
     print_errors(loaded.errors, err);
     return 2;
   }
+  const auto scenarios = with_each_plan(*loaded.value, args.plans, err);
+  if (!scenarios) return 2;
   struct row {
     std::string plan;
     nlohmann::json metrics;
   };
   std::vector<row> rows;
-  std::vector<input_error> errors;
-  std::vector<scenario_document> docs;
-  for (const auto& plan_path : args.plans) {
-    scenario_document doc = *loaded.document;
-    std::ifstream in(plan_path);
-    if (!in) {
-      errors.push_back({plan_path, "", "cannot read the plan file"});
-      continue;
-    }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    const auto j = nlohmann::json::parse(buf.str(), nullptr, false);
-    if (j.is_discarded()) {
-      errors.push_back({plan_path, "", "not valid JSON"});
-      continue;
-    }
-    doc.json["plan"] = j;
-    doc.plan_file = plan_path;
-    doc.plan_pointer = "";
-    docs.push_back(std::move(doc));
-  }
-  if (!errors.empty()) {
-    print_errors(errors, err);
-    return 2;
-  }
-  for (std::size_t i = 0; i < docs.size(); ++i) {
+  for (std::size_t i = 0; i < scenarios->size(); ++i) {
     rehearsal_options options;
-    options.seed = args.seed;
-    options.reproduce_command = reproduce("compare", args.scenario, args.set, seed_of(docs[i], args.seed));
-    auto result = run_rehearsal(docs[i], options);
+    options.reproduce_command = reproduce("compare", args.scenario, args.set, (*scenarios)[i].seed);
+    auto result = run_rehearsal((*scenarios)[i], options);
     if (!result.report) {
       print_errors(result.errors, err);
       return 2;

@@ -308,7 +308,7 @@ int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
   po.now = wall_now();
   auto parsed = sch::load_plan_file(o.plan_file, po);
   if (!parsed) {
-    for (const auto& e : parsed.errors) err << o.plan_file << ": " << e.to_string() << "\n";
+    for (const auto& e : parsed.errors) err << e.to_string() << "\n";
     return push_exit_bad_input;
   }
   sch::plan p = std::move(*parsed.value);
@@ -316,7 +316,7 @@ int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
   if (o.profiles_file) {
     auto pr = sch::load_profiles_file(*o.profiles_file);
     if (!pr) {
-      for (const auto& e : pr.errors) err << *o.profiles_file << ": " << e.to_string() << "\n";
+      for (const auto& e : pr.errors) err << e.to_string() << "\n";
       return push_exit_bad_input;
     }
     profiles = std::move(*pr.value);

@@ -340,7 +340,8 @@ int run_serve(const serve_options& options, std::ostream& out, std::ostream& err
     err << "--speed: expected a number > 0\n";
     return serve_exit_input;
   }
-  std::vector<harness::json_override> overrides;
+  harness::scenario_overrides overrides;
+  overrides.seed = options.seed;
   for (const std::string& a : options.overrides) {
     std::string error;
     std::optional<harness::json_override> o = harness::parse_override(a, error);
@@ -348,21 +349,15 @@ int run_serve(const serve_options& options, std::ostream& out, std::ostream& err
       err << "--set " << a << ": " << error << '\n';
       return serve_exit_input;
     }
-    overrides.push_back(std::move(*o));
+    overrides.set.push_back(std::move(*o));
   }
-  harness::load_result loaded = options.scenario
-                                    ? harness::load_scenario_file(*options.scenario, overrides)
-                                    : harness::load_default_scenario(overrides);
-  if (!loaded.document) {
+  harness::load_result loaded = options.scenario ? harness::load_scenario_file(*options.scenario, overrides)
+                                                 : harness::load_default_scenario(overrides);
+  if (!loaded.value) {
     print_errors(loaded.errors, err);
     return serve_exit_input;
   }
-  harness::world_result built = harness::build_world(*loaded.document, options.seed);
-  if (!built.value) {
-    print_errors(built.errors, err);
-    return serve_exit_input;
-  }
-  std::unique_ptr<harness::world> w = std::move(built.value);
+  std::unique_ptr<harness::world> w = harness::build_world(*loaded.value);
 
   mock_org::api::api_config config;
   // Every REST version a current Salesforce instance still answers (31.0 .. 66.0): real clients pin old ones
@@ -378,16 +373,7 @@ int run_serve(const serve_options& options, std::ostream& out, std::ostream& err
   }
   config.spaced_status = options.spaced_status.value_or(w->api.spaced_status);
   config.daily_api_requests_max = w->api.daily_requests_max;
-  if (!w->api.faults.is_null()) {
-    mock_org::api::fault_config_result faults = mock_org::api::parse_fault_config(w->api.faults.dump());
-    if (!faults.error.empty()) {
-      // parse_fault_config names pointers relative to the faults object.
-      err << loaded.document->file << ": /platform/faults" << (faults.error.starts_with("/") ? "" : ": ")
-          << faults.error << '\n';
-      return serve_exit_input;
-    }
-    config.faults = faults.config;
-  }
+  config.faults = w->api.faults;
   const std::string admin_token = options.admin_token.empty() ? make_token("admin-") : options.admin_token;
   const std::string first_token = config.tokens.front();
 
