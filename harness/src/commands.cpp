@@ -1,11 +1,14 @@
 #include "pushsim/harness/commands.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
+#include "pushsim/base/file_path.hpp"
+#include "pushsim/base/output_file.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/world.hpp"
@@ -44,64 +47,15 @@ std::string reproduce(const char* verb, const std::optional<std::string>& scenar
   return cmd + " --seed " + std::to_string(seed);
 }
 
-}  // namespace
-
-int run_command(const run_arguments& args, std::ostream& out, std::ostream& err) {
-  scenario_overrides overrides;
-  overrides.seed = args.seed;
-  if (!parse_overrides(args.set, overrides.set, err)) return 2;
-  const auto loaded = load(args.scenario, overrides);
-  if (!loaded.value) {
-    print_errors(loaded.errors, err);
-    return 2;
-  }
-  rehearsal_options options;
-  options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
-  if (args.progress) {
-    options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
-      const int width = 30;
-      const int filled = total ? static_cast<int>(width * std::min<std::uint64_t>(done, total) / total) : 0;
-      err << "\r[" << std::string(static_cast<std::size_t>(filled), '#') << std::string(static_cast<std::size_t>(width - filled), '.')
-          << "] " << done << "/" << total << " jobs  sim " << format_iso8601(now) << "   " << std::flush;
-    };
-  }
-  auto result = run_rehearsal(*loaded.value, options);
-  if (args.progress) err << "\n";
-  if (!result.report) {
-    print_errors(result.errors, err);
-    return 2;
-  }
-  const auto& report = *result.report;
-  print_summary(out, report);
-  struct output {
-    const std::string& path;
-    std::string (*render)(const rehearsal_report&);
-  };
-  const output outputs[] = {{args.json_path, render_json},
-                            {args.csv_path, render_csv},
-                            {args.junit_path, render_junit},
-                            {args.html_path, render_html}};
-  int code = 0;
-  for (const auto& o : outputs) {
-    if (o.path.empty()) continue;
-    if (const auto e = write_file_atomically(o.path, o.render(report)); !e.empty()) {
-      err << "pushsim: " << e << "\n";
-      code = 2;
-    }
-  }
-  for (const auto& v : result.invariant_violations) {
-    err << "pushsim: INVARIANT BROKEN: " << v << "\n  reproduce: " << report.reproduce_command << "\n";
-  }
-  if (!result.invariant_violations.empty()) return 1;
-  if (!report.expectations_passed()) {
-    err << "pushsim: an expectation failed; reproduce: " << report.reproduce_command << "\n";
-    return 1;
-  }
-  return code;
+// Every file a run reads (the scenario, the files it names, its profiles CSV): no output may overwrite one.
+std::vector<std::string> input_files(const std::optional<std::string>& scenario_path, const scenario& s) {
+  std::vector<std::string> files = s.input_files;
+  if (scenario_path) files.push_back(*scenario_path);
+  return files;
 }
 
 // The scenario once per plan file: each plan parsed like the scenario's own (the scenario's start is its start
-// unless it says otherwise).
+// unless it says otherwise). Nothing, after printing the errors, when a plan is bad.
 std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const std::vector<std::string>& plans,
                                                     std::ostream& err) {
   std::vector<scenario> out;
@@ -124,6 +78,79 @@ std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const 
   return out;
 }
 
+// Checks every output before any work, printing each problem. The resolved targets (empty where no output was
+// asked for), or nothing when one cannot be written.
+std::optional<std::vector<std::filesystem::path>> check_outputs(const std::vector<std::string>& outputs,
+                                                                const std::vector<std::string>& inputs,
+                                                                std::ostream& err) {
+  auto checked = check_output_paths(outputs, inputs);
+  if (const auto* errors = std::get_if<std::vector<output_error>>(&checked)) {
+    for (const auto& e : *errors) err << "pushsim: " << e.to_string() << "\n";
+    return std::nullopt;
+  }
+  return std::get<std::vector<std::filesystem::path>>(std::move(checked));
+}
+
+// Renders the reports asked for and writes them as one set (all or none). 0, or 2 when writing failed.
+int write_reports(const rehearsal_report& report, const std::vector<std::filesystem::path>& targets,
+                  std::ostream& err) {
+  using render_fn = std::string (*)(const rehearsal_report&);
+  const render_fn renders[] = {render_json, render_csv, render_junit, render_html};
+  std::vector<output_text> files;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (!targets[i].empty()) files.push_back({targets[i], renders[i](report)});
+  }
+  if (const auto e = write_all_atomically(files)) {
+    err << "pushsim: " << e->to_string() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_command(const run_arguments& args, std::ostream& out, std::ostream& err) {
+  scenario_overrides overrides;
+  overrides.seed = args.seed;
+  if (!parse_overrides(args.set, overrides.set, err)) return 2;
+  const auto loaded = load(args.scenario, overrides);
+  if (!loaded.value) {
+    print_errors(loaded.errors, err);
+    return 2;
+  }
+  const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path},
+                                     input_files(args.scenario, *loaded.value), err);
+  if (!targets) return 2;
+  rehearsal_options options;
+  options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
+  if (args.progress) {
+    options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
+      const int width = 30;
+      const int filled = total ? static_cast<int>(width * std::min<std::uint64_t>(done, total) / total) : 0;
+      err << "\r[" << std::string(static_cast<std::size_t>(filled), '#') << std::string(static_cast<std::size_t>(width - filled), '.')
+          << "] " << done << "/" << total << " jobs  sim " << format_iso8601(now) << "   " << std::flush;
+    };
+  }
+  auto result = run_rehearsal(*loaded.value, options);
+  if (args.progress) err << "\n";
+  if (!result.report) {
+    print_errors(result.errors, err);
+    return 2;
+  }
+  const auto& report = *result.report;
+  print_summary(out, report);
+  const int code = write_reports(report, *targets, err);
+  for (const auto& v : result.invariant_violations) {
+    err << "pushsim: INVARIANT BROKEN: " << v << "\n  reproduce: " << report.reproduce_command << "\n";
+  }
+  if (!result.invariant_violations.empty()) return 1;
+  if (!report.expectations_passed()) {
+    err << "pushsim: an expectation failed; reproduce: " << report.reproduce_command << "\n";
+    return 1;
+  }
+  return code;
+}
+
 int compare_command(const compare_arguments& args, std::ostream& out, std::ostream& err) {
   scenario_overrides overrides;
   overrides.seed = args.seed;
@@ -139,6 +166,10 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   }
   const auto scenarios = with_each_plan(*loaded.value, args.plans, err);
   if (!scenarios) return 2;
+  auto inputs = input_files(args.scenario, *loaded.value);
+  inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
+  const auto targets = check_outputs({args.json_path}, inputs, err);
+  if (!targets) return 2;
   struct row {
     std::string plan;
     nlohmann::json metrics;
@@ -175,9 +206,9 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     j.push_back(entry);
     out << "\n";
   }
-  if (!args.json_path.empty()) {
-    if (const auto e = write_file_atomically(args.json_path, j.dump(2) + "\n"); !e.empty()) {
-      err << "pushsim: " << e << "\n";
+  if (!targets->front().empty()) {
+    if (const auto e = write_atomically(targets->front(), j.dump(2) + "\n")) {
+      err << "pushsim: " << e->to_string() << "\n";
       return 2;
     }
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "pushsim/base/file_path.hpp"
 #include "pushsim/base/json_reader.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 #include "pushsim/mock_org/package_json.hpp"
@@ -23,14 +24,10 @@ std::optional<std::string> read_text(const std::filesystem::path& path) {
   return buf.str();
 }
 
-std::string dir_of(const std::string& file) {
-  const auto parent = std::filesystem::path(file).parent_path();
-  return parent.empty() ? std::string(".") : parent.string();
-}
-
 // The scenario document on its way to being parsed, with where each section came from.
 struct document {
   json root;
+  std::vector<std::string> input_files;  // section files read
   std::map<std::string, section_origin, std::less<>> origins;  // package, population, plan
 };
 
@@ -49,6 +46,7 @@ void inline_section_files(document& d, const std::string& file, const std::files
                         "cannot read the " + std::string(section) + " file \"" + path.string() + "\""});
       continue;
     }
+    d.input_files.push_back(path.string());
     if (auto j = parse_json_text(*text, path.string(), errors)) {
       *it = std::move(*j);
       d.origins[section] = {path.string(), ""};
@@ -114,6 +112,7 @@ void parse_profiles(const json& v, json_reader& r, const std::string& file, scen
     return;
   }
   const auto path = (std::filesystem::path(dir_of(file)) / *text).string();
+  s.input_files.push_back(path);
   auto pr = scheduler::load_profiles_file(path);
   if (pr) s.profiles = std::move(*pr.value);
   errors.insert(errors.end(), pr.errors.begin(), pr.errors.end());
@@ -210,6 +209,7 @@ load_result load_scenario_text(std::string_view text, const std::string& file_la
   if (!out.errors.empty()) return out;
   scenario s;
   s.file = file_label;
+  s.input_files = d.input_files;  // parse_top_level adds the profiles CSV
   parse_top_level(d.root, d, file_label, base_dir, s, out.errors);
   if (out.errors.empty()) out.value = std::move(s);
   return out;

@@ -26,6 +26,7 @@ struct section_origin {
 
 struct scenario {
   std::string file;  // where it came from ("<built-in default: ...>" for the default)
+  std::vector<std::string> input_files;  // the package, population and plan files it named (no output may be one)
   std::string name;
   std::string description;
   std::uint64_t seed = 0;  // the root seed (after --set /seed and --seed)
