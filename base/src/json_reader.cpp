@@ -86,7 +86,7 @@ std::string json_found(const json& v) {
   if (v.is_object()) return "an object";
   if (v.is_array()) return "an array";
   if (v.is_null()) return "null";
-  std::string text = v.dump();
+  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);  // never throws on bad UTF-8
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   if (v.is_string()) return "string " + text;
   if (v.is_boolean()) return text;

@@ -16,6 +16,16 @@ namespace {
 
 using nlohmann::json;
 
+// True when text is valid UTF-8 (what a JSON string must hold).
+bool is_utf8(const std::string& text) {
+  try {
+    (void)json(text).dump();
+    return true;
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
 std::optional<std::string> read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -176,6 +186,9 @@ std::optional<json_override> parse_override(const std::string& argument, std::st
     o.value = std::move(*v);
   } else if (errors.front().message.starts_with("nested deeper")) {
     error = "--set " + argument + ": the value is " + errors.front().message;
+    return std::nullopt;
+  } else if (!is_utf8(text)) {
+    error = "--set " + path + "=...: the value is not valid UTF-8 text";
     return std::nullopt;
   } else {
     o.value = text;

@@ -102,6 +102,14 @@ TEST(JsonReader, InvalidJsonNamesThePosition) {
   EXPECT_NE(errors[0].message.find("line 2"), std::string::npos) << errors[0].message;
 }
 
+TEST(JsonReader, ShowsAStringWithInvalidUtf8WithoutThrowing) {
+  std::vector<input_error> errors;
+  json_reader r("s.json", errors);
+  EXPECT_FALSE(r.int64(json(std::string("\xA2")), "/n"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message.rfind("expected an integer", 0), 0u);
+}
+
 TEST(InputError, PrintsFilePointerMessage) {
   EXPECT_EQ((input_error{"s.json", "/seed", "bad"}).to_string(), "s.json: /seed: bad");
   EXPECT_EQ((input_error{"s.json", "", "bad"}).to_string(), "s.json: bad");

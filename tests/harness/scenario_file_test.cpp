@@ -161,6 +161,8 @@ TEST(ScenarioFile, RejectsBadOverrides) {
   EXPECT_NE(error.find("/json/pointer=value"), std::string::npos);
   EXPECT_FALSE(parse_override("seed=3", error));
   EXPECT_NE(error.find("not a JSON pointer"), std::string::npos);
+  EXPECT_FALSE(parse_override("/name=\xA2\xA2", error));  // found by scenario_fuzz: aborted when shown
+  EXPECT_NE(error.find("not valid UTF-8"), std::string::npos) << error;
   EXPECT_EQ(only_error(load(good(), {"/nowhere/at/all=1"})),
             "s.json|/nowhere/at/all|--set: the parent /nowhere/at does not exist");
 }
