@@ -2,7 +2,7 @@
 // subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (serve_command),
-// push (pushsim::tools_push; exit 3 when a gate halted the rollout).
+// push (pushsim::tools_push; exit 3 when a gate halted the rollout), changes (pushsim::changes changes_command).
 
 #include <cstdint>
 #include <iostream>
@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
@@ -75,6 +76,20 @@ void add_push(CLI::App& app, pushsim::tools::push_options& o, std::string& profi
   push->add_option("--report-json", report_json, "Write the summary (with --dry-run: the plan) as JSON");
 }
 
+void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uint16_t& retired_api_version) {
+  CLI::App* c = app.add_subcommand("changes", "Derive a version's change list from two versions of its DX source");
+  c->add_option("--from", a.from, "Older version: a DX project folder, or a git ref of --repo")->required();
+  c->add_option("--to", a.to, "Newer version: a DX project folder, or a git ref of --repo")->required();
+  c->add_option("--repo", a.repo, "Git repository the refs are read from")->capture_default_str();
+  c->add_option("--package-json", a.package_json, "Package JSON file: write the list into --version's changes");
+  c->add_option("--version", a.version, "The newer version's number, e.g. 2.3.2 (default: sfdx-project.json's)");
+  c->add_option("--json", a.json_path, "Write the list with its evidence as JSON");
+  c->add_option("--retired-api-version", retired_api_version, "API versions at or below this one are retired")
+      ->check(CLI::Range(1, 999));
+  c->add_option("--post-install-estimate", a.post_install_estimate,
+                "Post-install script cost estimate: OBJECT=US_PER_RECORD");
+}
+
 // Reads a subcommand's --seed text the way a seed in a scenario is read (an integer in [0, 2^64 - 1]); false,
 // after printing why, when it is not one.
 bool read_seed(CLI::App* cmd, const std::string& text, std::optional<std::uint64_t>& out) {
@@ -108,6 +123,10 @@ int main(int argc, char** argv) {
   pushsim::tools::push_options push_opts;
   std::string push_profiles, push_failures_csv, push_report_json;
   add_push(app, push_opts, push_profiles, push_failures_csv, push_report_json);
+
+  pushsim::changes::changes_arguments changes_args;
+  std::uint16_t retired_api_version = 0;
+  add_changes(app, changes_args, retired_api_version);
 
   try {
     app.parse(argc, argv);
@@ -143,6 +162,10 @@ int main(int argc, char** argv) {
     if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;
     if (!read_seed(cmp, compare_seed, compare_args.seed)) return 2;
     return pushsim::harness::compare_command(compare_args, std::cout, std::cerr);
+  }
+  if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
+    if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
+    return pushsim::changes::changes_command(changes_args, std::cout, std::cerr);
   }
   return 2;
 }

@@ -86,48 +86,16 @@ class api_handler {
   // Authenticated API calls counted in the last 24 h of sim time.
   std::int64_t api_usage() const;
   // Calls answered with a seeded fault so far.
-  std::uint64_t faults_injected() const { return faults_injected_; }
+  std::uint64_t faults_injected() const;
   const platform_data_source& data() const { return ds_; }
 
-  struct bulk_job;  // Bulk API 2.0 ingest job (private detail)
-  struct locator;   // open query cursor (private detail)
-
  private:
-  struct route;
-  rest_response dispatch(const rest_request& req, const route& r);
-  rest_response do_query(const rest_request& req, const route& r);
-  rest_response do_query_more(const route& r);
-  rest_response do_create(const route& r, std::string_view body);
-  rest_response do_retrieve(const route& r);
-  rest_response do_patch(const route& r, std::string_view body);
-  rest_response do_describe(const route& r);
-  rest_response do_global_describe(const route& r);
-  rest_response do_composite_tree(const route& r, std::string_view body);
-  rest_response do_composite_sobjects(const route& r, std::string_view body);
-  rest_response do_limits();
-  rest_response do_userinfo();
-  rest_response do_bulk(const rest_request& req, const route& r);
-  void count_call();
-  void advance_usage();  // expires counters older than 24 h of sim time
-  void prune_locators();
+  struct state;  // usage counters, fault draws, query cursors and Bulk jobs (api_handler.cpp)
 
   platform& p_;
   api_config config_;
   platform_data_source ds_;
-  sim::rng fault_rng_;
-  sim::rng latency_rng_;
-  std::uint64_t faults_injected_ = 0;
-  // Rolling 24 h usage: one counter per sim minute (ring of 1440).
-  std::array<std::int64_t, 1440> usage_counts_{};
-  std::array<std::int64_t, 1440> usage_minute_{};
-  std::int64_t usage_total_ = 0;       // sum of usage_counts_ (all within the last 24 h after advance_usage)
-  std::int64_t usage_last_minute_ = 0;  // the sim minute advance_usage last ran for
-  bool usage_started_ = false;
-  std::unordered_map<std::string, std::shared_ptr<const compiled_query>> query_cache_;  // never iterated
-  std::map<std::uint64_t, std::unique_ptr<locator>> locators_;
-  std::uint64_t next_locator_ = 1;
-  std::map<std::uint64_t, std::unique_ptr<bulk_job>> bulk_jobs_;
-  std::uint64_t next_bulk_job_ = 1;
+  std::unique_ptr<state> state_;
 };
 
 }  // namespace pushsim::mock_org::api

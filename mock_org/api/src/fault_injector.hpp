@@ -1,0 +1,33 @@
+#pragma once
+// fault_injector: the seeded faults and simulated latency of fault_config, drawn per call from the streams
+// "api/faults" and "api/latency" of the faults seed (private to mock_org/api).
+
+#include <cstdint>
+#include <optional>
+
+#include "pushsim/base/rest_message.hpp"
+#include "pushsim/mock_org/api/api_handler.hpp"
+#include "pushsim/sim/random.hpp"
+
+namespace pushsim::mock_org::api::detail {
+
+class fault_injector {
+ public:
+  explicit fault_injector(const fault_config& config);
+
+  // The faulted answer to a call of this endpoint class, or nullopt: answer normally. Draws once per call when the
+  // class (or "any") has a rate; transport faults carry the header X-Pushsim-Fault.
+  std::optional<rest_response> draw(endpoint_class cls);
+  // Adds X-Pushsim-Latency-Us (a lognormal draw, microseconds) when latency is configured.
+  void add_latency(rest_response& out);
+  // Calls answered with a fault so far.
+  std::uint64_t injected() const { return injected_; }
+
+ private:
+  fault_config config_;
+  sim::rng fault_rng_;
+  sim::rng latency_rng_;
+  std::uint64_t injected_ = 0;
+};
+
+}  // namespace pushsim::mock_org::api::detail
