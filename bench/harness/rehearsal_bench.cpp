@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "pushsim/harness/rehearsal.hpp"
-#include "pushsim/harness/world.hpp"
+#include "pushsim/harness/scenario_file.hpp"
 
 namespace {
 
@@ -12,14 +12,14 @@ void BM_Rehearsal(benchmark::State& state) {
   const auto orgs = state.range(0);
   std::string error;
   const auto count = pushsim::harness::parse_override("/population/count=" + std::to_string(orgs), error);
-  const auto loaded = pushsim::harness::load_default_scenario({*count});
-  if (!loaded.document) {
+  const auto loaded = pushsim::harness::load_default_scenario({{*count}, {}});
+  if (!loaded.value) {
     state.SkipWithError("default scenario did not load");
     return;
   }
   std::uint64_t events = 0;
   for (auto _ : state) {
-    auto result = pushsim::harness::run_rehearsal(*loaded.document, {});
+    auto result = pushsim::harness::run_rehearsal(*loaded.value, {});
     if (!result.report) {
       state.SkipWithError("rehearsal failed");
       return;

@@ -36,7 +36,7 @@ std::variant<mock_org::package, input_error> read_package(const std::string& pat
   auto text = detail::read_text(path, path);
   if (auto* e = std::get_if<input_error>(&text)) return std::move(*e);
   auto parsed = mock_org::parse_package_text(std::get<std::string>(text));
-  if (!parsed) return input_error{path, 0, parsed.error.str()};
+  if (!parsed) return input_error{path, 0, parsed.error.to_string()};
   return std::move(*parsed.value);
 }
 

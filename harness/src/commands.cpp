@@ -10,6 +10,7 @@
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
 #include "pushsim/harness/rehearsal.hpp"
+#include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/world.hpp"
 
 namespace pushsim::harness {
@@ -30,7 +31,7 @@ bool parse_overrides(const std::vector<std::string>& args, std::vector<json_over
   return ok;
 }
 
-load_result load(const std::optional<std::string>& scenario, const std::vector<json_override>& overrides) {
+load_result load(const std::optional<std::string>& scenario, const scenario_overrides& overrides) {
   return scenario ? load_scenario_file(*scenario, overrides) : load_default_scenario(overrides);
 }
 
@@ -46,19 +47,35 @@ std::string reproduce(const char* verb, const std::optional<std::string>& scenar
   return cmd + " --seed " + std::to_string(seed);
 }
 
-std::uint64_t seed_of(const scenario_document& doc, const std::optional<std::uint64_t>& seed) {
-  return seed.value_or(doc.json.value("seed", std::uint64_t{0}));
+// Every file a run reads (the scenario, the files it names, its profiles CSV): no output may overwrite one.
+std::vector<std::string> input_files(const std::optional<std::string>& scenario_path, const scenario& s) {
+  std::vector<std::string> files = s.input_files;
+  if (scenario_path) files.push_back(*scenario_path);
+  return files;
 }
 
-// Every file a run reads (the scenario, the files it names, its profiles CSV): no output may overwrite one.
-std::vector<std::string> input_files(const std::optional<std::string>& scenario, const scenario_document& doc) {
-  std::vector<std::string> files = doc.input_files;
-  if (scenario) files.push_back(*scenario);
-  const auto profiles = doc.json.find("profiles");
-  if (profiles != doc.json.end() && profiles->is_string() && *profiles != "from_population") {
-    files.push_back((std::filesystem::path(dir_of(doc.file)) / profiles->get<std::string>()).string());
+// The scenario once per plan file: each plan parsed like the scenario's own (the scenario's start is its start
+// unless it says otherwise). Nothing, after printing the errors, when a plan is bad.
+std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const std::vector<std::string>& plans,
+                                                    std::ostream& err) {
+  std::vector<scenario> out;
+  std::vector<input_error> errors;
+  for (const auto& plan_path : plans) {
+    scheduler::plan_parse_options po;
+    po.default_start = base.start;
+    auto parsed = scheduler::load_plan_file(plan_path, po);
+    errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+    if (!parsed) continue;
+    scenario s = base;
+    s.plan = std::move(*parsed.value);
+    s.plan_origin = {plan_path, ""};
+    out.push_back(std::move(s));
   }
-  return files;
+  if (!errors.empty()) {
+    print_errors(errors, err);
+    return std::nullopt;
+  }
+  return out;
 }
 
 // Checks every output before any work, printing each problem. The resolved targets (empty where no output was
@@ -93,19 +110,19 @@ int write_reports(const rehearsal_report& report, const std::vector<std::filesys
 }  // namespace
 
 int run_command(const run_arguments& args, std::ostream& out, std::ostream& err) {
-  std::vector<json_override> overrides;
-  if (!parse_overrides(args.set, overrides, err)) return 2;
+  scenario_overrides overrides;
+  overrides.seed = args.seed;
+  if (!parse_overrides(args.set, overrides.set, err)) return 2;
   const auto loaded = load(args.scenario, overrides);
-  if (!loaded.document) {
+  if (!loaded.value) {
     print_errors(loaded.errors, err);
     return 2;
   }
   const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path},
-                                     input_files(args.scenario, *loaded.document), err);
+                                     input_files(args.scenario, *loaded.value), err);
   if (!targets) return 2;
   rehearsal_options options;
-  options.seed = args.seed;
-  options.reproduce_command = reproduce("run", args.scenario, args.set, seed_of(*loaded.document, args.seed));
+  options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;
@@ -114,7 +131,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
           << "] " << done << "/" << total << " jobs  sim " << format_iso8601(now) << "   " << std::flush;
     };
   }
-  auto result = run_rehearsal(*loaded.document, options);
+  auto result = run_rehearsal(*loaded.value, options);
   if (args.progress) err << "\n";
   if (!result.report) {
     print_errors(result.errors, err);
@@ -135,56 +152,33 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
 }
 
 int compare_command(const compare_arguments& args, std::ostream& out, std::ostream& err) {
-  std::vector<json_override> overrides;
-  if (!parse_overrides(args.set, overrides, err)) return 2;
+  scenario_overrides overrides;
+  overrides.seed = args.seed;
+  if (!parse_overrides(args.set, overrides.set, err)) return 2;
   if (args.plans.size() < 1) {
     err << "pushsim compare: give at least one --plan FILE\n";
     return 2;
   }
   const auto loaded = load(args.scenario, overrides);
-  if (!loaded.document) {
+  if (!loaded.value) {
     print_errors(loaded.errors, err);
     return 2;
   }
+  const auto scenarios = with_each_plan(*loaded.value, args.plans, err);
+  if (!scenarios) return 2;
+  auto inputs = input_files(args.scenario, *loaded.value);
+  inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
+  const auto targets = check_outputs({args.json_path}, inputs, err);
+  if (!targets) return 2;
   struct row {
     std::string plan;
     nlohmann::json metrics;
   };
   std::vector<row> rows;
-  std::vector<input_error> errors;
-  std::vector<scenario_document> docs;
-  for (const auto& plan_path : args.plans) {
-    scenario_document doc = *loaded.document;
-    std::ifstream in(plan_path);
-    if (!in) {
-      errors.push_back({plan_path, "", "cannot read the plan file"});
-      continue;
-    }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    const auto j = nlohmann::json::parse(buf.str(), nullptr, false);
-    if (j.is_discarded()) {
-      errors.push_back({plan_path, "", "not valid JSON"});
-      continue;
-    }
-    doc.json["plan"] = j;
-    doc.plan_file = plan_path;
-    doc.plan_pointer = "";
-    docs.push_back(std::move(doc));
-  }
-  if (!errors.empty()) {
-    print_errors(errors, err);
-    return 2;
-  }
-  auto inputs = input_files(args.scenario, *loaded.document);
-  inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
-  const auto targets = check_outputs({args.json_path}, inputs, err);
-  if (!targets) return 2;
-  for (std::size_t i = 0; i < docs.size(); ++i) {
+  for (std::size_t i = 0; i < scenarios->size(); ++i) {
     rehearsal_options options;
-    options.seed = args.seed;
-    options.reproduce_command = reproduce("compare", args.scenario, args.set, seed_of(docs[i], args.seed));
-    auto result = run_rehearsal(docs[i], options);
+    options.reproduce_command = reproduce("compare", args.scenario, args.set, (*scenarios)[i].seed);
+    auto result = run_rehearsal((*scenarios)[i], options);
     if (!result.report) {
       print_errors(result.errors, err);
       return 2;

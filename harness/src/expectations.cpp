@@ -17,70 +17,75 @@ const nlohmann::json* find_metric(const nlohmann::json& metrics, const std::stri
   return it == metrics.end() ? nullptr : &*it;
 }
 
-bool bound_ok(const nlohmann::json& v) { return v.is_number(); }
+std::optional<nlohmann::json> bound(const nlohmann::json& rule, const char* op, json_reader& r,
+                                    const std::string& where) {
+  const nlohmann::json* v = json_reader::member(rule, op);
+  if (v == nullptr || !r.number(*v, where + "/" + op)) return std::nullopt;
+  return *v;
+}
+
+std::optional<expectation> parse_one(const std::string& name, const nlohmann::json& rule, json_reader& r,
+                                     const std::string& where) {
+  expectation e;
+  e.metric = name;
+  if (rule.is_primitive()) {
+    e.literal = true;
+    e.equals = rule;
+    return e;
+  }
+  if (!rule.is_object()) return r.expected(rule, where, "a value or an object with min, max or equals"), std::nullopt;
+  if (rule.empty()) return r.error(where, "empty assertion; use min, max or equals"), std::nullopt;
+  r.object(rule, where, {"min", "max", "equals"});
+  e.min = bound(rule, "min", r, where);
+  e.max = bound(rule, "max", r, where);
+  if (const auto* v = json_reader::member(rule, "equals")) e.equals = *v;
+  return e;
+}
 
 }  // namespace
 
-std::vector<input_error> validate_expectations(const nlohmann::json& expect, const nlohmann::json& known,
-                                               const std::string& file) {
-  std::vector<input_error> errors;
-  if (!expect.is_object()) {
-    errors.push_back({file, "/expect", "expected an object of metric assertions"});
-    return errors;
-  }
+std::vector<expectation> parse_expectations(const nlohmann::json& expect, json_reader& r, const std::string& pointer,
+                                            const nlohmann::json& known) {
+  std::vector<expectation> out;
+  if (!expect.is_object()) return r.expected(expect, pointer, "an object of metric assertions"), out;
   for (const auto& [name, rule] : expect.items()) {
-    const std::string where = "/expect/" + pointer_token(name);
+    const std::string where = json_child_pointer(pointer, name);
     const bool is_pointer = !name.empty() && name[0] == '/';
     if (!is_pointer && !known.contains(name)) {
       std::string names;
       for (const auto& [k, v] : known.items()) names += (names.empty() ? "" : ", ") + k;
-      errors.push_back({file, where, "unknown metric '" + name + "' (metrics: " + names + ")"});
+      r.error(where, "unknown metric \"" + name + "\" (metrics: " + names + ")");
       continue;
     }
-    if (rule.is_object()) {
-      if (rule.empty()) errors.push_back({file, where, "empty assertion; use min, max or equals"});
-      for (const auto& [op, bound] : rule.items()) {
-        if (op == "min" || op == "max") {
-          if (!bound_ok(bound)) errors.push_back({file, where + "/" + op, "expected a number, found " + bound.dump()});
-        } else if (op != "equals") {
-          errors.push_back({file, where + "/" + pointer_token(op), "unknown assertion '" + op + "' (use min, max or equals)"});
-        }
-      }
-    } else if (!rule.is_primitive()) {
-      errors.push_back({file, where, "expected a value or an object with min/max/equals"});
-    }
+    if (auto e = parse_one(name, rule, r, where)) out.push_back(std::move(*e));
   }
-  return errors;
+  return out;
 }
 
-std::vector<expectation_result> check_expectations(const nlohmann::json& expect, const nlohmann::json& metrics) {
+std::vector<expectation_result> check_expectations(const std::vector<expectation>& expect,
+                                                   const nlohmann::json& metrics) {
   std::vector<expectation_result> out;
-  if (!expect.is_object()) return out;
-  for (const auto& [name, rule] : expect.items()) {
+  for (const auto& e : expect) {
     expectation_result r;
-    r.metric = name;
-    const nlohmann::json* actual = find_metric(metrics, name);
+    r.metric = e.metric;
+    const nlohmann::json* actual = find_metric(metrics, e.metric);
     r.actual = actual ? actual->dump() : "missing";
     bool ok = actual != nullptr;
     std::string text;
     auto add = [&](const std::string& t) { text += (text.empty() ? "" : " and ") + t; };
-    if (rule.is_object()) {
-      if (const auto it = rule.find("min"); it != rule.end()) {
-        add(">= " + it->dump());
-        ok = ok && actual->is_number() && actual->get<double>() >= it->get<double>();
-      }
-      if (const auto it = rule.find("max"); it != rule.end()) {
-        add("<= " + it->dump());
-        ok = ok && actual->is_number() && actual->get<double>() <= it->get<double>();
-      }
-      if (const auto it = rule.find("equals"); it != rule.end()) {
-        add("== " + it->dump());
-        ok = ok && *actual == *it;
-      }
-    } else {
-      add("== " + rule.dump());
-      ok = ok && (*actual == rule || (actual->is_number() && rule.is_number() &&
-                                       actual->get<double>() == rule.get<double>()));
+    if (e.min) {
+      add(">= " + e.min->dump());
+      ok = ok && actual->is_number() && actual->get<double>() >= e.min->get<double>();
+    }
+    if (e.max) {
+      add("<= " + e.max->dump());
+      ok = ok && actual->is_number() && actual->get<double>() <= e.max->get<double>();
+    }
+    if (e.equals) {
+      add("== " + e.equals->dump());
+      const bool same_number = e.literal && actual && actual->is_number() && e.equals->is_number() &&
+                               actual->get<double>() == e.equals->get<double>();
+      ok = ok && (*actual == *e.equals || same_number);
     }
     r.expected = text;
     r.passed = ok;

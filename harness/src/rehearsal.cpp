@@ -68,94 +68,61 @@ const nlohmann::json& metric_names_template() {
   return names;
 }
 
-rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_options& options) {
-  rehearsal_result out;
-  const auto wall_start = std::chrono::steady_clock::now();
-  const auto& j = doc.json;
+namespace {
 
-  if (j.contains("expect")) {
-    auto errs = validate_expectations(j["expect"], metric_names_template(), doc.file);
-    out.errors.insert(out.errors.end(), errs.begin(), errs.end());
-  }
-  // The plan: the scenario's start is the plan's start unless the plan says otherwise.
-  nlohmann::json plan_json = j.at("plan");
-  if (plan_json.is_object() && !plan_json.contains("start")) plan_json["start"] = j.at("start");
-  sch::plan_parse_options po;
-  po.base_dir = dir_of(doc.plan_file);
-  auto parsed_plan = sch::parse_plan(plan_json.dump(), po);
-  if (!parsed_plan) {
-    for (const auto& e : parsed_plan.errors) {
-      out.errors.push_back(input_error{doc.plan_file, doc.plan_pointer + e.pointer, e.message});
-    }
-  }
-  auto built = build_world(doc, options.seed);
-  out.errors.insert(out.errors.end(), built.errors.begin(), built.errors.end());
-  if (!out.errors.empty()) return out;
-  world& w = *built.value;
-  sch::plan p = std::move(*parsed_plan.value);
-
-  // The target version: by id, or by number resolved against the scenario's package.
-  const std::string target_pointer = doc.plan_pointer + "/target";
-  std::optional<mock_org::version_index> target;
+// The plan's target version, resolved against the scenario's package: by id, or by number (then the plan gets
+// the version's id). Errors name the plan's file and pointer.
+void resolve_target(const scenario& s, const world& w, sch::plan& p, std::vector<input_error>& errors) {
+  const std::string target_pointer = s.plan_origin.pointer + "/target";
   if (!p.target.package_version_id.empty()) {
-    target = w.platform->find_version(p.target.package_version_id);
-    if (!target) {
-      std::string ids;
-      for (std::size_t v = 0; v < w.pkg.versions.size(); ++v) {
-        ids += (ids.empty() ? "" : ", ") + w.platform->version_id_string(static_cast<mock_org::version_index>(v)) +
-               " (" + w.pkg.versions[v].number.str() + ")";
-      }
-      out.errors.push_back({doc.plan_file, target_pointer + "/package_version_id",
-                            "no such version in the scenario's package (versions: " + ids + ")"});
+    if (w.platform->find_version(p.target.package_version_id)) return;
+    std::string ids;
+    for (std::size_t v = 0; v < w.pkg.versions.size(); ++v) {
+      ids += (ids.empty() ? "" : ", ") + w.platform->version_id_string(static_cast<mock_org::version_index>(v)) +
+             " (" + w.pkg.versions[v].number.str() + ")";
     }
+    errors.push_back({s.plan_origin.file, target_pointer + "/package_version_id",
+                      "no such version in the scenario's package (versions: " + ids + ")"});
   } else if (p.target.version) {
-    target = w.pkg.find_version(mock_org::version_number{static_cast<std::uint16_t>(p.target.version->major),
-                                                         static_cast<std::uint16_t>(p.target.version->minor),
-                                                         static_cast<std::uint16_t>(p.target.version->patch)});
-    if (!target) {
-      std::string numbers;
-      for (const auto& v : w.pkg.versions) numbers += (numbers.empty() ? "" : ", ") + v.number.str();
-      out.errors.push_back({doc.plan_file, target_pointer + "/version",
-                            "no such version in the scenario's package (versions: " + numbers + ")"});
-    } else {
+    const auto target = w.pkg.find_version(mock_org::version_number{static_cast<std::uint16_t>(p.target.version->major),
+                                                                    static_cast<std::uint16_t>(p.target.version->minor),
+                                                                    static_cast<std::uint16_t>(p.target.version->patch)});
+    if (target) {
       p.target.package_version_id = w.platform->version_id_string(*target);
+      return;
     }
+    std::string numbers;
+    for (const auto& v : w.pkg.versions) numbers += (numbers.empty() ? "" : ", ") + v.number.str();
+    errors.push_back({s.plan_origin.file, target_pointer + "/version",
+                      "no such version in the scenario's package (versions: " + numbers + ")"});
   }
+}
+
+// The REST handler's settings for a rehearsal: the scenario's API settings and faults (seeded from the run's
+// seed unless the faults name their own).
+api::api_config rehearsal_api_config(const world& w) {
   api::api_config acfg;
   acfg.tokens = {rehearsal_token};
   acfg.spaced_status = w.api.spaced_status;
   acfg.daily_api_requests_max = w.api.daily_requests_max;
-  if (!w.api.faults.is_null()) {
-    auto fr = api::parse_fault_config(w.api.faults.dump());
-    if (!fr.error.empty()) {
-      // parse_fault_config names pointers relative to the faults object: "/any/http_503: ...".
-      const auto colon = fr.error.find(": ");
-      if (!fr.error.empty() && fr.error[0] == '/' && colon != std::string::npos) {
-        out.errors.push_back({doc.file, "/platform/faults" + fr.error.substr(0, colon), fr.error.substr(colon + 2)});
-      } else {
-        out.errors.push_back({doc.file, "/platform/faults", fr.error});
-      }
-    } else {
-      acfg.faults = fr.config;
-      if (acfg.faults.seed == 0) acfg.faults.seed = sim::rng_streams(w.seed).seed_for("faults");
-    }
-  }
-  std::optional<sch::profile_set> profiles;
-  if (j.contains("profiles")) {
-    const std::string v = j["profiles"].get<std::string>();
-    if (v == "from_population") {
-      profiles = profiles_from_population(w);
-    } else {
-      const auto path = (std::filesystem::path(dir_of(doc.file)) / v).string();
-      auto pr = sch::load_profiles_file(path);
-      if (!pr) {
-        for (const auto& e : pr.errors) out.errors.push_back({path, "", e.to_string()});
-      } else {
-        profiles = std::move(*pr.value);
-      }
-    }
-  }
+  acfg.faults = w.api.faults;
+  if (acfg.faults.seed == 0) acfg.faults.seed = sim::rng_streams(w.seed).seed_for("faults");
+  return acfg;
+}
+
+}  // namespace
+
+rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& options) {
+  rehearsal_result out;
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto built = build_world(s);
+  world& w = *built;
+  sch::plan p = s.plan;
+  resolve_target(s, w, p, out.errors);
   if (!out.errors.empty()) return out;
+  const api::api_config acfg = rehearsal_api_config(w);
+  std::optional<sch::profile_set> profiles = s.profiles;
+  if (s.profiles_from_population) profiles = profiles_from_population(w);
 
   set_assert_context(w.seed, options.reproduce_command);
   api::api_handler handler(*w.platform, acfg);
@@ -200,8 +167,8 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
 
   rehearsal_report rep;
   rep.scenario_name = w.scenario_name;
-  rep.description = j.value("description", std::string());
-  rep.scenario_file = doc.file;
+  rep.description = s.description;
+  rep.scenario_file = s.file;
   rep.seed = w.seed;
   rep.reproduce_command = options.reproduce_command;
   detail::measure(detail::finished_rollout{w, p, ro, ran_out}, rep, out.invariant_violations);
@@ -216,7 +183,7 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
   m["events"] = w.sim->events_processed();
   m["events_per_s"] = wall_s > 0 ? static_cast<double>(w.sim->events_processed()) / wall_s : 0.0;
   m["digest"] = w.sim->digest_hex();
-  if (j.contains("expect")) rep.expectations = check_expectations(j["expect"], m);
+  rep.expectations = check_expectations(s.expect, m);
   out.report = std::move(rep);
   return out;
 }

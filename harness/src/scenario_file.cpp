@@ -1,20 +1,170 @@
 #include "pushsim/harness/scenario_file.hpp"
 
+#include <charconv>
 #include <fstream>
+#include <map>
 #include <sstream>
 
-#include "pushsim/base/json_text.hpp"
-#include "pushsim/base/time.hpp"
+#include "pushsim/base/file_path.hpp"
+#include "pushsim/base/json_reader.hpp"
+#include "pushsim/harness/rehearsal.hpp"
+#include "pushsim/mock_org/package_json.hpp"
 
 namespace pushsim::harness {
 
-std::string input_error::to_string() const {
-  std::string out = file;
-  if (!pointer.empty()) out += ": " + pointer;
-  return out + ": " + message;
+namespace {
+
+using nlohmann::json;
+
+// True when text is valid UTF-8 (what a JSON string must hold).
+bool is_utf8(const std::string& text) {
+  try {
+    (void)json(text).dump();
+    return true;
+  } catch (const json::exception&) {
+    return false;
+  }
 }
 
-std::string pointer_token(const std::string& key) { return json_pointer_token(key); }
+std::optional<std::string> read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// The scenario document on its way to being parsed, with where each section came from.
+struct document {
+  json root;
+  std::vector<std::string> input_files;  // section files read
+  std::map<std::string, section_origin, std::less<>> origins;  // package, population, plan
+};
+
+// Replaces sections given as a path (relative to the scenario's folder) by the file's JSON.
+void inline_section_files(document& d, const std::string& file, const std::filesystem::path& base_dir,
+                          std::vector<input_error>& errors) {
+  for (const char* section : {"package", "population", "plan"}) {
+    d.origins[section] = {file, std::string("/") + section};
+    const auto it = d.root.find(section);
+    if (it == d.root.end() || !it->is_string()) continue;
+    std::filesystem::path path = it->get<std::string>();
+    if (path.is_relative()) path = base_dir / path;
+    const auto text = read_text(path);
+    if (!text) {
+      errors.push_back({file, std::string("/") + section,
+                        "cannot read the " + std::string(section) + " file \"" + path.string() + "\""});
+      continue;
+    }
+    d.input_files.push_back(path.string());
+    if (auto j = parse_json_text(*text, path.string(), errors)) {
+      *it = std::move(*j);
+      d.origins[section] = {path.string(), ""};
+    }
+  }
+}
+
+// Applies --set overrides and --seed. The parent of each pointer must exist: --set may replace or add a key,
+// not invent whole sections by accident.
+void apply_overrides(json& root, const std::string& file, const scenario_overrides& o,
+                     std::vector<input_error>& errors) {
+  for (const auto& s : o.set) {
+    try {
+      if (!s.pointer.empty() && !root.contains(s.pointer.parent_pointer())) {
+        errors.push_back({file, s.pointer.to_string(),
+                          "--set: the parent " + s.pointer.parent_pointer().to_string() + " does not exist"});
+        continue;
+      }
+      root[s.pointer] = s.value;
+    } catch (const json::exception& e) {
+      errors.push_back({file, s.pointer.to_string(), std::string("--set: cannot set this pointer: ") + e.what()});
+    }
+  }
+  if (o.seed && root.is_object()) root["seed"] = *o.seed;
+}
+
+// The parsed sections owned by other rooms: package, population, plan.
+void parse_rooms(const json& root, document& d, const std::filesystem::path& base_dir, scenario& s,
+                 std::vector<input_error>& errors) {
+  const auto& pkg_origin = d.origins["package"];
+  bool pkg_ok = false;
+  if (const json* v = json_reader::member(root, "package"); v && v->is_object()) {
+    auto pkg = mock_org::parse_package(*v, pkg_origin.pointer);
+    pkg_ok = pkg.value.has_value();
+    if (pkg) s.pkg = std::move(*pkg.value);
+    else errors.push_back({pkg_origin.file, pkg.error.pointer, pkg.error.message});
+  }
+  const auto& pop_origin = d.origins["population"];
+  if (const json* v = json_reader::member(root, "population"); v && v->is_object() && pkg_ok) {
+    auto spec = mock_org::parse_population_spec(*v, s.pkg, pop_origin.pointer);
+    if (spec) s.population = std::move(*spec.value);
+    else errors.push_back({pop_origin.file, spec.error.pointer, spec.error.message});
+  }
+  s.plan_origin = d.origins["plan"];
+  if (const json* v = json_reader::member(root, "plan"); v && v->is_object()) {
+    scheduler::plan_parse_options po;
+    po.file = s.plan_origin.file;
+    po.base_dir = s.plan_origin.pointer.empty() ? dir_of(s.plan_origin.file) : base_dir.string();
+    if (po.base_dir.empty()) po.base_dir = ".";
+    po.default_start = s.start;
+    auto parsed = scheduler::parse_plan(v->dump(), po);
+    if (parsed) s.plan = std::move(*parsed.value);
+    for (auto& e : parsed.errors) errors.push_back({e.file, s.plan_origin.pointer + e.pointer, e.message});
+  }
+}
+
+void parse_profiles(const json& v, json_reader& r, const std::string& file, scenario& s,
+                    std::vector<input_error>& errors) {
+  const auto text = r.string(v, "/profiles");
+  if (!text) return;
+  if (*text == "from_population") {
+    s.profiles_from_population = true;
+    return;
+  }
+  const auto path = (std::filesystem::path(dir_of(file)) / *text).string();
+  s.input_files.push_back(path);
+  auto pr = scheduler::load_profiles_file(path);
+  if (pr) s.profiles = std::move(*pr.value);
+  errors.insert(errors.end(), pr.errors.begin(), pr.errors.end());
+}
+
+// A section is an object by now: a path was replaced by its file's JSON before the overrides (an unreadable file
+// stopped the load), so a string here came from --set.
+void check_section(const json& root, const char* key, json_reader& r) {
+  const json* v = r.required(root, "", key, std::string("an object, or the path of a ") + key + " file");
+  if (v && !v->is_object()) r.expected(*v, std::string("/") + key, "an object");
+}
+
+void parse_top_level(const json& root, document& d, const std::string& file, const std::filesystem::path& base_dir,
+                     scenario& s, std::vector<input_error>& errors) {
+  json_reader r(file, errors);
+  if (!r.object(root, "", {"$schema", "name", "description", "seed", "start", "population", "package", "platform",
+                           "plan", "profiles", "expect"})) {
+    return;
+  }
+  if (const json* v = json_reader::member(root, "$schema")) r.string(*v, "/$schema");
+  if (const json* v = r.required(root, "", "name", "a string")) s.name = r.string(*v, "/name").value_or("");
+  if (const json* v = json_reader::member(root, "description")) s.description = r.string(*v, "/description").value_or("");
+  if (const json* v = r.required(root, "", "seed", "a seed (an integer in [0, 18446744073709551615])")) {
+    s.seed = r.uint64(*v, "/seed").value_or(0);
+  }
+  if (const json* v = r.required(root, "", "start", "an ISO-8601 UTC time such as \"2026-11-27T22:00:00Z\"")) {
+    if (const auto text = r.string(*v, "/start")) {
+      const auto t = parse_iso8601(*text);
+      if (t) s.start = *t.time;
+      else r.error("/start", "expected an ISO-8601 UTC time: " + t.error);
+    }
+  }
+  for (const char* key : {"population", "package", "plan"}) check_section(root, key, r);
+  parse_rooms(root, d, base_dir, s, errors);
+  if (const json* v = json_reader::member(root, "platform")) s.platform = parse_platform_section(*v, r, "/platform");
+  if (const json* v = json_reader::member(root, "profiles")) parse_profiles(*v, r, file, s, errors);
+  if (const json* v = json_reader::member(root, "expect")) {
+    s.expect = parse_expectations(*v, r, "/expect", metric_names_template());
+  }
+}
+
+}  // namespace
 
 std::optional<json_override> parse_override(const std::string& argument, std::string& error) {
   const auto eq = argument.find('=');
@@ -26,146 +176,66 @@ std::optional<json_override> parse_override(const std::string& argument, std::st
   const std::string text = argument.substr(eq + 1);
   json_override o;
   try {
-    o.pointer = nlohmann::json::json_pointer(path);
-  } catch (const nlohmann::json::exception& e) {
+    o.pointer = json::json_pointer(path);
+  } catch (const json::exception& e) {
     error = "--set " + argument + ": '" + path + "' is not a JSON pointer (it must start with '/'): " + e.what();
     return std::nullopt;
   }
-  o.value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (o.value.is_discarded()) o.value = text;
+  std::vector<input_error> errors;
+  if (auto v = parse_json_text(text, "--set", errors)) {
+    o.value = std::move(*v);
+  } else if (errors.front().message.starts_with("nested deeper")) {
+    error = "--set " + argument + ": the value is " + errors.front().message;
+    return std::nullopt;
+  } else if (!is_utf8(text)) {
+    error = "--set " + path + "=...: the value is not valid UTF-8 text";
+    return std::nullopt;
+  } else {
+    o.value = text;
+  }
   return o;
 }
 
-namespace {
+std::optional<std::uint64_t> parse_seed_argument(std::string_view text, const std::string& flag,
+                                                 std::vector<input_error>& errors) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    errors.push_back({flag, "", "expected an integer in [0, 18446744073709551615], found \"" + std::string(text) + "\""});
+    return std::nullopt;
+  }
+  return v;
+}
 
-const char* type_name(const nlohmann::json& j) { return j.type_name(); }
-
-struct key_rule {
-  const char* key;
-  bool required;
-  const char* expected;  // human text
-  bool (*check)(const nlohmann::json&);
-};
-
-bool is_string(const nlohmann::json& j) { return j.is_string(); }
-bool is_object(const nlohmann::json& j) { return j.is_object(); }
-bool is_seed(const nlohmann::json& j) { return j.is_number_unsigned() || (j.is_number_integer() && j.get<std::int64_t>() >= 0); }
-bool is_plan(const nlohmann::json& j) { return j.is_object() || j.is_string(); }
-
-const key_rule top_level_rules[] = {
-    {"$schema", false, "a string", is_string},
-    {"name", true, "a string", is_string},
-    {"description", false, "a string", is_string},
-    {"seed", true, "a non-negative integer", is_seed},
-    {"start", true, "an ISO-8601 UTC time such as \"2026-11-27T22:00:00Z\"", is_string},
-    {"population", true, "an object (see scenarios/schema/population.schema.json), or the path of one", is_plan},
-    {"package", true, "an object, or the path of a package file", is_plan},
-    {"platform", false, "an object", is_object},
-    {"plan", true, "an object, or the path of a plan file", is_plan},
-    {"profiles", false, "\"from_population\" or the path of a partner org profiles CSV", is_string},
-    {"expect", false, "an object of metric assertions", is_object},
-};
-
-}  // namespace
-
-load_result load_scenario_text(const std::string& text, const std::string& file_label,
-                               const std::filesystem::path& base_dir, const std::vector<json_override>& overrides) {
+load_result load_scenario_text(std::string_view text, const std::string& file_label,
+                               const std::filesystem::path& base_dir, const scenario_overrides& overrides) {
   load_result out;
-  auto fail = [&](std::string pointer, std::string message) {
-    out.errors.push_back(input_error{file_label, std::move(pointer), std::move(message)});
-  };
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    fail("", std::string("not valid JSON: ") + e.what());
-    return out;
-  }
-  if (!doc.is_object()) {
-    fail("", std::string("expected a JSON object at the top level, found ") + type_name(doc));
-    return out;
-  }
-  for (const auto& [key, value] : doc.items()) {
-    bool known = false;
-    for (const auto& rule : top_level_rules) known = known || key == rule.key;
-    if (!known) {
-      std::string keys;
-      for (const auto& rule : top_level_rules) keys += std::string(keys.empty() ? "" : ", ") + rule.key;
-      fail("/" + pointer_token(key), "unknown key '" + key + "' (known keys: " + keys + ")");
-    }
-  }
-  for (const auto& rule : top_level_rules) {
-    const auto it = doc.find(rule.key);
-    if (it == doc.end()) {
-      if (rule.required) fail(std::string("/") + rule.key, std::string("missing; expected ") + rule.expected);
-      continue;
-    }
-    if (!rule.check(*it)) {
-      fail(std::string("/") + rule.key,
-           std::string("expected ") + rule.expected + ", found " + type_name(*it) + " " + it->dump());
-    }
-  }
-  if (doc.contains("start") && doc["start"].is_string()) {
-    const auto t = parse_iso8601(doc["start"].get<std::string>());
-    if (!t) fail("/start", "expected an ISO-8601 UTC time: " + t.error);
-  }
-  scenario_document sd;
-  sd.file = file_label;
-  sd.plan_file = file_label;
-  sd.plan_pointer = "/plan";
-  // Sections given as a path are read relative to the scenario's folder.
-  for (const char* section : {"package", "population", "plan"}) {
-    if (!doc.contains(section) || !doc[section].is_string()) continue;
-    std::filesystem::path path = doc[section].get<std::string>();
-    if (path.is_relative()) path = base_dir / path;
-    std::ifstream in(path);
-    if (!in) {
-      fail(std::string("/") + section, "cannot read the " + std::string(section) + " file '" + path.string() + "'");
-      continue;
-    }
-    sd.input_files.push_back(path.string());
-    std::stringstream buf;
-    buf << in.rdbuf();
-    try {
-      doc[section] = nlohmann::json::parse(buf.str());
-      if (std::string(section) == "plan") {
-        sd.plan_file = path.string();
-        sd.plan_pointer = "";
-      }
-    } catch (const nlohmann::json::parse_error& e) {
-      out.errors.push_back(input_error{path.string(), "", std::string("not valid JSON: ") + e.what()});
-    }
-  }
-  // Overrides apply after sections named by path were read, so --set reaches into a plan file too.
-  for (const auto& o : overrides) {
-    try {
-      // The parent must exist: --set may replace or add a key, not invent whole sections by accident.
-      if (!o.pointer.empty() && !doc.contains(o.pointer.parent_pointer())) {
-        fail(o.pointer.to_string(), "--set: the parent " + o.pointer.parent_pointer().to_string() +
-                                        " does not exist in the scenario");
-        continue;
-      }
-      doc[o.pointer] = o.value;
-    } catch (const nlohmann::json::exception& e) {
-      fail(o.pointer.to_string(), std::string("--set: cannot set this pointer: ") + e.what());
-    }
+  document d;
+  auto root = parse_json_text(text, file_label, out.errors);
+  if (!root) return out;
+  d.root = std::move(*root);
+  if (d.root.is_object()) inline_section_files(d, file_label, base_dir, out.errors);
+  apply_overrides(d.root, file_label, overrides, out.errors);
+  if (json_deeper_than(d.root)) {
+    out.errors.push_back({file_label, "", "nested deeper than " + std::to_string(json_depth_max) + " levels"});
   }
   if (!out.errors.empty()) return out;
-  sd.json = std::move(doc);
-  out.document = std::move(sd);
+  scenario s;
+  s.file = file_label;
+  s.input_files = d.input_files;  // parse_top_level adds the profiles CSV
+  parse_top_level(d.root, d, file_label, base_dir, s, out.errors);
+  if (out.errors.empty()) out.value = std::move(s);
   return out;
 }
 
-load_result load_scenario_file(const std::filesystem::path& path, const std::vector<json_override>& overrides) {
-  std::ifstream in(path);
-  if (!in) {
+load_result load_scenario_file(const std::filesystem::path& path, const scenario_overrides& overrides) {
+  const auto text = read_text(path);
+  if (!text) {
     load_result out;
     out.errors.push_back(input_error{path.string(), "", "cannot read the file"});
     return out;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return load_scenario_text(buf.str(), path.string(), path.parent_path(), overrides);
+  return load_scenario_text(*text, path.string(), path.parent_path(), overrides);
 }
 
 }  // namespace pushsim::harness

@@ -105,8 +105,9 @@ void print_errors(const std::vector<input_error>& errors, std::ostream& err) {
 }
 
 // The scenario (with its overrides and seed) built into a world; nullptr after printing the errors.
-std::unique_ptr<world> load_world(const serve_options& options, std::ostream& err, std::string& file) {
-  std::vector<json_override> overrides;
+std::unique_ptr<world> load_world(const serve_options& options, std::ostream& err) {
+  scenario_overrides overrides;
+  overrides.seed = options.seed;
   for (const std::string& a : options.overrides) {
     std::string error;
     std::optional<json_override> o = parse_override(a, error);
@@ -114,26 +115,19 @@ std::unique_ptr<world> load_world(const serve_options& options, std::ostream& er
       err << "--set " << a << ": " << error << '\n';
       return nullptr;
     }
-    overrides.push_back(std::move(*o));
+    overrides.set.push_back(std::move(*o));
   }
   load_result loaded = options.scenario ? load_scenario_file(*options.scenario, overrides)
                                         : load_default_scenario(overrides);
-  if (!loaded.document) {
+  if (!loaded.value) {
     print_errors(loaded.errors, err);
     return nullptr;
   }
-  world_result built = build_world(*loaded.document, options.seed);
-  if (!built.value) {
-    print_errors(built.errors, err);
-    return nullptr;
-  }
-  file = loaded.document->file;
-  return std::move(built.value);
+  return build_world(*loaded.value);
 }
 
-// The REST handler's settings from the flags and the world's platform section; nullopt after printing an error.
-std::optional<mock_org::api::api_config> make_api_config(const serve_options& options, const world& w,
-                                                         const std::string& file, std::ostream& err) {
+// The REST handler's settings from the flags and the world's platform section.
+mock_org::api::api_config make_api_config(const serve_options& options, const world& w) {
   mock_org::api::api_config config;
   // Every REST version a current Salesforce instance still answers (31.0 .. 66.0): real clients pin old ones
   // (the Salesforce CLI asks for sobjects/User with v51.0 at login).
@@ -148,15 +142,7 @@ std::optional<mock_org::api::api_config> make_api_config(const serve_options& op
   }
   config.spaced_status = options.spaced_status.value_or(w.api.spaced_status);
   config.daily_api_requests_max = w.api.daily_requests_max;
-  if (!w.api.faults.is_null()) {
-    mock_org::api::fault_config_result faults = mock_org::api::parse_fault_config(w.api.faults.dump());
-    if (!faults.error.empty()) {
-      // parse_fault_config names pointers relative to the faults object.
-      err << file << ": /platform/faults" << (faults.error.starts_with("/") ? "" : ": ") << faults.error << '\n';
-      return std::nullopt;
-    }
-    config.faults = faults.config;
-  }
+  config.faults = w.api.faults;  // parsed with the scenario
   return config;
 }
 
@@ -178,15 +164,11 @@ int serve_command(const serve_options& options, std::ostream& out, std::ostream&
     err << "--speed: expected a number > 0\n";
     return serve_exit_input;
   }
-  std::string file;
-  std::unique_ptr<world> w = load_world(options, err, file);
+  std::unique_ptr<world> w = load_world(options, err);
   if (!w) {
     return serve_exit_input;
   }
-  std::optional<mock_org::api::api_config> config = make_api_config(options, *w, file, err);
-  if (!config) {
-    return serve_exit_input;
-  }
+  std::optional<mock_org::api::api_config> config = make_api_config(options, *w);
   const std::string admin_token = options.admin_token.empty() ? make_token("admin-") : options.admin_token;
   const std::string first_token = config->tokens.front();
   mock_org::api::http_server_options server_options = make_server_options(options, *config);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,87 +15,71 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pushsim/base/json_reader.hpp"
 #include "pushsim/base/json_text.hpp"
 #include "pushsim/mock_org/spec_error.hpp"
 
 namespace pushsim::mock_org::detail {
 
 using nlohmann::json;
+using pushsim::json_found;
 
 inline std::string child(std::string_view ptr, std::string_view key) {
   return std::string(ptr) + "/" + json_pointer_token(key);
 }
 inline std::string child(std::string_view ptr, std::size_t i) { return std::string(ptr) + "/" + std::to_string(i); }
 
-// Collects the first error; every reader returns false once something failed.
+// Keeps the first error; every read returns false once something failed. Type, range and unknown-key checks
+// (and their wording) are the shared json_reader's.
 struct reader {
   spec_error err;
   bool failed = false;
 
   bool fail(std::string ptr, std::string msg) {
     if (!failed) {
-      err = {std::move(ptr), std::move(msg)};
+      err = {"", std::move(ptr), std::move(msg)};
       failed = true;
     }
     return false;
   }
+  // Runs one shared-reader check; true when it added no error.
+  template <class Read>
+  bool check(Read&& read) {
+    std::vector<input_error> errors;
+    json_reader jr("", errors);
+    const bool ok = read(jr) && errors.empty();
+    if (!errors.empty()) fail(errors.front().pointer, errors.front().message);
+    return ok;
+  }
   bool object(const json& j, const std::string& ptr, std::initializer_list<std::string_view> allowed) {
-    if (!j.is_object()) return fail(ptr, "expected an object");
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        return fail(child(ptr, it.key()), "unknown key \"" + it.key() + "\" (allowed: " + list + ")");
-      }
-    }
-    return true;
+    return check([&](json_reader& jr) { return jr.object(j, ptr, allowed); });
+  }
+  bool object(const json& j, const std::string& ptr, const std::vector<std::string>& allowed) {
+    return check([&](json_reader& jr) { return jr.object(j, ptr, allowed); });
   }
   bool number(const json& j, const std::string& ptr, double lo, double hi, double& out) {
-    if (!j.is_number()) return fail(ptr, "expected a number");
-    const double v = j.get<double>();
-    if (!std::isfinite(v) || v < lo || v > hi) {
-      return fail(ptr, "expected a number in [" + trim(lo) + ", " + trim(hi) + "], got " + j.dump());
-    }
-    out = v;
-    return true;
+    return check([&](json_reader& jr) { return assign(jr.number(j, ptr, lo, hi), out); });
   }
-  bool probability(const json& j, const std::string& ptr, double& out) {
-    if (!j.is_number()) return fail(ptr, "expected a probability (a number in [0, 1])");
-    return number(j, ptr, 0.0, 1.0, out);
-  }
+  bool probability(const json& j, const std::string& ptr, double& out) { return number(j, ptr, 0.0, 1.0, out); }
   bool integer(const json& j, const std::string& ptr, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
-    if (!j.is_number_integer() && !(j.is_number_float() && std::floor(j.get<double>()) == j.get<double>() &&
-                                    std::fabs(j.get<double>()) < 9e15)) {
-      return fail(ptr, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
-    std::int64_t v = 0;
-    if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-      v = INT64_MAX;
-    } else {
-      v = j.is_number_float() ? static_cast<std::int64_t>(j.get<double>()) : j.get<std::int64_t>();
-    }
-    if (v < lo || v > hi) {
-      return fail(ptr, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
-                           std::to_string(v));
-    }
-    out = v;
-    return true;
+    return check([&](json_reader& jr) { return assign(jr.int64(j, ptr, lo, hi), out); });
   }
   bool string(const json& j, const std::string& ptr, std::string& out) {
-    if (!j.is_string()) return fail(ptr, "expected a string");
-    out = j.get<std::string>();
-    return true;
+    return check([&](json_reader& jr) { return assign(jr.string(j, ptr), out); });
   }
   bool boolean(const json& j, const std::string& ptr, bool& out) {
-    if (!j.is_boolean()) return fail(ptr, "expected true or false");
-    out = j.get<bool>();
-    return true;
+    return check([&](json_reader& jr) { return assign(jr.boolean(j, ptr), out); });
+  }
+  template <class T, class U>
+  static bool assign(const std::optional<T>& v, U& out) {
+    if (v) out = static_cast<U>(*v);
+    return v.has_value();
   }
   // A weight map: names resolved by `resolve` (returns false after calling fail with a message).
   template <class T>
   bool weights(const json& j, const std::string& ptr, std::vector<std::pair<T, double>>& out,
                const std::function<std::optional<T>(const std::string& key, const std::string& key_ptr)>& resolve) {
-    if (!j.is_object()) return fail(ptr, "expected an object of weights");
+    if (!j.is_object()) return fail(ptr, "expected an object of weights, found " + json_found(j));
     if (j.empty()) return fail(ptr, "expected at least one weight");
     std::vector<std::pair<T, double>> tmp;
     double sum = 0.0;
@@ -103,9 +88,8 @@ struct reader {
       const std::string kp = child(ptr, it.key());
       const auto key = resolve(it.key(), kp);
       if (!key) return false;
-      if (!it.value().is_number()) return fail(kp, "expected a weight (a number >= 0)");
-      const double w = it.value().get<double>();
-      if (!std::isfinite(w) || w < 0) return fail(kp, "expected a weight >= 0, got " + it.value().dump());
+      double w = 0;
+      if (!number(it.value(), kp, 0.0, std::numeric_limits<double>::max(), w)) return false;
       if (w != std::floor(w)) fractional = true;
       sum += w;
       tmp.emplace_back(*key, w);

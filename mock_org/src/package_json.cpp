@@ -11,7 +11,7 @@ using detail::reader;
 namespace {
 
 bool parse_change(reader& r, const json& j, const std::string& ptr, const package& p, change& c) {
-  if (!j.is_object()) return r.fail(ptr, "expected an object");
+  if (!j.is_object()) return r.fail(ptr, "expected an object, found " + detail::json_found(j));
   if (!j.contains("kind")) return r.fail(ptr, "a change needs a \"kind\"");
   std::string s;
   if (!r.string(j["kind"], child(ptr, "kind"), s)) return false;
@@ -239,9 +239,10 @@ parse_result<package> parse_package(const json& j, std::string_view pointer) {
 }
 
 parse_result<package> parse_package_text(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return {std::nullopt, {"", "not valid JSON"}};
-  return parse_package(j);
+  std::vector<input_error> errors;
+  const auto j = parse_json_text(text, "", errors);
+  if (!j) return {std::nullopt, errors.front()};
+  return parse_package(*j);
 }
 
 json package_to_json(const package& p) {

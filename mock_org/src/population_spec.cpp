@@ -15,8 +15,6 @@ namespace pushsim::mock_org {
 
 using nlohmann::json;
 
-std::string spec_error::str() const { return (pointer.empty() ? std::string("/") : pointer) + ": " + message; }
-
 namespace {
 
 using detail::child;
@@ -49,16 +47,10 @@ std::optional<version_index> resolve_version(reader& r, const package& pkg, cons
 bool parse_propensity(reader& r, const json& j, const std::string& ptr, const package& pkg, bool per_field,
                       std::vector<double>& out, const std::vector<std::string_view>& extra_keys,
                       const std::function<bool(const std::string& key, const json& v, const std::string& p)>& extra) {
-  if (!j.is_object()) return r.fail(ptr, "expected an object");
   const char* list_key = per_field ? "fields" : "objects";
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& k = it.key();
-    if (k == "default" || k == list_key) continue;
-    if (std::find(extra_keys.begin(), extra_keys.end(), k) != extra_keys.end()) continue;
-    std::string allowed = std::string("default, ") + list_key;
-    for (auto e : extra_keys) allowed += ", " + std::string(e);
-    return r.fail(child(ptr, k), "unknown key \"" + k + "\" (allowed: " + allowed + ")");
-  }
+  std::vector<std::string> keys = {"default", list_key};
+  for (auto e : extra_keys) keys.emplace_back(e);
+  if (!r.object(j, ptr, keys)) return false;
   if (j.contains("default")) {
     double d = 0;
     if (!r.probability(j["default"], child(ptr, "default"), d)) return false;
@@ -67,7 +59,7 @@ bool parse_propensity(reader& r, const json& j, const std::string& ptr, const pa
   if (j.contains(list_key)) {
     const std::string lp = child(ptr, list_key);
     const json& m = j[list_key];
-    if (!m.is_object()) return r.fail(lp, "expected an object");
+    if (!m.is_object()) return r.fail(lp, "expected an object, found " + detail::json_found(m));
     for (auto it = m.begin(); it != m.end(); ++it) {
       const std::string kp = child(lp, it.key());
       std::optional<std::uint16_t> idx;
@@ -571,16 +563,10 @@ parse_result<population_spec> parse_population_spec(const json& j, const package
 }
 
 parse_result<population_spec> parse_population_spec_text(std::string_view text, const package& pkg) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) {
-    try {
-      [[maybe_unused]] const json again = json::parse(text);
-    } catch (const json::parse_error& e) {
-      return {std::nullopt, {"", std::string("not valid JSON: ") + e.what()}};
-    }
-    return {std::nullopt, {"", "not valid JSON"}};
-  }
-  return parse_population_spec(j, pkg);
+  std::vector<input_error> errors;
+  const auto j = parse_json_text(text, "", errors);
+  if (!j) return {std::nullopt, errors.front()};
+  return parse_population_spec(*j, pkg);
 }
 
 }  // namespace pushsim::mock_org

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "pushsim/base/json_reader.hpp"
 #include "pushsim/base/json_text.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 #include "pushsim/scheduler/org_key.hpp"
@@ -15,7 +16,6 @@
 
 namespace pushsim::scheduler {
 
-std::string plan_error::to_string() const { return (pointer.empty() ? std::string("/") : pointer) + ": " + message; }
 
 std::string plan_parse_result::error_text() const {
   std::string out;
@@ -27,15 +27,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string type_name(const json& v) {
-  if (v.is_null()) return "null";
-  if (v.is_boolean()) return "a boolean";
-  if (v.is_number()) return "a number (" + v.dump() + ")";
-  if (v.is_string()) return "a string (" + v.dump() + ")";
-  if (v.is_array()) return "an array";
-  return "an object";
-}
-
 const std::set<std::string, std::less<>>& known_error_types() {
   static const std::set<std::string, std::less<>> names = {
       "ApexTestFailure", "DeployError",   "FeatureMissing",   "IneligibleUpgrade",
@@ -46,70 +37,32 @@ const std::set<std::string, std::less<>>& known_error_types() {
 // Walks the document, filling a plan and collecting errors.
 class reader {
  public:
-  reader(std::vector<plan_error>& errors, const plan_parse_options& options) : errors_(errors), options_(options) {}
+  reader(std::vector<plan_error>& errors, const plan_parse_options& options)
+      : options_(options), jr_(options.file, errors) {}
 
-  void error(const std::string& pointer, std::string message) { errors_.push_back({pointer, std::move(message)}); }
+  void error(const std::string& pointer, std::string message) { jr_.error(pointer, std::move(message)); }
 
-  static std::string at(const std::string& pointer, std::string_view key) {
-    return pointer + "/" + json_pointer_token(key);
-  }
-  static std::string at(const std::string& pointer, std::size_t index) {
-    return pointer + "/" + std::to_string(index);
-  }
+  static std::string at(const std::string& pointer, std::string_view key) { return json_child_pointer(pointer, key); }
+  static std::string at(const std::string& pointer, std::size_t index) { return json_child_pointer(pointer, index); }
 
   // True when v is an object; reports unknown keys.
   bool object(const json& v, const std::string& pointer, std::initializer_list<std::string_view> keys) {
-    if (!v.is_object()) {
-      error(pointer, "expected an object, got " + type_name(v));
-      return false;
-    }
-    for (const auto& [k, _] : v.items()) {
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
-        std::string allowed;
-        for (const auto key : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(key);
-        error(at(pointer, k), "unknown key \"" + k + "\" (expected one of: " + allowed + ")");
-      }
-    }
-    return true;
+    return jr_.object(v, pointer, keys);
   }
 
-  static const json* member(const json& obj, std::string_view key) {
-    const auto it = obj.find(key);
-    return it == obj.end() ? nullptr : &*it;
-  }
+  static const json* member(const json& obj, std::string_view key) { return json_reader::member(obj, key); }
 
   std::optional<std::string> string(const json& obj, std::string_view key, const std::string& pointer,
                                      bool required = false) {
-    const json* v = member(obj, key);
-    if (v == nullptr) {
-      if (required) error(at(pointer, key), "is required (expected a string)");
-      return std::nullopt;
-    }
-    if (!v->is_string()) {
-      error(at(pointer, key), "expected a string, got " + type_name(*v));
-      return std::nullopt;
-    }
-    return v->get<std::string>();
+    const json* v = required ? jr_.required(obj, pointer, key, "a string") : member(obj, key);
+    return v ? jr_.string(*v, at(pointer, key)) : std::nullopt;
   }
 
   std::optional<std::uint64_t> unsigned_int(const json& obj, std::string_view key, const std::string& pointer,
                                             std::uint64_t min_value = 0,
                                             std::uint64_t max_value = std::numeric_limits<std::uint64_t>::max()) {
     const json* v = member(obj, key);
-    if (v == nullptr) return std::nullopt;
-    const std::string range = "an integer in [" + std::to_string(min_value) + ", " +
-                              (max_value == std::numeric_limits<std::uint64_t>::max() ? std::string("2^64)")
-                                                                                        : std::to_string(max_value) + "]");
-    if (!v->is_number_integer() || (v->is_number_integer() && !v->is_number_unsigned() && v->get<std::int64_t>() < 0)) {
-      error(at(pointer, key), "expected " + range + ", got " + type_name(*v));
-      return std::nullopt;
-    }
-    const auto x = v->get<std::uint64_t>();
-    if (x < min_value || x > max_value) {
-      error(at(pointer, key), "expected " + range + ", got " + std::to_string(x));
-      return std::nullopt;
-    }
-    return x;
+    return v ? jr_.uint64(*v, at(pointer, key), min_value, max_value) : std::nullopt;
   }
 
   std::optional<double> number(const json& obj, std::string_view key, const std::string& pointer, double lo,
@@ -117,12 +70,12 @@ class reader {
     const json* v = member(obj, key);
     if (v == nullptr) return std::nullopt;
     if (!v->is_number()) {
-      error(at(pointer, key), std::string("expected ") + what + ", got " + type_name(*v));
+      jr_.expected(*v, at(pointer, key), what);
       return std::nullopt;
     }
     const double x = v->get<double>();
     if (!std::isfinite(x) || x > hi || (lo_open ? x <= lo : x < lo)) {
-      error(at(pointer, key), std::string("expected ") + what + ", got " + v->dump());
+      jr_.expected(*v, at(pointer, key), what);
       return std::nullopt;
     }
     return x;
@@ -130,12 +83,7 @@ class reader {
 
   std::optional<bool> boolean(const json& obj, std::string_view key, const std::string& pointer) {
     const json* v = member(obj, key);
-    if (v == nullptr) return std::nullopt;
-    if (!v->is_boolean()) {
-      error(at(pointer, key), "expected true or false, got " + type_name(*v));
-      return std::nullopt;
-    }
-    return v->get<bool>();
+    return v ? jr_.boolean(*v, at(pointer, key)) : std::nullopt;
   }
 
   std::optional<duration> span(const json& obj, std::string_view key, const std::string& pointer,
@@ -150,7 +98,7 @@ class reader {
     }
     if (!d) {
       error(at(pointer, key),
-            "expected a duration such as \"30m\", \"6h\", \"2d\", \"1h30m\" or a number of seconds, got " + type_name(*v));
+            "expected a duration such as \"30m\", \"6h\", \"2d\", \"1h30m\" or a number of seconds, found " + json_found(*v));
       return std::nullopt;
     }
     if (positive && d->count() <= 0) {
@@ -164,11 +112,11 @@ class reader {
                                     bool required = false) {
     const json* v = member(obj, key);
     if (v == nullptr) {
-      if (required) error(at(pointer, key), "is required (expected an ISO-8601 time such as \"2026-11-27T22:00:00Z\")");
+      if (required) error(at(pointer, key), "missing; expected an ISO-8601 time such as \"2026-11-27T22:00:00Z\"");
       return std::nullopt;
     }
     if (!v->is_string()) {
-      error(at(pointer, key), "expected an ISO-8601 time such as \"2026-11-27T22:00:00Z\", got " + type_name(*v));
+      error(at(pointer, key), "expected an ISO-8601 time such as \"2026-11-27T22:00:00Z\", found " + json_found(*v));
       return std::nullopt;
     }
     const auto r = parse_iso8601(v->get<std::string>());
@@ -186,14 +134,14 @@ class reader {
     if (v == nullptr) return std::nullopt;
     const std::string p = at(pointer, key);
     if (!v->is_array()) {
-      error(p, "expected an array of strings, got " + type_name(*v));
+      error(p, "expected an array of strings, found " + json_found(*v));
       return std::nullopt;
     }
     std::vector<std::pair<std::string, std::string>> out;  // (value, pointer)
     for (std::size_t i = 0; i < v->size(); ++i) {
       const json& e = (*v)[i];
       if (!e.is_string()) {
-        error(at(p, i), "expected a string, got " + type_name(e));
+        error(at(p, i), "expected a string, found " + json_found(e));
         continue;
       }
       out.emplace_back(e.get<std::string>(), at(p, i));
@@ -204,7 +152,7 @@ class reader {
   void read_target(const json& root, target_spec& t) {
     const json* v = member(root, "target");
     if (v == nullptr) {
-      error("/target", "is required (expected {\"package_version_id\": \"04t...\", \"version\": \"2.4.0.1\"})");
+      error("/target", "missing; expected {\"package_version_id\": \"04t...\", \"version\": \"2.4.0.1\"}");
       return;
     }
     const std::string p = "/target";
@@ -229,7 +177,7 @@ class reader {
   std::optional<int> clock_minutes(const json& obj, std::string_view key, const std::string& pointer) {
     const json* v = member(obj, key);
     if (v == nullptr) {
-      error(at(pointer, key), "is required (expected a local time \"HH:MM\")");
+      error(at(pointer, key), "missing; expected a local time \"HH:MM\"");
       return std::nullopt;
     }
     if (v->is_string()) {
@@ -242,7 +190,7 @@ class reader {
         if ((h < 24 && m < 60) || (h == 24 && m == 0)) return h * 60 + m;
       }
     }
-    error(at(pointer, key), "expected a local time \"HH:MM\" between 00:00 and 24:00, got " + type_name(*v));
+    error(at(pointer, key), "expected a local time \"HH:MM\" between 00:00 and 24:00, found " + json_found(*v));
     return std::nullopt;
   }
 
@@ -257,7 +205,7 @@ class reader {
     if (const json* q = member(*v, "quiet_hours")) {
       const std::string qp = at(p, "quiet_hours");
       if (!q->is_array()) {
-        error(qp, "expected an array of {\"start\": \"HH:MM\", \"end\": \"HH:MM\"}, got " + type_name(*q));
+        error(qp, "expected an array of {\"start\": \"HH:MM\", \"end\": \"HH:MM\"}, found " + json_found(*q));
       } else if (q->empty()) {
         error(qp, "expected at least one range (omit quiet_hours to allow the whole day)");
       } else {
@@ -303,7 +251,7 @@ class reader {
     if (const json* f = member(*v, "freezes")) {
       const std::string fp = at(p, "freezes");
       if (!f->is_array()) {
-        error(fp, "expected an array of {\"start\", \"end\", \"reason\"}, got " + type_name(*f));
+        error(fp, "expected an array of {\"start\", \"end\", \"reason\"}, found " + json_found(*f));
       } else {
         for (std::size_t i = 0; i < f->size(); ++i) {
           const std::string rp = at(fp, i);
@@ -327,11 +275,11 @@ class reader {
     if (const json* m = member(*v, "instance_time_zones")) {
       const std::string mp = at(p, "instance_time_zones");
       if (!m->is_object()) {
-        error(mp, "expected an object {\"NA45\": \"America/Los_Angeles\"}, got " + type_name(*m));
+        error(mp, "expected an object {\"NA45\": \"America/Los_Angeles\"}, found " + json_found(*m));
       } else {
         for (const auto& [instance, zone] : m->items()) {
           const std::string zp = at(mp, instance);
-          if (!zone.is_string()) error(zp, "expected an IANA time zone name, got " + type_name(zone));
+          if (!zone.is_string()) error(zp, "expected an IANA time zone name, found " + json_found(zone));
           else if (!is_known_time_zone(zone.get<std::string>()))
             error(zp, "unknown time zone \"" + zone.get<std::string>() + "\" (expected an IANA name such as \"Asia/Tokyo\")");
           else w.instance_time_zones.emplace_back(instance, zone.get<std::string>());
@@ -507,9 +455,9 @@ class reader {
 
     const json* waves = member(root, "waves");
     if (waves == nullptr) {
-      error("/waves", "is required (expected a non-empty array of waves)");
+      error("/waves", "missing; expected a non-empty array of waves");
     } else if (!waves->is_array() || waves->empty()) {
-      error("/waves", "expected a non-empty array of waves, got " + (waves->is_array() ? std::string("an empty array") : type_name(*waves)));
+      error("/waves", "expected a non-empty array of waves, got " + (waves->is_array() ? std::string("an empty array") : json_found(*waves)));
     } else {
       std::set<std::string, std::less<>> names;
       for (std::size_t i = 0; i < waves->size(); ++i) {
@@ -550,24 +498,22 @@ class reader {
   }
 
  private:
-  std::vector<plan_error>& errors_;
   const plan_parse_options& options_;
+  json_reader jr_;
 };
 
 }  // namespace
 
 plan_parse_result parse_plan(std::string_view json_text, const plan_parse_options& options) {
   plan_parse_result result;
-  json root;
-  try {
-    root = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
-    result.errors.push_back({"", std::string("not valid JSON: ") + e.what()});
-    return result;
+  auto root = parse_json_text(json_text, options.file, result.errors);
+  if (!root) return result;
+  if (options.default_start && root->is_object() && !root->contains("start")) {
+    root->emplace("start", format_iso8601(*options.default_start));
   }
   plan p;
   reader r(result.errors, options);
-  r.read(root, p);
+  r.read(*root, p);
   if (result.errors.empty()) result.value = std::move(p);
   return result;
 }
@@ -576,7 +522,7 @@ plan_parse_result load_plan_file(const std::string& path, plan_parse_options opt
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     plan_parse_result r;
-    r.errors.push_back({"", "cannot read plan file \"" + path + "\""});
+    r.errors.push_back({path, "", "cannot read the plan file"});
     return r;
   }
   std::ostringstream text;
@@ -585,6 +531,7 @@ plan_parse_result load_plan_file(const std::string& path, plan_parse_options opt
     const auto slash = path.find_last_of('/');
     options.base_dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
   }
+  if (options.file.empty()) options.file = path;
   return parse_plan(text.str(), options);
 }
 

@@ -37,14 +37,19 @@ const org_profile* profile_set::find(std::string_view key15) const {
   return i ? &profiles_[*i] : nullptr;
 }
 
-std::string csv_error::to_string() const {
+namespace {
+
+// "line 3", or "line 3, column 2 (time_zone)": where in the CSV.
+std::string csv_pointer(std::size_t line, std::size_t column, const std::string& column_name) {
   std::string out = "line " + std::to_string(line);
   if (column > 0) {
     out += ", column " + std::to_string(column);
     if (!column_name.empty()) out += " (" + column_name + ")";
   }
-  return out + ": " + message;
+  return out;
 }
+
+}  // namespace
 
 std::string profiles_parse_result::error_text() const {
   std::string out;
@@ -141,7 +146,7 @@ enum class column_kind { org_key, time_zone, fiscal_month, tier, features, featu
 
 }  // namespace
 
-profiles_parse_result parse_profiles_csv(std::string_view text) {
+profiles_parse_result parse_profiles_csv(std::string_view text, const std::string& file) {
   profiles_parse_result result;
   profile_set set;
   std::vector<column_kind> kinds;
@@ -154,7 +159,9 @@ profiles_parse_result parse_profiles_csv(std::string_view text) {
   std::size_t line_no = 0;
   std::size_t pos = 0;
   auto err = [&](std::size_t column, std::string message) {
-    result.errors.push_back({line_no, column, column > 0 && column <= names.size() ? names[column - 1] : std::string(), std::move(message)});
+    result.errors.push_back(
+        {file, csv_pointer(line_no, column, column > 0 && column <= names.size() ? names[column - 1] : std::string()),
+         std::move(message)});
   };
   while (pos <= text.size()) {
     const std::size_t nl = text.find('\n', pos);
@@ -280,7 +287,7 @@ profiles_parse_result parse_profiles_csv(std::string_view text) {
       first_line.emplace(key, line_no);  // bounded: duplicates later than that report without the first line
     }
   }
-  if (!header_done) result.errors.push_back({1, 0, {}, "empty file: expected a header line starting with org_key"});
+  if (!header_done) result.errors.push_back({file, "line 1", "empty file: expected a header line starting with org_key"});
   if (result.errors.empty()) result.value = std::move(set);
   return result;
 }
@@ -289,12 +296,12 @@ profiles_parse_result load_profiles_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     profiles_parse_result r;
-    r.errors.push_back({0, 0, {}, "cannot read profiles file \"" + path + "\""});
+    r.errors.push_back({path, "", "cannot read the profiles file"});
     return r;
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_profiles_csv(text.str());
+  return parse_profiles_csv(text.str(), path);
 }
 
 }  // namespace pushsim::scheduler

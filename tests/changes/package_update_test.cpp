@@ -22,7 +22,7 @@ mock_org::package revenue_rollup() {
   std::stringstream s;
   s << in.rdbuf();
   auto p = mock_org::parse_package_text(s.str());
-  EXPECT_TRUE(p) << p.error.str();
+  EXPECT_TRUE(p) << p.error.to_string();
   return std::move(*p.value);
 }
 
@@ -64,7 +64,7 @@ TEST(PackageUpdate, DerivedRevenueRollup232EqualsTheScenarioList) {
   auto text = updated_package_json(scenario, v232, list, "package");
   ASSERT_TRUE(std::holds_alternative<std::string>(text)) << std::get<input_error>(text).str();
   auto written = mock_org::parse_package_text(std::get<std::string>(text));
-  ASSERT_TRUE(written) << written.error.str();
+  ASSERT_TRUE(written) << written.error.to_string();
   EXPECT_EQ(changes_json(*written.value, "2.3.2"), changes_json(scenario, "2.3.2"));
   EXPECT_EQ(changes_json(*written.value, "2.4.0"), changes_json(scenario, "2.4.0")) << "other versions untouched";
 }
@@ -101,7 +101,7 @@ TEST(PackageUpdate, RewritingAVersionKeepsWhatMetadataCannotShow) {
   auto text = updated_package_json(scenario, {2, 5, 0}, {}, "p.json");
   ASSERT_TRUE(std::holds_alternative<std::string>(text));
   auto written = mock_org::parse_package_text(std::get<std::string>(text));
-  ASSERT_TRUE(written) << written.error.str();
+  ASSERT_TRUE(written) << written.error.to_string();
   EXPECT_EQ(changes_json(*written.value, "2.5.0"),
             std::vector<std::string>{R"({"feature":"MultiCurrency","kind":"required_feature"})"})
       << "required_feature stays; new_required_field was not derived, so it goes";

@@ -36,7 +36,7 @@ struct world {
     cfg.tokens = {"tok"};
     cfg.body_bytes_max = 1 << 16;
     cfg.query_batch_rows = 2000;
-    cfg.faults = parse_fault_config(R"({"seed":1,"any":{"http_503":0.02,"drop":0.01}})").config;
+    cfg.faults = parse_fault_config_text(R"({"seed":1,"any":{"http_503":0.02,"drop":0.01}})").config;
     api = std::make_unique<api_handler>(*plat, cfg);
   }
 };

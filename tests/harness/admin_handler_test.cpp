@@ -25,17 +25,16 @@ std::unique_ptr<world> small_world(const std::string& start = "") {
   std::vector<std::string> sets = {"/population/count=40"};
   if (!start.empty()) {
     sets.push_back("/start=" + start);
+    sets.push_back("/plan/deadline=9999-12-31T00:00:00Z");  // the scenario (its plan too) must stay valid
   }
-  std::vector<json_override> overrides;
+  scenario_overrides overrides;
   for (const std::string& s : sets) {
     std::string error;
-    overrides.push_back(*parse_override(s, error));
+    overrides.set.push_back(*parse_override(s, error));
   }
   load_result loaded = load_default_scenario(overrides);
-  EXPECT_TRUE(loaded.document);
-  world_result built = build_world(*loaded.document);
-  EXPECT_TRUE(built.value);
-  return std::move(built.value);
+  EXPECT_TRUE(loaded.value);
+  return build_world(*loaded.value);
 }
 
 // A world, a pacing clock on a hand-moved wall clock, and the admin handler over both.

@@ -252,7 +252,7 @@ TEST(Platform, PerInstanceConcurrencyLimitHolds) {
       "mix": {"instance": {"NA142": 1, "EU45": 1}, "status": {"Active": 1},
               "installed_version": {"2.3.1": 1}, "push_blocked": 0}})"),
                                     pkg());
-  ASSERT_TRUE(spec) << spec.error.str();
+  ASSERT_TRUE(spec) << spec.error.to_string();
   population pop = generate_population(*spec.value, pkg(), 5);
   platform plat(sim, pop, pkg(), cfg, 5);
   const request_id r = *plat.create_request(v(2, 4, 0), std::nullopt).value;

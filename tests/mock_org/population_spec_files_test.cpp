@@ -30,7 +30,7 @@ std::set<std::string> keys_of(const json& props) {
 TEST(PopulationSpecFiles, ExampleSpecParsesAndHonoursItsPinnedOrgs) {
   const package pkg = default_example_package();
   const auto r = parse_population_spec_text(read("mock_org/data/example_population.json"), pkg);
-  ASSERT_TRUE(r) << r.error.str();
+  ASSERT_TRUE(r) << r.error.to_string();
   EXPECT_EQ(r.value->count, 50000u);
   ASSERT_EQ(r.value->orgs.size(), 2u);
   const population p = generate_population(*r.value, pkg, 1);

@@ -18,7 +18,7 @@ const package& pkg() {
 
 population_spec spec_of(const json& j) {
   auto r = parse_population_spec(j, pkg());
-  EXPECT_TRUE(r) << r.error.str();
+  EXPECT_TRUE(r) << r.error.to_string();
   return *r.value;
 }
 
@@ -280,5 +280,5 @@ TEST(PopulationSpec, ErrorsCarryTheCallersBasePointer) {
   const auto r = parse_population_spec(json::parse(R"({"count": -1})"), pkg(), "/population");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error.pointer, "/population/count");
-  EXPECT_EQ(r.error.str().substr(0, 18), "/population/count:");
+  EXPECT_EQ(r.error.to_string().substr(0, 18), "/population/count:");
 }

@@ -215,7 +215,7 @@ TEST(PlanFile, RejectsOtherMistakes) {
   expect_error_at(mutate("\"04t000000000001AAA\"", "\"a0B000000000001AAA\""), "/target/package_version_id", "04t");
   expect_error_at(mutate("{\"name\": \"rest\"", "{\"name\": \"canary\""), "/waves/2/name", "duplicate wave name");
   expect_error_at(R"({"target": {"version": "1.2"}, "start": "2026-01-01", "waves": []})", "/waves", "non-empty");
-  expect_error_at(R"({"start": "2026-01-01", "waves": [{}]})", "/target", "required");
+  expect_error_at(R"({"start": "2026-01-01", "waves": [{}]})", "/target", "missing; expected");
   expect_error_at("{\"target\": ", "", "not valid JSON");
   expect_error_at("[1, 2]", "", "expected an object");
 }
@@ -265,7 +265,7 @@ TEST(PlanFile, ExamplePlanInScenariosParses) {
   EXPECT_EQ(r.value->waves[1].strategy, selection_strategy::representative);
   const auto missing = load_plan_file("/nonexistent/plan.json");
   ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error_text().find("cannot read plan file"), std::string::npos);
+  EXPECT_NE(missing.error_text().find("cannot read the plan file"), std::string::npos);
 }
 
 TEST(PlanFile, FollowTheSunIsABooleanAndNeedsANextWave) {
@@ -277,4 +277,26 @@ TEST(PlanFile, FollowTheSunIsABooleanAndNeedsANextWave) {
                   "/waves/0/follow_the_sun", "expected true or false");
   expect_error_at(mutate("{\"name\": \"rest\",", "{\"name\": \"rest\", \"follow_the_sun\": true,"),
                   "/waves/2/follow_the_sun", "last wave");
+}
+
+TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
+  plan_parse_options options;
+  options.file = "p.json";
+  options.default_start = parse_iso8601("2026-11-27T00:00:00Z").time;
+  const auto r = parse_plan(R"({"target": {"version": "1.2"}, "seed": -1, "colour": 1,
+                                "waves": [{"name": "a", "select": {"max_orgs": 99999999999999999999999}}]})",
+                            options);
+  ASSERT_EQ(r.errors.size(), 3u) << r.error_text();
+  EXPECT_EQ(r.errors[0].to_string(),
+            "p.json: /colour: unknown key \"colour\" (known keys: name, target, start, deadline, seed, slot_granularity, "
+            "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, waves)");
+  EXPECT_EQ(r.errors[1].to_string(),
+            "p.json: /seed: expected an integer in [0, 18446744073709551615], found number -1");
+  EXPECT_EQ(r.errors[2].to_string(),
+            "p.json: /waves/0/select/max_orgs: expected an integer in [1, 18446744073709551615], found number "
+            "9.999999999999999e+22");
+  // The default start is used when the plan has none.
+  const auto ok = parse_plan(R"({"target": {"version": "1.2"}, "waves": [{"name": "a"}]})", options);
+  ASSERT_TRUE(ok) << ok.error_text();
+  EXPECT_EQ(ok.value->start, *options.default_start);
 }

@@ -8,7 +8,9 @@ namespace {
 
 bool has_error(const profiles_parse_result& r, std::size_t line, std::size_t column) {
   for (const auto& e : r.errors) {
-    if (e.line == line && e.column == column) return true;
+    std::string where = "line " + std::to_string(line);
+    if (column > 0) where += ", column " + std::to_string(column);
+    if (e.pointer == where || e.pointer.starts_with(where + " (")) return true;
   }
   return false;
 }

@@ -31,9 +31,9 @@ json.dump(s, open(sys.argv[2], "w"))
 PY
 }
 scenario "$tmp/unknown_key.json" 's["colour"] = "red"'
-expect_bad "unknown key" "unknown_key.json: /colour: unknown key 'colour'" "$tmp/unknown_key.json"
+expect_bad "unknown key" 'unknown_key.json: /colour: unknown key "colour"' "$tmp/unknown_key.json"
 scenario "$tmp/wrong_type.json" 's["seed"] = "seven"'
-expect_bad "wrong type" "wrong_type.json: /seed: expected a non-negative integer" "$tmp/wrong_type.json"
+expect_bad "wrong type" 'wrong_type.json: /seed: expected an integer in [0, 18446744073709551615], found string "seven"' "$tmp/wrong_type.json"
 scenario "$tmp/missing_plan.json" 'del s["plan"]'
 expect_bad "missing plan" "missing_plan.json: /plan: missing" "$tmp/missing_plan.json"
 scenario "$tmp/window.json" 's["plan"]["windows"]["quiet_hours"] = [{"start": "03:00", "end": "03:00"}]'
@@ -47,6 +47,18 @@ expect_bad "unknown target version" "version.json: /plan/target/version: no such
 echo '{"name": ' > "$tmp/broken.json"
 expect_bad "invalid JSON" "broken.json: not valid JSON" "$tmp/broken.json"
 expect_bad "bad --set" "--set seed=3: '" --set seed=3
+# Overrides are parsed with the file, strictly: a wrong type, a negative or too large seed, an unknown key.
+seed_range='expected an integer in [0, 18446744073709551615]'
+expect_bad "--set /seed=abc" "/seed: $seed_range, found string \"abc\"" --set /seed=abc
+expect_bad "--set /seed=-1" "/seed: $seed_range, found number -1" --set /seed=-1
+expect_bad "--set /profiles=5" "/profiles: expected a string, found number 5" --set /profiles=5
+expect_bad "--set unknown key" '/seeed: unknown key "seeed"' --set /seeed=5
+expect_bad "--seed too large" "--seed: $seed_range, found \"99999999999999999999999\"" --seed 99999999999999999999999
+expect_bad "--seed negative" "--seed: $seed_range, found \"-1\"" --seed -1
+scenario "$tmp/deep.json" 's["description"] = json.loads("[" * 70 + "]" * 70)'
+expect_bad "deep nesting" "deep.json: nested deeper than 64 levels" "$tmp/deep.json"
+scenario "$tmp/big_seed.json" 's["seed"] = 99999999999999999999999'
+expect_bad "seed too large in the file" "big_seed.json: /seed: $seed_range" "$tmp/big_seed.json"
 set +e
 "$pushsim" run --no-such-flag >/dev/null 2>&1; rc=$?
 set -e

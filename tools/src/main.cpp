@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -14,13 +16,14 @@
 
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 
 namespace {
 
-void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& scenario, std::uint64_t& seed,
+void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& scenario, std::string& seed,
                std::string& status_spelling) {
   CLI::App* serve = app.add_subcommand("serve", "Serve a simulated world over the Salesforce push REST API");
   serve->add_option("--scenario", scenario, "Scenario JSON file (default: the built-in default scenario)");
@@ -38,7 +41,7 @@ void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& s
       ->check(CLI::IsMember({"InProgress", "In Progress"}));
 }
 
-void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& scenario, std::uint64_t& seed) {
+void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& scenario, std::string& seed) {
   CLI::App* run = app.add_subcommand("run", "Rehearse a push: run a scenario on simulated time and report");
   run->add_option("scenario", scenario, "Scenario JSON file (default: the built-in 2,400-org hotfix rehearsal)");
   run->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
@@ -49,7 +52,7 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
   run->add_option("--html", a.html_path, "Write a self-contained HTML report");
 }
 
-void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::uint64_t& seed) {
+void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
   CLI::App* cmp = app.add_subcommand("compare", "Run the same world and seed under several plans, side by side");
   cmp->add_option("scenario", scenario, "Scenario JSON file (default: the built-in default scenario)");
   cmp->add_option("--plan", a.plans, "Plan file (repeatable)")->required();
@@ -97,6 +100,16 @@ void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uin
                 "Post-install script cost estimate: OBJECT=US_PER_RECORD");
 }
 
+// Reads a subcommand's --seed text the way a seed in a scenario is read (an integer in [0, 2^64 - 1]); false,
+// after printing why, when it is not one.
+bool read_seed(CLI::App* cmd, const std::string& text, std::optional<std::uint64_t>& out) {
+  if (cmd->count("--seed") == 0) return true;
+  std::vector<pushsim::input_error> errors;
+  out = pushsim::harness::parse_seed_argument(text, "--seed", errors);
+  for (const auto& e : errors) std::cerr << "pushsim: " << e.to_string() << "\n";
+  return out.has_value();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,16 +118,16 @@ int main(int argc, char** argv) {
 
   pushsim::harness::serve_options serve_opts;
   std::string scenario;
-  std::uint64_t seed = 0;
+  std::string seed;
   std::string status_spelling;
   add_serve(app, serve_opts, scenario, seed, status_spelling);
   pushsim::harness::run_arguments run_args;
   std::string run_scenario;
-  std::uint64_t run_seed = 0;
+  std::string run_seed;
   add_run(app, run_args, run_scenario, run_seed);
   pushsim::harness::compare_arguments compare_args;
   std::string compare_scenario;
-  std::uint64_t compare_seed = 0;
+  std::string compare_seed;
   add_compare(app, compare_args, compare_scenario, compare_seed);
 
   pushsim::push::push_options push_opts;
@@ -136,9 +149,7 @@ int main(int argc, char** argv) {
     if (!scenario.empty()) {
       serve_opts.scenario = scenario;
     }
-    if (serve->count("--seed") > 0) {
-      serve_opts.seed = seed;
-    }
+    if (!read_seed(serve, seed, serve_opts.seed)) return 2;
     if (!status_spelling.empty()) {
       serve_opts.spaced_status = status_spelling == "In Progress";
     }
@@ -146,7 +157,7 @@ int main(int argc, char** argv) {
   }
   if (CLI::App* run = app.get_subcommand("run"); run->parsed()) {
     if (!run_scenario.empty()) run_args.scenario = run_scenario;
-    if (run->count("--seed") > 0) run_args.seed = run_seed;
+    if (!read_seed(run, run_seed, run_args.seed)) return 2;
     run_args.progress = isatty(STDERR_FILENO) != 0;
     return pushsim::harness::run_command(run_args, std::cout, std::cerr);
   }
@@ -166,7 +177,7 @@ int main(int argc, char** argv) {
   }
   if (CLI::App* cmp = app.get_subcommand("compare"); cmp->parsed()) {
     if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;
-    if (cmp->count("--seed") > 0) compare_args.seed = compare_seed;
+    if (!read_seed(cmp, compare_seed, compare_args.seed)) return 2;
     return pushsim::harness::compare_command(compare_args, std::cout, std::cerr);
   }
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {

@@ -13,12 +13,11 @@
 #include <vector>
 
 #include "pushsim/harness/report.hpp"
-#include "pushsim/harness/scenario_file.hpp"
+#include "pushsim/harness/scenario.hpp"
 
 namespace pushsim::harness {
 
 struct rehearsal_options {
-  std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::string reproduce_command;      // printed in reports and on assertion failures
   // Called now and then with (orgs finished, orgs planned, sim time) for a progress bar; may be empty.
   std::function<void(std::uint64_t, std::uint64_t, time_point)> progress;
@@ -32,8 +31,9 @@ struct rehearsal_result {
   std::vector<std::string> invariant_violations;  // broken invariants (a bug: exit 1 and say so)
 };
 
-// Runs a loaded scenario. Never throws on bad input: errors come back in the result.
-rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_options& options);
+// Runs a parsed scenario. Never throws on bad input: errors found only once the world exists (a target version
+// missing from the package) come back in the result.
+rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& options);
 
 // The metric names a run reports (for validating `expect` before running).
 const nlohmann::json& metric_names_template();

@@ -1,34 +1,24 @@
 #pragma once
-// scenario_file: reads a scenario JSON file, applies `--set /json/pointer=value` overrides, checks the top-level
-// shape (known keys, types) and resolves `plan` given as a path. Sections owned by other rooms (population,
-// package, platform, plan) are validated by those rooms; their errors are reported with the same file + pointer.
+// scenario_file: loads a scenario. Sections given as paths (package, population, plan) are read first, then the
+// `--set /json/pointer=value` overrides and `--seed` are applied to the document, then the whole document is
+// parsed once, strictly (unknown keys, wrong types, out-of-range numbers, too deep nesting are errors wherever
+// they came from), into a typed scenario. Every error names the file and the JSON pointer.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "pushsim/base/input_error.hpp"
+#include "pushsim/harness/scenario.hpp"
+
 namespace pushsim::harness {
 
-// One problem found in user input: which file, where in it (a JSON pointer, "" for the whole file), and what.
-struct input_error {
-  std::string file;
-  std::string pointer;
-  std::string message;
-  // "file: /pointer: message" — what the CLI prints.
-  std::string to_string() const;
-};
-
-// A scenario after loading: the JSON with overrides applied and the plan inlined.
-struct scenario_document {
-  std::string file;             // where it came from ("<built-in default>" for the default)
-  nlohmann::json json;          // the whole scenario, plan inlined
-  std::string plan_file;        // the file the plan came from (== file when inline)
-  std::string plan_pointer;     // "/plan" when inline, "" when from its own file
-  std::vector<std::string> input_files;  // the package, population and plan files it named (no output may be one)
-};
+using pushsim::input_error;
 
 // Parses `--set` arguments: "/seed=7", "/population/count=1000", "/plan/waves/0/share=0.1". The value is JSON
 // when it parses as JSON, else a string. Errors name the argument.
@@ -38,18 +28,29 @@ struct json_override {
 };
 std::optional<json_override> parse_override(const std::string& argument, std::string& error);
 
-// Loads a scenario from text (file names only label errors and resolve a relative plan path).
-// Returns the document, or every error found (never a partial document).
+// Parses the text of a seed flag (`flag` names it in the error): a decimal integer in [0, 2^64 - 1], checked
+// like a seed in the file.
+std::optional<std::uint64_t> parse_seed_argument(std::string_view text, const std::string& flag,
+                                                 std::vector<input_error>& errors);
+
+// The scenario, or every error found (never a partial scenario).
 struct load_result {
-  std::optional<scenario_document> document;
+  std::optional<scenario> value;
   std::vector<input_error> errors;
 };
-load_result load_scenario_text(const std::string& text, const std::string& file_label,
-                               const std::filesystem::path& base_dir, const std::vector<json_override>& overrides);
-// Same, reading the file from disk.
-load_result load_scenario_file(const std::filesystem::path& path, const std::vector<json_override>& overrides);
 
-// Escapes a key for use inside a JSON pointer (~ -> ~0, / -> ~1).
-std::string pointer_token(const std::string& key);
+// What the command line changes in a scenario before it is parsed.
+struct scenario_overrides {
+  std::vector<json_override> set;    // applied in order
+  std::optional<std::uint64_t> seed;  // replaces /seed after them
+};
+
+// Loads a scenario from text (file_label names it in errors; base_dir resolves section paths).
+load_result load_scenario_text(std::string_view text, const std::string& file_label,
+                               const std::filesystem::path& base_dir, const scenario_overrides& overrides = {});
+// Same, reading the file from disk.
+load_result load_scenario_file(const std::filesystem::path& path, const scenario_overrides& overrides = {});
+// The built-in default scenario (see world.hpp).
+load_result load_default_scenario(const scenario_overrides& overrides = {});
 
 }  // namespace pushsim::harness

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "pushsim/base/input_error.hpp"
 #include "pushsim/base/time.hpp"
 #include "pushsim/scheduler/api_call.hpp"  // job_creation_mode
 #include "pushsim/scheduler/types.hpp"
@@ -151,18 +152,15 @@ struct plan {
 // The horizon searched for slots when the plan has no deadline.
 inline constexpr duration default_horizon = std::chrono::days{90};
 
-// One problem in a plan file: the JSON pointer ("/waves/1/share_percent", "" for the document) and what was
-// expected.
-struct plan_error {
-  std::string pointer;
-  std::string message;
-  // "<pointer>: <message>" (the pointer "/" when it is the whole document).
-  std::string to_string() const;
-};
+// One problem in a plan file: the file, the JSON pointer ("/waves/1/share_percent", "" for the document) and
+// what was expected.
+using plan_error = input_error;
 
 struct plan_parse_options {
   std::optional<time_point> now;  // "deadline in the past" is judged against max(now, start)
   std::string base_dir;           // folder that relative org_file paths are read from
+  std::string file;               // names the input in errors (load_plan_file: the path)
+  std::optional<time_point> default_start;  // the plan's start when it has none (a scenario's start)
 };
 
 // The plan, or every error found (not only the first).

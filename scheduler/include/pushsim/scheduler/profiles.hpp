@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pushsim/base/input_error.hpp"
 #include "pushsim/scheduler/org_key.hpp"
 
 namespace pushsim::scheduler {
@@ -50,15 +51,9 @@ class profile_set {
   org_key_index index_;
 };
 
-// A problem in the CSV: 1-based line and column (column 0 when the whole line is wrong) and what was expected.
-struct csv_error {
-  std::size_t line = 0;
-  std::size_t column = 0;
-  std::string column_name;
-  std::string message;
-  // "line 3, column 2 (time_zone): unknown time zone \"Mars/Olympus\"".
-  std::string to_string() const;
-};
+// A problem in the CSV: the shared input_error, its pointer "line 3, column 2 (time_zone)" (1-based; no column
+// when the whole line is wrong).
+using csv_error = input_error;
 
 struct profiles_parse_result {
   std::optional<profile_set> value;
@@ -68,7 +63,7 @@ struct profiles_parse_result {
 };
 
 // Parses the profiles CSV (header line required, see PLAN_FORMAT.md). Collects every error.
-profiles_parse_result parse_profiles_csv(std::string_view text);
+profiles_parse_result parse_profiles_csv(std::string_view text, const std::string& file = "");
 profiles_parse_result load_profiles_file(const std::string& path);
 
 // The default IANA zone for a Salesforce instance name by its region prefix ("NA45" -> "America/New_York",

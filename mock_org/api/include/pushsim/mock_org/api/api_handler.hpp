@@ -41,6 +41,7 @@
 #include "pushsim/base/rest_message.hpp"
 #include "pushsim/base/time.hpp"
 #include "pushsim/mock_org/api/answer.hpp"
+#include "pushsim/mock_org/api/fault_config.hpp"
 #include "pushsim/mock_org/api/platform_data_source.hpp"
 #include "pushsim/mock_org/api/soql_evaluator.hpp"
 #include "pushsim/mock_org/platform.hpp"
@@ -48,46 +49,6 @@
 
 namespace pushsim::mock_org::api {
 
-
-// Endpoint classes faults are configured for.
-enum class endpoint_class : std::uint8_t { query, create, composite, patch, bulk, other };
-
-// Probabilities in [0, 1] per call of one endpoint class (their sum must be <= 1).
-struct fault_rates {
-  double http_503 = 0;               // 503 SERVER_UNAVAILABLE
-  double http_500 = 0;               // 500 SERVER_ERROR
-  double something_bad_400 = 0;      // 400 UNKNOWN_EXCEPTION "Something bad has happened. Please verify ..."
-  double unknown_exception_500 = 0;  // 500 UNKNOWN_EXCEPTION "An unexpected error occurred..."
-  double drop = 0;                   // connection closed, nothing sent
-  double empty = 0;                  // status and headers, empty body
-  double malformed = 0;              // bytes that are not HTTP
-  double total() const;
-};
-
-// Seeded faults. JSON shape (the scenario's platform.faults object; every member optional):
-//   {"seed": 7,
-//    "any":       {"http_503": 0.01, "http_500": 0, "something_bad_400": 0, "unknown_exception_500": 0,
-//                  "drop": 0, "empty": 0, "malformed": 0},
-//    "query": {...}, "create": {...}, "composite": {...}, "patch": {...}, "bulk": {...},
-//    "latency": {"median_ms": 80, "p99_ms": 600}}
-// "any" applies to every call and adds to the class's own rates. Latency is lognormal with that median and 99th
-// percentile (both 0: no latency header).
-struct fault_config {
-  std::uint64_t seed = 0;
-  fault_rates any;
-  std::array<fault_rates, 6> per_class{};  // indexed by endpoint_class
-  double latency_median_ms = 0;
-  double latency_p99_ms = 0;
-  bool enabled() const;
-};
-
-// A fault_config, or a message naming the JSON pointer of the first bad member.
-struct fault_config_result {
-  fault_config config;
-  std::string error;  // empty: ok
-};
-// Parses the faults JSON object text (shape above).
-fault_config_result parse_fault_config(std::string_view json_text);
 
 // Handler settings.
 struct api_config {
