@@ -67,6 +67,7 @@ new_world() {
   stop_proxy
   stop_server
   now=$(date -u +%Y-%m-%dT%H:%M:00Z)
+  rm -f "$tmp/ready"   # start_server waits for this file: not the previous server's
   start_server --scenario "$src/scenarios/transient_batch_failures_22210.json" --set "/start=\"$now\"" \
     --set /population/count="$orgs" --speed 2000 "$@"
   children+=("$server_pid")
@@ -82,12 +83,18 @@ new_world() {
 start_proxy() {
   local i
   for ((i = 0; i < 20; i++)); do
-    python3 "$here/push_proxy.py" "$1" "$2" "$tmp/wire.log" >"$tmp/proxy.port" 2>"$tmp/proxy.err" &
+    rm -f "$tmp/proxy.port"
+    python3 "$here/push_proxy.py" "$1" "$2" "$tmp/wire.log" >"$tmp/proxy.port.tmp" 2>"$tmp/proxy.err" &
     proxy_pid=$!
     children+=("$proxy_pid")
-    local j
-    for ((j = 0; j < 100; j++)); do [ -s "$tmp/proxy.port" ] && break; alive "$proxy_pid" || break; sleep 0.05; done
-    if [ -s "$tmp/proxy.port" ]; then proxy_port=$(head -n1 "$tmp/proxy.port"); return 0; fi
+    local j port=
+    for ((j = 0; j < 100; j++)); do
+      port=$(head -n1 "$tmp/proxy.port.tmp" 2>/dev/null || true)
+      [[ $port =~ ^[0-9]+$ ]] && break
+      alive "$proxy_pid" || break
+      sleep 0.05
+    done
+    if [[ $port =~ ^[0-9]+$ ]]; then proxy_port=$port; return 0; fi
     wait "$proxy_pid" 2>/dev/null || true
     sleep 0.25   # the port is still held (e.g. by a closing connection): try again
   done
