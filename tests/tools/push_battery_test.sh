@@ -21,7 +21,7 @@ rounds=${3:-2}
 tmp=$(mktemp -d)
 . "$(dirname "$0")/push_lib.sh"
 . "$(dirname "$0")/push_misuse_lib.sh"
-trap 'kill_children; rm -rf "$tmp"' EXIT
+trap 'kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files
 orgs=1000
 outage_s=30
 RANDOM=1111   # the seed of the kill points
