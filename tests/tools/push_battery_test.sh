@@ -27,11 +27,12 @@ outage_s=30
 RANDOM=1111   # the seed of the kill points
 t_start=$(date +%s)
 
-# kill_somewhere JOURNAL: a push killed at a random point (exit 137); prints where.
+# kill_somewhere JOURNAL [early]: a push killed at a random point (exit 137), described in $killed_how. early: by
+# the journal hook within the first half of the run (so that the run after it has calls left to make).
 kill_somewhere() {
   local how
-  if [ $((RANDOM % 2)) -eq 0 ]; then
-    local line=$((2 + RANDOM % 50))   # a whole run writes ~78 lines
+  if [ "${2:-}" = early ] || [ $((RANDOM % 2)) -eq 0 ]; then
+    local line=$((2 + RANDOM % ${lines_max:-50}))   # a whole run writes ~79 lines
     env_args=(PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE=$line)
     push_fg killed 120 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$1"
     env_args=()
@@ -157,13 +158,27 @@ cases=()
 for ((r = 1; r <= rounds; r++)); do cases+=(resume typo fresh twice); done
 cases+=(outage)
 if [ -n "${PUSH_BATTERY_CASES:-}" ]; then read -ra cases <<<"$PUSH_BATTERY_CASES"; fi   # e.g. "twice outage" to debug
+# Each case in a subshell of its own (its processes killed when it ends), so that one failing case does not hide
+# the others. The kill points are drawn here, in order, so that they do not depend on which case failed.
 n=0
+failed=()
 for name in "${cases[@]}"; do
   n=$((n + 1))
-  new_world $orgs
-  journal=$tmp/case$n.journal
-  kill_somewhere "$journal"
-  "case_$name" "$journal"
-  echo "case $n $name: killed $killed_how; then: $(head -n1 "$tmp/truth.out")"
+  seed=$RANDOM
+  set +e
+  (
+    set -e
+    trap 'kill_children' EXIT
+    RANDOM=$seed
+    new_world $orgs
+    journal=$tmp/case$n.journal
+    if [ "$name" = outage ]; then lines_max=35 kill_somewhere "$journal" early; else kill_somewhere "$journal"; fi
+    "case_$name" "$journal"
+    echo "case $n $name: killed $killed_how; then: $(head -n1 "$tmp/truth.out")"
+  )
+  st=$?
+  set -e
+  [ $st -eq 0 ] || failed+=("$n $name")
 done
+[ ${#failed[@]} -eq 0 ] || fail "cases failed: $(printf '%s, ' "${failed[@]}")"
 echo "push_battery_test: all checks passed ($n cases, $(( $(date +%s) - t_start )) s)"

@@ -83,13 +83,13 @@ new_world() {
 start_proxy() {
   local i
   for ((i = 0; i < 20; i++)); do
-    rm -f "$tmp/proxy.port"
-    python3 "$here/push_proxy.py" "$1" "$2" "$tmp/wire.log" >"$tmp/proxy.port.tmp" 2>"$tmp/proxy.err" &
+    rm -f "$tmp/proxy.port"   # not the previous proxy's port
+    python3 "$here/push_proxy.py" "$1" "$2" "$tmp/wire.log" >"$tmp/proxy.port" 2>"$tmp/proxy.err" &
     proxy_pid=$!
     children+=("$proxy_pid")
     local j port=
     for ((j = 0; j < 100; j++)); do
-      port=$(head -n1 "$tmp/proxy.port.tmp" 2>/dev/null || true)
+      port=$(head -n1 "$tmp/proxy.port" 2>/dev/null || true)
       [[ $port =~ ^[0-9]+$ ]] && break
       alive "$proxy_pid" || break
       sleep 0.05
