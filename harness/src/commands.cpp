@@ -1,11 +1,14 @@
 #include "pushsim/harness/commands.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
+#include "pushsim/base/file_path.hpp"
+#include "pushsim/base/output_file.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 #include "pushsim/harness/world.hpp"
 
@@ -47,6 +50,46 @@ std::uint64_t seed_of(const scenario_document& doc, const std::optional<std::uin
   return seed.value_or(doc.json.value("seed", std::uint64_t{0}));
 }
 
+// Every file a run reads (the scenario, the files it names, its profiles CSV): no output may overwrite one.
+std::vector<std::string> input_files(const std::optional<std::string>& scenario, const scenario_document& doc) {
+  std::vector<std::string> files = doc.input_files;
+  if (scenario) files.push_back(*scenario);
+  const auto profiles = doc.json.find("profiles");
+  if (profiles != doc.json.end() && profiles->is_string() && *profiles != "from_population") {
+    files.push_back((std::filesystem::path(dir_of(doc.file)) / profiles->get<std::string>()).string());
+  }
+  return files;
+}
+
+// Checks every output before any work, printing each problem. The resolved targets (empty where no output was
+// asked for), or nothing when one cannot be written.
+std::optional<std::vector<std::filesystem::path>> check_outputs(const std::vector<std::string>& outputs,
+                                                                const std::vector<std::string>& inputs,
+                                                                std::ostream& err) {
+  auto checked = check_output_paths(outputs, inputs);
+  if (const auto* errors = std::get_if<std::vector<output_error>>(&checked)) {
+    for (const auto& e : *errors) err << "pushsim: " << e.to_string() << "\n";
+    return std::nullopt;
+  }
+  return std::get<std::vector<std::filesystem::path>>(std::move(checked));
+}
+
+// Renders the reports asked for and writes them as one set (all or none). 0, or 2 when writing failed.
+int write_reports(const rehearsal_report& report, const std::vector<std::filesystem::path>& targets,
+                  std::ostream& err) {
+  using render_fn = std::string (*)(const rehearsal_report&);
+  const render_fn renders[] = {render_json, render_csv, render_junit, render_html};
+  std::vector<output_text> files;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (!targets[i].empty()) files.push_back({targets[i], renders[i](report)});
+  }
+  if (const auto e = write_all_atomically(files)) {
+    err << "pushsim: " << e->to_string() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_command(const run_arguments& args, std::ostream& out, std::ostream& err) {
@@ -57,6 +100,9 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
     print_errors(loaded.errors, err);
     return 2;
   }
+  const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path},
+                                     input_files(args.scenario, *loaded.document), err);
+  if (!targets) return 2;
   rehearsal_options options;
   options.seed = args.seed;
   options.reproduce_command = reproduce("run", args.scenario, args.set, seed_of(*loaded.document, args.seed));
@@ -76,22 +122,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   }
   const auto& report = *result.report;
   print_summary(out, report);
-  struct output {
-    const std::string& path;
-    std::string (*render)(const rehearsal_report&);
-  };
-  const output outputs[] = {{args.json_path, render_json},
-                            {args.csv_path, render_csv},
-                            {args.junit_path, render_junit},
-                            {args.html_path, render_html}};
-  int code = 0;
-  for (const auto& o : outputs) {
-    if (o.path.empty()) continue;
-    if (const auto e = write_file_atomically(o.path, o.render(report)); !e.empty()) {
-      err << "pushsim: " << e << "\n";
-      code = 2;
-    }
-  }
+  const int code = write_reports(report, *targets, err);
   for (const auto& v : result.invariant_violations) {
     err << "pushsim: INVARIANT BROKEN: " << v << "\n  reproduce: " << report.reproduce_command << "\n";
   }
@@ -145,6 +176,10 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     print_errors(errors, err);
     return 2;
   }
+  auto inputs = input_files(args.scenario, *loaded.document);
+  inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
+  const auto targets = check_outputs({args.json_path}, inputs, err);
+  if (!targets) return 2;
   for (std::size_t i = 0; i < docs.size(); ++i) {
     rehearsal_options options;
     options.seed = args.seed;
@@ -177,9 +212,9 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     j.push_back(entry);
     out << "\n";
   }
-  if (!args.json_path.empty()) {
-    if (const auto e = write_file_atomically(args.json_path, j.dump(2) + "\n"); !e.empty()) {
-      err << "pushsim: " << e << "\n";
+  if (!targets->front().empty()) {
+    if (const auto e = write_atomically(targets->front(), j.dump(2) + "\n")) {
+      err << "pushsim: " << e->to_string() << "\n";
       return 2;
     }
   }

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <unistd.h>
+
+#include "pushsim/base/csv_text.hpp"
 
 namespace pushsim::harness {
 
@@ -14,42 +13,7 @@ bool rehearsal_report::expectations_passed() const {
   return std::all_of(expectations.begin(), expectations.end(), [](const auto& e) { return e.passed; });
 }
 
-std::string write_file_atomically(const std::string& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path temp = target.parent_path() / (("." + target.filename().string()) + ".tmp" + std::to_string(::getpid()));
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write '" + temp.string() + "'";
-    out << content;
-    out.flush();
-    if (!out) {
-      std::error_code ignore;
-      fs::remove(temp, ignore);
-      return "cannot write '" + temp.string() + "'";
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    std::error_code ignore;
-    fs::remove(temp, ignore);
-    return "cannot write '" + path + "': " + ec.message();
-  }
-  return {};
-}
-
 namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string xml_escape(const std::string& s) {
   std::string out;

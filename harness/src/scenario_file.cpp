@@ -123,6 +123,7 @@ load_result load_scenario_text(const std::string& text, const std::string& file_
       fail(std::string("/") + section, "cannot read the " + std::string(section) + " file '" + path.string() + "'");
       continue;
     }
+    sd.input_files.push_back(path.string());
     std::stringstream buf;
     buf << in.rdbuf();
     try {

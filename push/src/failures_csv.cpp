@@ -2,24 +2,11 @@
 
 #include <map>
 
+#include "pushsim/base/csv_text.hpp"
+
 namespace pushsim::push {
-namespace {
 
 namespace sch = pushsim::scheduler;
-
-// One CSV field, quoted when it holds a comma, a quote or a line break.
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-}  // namespace
 
 std::string failures_csv_text(const sch::executor_report& report, const std::vector<sch::subscriber>& subscribers) {
   std::map<std::string_view, const sch::subscriber*> by_key;

@@ -1,7 +1,7 @@
 #include "instance_client.hpp"
 
 #include "pushsim/push/run_push.hpp"
-#include "pushsim/scheduler/rest/soql.hpp"
+#include "pushsim/base/url_text.hpp"
 
 namespace pushsim::push::detail {
 namespace {
@@ -42,7 +42,7 @@ std::variant<rest_response, query_failure> instance_client::get(const std::strin
 
 std::variant<std::vector<json>, query_failure> instance_client::query(const std::string& soql) {
   std::vector<json> records;
-  std::string target = codec_.base_path() + "/query?q=" + sch::rest::url_encode(soql);
+  std::string target = codec_.base_path() + "/query?q=" + url_encode(soql);
   while (!target.empty()) {
     auto got = get(target, "query");
     if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);

@@ -14,7 +14,8 @@
 #include "discovery.hpp"
 #include "instance_client.hpp"
 #include "open_work.hpp"
-#include "output_files.hpp"
+#include "pushsim/base/file_path.hpp"
+#include "pushsim/base/output_file.hpp"
 #include "pushsim/push/credentials.hpp"
 #include "pushsim/push/failures_csv.hpp"
 #include "pushsim/push/journal_binding.hpp"
@@ -53,6 +54,14 @@ struct inputs {
 struct resume_inputs {
   bound_journal journal;
   std::vector<sch::subscriber> snapshot;
+};
+
+// Where the run's files go, checked before any work (empty: not written).
+struct output_targets {
+  fs::path plan_json;  // --dry-run: the plan
+  fs::path snapshot;   // fresh run: the subscriber snapshot
+  fs::path failures_csv;
+  fs::path report_json;
 };
 
 // What discovery found on the instance.
@@ -149,6 +158,35 @@ or_exit<inputs> load_inputs(const push_options& o, std::ostream& err) {
 }
 
 std::string snapshot_path_of(const push_options& o) { return o.journal_path + ".subscribers.json"; }
+
+// Every file the run may write, checked before any work: the folder exists and is writable, the target is not a
+// folder, device, FIFO or socket, nor one of the inputs (plan, profiles, journal). Exit 2 naming each problem.
+or_exit<output_targets> check_outputs(const push_options& o, std::ostream& err) {
+  std::vector<std::string> outputs(4);
+  if (o.dry_run) {
+    outputs[0] = o.report_json ? *o.report_json : (fs::path(dir_of(o.journal_path)) / "plan.json").string();
+  } else {
+    if (!o.resume) outputs[1] = snapshot_path_of(o);
+    outputs[2] = o.failures_csv.value_or("");
+    outputs[3] = o.report_json.value_or("");
+  }
+  std::vector<std::string> inputs{o.plan_file, o.journal_path};
+  if (o.profiles_file) inputs.push_back(*o.profiles_file);
+  if (o.resume) inputs.push_back(snapshot_path_of(o));
+  auto checked = check_output_paths(outputs, inputs);
+  if (auto* errors = std::get_if<std::vector<output_error>>(&checked)) {
+    for (const auto& e : *errors) err << "pushsim push: " << e.to_string() << "\n";
+    return push_exit_bad_input;
+  }
+  auto& t = std::get<std::vector<fs::path>>(checked);
+  return output_targets{t[0], t[1], t[2], t[3]};
+}
+
+// Writes one checked output; exit 1 with the message on failure.
+std::optional<int> write_output(const fs::path& target, std::string_view text, std::ostream& err) {
+  if (auto e = write_atomically(target, text)) return fail(err, push_exit_error, e->to_string());
+  return std::nullopt;
+}
 
 // Fresh run: the journal must not exist (or be empty). Resume: journal and snapshot must read strictly.
 or_exit<std::optional<resume_inputs>> read_journal_inputs(const push_options& o, std::ostream& err) {
@@ -250,7 +288,8 @@ std::optional<int> drive(wall_driver& driver, sch::rollout& ro, const push_optio
 
 // Fetches the subscribers and plans (no side effect). With --dry-run, writes the plan and returns exit 0.
 or_exit<std::vector<sch::subscriber>> fetch_and_plan(wall_driver& driver, const inputs& in, const found& f,
-                                                     const push_options& o, std::ostream& out, std::ostream& err) {
+                                                     const push_options& o, const output_targets& targets,
+                                                     std::ostream& out, std::ostream& err) {
   sch::plan p = in.plan;
   p.target.package_version_id = f.version.id;
   sch::rollout planning(std::move(p), f.package_id, in.profiles ? &*in.profiles : nullptr);
@@ -259,18 +298,16 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(wall_driver& driver, const 
   if (!o.dry_run) return planning.subscribers();
   const sch::plan_result& planned = *planning.planned();
   out << sch::render_plan_summary(planned);
-  const std::string path =
-      o.report_json ? *o.report_json : (fs::path(detail::dir_of(o.journal_path)) / "plan.json").string();
-  if (auto e = detail::write_durably(path, sch::render_plan_json(planned, planning.subscribers()))) {
-    return fail(err, push_exit_error, *e);
+  if (auto code = write_output(targets.plan_json, sch::render_plan_json(planned, planning.subscribers()), err)) {
+    return *code;
   }
-  out << "plan written to " << path << " (" << driver.counts().api_calls << " API calls, none side-effecting)\n";
+  out << "plan written to " << targets.plan_json.string() << " (" << driver.counts().api_calls << " API calls, none side-effecting)\n";
   return push_exit_done;
 }
 
 // The summary, the failures CSV and the JSON report of a finished run; the exit code.
 int finish(const sch::rollout& ro, const wall_driver& driver, const detail::instance_client& client, push_summary s,
-           const push_options& o, std::ostream& out, std::ostream& err) {
+           const output_targets& targets, std::ostream& out, std::ostream& err) {
   const auto rep = ro.report();
   const push_summary base = make_summary(*rep, ro.planned(), ro.subscribers().size());
   s.halted = base.halted;
@@ -288,13 +325,11 @@ int finish(const sch::rollout& ro, const wall_driver& driver, const detail::inst
   s.exchanges.api_calls += client.counts().api_calls;
   for (const auto& [k, n] : client.counts().api_calls_by_endpoint) s.exchanges.api_calls_by_endpoint[k] += n;
   out << summary_text(s);
-  if (o.failures_csv) {
-    if (auto e = detail::write_durably(*o.failures_csv, failures_csv_text(*rep, ro.subscribers()))) {
-      return fail(err, push_exit_error, *e);
-    }
+  if (!targets.failures_csv.empty()) {
+    if (auto code = write_output(targets.failures_csv, failures_csv_text(*rep, ro.subscribers()), err)) return *code;
   }
-  if (o.report_json) {
-    if (auto e = detail::write_durably(*o.report_json, summary_json(s))) return fail(err, push_exit_error, *e);
+  if (!targets.report_json.empty()) {
+    if (auto code = write_output(targets.report_json, summary_json(s), err)) return *code;
   }
   return rep->halted || !rep->requests_not_canceled.empty() ? push_exit_halted : push_exit_done;
 }
@@ -314,8 +349,8 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
 }
 
 // Everything after the lock: discovery, checks, plan, execution, reports.
-int run_locked(const push_options& o, const inputs& in, std::optional<resume_inputs> resume, std::ostream& out,
-               std::ostream& err) {
+int run_locked(const push_options& o, const inputs& in, const output_targets& targets,
+               std::optional<resume_inputs> resume, std::ostream& out, std::ostream& err) {
   const auto wall_start = steady::now();
   sch::http::http_client_options hopt;
   hopt.instance_url = o.instance_url;
@@ -342,17 +377,15 @@ int run_locked(const push_options& o, const inputs& in, std::optional<resume_inp
   } else if (!o.dry_run) {
     auto work = check_open_work(client, o, where.version.id, err);
     if (auto* code = std::get_if<int>(&work)) return *code;
-    auto planned = fetch_and_plan(driver, in, where, o, out, err);
+    auto planned = fetch_and_plan(driver, in, where, o, targets, out, err);
     if (auto* code = std::get_if<int>(&planned)) return *code;
     subscribers = std::move(std::get<std::vector<sch::subscriber>>(planned));
     const auto& w = std::get<detail::open_work>(work);
     s.orgs_with_earlier_jobs = leave_out(subscribers, detail::adopted_org_keys(w));
     for (const auto& r : w.open_requests) s.open_requests_adopted.push_back(r.id);
-    if (auto e = detail::write_durably(snapshot_path_of(o), snapshot_text(subscribers))) {
-      return fail(err, push_exit_error, *e);
-    }
+    if (auto code = write_output(targets.snapshot, snapshot_text(subscribers), err)) return *code;
   } else {
-    auto planned = fetch_and_plan(driver, in, where, o, out, err);
+    auto planned = fetch_and_plan(driver, in, where, o, targets, out, err);
     return std::get<int>(planned);
   }
 
@@ -368,7 +401,7 @@ int run_locked(const push_options& o, const inputs& in, std::optional<resume_inp
   if (resume) ro.resume(resume->journal.state);
   if (auto code = drive(driver, ro, o, true, err)) return *code;
   s.wall_s = std::chrono::duration<double>(steady::now() - wall_start).count();
-  return finish(ro, driver, client, std::move(s), o, out, err);
+  return finish(ro, driver, client, std::move(s), targets, out, err);
 }
 
 }  // namespace
@@ -377,14 +410,17 @@ int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
   if (auto code = check_flags(o, err)) return *code;
   auto in = load_inputs(o, err);
   if (auto* code = std::get_if<int>(&in)) return *code;
-  if (o.dry_run) return run_locked(o, std::get<inputs>(in), std::nullopt, out, err);
+  auto targets = check_outputs(o, err);
+  if (auto* code = std::get_if<int>(&targets)) return *code;
+  const auto& t = std::get<output_targets>(targets);
+  if (o.dry_run) return run_locked(o, std::get<inputs>(in), t, std::nullopt, out, err);
   auto lock = journal_lock::acquire(o.journal_path);
   if (auto* refused = std::get_if<journal_lock::refusal>(&lock)) {
     return fail(err, refused->held ? push_exit_bad_input : push_exit_error, refused->message);
   }
   auto resume = read_journal_inputs(o, err);
   if (auto* code = std::get_if<int>(&resume)) return *code;
-  return run_locked(o, std::get<inputs>(in), std::move(std::get<std::optional<resume_inputs>>(resume)), out, err);
+  return run_locked(o, std::get<inputs>(in), t, std::move(std::get<std::optional<resume_inputs>>(resume)), out, err);
 }
 
 }  // namespace pushsim::push

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -140,20 +138,4 @@ TEST(Report, SummaryTellsWhatBrokeAndTheDigest) {
   EXPECT_NE(text.find("HALTED"), std::string::npos);
   EXPECT_NE(text.find("90.0 min after the first broken upgrade"), std::string::npos);
   EXPECT_NE(text.find("digest 00ff00ff00ff00ff"), std::string::npos);
-}
-
-TEST(Report, AtomicWriteLeavesNoTemporaryAndFailsCleanly) {
-  const auto dir = std::filesystem::temp_directory_path() / "pushsim_report_test";
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / "r.csv").string();
-  EXPECT_EQ(write_file_atomically(path, "a,b\n"), "");
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "a,b");
-  std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
-  EXPECT_EQ(files, 1u);
-  EXPECT_NE(write_file_atomically((dir / "no/such/dir/r.csv").string(), "x"), "");
-  std::filesystem::remove_all(dir);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run_test.sh PUSHSIM SOURCE_DIR: end-to-end checks of `pushsim run`: bad input exits 2 naming the file and the
-# JSON pointer and writes nothing; the default rehearsal writes every report; same seed, same digest; a failed
-# expectation exits 1 with a JUnit failure.
+# JSON pointer and writes nothing; an output that cannot be written safely (an input, a FIFO, a missing folder)
+# is refused before the run; the default rehearsal writes every report, following a symlink; same seed,
+# same digest; a failed expectation exits 1 with a JUnit failure.
 set -euo pipefail
 pushsim=$1
 src=$2
@@ -51,11 +52,48 @@ set +e
 set -e
 [ $rc -eq 2 ] || fail "unknown flag: exit $rc, expected 2"
 
-# The default rehearsal: every report, the digest, determinism.
+# Outputs are checked before the run: an input, a missing folder, a FIFO or two outputs naming one file exit 2 and
+# nothing is written (not even the outputs that were fine). Devices are tested in base_test, where /dev/null is
+# only inspected: a broken pushsim run as root here would replace it.
+expect_refused() {  # expect_refused DESCRIPTION EXPECTED_STDERR_TEXT ARGS...
+  local what=$1 text=$2; shift 2
+  set +e
+  "$pushsim" run "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  set -e
+  [ $rc -eq 2 ] || fail "$what: exit $rc, expected 2 (stderr: $(cat "$tmp/err"))"
+  grep -qF -- "$text" "$tmp/err" || fail "$what: stderr lacks '$text': $(cat "$tmp/err")"
+  [ ! -s "$tmp/out" ] || fail "$what: the run started: $(cat "$tmp/out")"
+}
+scenario "$tmp/s.json" 'pass'
+cp "$tmp/s.json" "$tmp/s.orig"
+expect_refused "output is the scenario" "cannot write '$tmp/s.json': it is the input file" "$tmp/s.json" --json "$tmp/s.json"
+cmp -s "$tmp/s.json" "$tmp/s.orig" || fail "the scenario was overwritten"
+ln -s s.json "$tmp/s_link.json"
+expect_refused "output is the scenario through a symlink" "it is the input file" "$tmp/s.json" --csv "$tmp/s_link.json"
+cmp -s "$tmp/s.json" "$tmp/s.orig" || fail "the scenario was overwritten through a symlink"
+expect_refused "missing output folder" "the folder '$tmp/missing_dir' does not exist" \
+  "$tmp/s.json" --json "$tmp/missing_dir/x.json" --csv "$tmp/ok.csv"
+[ ! -e "$tmp/ok.csv" ] || fail "ok.csv was written although another output was refused"
+mkfifo "$tmp/fifo"
+expect_refused "FIFO output" "it is a FIFO" "$tmp/s.json" --json "$tmp/fifo"
+[ -p "$tmp/fifo" ] || fail "the FIFO was replaced"
+expect_refused "one file twice" "same file as the output" "$tmp/s.json" --json "$tmp/two.out" --html "$tmp/two.out"
+[ ! -e "$tmp/two.out" ] || fail "two.out was written"
+python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["plan"], open(sys.argv[2], "w"))' "$tmp/s.json" "$tmp/p.json"
+cp "$tmp/p.json" "$tmp/p.orig"
+set +e
+"$pushsim" compare "$tmp/s.json" --plan "$tmp/p.json" --json "$tmp/p.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -qF "it is the input file '$tmp/p.json'" "$tmp/err" || fail "compare --json PLAN: exit $rc: $(cat "$tmp/err")"
+cmp -s "$tmp/p.json" "$tmp/p.orig" || fail "compare overwrote its plan"
+
+# The default rehearsal: every report, the digest, determinism. a.json is a symlink: its target gets the report.
+ln -s a_target.json "$tmp/a.json"
 "$pushsim" run --json "$tmp/a.json" --csv "$tmp/a.csv" --junit "$tmp/a.xml" --html "$tmp/a.html" >"$tmp/a.out" 2>"$tmp/a.err" \
   || fail "default run failed: $(cat "$tmp/a.out" "$tmp/a.err")"
 grep -q "^digest [0-9a-f]\{16\}$" "$tmp/a.out" || fail "no digest line: $(cat "$tmp/a.out")"
 for f in a.json a.csv a.xml a.html; do [ -s "$tmp/$f" ] || fail "$f not written"; done
+[ -L "$tmp/a.json" ] && [ -s "$tmp/a_target.json" ] || fail "the symlink a.json was replaced instead of followed"
 head -1 "$tmp/a.csv" | grep -q "^OrganizationId,OrgName,OrgType,OrgStatus,InstanceName,ErrorSeverity,ErrorTitle,ErrorType,ErrorMessage,Broken,Cause$" \
   || fail "CSV header: $(head -1 "$tmp/a.csv")"
 targeted=$(json_get metrics orgs_targeted < "$tmp/a.json")

@@ -11,7 +11,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-json_get() { python3 -c 'import json,sys; v=json.load(sys.stdin); [v:=v[k] for k in sys.argv[1:]]; print(v if not isinstance(v,bool) else str(v).lower())' "$@"; }
+json_get() { python3 -c 'import json,sys; v=json.load(sys.stdin); [v:=v[int(k) if k.isdigit() else k] for k in sys.argv[1:]]; print(v if not isinstance(v,bool) else str(v).lower())' "$@"; }
 
 # 1. Bad flags: CLI11 error, exit 2.
 set +e
@@ -75,6 +75,15 @@ code=$(curl "${admin[@]}" -o /dev/null -w '%{http_code}' -X POST -d '{"to": "200
 [ "$code" = 400 ] || fail "advance into the past: HTTP $code, expected 400"
 code=$(curl "${admin[@]}" -o /dev/null -w '%{http_code}' -X POST -d 'nope' "$url/pushsim/v1/time/advance")
 [ "$code" = 400 ] || fail "advance with a bad body: HTTP $code, expected 400"
+# Out-of-bounds advances are refused with a Salesforce-style body; serve stays up and the clock did not move.
+body=$(curl "${admin[@]}" -w '\n%{http_code}' -X POST -d '{"seconds": 1e18}' "$url/pushsim/v1/time/advance")
+[ "$(echo "$body" | tail -n1)" = 400 ] || fail "advance 1e18 s: HTTP $(echo "$body" | tail -n1), expected 400"
+echo "$body" | head -n1 | json_get 0 errorCode | grep -qx INVALID_FIELD || fail "advance 1e18 s: body $body"
+echo "$body" | head -n1 | json_get 0 message | grep -q '^/seconds: ' || fail "advance 1e18 s: message $body"
+t2=$(curl "${admin[@]}" "$url/pushsim/v1/time" | json_get sim_time)
+[ "$t2" = "$t1" ] || fail "refused advance moved sim time $t1 -> $t2 (or serve is down: $(cat "$tmp/serve.err"))"
+code=$(curl "${admin[@]}" -o /dev/null -w '%{http_code}' -X POST -d '{"seconds": 60, "to": "2099-01-01T00:00:00Z"}' "$url/pushsim/v1/time/advance")
+[ "$code" = 400 ] || fail "advance with both seconds and to: HTTP $code, expected 400"
 curl "${admin[@]}" "$url/pushsim/v1/truth" | json_get summary orgs | grep -qx 200 || fail "truth summary orgs != 200"
 curl "${admin[@]}" "$url/pushsim/v1/stats" | json_get server requests_handled >/dev/null || fail "stats lacks requests_handled"
 # The API token reaches the REST handler.

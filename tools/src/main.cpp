@@ -1,7 +1,7 @@
 // pushsim: the command line. Thin: parses flags with CLI11 and hands them to the library that owns each
-// subcommand (serve: pushsim::tools_serve). Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
+// subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
-// Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (pushsim::tools_serve),
+// Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (serve_command),
 // push (pushsim::push run_push; exit 3 when a gate halted the rollout).
 
 #include <cstdint>
@@ -13,13 +13,13 @@
 #include <CLI/CLI.hpp>
 
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/serve_command.hpp"
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
-#include "pushsim/tools/serve_command.hpp"
 
 namespace {
 
-void add_serve(CLI::App& app, pushsim::tools::serve_options& o, std::string& scenario, std::uint64_t& seed,
+void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& scenario, std::uint64_t& seed,
                std::string& status_spelling) {
   CLI::App* serve = app.add_subcommand("serve", "Serve a simulated world over the Salesforce push REST API");
   serve->add_option("--scenario", scenario, "Scenario JSON file (default: the built-in default scenario)");
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   CLI::App app{"pushsim: simulation and load-testing harness for Salesforce managed-package push upgrades"};
   app.require_subcommand(1);
 
-  pushsim::tools::serve_options serve_opts;
+  pushsim::harness::serve_options serve_opts;
   std::string scenario;
   std::uint64_t seed = 0;
   std::string status_spelling;
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     if (!status_spelling.empty()) {
       serve_opts.spaced_status = status_spelling == "In Progress";
     }
-    return pushsim::tools::run_serve(serve_opts, std::cout, std::cerr);
+    return pushsim::harness::serve_command(serve_opts, std::cout, std::cerr);
   }
   if (CLI::App* run = app.get_subcommand("run"); run->parsed()) {
     if (!run_scenario.empty()) run_args.scenario = run_scenario;

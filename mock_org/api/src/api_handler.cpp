@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include "pushsim/base/assert.hpp"
+#include "pushsim/base/csv_text.hpp"
 #include "pushsim/mock_org/api/soql_compiler.hpp"
 #include "pushsim/mock_org/api/soql_json.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
@@ -240,16 +241,6 @@ csv_table parse_csv(std::string_view text) {
   }
   if (first) t.error = "no header row";
   return t;
-}
-
-std::string csv_quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
 }
 
 // Rewrites quoted 'InProgress' / 'In Progress' literals to the configured spelling, so filters on Status accept
@@ -1757,13 +1748,13 @@ rest_response api_handler::do_bulk(const rest_request& req, const route& r) {
     out.body = "\"sf__Id\",\"sf__Created\"," + t.header_text + nl;
     for (std::size_t i = 0; i < job.success.size(); ++i) {
       if (job.success[i].empty()) continue;
-      out.body += csv_quote(job.success[i]) + ",\"true\"," + t.row_text[i] + nl;
+      out.body += csv_field(job.success[i], csv_quoting::always) + ",\"true\"," + t.row_text[i] + nl;
     }
   } else if (r.sub == "failedResults") {
     out.body = "\"sf__Id\",\"sf__Error\"," + t.header_text + nl;
     for (std::size_t i = 0; i < job.failure.size(); ++i) {
       if (job.failure[i].empty()) continue;
-      out.body += "\"\"," + csv_quote(job.failure[i]) + "," + t.row_text[i] + nl;
+      out.body += "\"\"," + csv_field(job.failure[i], csv_quoting::always) + "," + t.row_text[i] + nl;
     }
   } else {
     out.body = t.header_text + nl;

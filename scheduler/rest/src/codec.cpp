@@ -6,6 +6,7 @@
 
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/json_text.hpp"
+#include "pushsim/base/url_text.hpp"
 #include "pushsim/scheduler/rest/soql.hpp"
 
 namespace pushsim::scheduler::rest {

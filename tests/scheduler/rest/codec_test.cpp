@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pushsim/base/url_text.hpp"
 #include "pushsim/scheduler/rest/soql.hpp"
 
 using namespace pushsim;

@@ -1,7 +1,9 @@
 #pragma once
 // The `pushsim run` and `pushsim compare` commands as library functions: tools/ only maps flags onto these.
-// Exit codes: 0 ok, 1 an expectation failed (or an invariant broke), 2 bad input. On bad input nothing is
-// written; report files are written atomically only after a complete run.
+// Exit codes: 0 ok, 1 an expectation failed (or an invariant broke), 2 bad input or an output that cannot be
+// written. Every output path is checked before the run (its folder exists and is writable; it is a regular file
+// or nothing yet, not an input, not another output; a symlink is followed), so on exit 2 nothing is written;
+// after a complete run the reports are written as one set, each atomically (pushsim/base/output_file.hpp).
 
 #include <cstdint>
 #include <iosfwd>

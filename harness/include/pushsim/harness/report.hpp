@@ -1,8 +1,7 @@
 #pragma once
 // rehearsal_report: everything a finished rehearsal tells, and the writers that turn it into the terminal
 // summary, JSON (all metrics), CSV (failed and broken orgs), JUnit (one testcase per expectation) and a
-// self-contained HTML page. Files are written to a temporary name and renamed, so a failed run never leaves a
-// partial report behind.
+// self-contained HTML page. The writers only render text; commands write it with pushsim/base/output_file.hpp.
 
 #include <map>
 #include <optional>
@@ -65,10 +64,6 @@ struct rehearsal_report {
 
   bool expectations_passed() const;
 };
-
-// Writes `content` to `path` atomically (temporary file in the same directory, then rename). Returns an error
-// message, or empty on success.
-std::string write_file_atomically(const std::string& path, const std::string& content);
 
 std::string render_json(const rehearsal_report& r);
 std::string render_csv(const rehearsal_report& r);

@@ -27,6 +27,7 @@ struct scenario_document {
   nlohmann::json json;          // the whole scenario, plan inlined
   std::string plan_file;        // the file the plan came from (== file when inline)
   std::string plan_pointer;     // "/plan" when inline, "" when from its own file
+  std::vector<std::string> input_files;  // the package, population and plan files it named (no output may be one)
 };
 
 // Parses `--set` arguments: "/seed=7", "/population/count=1000", "/plan/waves/0/share=0.1". The value is JSON

@@ -1,5 +1,5 @@
 #pragma once
-// SOQL text helpers: literal quoting, URL encoding of the q= parameter, IN lists chunked under a URI limit.
+// SOQL text helpers: literal quoting, IN lists chunked under a URI limit (URL encoding: pushsim/base/url_text.hpp).
 
 #include <cstddef>
 #include <string>
@@ -10,11 +10,6 @@ namespace pushsim::scheduler::rest {
 
 // A SOQL string literal: 'text' with \ ' " and control characters escaped (\\ \' \" \n \r \t \b \f).
 std::string soql_quote(std::string_view text);
-
-// Percent-encodes everything but RFC 3986 unreserved characters (space becomes %20).
-std::string url_encode(std::string_view text);
-// Decodes %XX and '+' (as space). Malformed escapes are kept as they are.
-std::string url_decode(std::string_view text);
 
 // "('a','b')" with every value quoted.
 std::string soql_in_list(const std::vector<std::string>& values);

@@ -1,0 +1,11 @@
+#pragma once
+// Paths of input files named relative to another file (a plan next to its scenario, a snapshot next to its journal).
+
+#include <string>
+
+namespace pushsim {
+
+// The folder holding `file`, or "." when the name has no folder part: the base for names written relative to it.
+std::string dir_of(const std::string& file);
+
+}  // namespace pushsim

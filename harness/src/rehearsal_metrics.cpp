@@ -1,0 +1,352 @@
+#include "rehearsal_metrics.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "pushsim/scheduler/window_rules.hpp"
+
+namespace pushsim::harness::detail {
+namespace {
+
+using mock_org::org_index;
+namespace sch = pushsim::scheduler;
+using st = mock_org::org_truth::state;
+
+std::optional<org_index> find_org(const world& w, std::string_view key) {
+  const auto k = mock_org::parse_org_key(key);
+  if (!k) return std::nullopt;
+  return w.orgs->find(*k);
+}
+
+void count(nlohmann::json& by, const std::string& key) { by[key] = by.value(key, 0) + 1; }
+
+// The orgs the plan selected (planned or without a feasible slot), as a dense per-org table: at a million orgs,
+// tree sets and maps would be a tenth of the run's memory.
+struct targeting {
+  std::vector<std::uint8_t> targeted;
+  std::size_t targeted_count = 0;
+  nlohmann::json excluded_by_reason = nlohmann::json::object();
+  std::size_t excluded = 0;
+};
+
+targeting tally_targeting(const world& w, const sch::rollout& ro) {
+  targeting t;
+  t.targeted.assign(w.orgs->size(), 0);
+  auto mark = [&](std::size_t subscriber_index) {
+    const auto i = find_org(w, ro.subscribers()[subscriber_index].org_key);
+    if (!i) return;
+    if (!t.targeted[*i]) ++t.targeted_count;
+    t.targeted[*i] = 1;
+  };
+  const sch::plan_result* planned = ro.planned();
+  if (!planned) return t;
+  for (const auto& o : planned->orgs) mark(o.subscriber_index);
+  for (const auto& o : planned->infeasible) mark(o.subscriber_index);
+  for (const auto& e : planned->excluded) {
+    if (e.reason == sch::exclusion_reason::not_selected) continue;
+    count(t.excluded_by_reason, std::string(sch::to_string(e.reason)));
+    ++t.excluded;
+  }
+  return t;
+}
+
+// Targeted orgs that never got a job that ran, by the executor's reason; each org's wave.
+struct not_pushed_tally {
+  nlohmann::json by_reason = nlohmann::json::object();
+  std::size_t count = 0;
+  std::vector<std::int32_t> wave_of;  // per org, -1: the executor never had it
+  std::optional<sch::executor_report> exec_report;
+};
+
+not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro) {
+  not_pushed_tally n;
+  const auto& truth = w.platform->truth();
+  n.wave_of.assign(w.orgs->size(), -1);
+  ro.for_each_org([&](const sch::org_view& o) {
+    const auto i = find_org(w, o.org_key);
+    if (!i) return;
+    n.wave_of[*i] = o.wave;
+    if (truth.at(*i).st != st::untouched) return;
+    // The reason without what is particular to the org (its key, its id): "excluded: FIELD_INTEGRITY_EXCEPTION".
+    std::string reason = sch::to_string(o.state);
+    if (!o.message.empty()) {
+      const auto cut = o.message.find(':');
+      reason += ": ";
+      reason += o.message.substr(0, std::min<std::size_t>(cut == std::string_view::npos ? o.message.size() : cut, 60));
+    }
+    count(n.by_reason, reason);
+    ++n.count;
+  });
+  // Releases the executor's per-org state before the harmed orgs' rows are built (peak memory at 1M orgs).
+  n.exec_report = ro.take_report();
+  if (const sch::plan_result* planned = ro.planned()) {
+    for (const auto& o : planned->infeasible) {
+      const auto i = find_org(w, ro.subscribers()[o.subscriber_index].org_key);
+      if (!i || truth.at(*i).st != st::untouched) continue;
+      count(n.by_reason, "no feasible slot");
+      ++n.count;
+    }
+  }
+  return n;
+}
+
+// Harmed orgs and where they came from.
+struct harm_tally {
+  std::uint64_t upgraded = 0, failed = 0, broken = 0, untouched_targeted = 0;
+  nlohmann::json failed_by_type = nlohmann::json::object(), broken_by_cause = nlohmann::json::object();
+  std::optional<std::int64_t> first_broken_us;
+};
+
+org_row harmed_row(const world& w, org_index i) {
+  const auto& pop = *w.orgs;
+  org_row row;
+  row.organization_id = pop.key(i).str();
+  row.org_name = pop.name(i);
+  row.org_type = std::string(mock_org::to_string(pop.type(i)));
+  row.org_status = std::string(mock_org::to_string(pop.status(i)));
+  row.instance_name = std::string(pop.instances().name(pop.instance(i)));
+  return row;
+}
+
+// The customization kinds of a harmed org ("no customization", "heavy customizer" included).
+std::set<std::string> customization_kinds(const mock_org::population& pop, org_index i) {
+  std::set<std::string> kinds;
+  for (const auto& c : pop.customizations(i)) kinds.insert(std::string(mock_org::to_string(c.kind)));
+  if (kinds.empty()) kinds.insert("no customization");
+  if (pop.heavy_customizer(i)) kinds.insert("heavy customizer");
+  return kinds;
+}
+
+// The row and the cause key ("failed: DeployError", "broken: automation_errors") of one harmed org.
+std::string describe_harm(const world& w, org_index i, harm_tally& h, org_row& row) {
+  const auto& t = w.platform->truth().at(i);
+  if (t.st == st::failed) {
+    const std::string type = std::string(mock_org::to_string(t.error));
+    count(h.failed_by_type, type);
+    row.error_severity = "Error";
+    row.error_type = type;
+    if (t.last_job != 0) {
+      const auto errors = w.platform->errors_of(t.last_job);
+      if (!errors.empty()) {
+        row.error_title = w.platform->error_title(errors.front());
+        row.error_message = w.platform->error_message(errors.front());
+      }
+    }
+    return "failed: " + type;
+  }
+  const std::string cause = std::string(mock_org::to_string(t.cause));
+  count(h.broken_by_cause, cause);
+  row.broken = true;
+  row.cause = cause;
+  row.error_severity = std::string(mock_org::to_string(t.sev));
+  if (!h.first_broken_us || t.time_us < *h.first_broken_us) h.first_broken_us = t.time_us;
+  return "broken: " + cause;
+}
+
+harm_tally tally_harm(const world& w, const targeting& tg, rehearsal_report& rep, std::vector<std::string>& violations) {
+  harm_tally h;
+  const auto& truth = w.platform->truth();
+  const auto& pop = *w.orgs;
+  for (std::size_t idx = 0; idx < truth.size(); ++idx) {
+    const auto i = static_cast<org_index>(idx);
+    const auto& t = truth.at(i);
+    if (t.st == st::untouched) {
+      if (tg.targeted[i]) ++h.untouched_targeted;
+      continue;
+    }
+    if (!tg.targeted[i]) violations.push_back("org " + pop.key(i).str() + " got a job although the plan did not target it");
+    const bool is_failed = t.st == st::failed;
+    const bool is_broken = t.st == st::broken;
+    h.upgraded += is_failed ? 0 : 1;
+    h.failed += is_failed ? 1 : 0;
+    h.broken += is_broken ? 1 : 0;
+    if (!is_failed && !is_broken) continue;
+    org_row row = harmed_row(w, i);
+    ++rep.blast_by_cause[describe_harm(w, i, h, row)];
+    for (const auto& k : customization_kinds(pop, i)) ++rep.blast_by_customization[k];
+    rep.harmed_orgs.push_back(std::move(row));
+  }
+  return h;
+}
+
+std::uint64_t harmed_after(const world& w, std::optional<time_point> first_signal) {
+  if (!first_signal) return 0;
+  const auto& truth = w.platform->truth();
+  std::uint64_t n = 0;
+  for (std::size_t idx = 0; idx < truth.size(); ++idx) {
+    const auto& t = truth.at(static_cast<org_index>(idx));
+    if ((t.st == st::failed || t.st == st::broken) && t.time_us > to_us(*first_signal)) ++n;
+  }
+  return n;
+}
+
+// Duration, throughput, window compliance, lateness, and the hourly timeline.
+struct job_timing {
+  std::optional<time_point> first_start, last_end;
+  std::uint64_t jobs_started = 0, jobs_in_window = 0;
+  bool late = false;
+};
+
+job_timing tally_jobs(const world& w, const sch::plan& p, rehearsal_report& rep) {
+  job_timing jt;
+  const auto& pop = *w.orgs;
+  // Judged by the planner's own rules (quiet hours, weekdays, dates, quarter-end blackouts, freezes) in each
+  // org's true time zone and fiscal year.
+  sch::window_rules windows(p.windows);
+  std::map<std::int64_t, hourly_bucket> hours;
+  auto bucket = [&](time_point t) -> hourly_bucket& {
+    const auto h = std::chrono::floor<std::chrono::hours>(t);
+    auto& b = hours[to_us(h)];
+    b.hour = h;
+    return b;
+  };
+  for (const auto& job : w.platform->jobs()) {
+    if (!job.started) continue;
+    ++jt.jobs_started;
+    if (windows.allowed(job.start, pop.zones().name(pop.zone(job.org)), pop.fiscal_year_start_month(job.org))) {
+      ++jt.jobs_in_window;
+    }
+    if (!jt.first_start || job.start < *jt.first_start) jt.first_start = job.start;
+    if (!job.ended) continue;
+    if (!jt.last_end || job.end > *jt.last_end) jt.last_end = job.end;
+    if (p.deadline && job.end > *p.deadline) jt.late = true;
+    if (job.status == mock_org::push_status::succeeded) ++bucket(job.end).upgrades;
+    if (job.status == mock_org::push_status::failed) ++bucket(job.end).failures;
+  }
+  for (const auto& s : w.platform->feed().feed()) ++bucket(s.at).breakage_signals;
+  if (!hours.empty()) {
+    // Fill the gaps so the timeline is continuous (at most 90 days of hours).
+    const std::int64_t first_h = hours.begin()->first, last_h = hours.rbegin()->first;
+    const std::int64_t hour_us = 3'600'000'000LL;
+    for (std::int64_t h = first_h; h <= last_h && (h - first_h) / hour_us < 24 * 90; h += hour_us) {
+      auto& b = hours[h];
+      b.hour = from_us(h);
+    }
+    for (const auto& [h, b] : hours) rep.timeline.push_back(b);
+  }
+  return jt;
+}
+
+std::string gate_text(const sch::wave_report& wr, bool halted, const std::string& halt_reason) {
+  if (wr.gates_passed) return "passed";
+  if (halted && wr.first_start) return "halted: " + halt_reason;
+  return wr.first_start ? "open" : "not reached";
+}
+
+void fill_waves(const world& w, const sch::plan& p, bool halted, const not_pushed_tally& np, rehearsal_report& rep) {
+  if (!np.exec_report) return;
+  std::map<int, int> broken_in_wave;
+  for (std::size_t org = 0; org < np.wave_of.size(); ++org) {
+    if (np.wave_of[org] >= 0 && w.platform->truth().at(static_cast<org_index>(org)).st == st::broken) {
+      ++broken_in_wave[np.wave_of[org]];
+    }
+  }
+  for (const auto& wr : np.exec_report->waves) {
+    wave_row row;
+    row.wave = wr.wave;
+    if (wr.wave >= 1 && static_cast<std::size_t>(wr.wave) <= p.waves.size()) row.name = p.waves[wr.wave - 1].name;
+    row.orgs_planned = static_cast<int>(wr.orgs);
+    row.orgs_upgraded = static_cast<int>(wr.upgraded);
+    row.orgs_failed = static_cast<int>(wr.failed);
+    row.orgs_broken = broken_in_wave[wr.wave];
+    row.orgs_not_pushed = static_cast<int>(wr.not_pushed + wr.canceled + wr.excluded);
+    row.first_start = wr.first_start;
+    row.last_end = wr.finished;
+    row.gate = gate_text(wr, halted, np.exec_report->halt_reason);
+    if (wr.first_start) rep.wave_starts.emplace_back(wr.wave, *wr.first_start);
+    rep.waves.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> check_platform_invariants(const world& w) {
+  std::vector<std::string> out;
+  const auto& pop = *w.orgs;
+  std::vector<std::uint64_t> pairs;
+  pairs.reserve(w.platform->jobs().size());
+  std::vector<std::uint8_t> succeeded(pop.size(), 0);  // per org, saturating
+  std::vector<std::tuple<org_index, std::int64_t, std::int64_t>> spans;
+  for (const auto& job : w.platform->jobs()) {
+    pairs.push_back((std::uint64_t{job.request} << 32) | job.org);
+    if (job.status == mock_org::push_status::succeeded && succeeded[job.org] < 2) ++succeeded[job.org];
+    if (job.started) spans.emplace_back(job.org, to_us(job.start), job.ended ? to_us(job.end) : INT64_MAX);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end()) out.push_back("an org has two jobs in one push request");
+  for (std::size_t org = 0; org < succeeded.size(); ++org) {
+    if (succeeded[org] > 1) {
+      out.push_back("org " + pop.key(static_cast<org_index>(org)).str() +
+                    " was upgraded by more than one job for the same target version");
+      break;
+    }
+  }
+  std::sort(spans.begin(), spans.end());
+  for (std::size_t i = 1; i < spans.size(); ++i) {
+    if (std::get<0>(spans[i]) == std::get<0>(spans[i - 1]) && std::get<1>(spans[i]) < std::get<2>(spans[i - 1])) {
+      out.push_back("org " + pop.key(std::get<0>(spans[i])).str() + " had two jobs running at once");
+      break;
+    }
+  }
+  for (const auto& r : w.platform->requests()) {
+    if (r.status == mock_org::push_status::created) {
+      out.push_back("push request " + w.platform->request_id_string(r.id) + " was left in Created");
+      break;
+    }
+  }
+  return out;
+}
+
+void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::string>& violations) {
+  const world& w = run.w;
+  const targeting tg = tally_targeting(w, run.ro);
+  not_pushed_tally np = tally_not_pushed(w, run.ro);
+  const harm_tally h = tally_harm(w, tg, rep, violations);
+  // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
+  if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {
+    violations.push_back("counts do not add up: targeted " + std::to_string(tg.targeted_count) + " != upgraded " +
+                         std::to_string(h.upgraded) + " + failed " + std::to_string(h.failed) + " + not pushed " +
+                         std::to_string(h.untouched_targeted) + " (orgs with a not-pushed reason: " +
+                         std::to_string(np.count) + ")");
+  }
+  const auto& feed = w.platform->feed().feed();
+  const std::optional<time_point> first_signal = feed.empty() ? std::nullopt : std::optional(feed.front().at);
+  job_timing jt = tally_jobs(w, run.plan, rep);
+  for (const auto& [reason, n] : np.by_reason.items()) {
+    if (reason.find("deadline") != std::string::npos && n.get<int>() > 0) jt.late = true;
+  }
+  const double duration_s = (jt.first_start && jt.last_end) ? to_seconds(*jt.last_end - *jt.first_start) : 0.0;
+  const bool halted = run.ro.halted();
+
+  nlohmann::json& m = rep.metrics;
+  m["orgs_targeted"] = tg.targeted_count;
+  m["orgs_excluded"] = tg.excluded;
+  m["orgs_excluded_by_reason"] = tg.excluded_by_reason;
+  m["orgs_upgraded"] = h.upgraded;
+  m["orgs_failed"] = h.failed;
+  m["orgs_failed_by_type"] = h.failed_by_type;
+  m["orgs_broken"] = h.broken;
+  m["orgs_broken_by_cause"] = h.broken_by_cause;
+  m["orgs_not_pushed"] = h.untouched_targeted;
+  m["orgs_not_pushed_by_reason"] = np.by_reason;
+  m["blast_radius_orgs"] = h.failed + h.broken;
+  m["harmed_after_first_signal"] = harmed_after(w, first_signal);
+  m["detection_delay_s"] = (first_signal && h.first_broken_us)
+                               ? nlohmann::json(to_seconds(*first_signal - from_us(*h.first_broken_us)))
+                               : nlohmann::json();
+  m["halted"] = halted;
+  m["halt_reason"] = np.exec_report ? np.exec_report->halt_reason : std::string();
+  m["users_disrupted"] = w.platform->truth().summarize().users_disrupted;
+  m["rollout_duration_s"] = duration_s;
+  m["upgrades_per_hour"] = duration_s > 0 ? static_cast<double>(h.upgraded) / (duration_s / 3600.0) : 0.0;
+  m["window_compliance"] =
+      jt.jobs_started ? static_cast<double>(jt.jobs_in_window) / static_cast<double>(jt.jobs_started) : 1.0;
+  m["deadline_met"] = !jt.late && !run.ran_out && run.ro.current_phase() == sch::rollout::phase::done;
+  m["stuck_jobs"] = np.exec_report ? np.exec_report->stuck_jobs.size() : 0;
+  fill_waves(w, run.plan, halted, np, rep);
+}
+
+}  // namespace pushsim::harness::detail

@@ -1,0 +1,197 @@
+#include "pushsim/scheduler/rest/driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+using namespace pushsim;
+using namespace pushsim::scheduler;
+using namespace pushsim::scheduler::rest;
+
+namespace {
+
+const time_point t0 = from_us(1'800'000'000'000'000);
+
+plan make_plan() {
+  auto r = parse_plan(R"({"name": "t", "target": {"package_version_id": "04t000000000001AAA"},
+                          "start": "2027-01-15T08:00:00Z", "retry": {"initial_backoff": "1s"},
+                          "waves": [{"name": "all"}]})");
+  EXPECT_TRUE(r) << r.error_text();
+  return *r.value;
+}
+
+// A clock a test moves by hand.
+class manual_clock final : public clock {
+ public:
+  time_point now() const override { return now_; }
+  void wake_at(time_point t, std::function<void()> fire) override {
+    wake_ = t;
+    fire_ = std::move(fire);
+  }
+  void cancel_wake() override {
+    wake_.reset();
+    fire_ = nullptr;
+  }
+  // Moves to the pending wake-up and fires it; false when there is none.
+  bool fire_next() {
+    if (!wake_) return false;
+    now_ = std::max(now_, *wake_);
+    auto f = std::move(fire_);
+    cancel_wake();
+    f();
+    return true;
+  }
+  void advance(duration d) { now_ += d; }
+  std::optional<time_point> wake_;
+
+ private:
+  time_point now_ = t0;
+  std::function<void()> fire_;
+};
+
+// A transport that answers each request from a script (a function of the request), when the test says so.
+class scripted_transport final : public transport {
+ public:
+  using script = std::function<exchange_result(const rest_request&)>;
+  explicit scripted_transport(script s) : script_(std::move(s)) {}
+  void send(rest_request request, exchange_callback on_answer) override {
+    sent.push_back(request);
+    queue_.emplace_back(std::move(request), std::move(on_answer));
+  }
+  // Answers the oldest unanswered request; false when none is waiting.
+  bool answer_one() {
+    if (queue_.empty()) return false;
+    auto [req, cb] = std::move(queue_.front());
+    queue_.pop_front();
+    cb(script_(req));
+    return true;
+  }
+  std::vector<rest_request> sent;
+
+ private:
+  script script_;
+  std::deque<std::pair<rest_request, exchange_callback>> queue_;
+};
+
+// Runs the event loop: answers first, then wake-ups, each answer `latency` after its request.
+void run(driver& d, scripted_transport& tr, manual_clock& clk, duration latency, int steps_max = 10000) {
+  for (int i = 0; i < steps_max && !d.finished(); ++i) {
+    clk.advance(latency);
+    if (tr.answer_one()) continue;
+    if (!clk.fire_next()) break;
+  }
+}
+
+rest_response ok_json(std::string body) { return rest_response{200, {{"Content-Type", "application/json"}}, std::move(body)}; }
+
+const char* empty_page = R"({"totalSize":0,"done":true,"records":[]})";
+
+}  // namespace
+
+TEST(Driver, CarriesCallsAsRestMessagesWithTheToken) {
+  plan p = make_plan();
+  rollout ro(p, "033000000000001AAA");
+  scripted_transport tr([](const rest_request&) -> exchange_result { return ok_json(empty_page); });
+  manual_clock clk;
+  codec cd;
+  driver d(ro, tr, clk, cd, driver_options{"s3cr3t", std::nullopt, std::nullopt});
+  d.start();
+  ASSERT_EQ(tr.sent.size(), 1u);
+  EXPECT_EQ(tr.sent[0].method, "GET");
+  EXPECT_NE(tr.sent[0].target.find("/query?q="), std::string::npos);
+  EXPECT_EQ(tr.sent[0].header("Authorization"), "Bearer s3cr3t");
+  run(d, tr, clk, std::chrono::milliseconds{50});
+  EXPECT_TRUE(d.finished());
+  EXPECT_FALSE(d.gave_up());
+  EXPECT_TRUE(ro.done());
+  EXPECT_EQ(d.stats().api_calls, static_cast<std::int64_t>(tr.sent.size()));
+  EXPECT_EQ(d.stats().transport_failures, 0);
+  EXPECT_EQ(d.in_flight(), 0);
+}
+
+TEST(Driver, RetriesTransportFailuresThenGivesUpAfterTheStatedTime) {
+  plan p = make_plan();
+  rollout ro(p, "033000000000001AAA");
+  scripted_transport tr([](const rest_request&) -> exchange_result {
+    return transport_failure{transport_failure_kind::unreachable, "transport error: connection_refused: refused"};
+  });
+  manual_clock clk;
+  codec cd;
+  driver d(ro, tr, clk, cd, driver_options{"t", std::chrono::minutes{15}, std::chrono::seconds{1}});
+  d.start();
+  run(d, tr, clk, std::chrono::milliseconds{10});
+  ASSERT_TRUE(d.gave_up());
+  EXPECT_TRUE(d.finished());
+  EXPECT_FALSE(ro.done());
+  EXPECT_GT(tr.sent.size(), 1u);  // it retried before giving up
+  EXPECT_GE(clk.now() - t0, std::chrono::minutes{15});
+  EXPECT_LT(clk.now() - t0, std::chrono::minutes{30});  // and gave up near the stated time, not much later
+  EXPECT_EQ(d.stats().transport_failures, static_cast<std::int64_t>(tr.sent.size()));
+  EXPECT_EQ(d.stats().retryable_errors, static_cast<std::int64_t>(tr.sent.size()));
+  // After giving up nothing else goes out, whatever the clock does.
+  const auto sent = tr.sent.size();
+  clk.advance(std::chrono::hours{1});
+  EXPECT_FALSE(clk.wake_.has_value());
+  EXPECT_EQ(tr.sent.size(), sent);
+}
+
+TEST(Driver, AGoodAnswerRestartsTheGiveUpClock) {
+  plan p = make_plan();
+  rollout ro(p, "033000000000001AAA");
+  int n = 0;
+  // Fails for 10 minutes' worth of retries, answers once, fails again: gives up 15 min after the good answer.
+  std::optional<time_point> good_at;
+  manual_clock clk;
+  scripted_transport tr([&](const rest_request&) -> exchange_result {
+    ++n;
+    if (!good_at && clk.now() - t0 >= std::chrono::minutes{10}) {
+      good_at = clk.now();
+      return rest_response{503, {}, R"([{"message":"busy","errorCode":"SERVER_UNAVAILABLE"}])"};
+    }
+    return transport_failure{transport_failure_kind::timeout, "transport error: timeout: slow"};
+  });
+  codec cd;
+  driver d(ro, tr, clk, cd, driver_options{"t", std::chrono::minutes{15}, std::chrono::seconds{1}});
+  d.start();
+  run(d, tr, clk, std::chrono::milliseconds{10});
+  ASSERT_TRUE(good_at.has_value());
+  ASSERT_TRUE(d.gave_up());
+  // A 503 is not a good answer: the clock was not restarted by it.
+  EXPECT_LT(clk.now() - t0, std::chrono::minutes{30});
+  EXPECT_EQ(d.last_good_answer(), t0);
+}
+
+TEST(Driver, WithoutGiveUpItKeepsRetrying) {
+  plan p = make_plan();
+  rollout ro(p, "033000000000001AAA");
+  scripted_transport tr([](const rest_request&) -> exchange_result {
+    return transport_failure{transport_failure_kind::dropped, "transport fault: drop"};
+  });
+  manual_clock clk;
+  codec cd;
+  driver d(ro, tr, clk, cd, driver_options{"t", std::nullopt, std::nullopt});
+  d.start();
+  run(d, tr, clk, std::chrono::milliseconds{10}, 400);
+  EXPECT_FALSE(d.gave_up());
+  EXPECT_GT(tr.sent.size(), 100u);
+}
+
+TEST(Driver, StopDropsThePendingWakeUp) {
+  plan p = make_plan();
+  rollout ro(p, "033000000000001AAA");
+  scripted_transport tr([](const rest_request&) -> exchange_result {
+    return transport_failure{transport_failure_kind::dropped, "transport fault: drop"};
+  });
+  manual_clock clk;
+  codec cd;
+  driver d(ro, tr, clk, cd, driver_options{"t", std::nullopt, std::nullopt});
+  d.start();
+  ASSERT_TRUE(tr.answer_one());
+  ASSERT_TRUE(clk.wake_.has_value());  // the retry's backoff
+  d.stop();
+  EXPECT_FALSE(clk.wake_.has_value());
+}
