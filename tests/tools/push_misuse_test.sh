@@ -129,10 +129,11 @@ item_3() {
   check_truth --planned "$tmp/planned.json" --journal "$j3" || fail "3: server truth after the right --resume"
   cp "$j3" "$tmp/three.copy"
   cp "$j3.subscribers.json" "$tmp/three.subscribers.copy"
+  cp "$tmp/plan.json" "$tmp/three.plan.json"   # new_world writes another plan.json (its start is the minute now)
   new_world $orgs --set /seed=7   # another instance; the finished journal and its subscriber snapshot stay
   ids=$(server_ids)
   wire_reset
-  push_fg other_instance 60 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$j3" --resume
+  push_fg other_instance 60 --instance-url "$url" --token "$token" --plan "$tmp/three.plan.json" --journal "$j3" --resume
   expect_rc other_instance 2 "instance"
   cmp -s "$j3" "$tmp/three.copy" && cmp -s "$j3.subscribers.json" "$tmp/three.subscribers.copy" \
     || fail "3: --resume against another instance changed the journal or the snapshot"
