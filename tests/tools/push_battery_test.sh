@@ -21,7 +21,8 @@ rounds=${3:-2}
 tmp=$(mktemp -d)
 . "$(dirname "$0")/push_lib.sh"
 . "$(dirname "$0")/push_misuse_lib.sh"
-trap 'kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files
+trap 'exit 143' TERM INT HUP
+trap 'stop_isolated; kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files
 orgs=1000
 outage_s=30
 RANDOM=1111   # the seed of the kill points
@@ -158,27 +159,23 @@ cases=()
 for ((r = 1; r <= rounds; r++)); do cases+=(resume typo fresh twice); done
 cases+=(outage)
 if [ -n "${PUSH_BATTERY_CASES:-}" ]; then read -ra cases <<<"$PUSH_BATTERY_CASES"; fi   # e.g. "twice outage" to debug
-# Each case in a subshell of its own (its processes killed when it ends), so that one failing case does not hide
-# the others. The kill points are drawn here, in order, so that they do not depend on which case failed.
+# run_case N NAME SEED: a fresh world, a kill at a point drawn from SEED, the follow-up NAME, the truth.
+run_case() {
+  RANDOM=$3
+  new_world $orgs
+  journal=$tmp/case$1.journal
+  if [ "$2" = outage ]; then lines_max=35 kill_somewhere "$journal" early; else kill_somewhere "$journal"; fi
+  "case_$2" "$journal"
+  echo "case $1 $2: killed $killed_how; then: $(head -n1 "$tmp/truth.out")"
+}
+
+# Each case isolated (see push_misuse_lib.sh), so that one failing case does not hide the others. The seeds of
+# the kill points are drawn here, in order, so that they do not depend on which case failed.
 n=0
 failed=()
 for name in "${cases[@]}"; do
   n=$((n + 1))
-  seed=$RANDOM
-  set +e
-  (
-    set -e
-    trap 'kill_children' EXIT
-    RANDOM=$seed
-    new_world $orgs
-    journal=$tmp/case$n.journal
-    if [ "$name" = outage ]; then lines_max=35 kill_somewhere "$journal" early; else kill_somewhere "$journal"; fi
-    "case_$name" "$journal"
-    echo "case $n $name: killed $killed_how; then: $(head -n1 "$tmp/truth.out")"
-  )
-  st=$?
-  set -e
-  [ $st -eq 0 ] || failed+=("$n $name")
+  isolated run_case $n "$name" $RANDOM || failed+=("$n $name")
 done
 [ ${#failed[@]} -eq 0 ] || fail "cases failed: $(printf '%s, ' "${failed[@]}")"
 echo "push_battery_test: all checks passed ($n cases, $(( $(date +%s) - t_start )) s)"

@@ -15,6 +15,26 @@ kill_children() {
   stop_server
 }
 
+# isolated CMD...: runs CMD in a subshell of its own (set -e; the processes it started are killed when it ends,
+# also on SIGTERM or SIGINT) and returns its exit status: one failing item does not stop the others.
+isolated_pid=
+isolated() {
+  (
+    set -e
+    trap 'kill_children' EXIT
+    trap 'exit 143' TERM INT HUP
+    "$@"
+  ) &
+  isolated_pid=$!
+  local st=0
+  wait "$isolated_pid" || st=$?
+  isolated_pid=
+  return $st
+}
+stop_isolated() {
+  if [ -n "$isolated_pid" ]; then kill -TERM "$isolated_pid" 2>/dev/null || true; wait "$isolated_pid" 2>/dev/null || true; fi
+}
+
 # alive PID: the process runs (not gone, not a zombie).
 alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$s" ] && [ "${s:0:1}" != Z ]; }
 

@@ -11,7 +11,8 @@ src=$2
 tmp=$(mktemp -d)
 . "$(dirname "$0")/push_lib.sh"
 . "$(dirname "$0")/push_misuse_lib.sh"
-trap 'kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files
+trap 'exit 143' TERM INT HUP
+trap 'stop_isolated; kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files
 orgs=1000
 kill_line=25   # PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE: requests created, jobs being added, none scheduled yet
 items="1 2 2b 3 4 5 6"
@@ -216,20 +217,11 @@ item_6() {
   [ -z "$(ls -A "$tmp/six")" ] || fail "6: refused runs wrote $(ls "$tmp/six")"
   echo "6. CR/LF in --token or --instance-url: exit 2, nothing sent, nothing written"
 }
-# Each item in a subshell of its own (its processes killed when it ends), so that one failing item does not hide
-# the others.
+# Each item isolated (see push_misuse_lib.sh), so that one failing item does not hide the others.
 failed=()
 for n in $items; do
   want $n || continue
-  set +e
-  (
-    set -e
-    trap 'kill_children' EXIT
-    "item_$n"
-  )
-  st=$?
-  set -e
-  [ $st -eq 0 ] || failed+=($n)
+  isolated "item_$n" || failed+=("$n")
 done
 [ ${#failed[@]} -eq 0 ] || fail "items failed: ${failed[*]}"
 echo "push_misuse_test: all checks passed"

@@ -10,7 +10,8 @@
       the invariants of issue 11: no org with two jobs of VERSION (SOQL) and none whose ground truth ran two jobs
       (GET /pushsim/v1/truth); no request left in Created. With --planned (the dry run's plan) also: every planned
       org has a job of VERSION unless Salesforce refused it at job creation (the add_jobs results of the given
-      journals name it), and no job for an org the plan did not plan. Prints the counts; exit 1 on a violation.
+      journals name it), every such job Succeeded or Failed (the org upgraded or failed with an error), and no job
+      for an org the plan did not plan. Prints the counts; exit 1 on a violation.
 """
 import argparse
 import collections
@@ -100,8 +101,8 @@ def cmd_check(a):
     vid = version_id(a.url, a.token, a.version)
     reqs = requests(a.url, a.token)
     target_reqs = {r["Id"] for r in reqs if r["PackageVersionId"] == vid}
-    per_org = collections.Counter(j["SubscriberOrganizationKey"][:15] for j in jobs(a.url, a.token)
-                                  if j["PackagePushRequestId"] in target_reqs)
+    target_jobs = [j for j in jobs(a.url, a.token) if j["PackagePushRequestId"] in target_reqs]
+    per_org = collections.Counter(j["SubscriberOrganizationKey"][:15] for j in target_jobs)
     dups = sorted(k for k, n in per_org.items() if n > 1)
     created = sorted(r["Id"] for r in reqs if r["Status"] == "Created")
     truth = get(a.url, a.admin_token, "/pushsim/v1/truth")
@@ -119,13 +120,17 @@ def cmd_check(a):
         planned = planned_orgs(a.planned)
         refused = journal_refusals(a.journal) & planned
         lost = sorted(planned - refused - set(per_org))
+        unfinished = sorted(j["SubscriberOrganizationKey"][:15] + " " + j["Status"] for j in target_jobs
+                            if j["Status"] not in ("Succeeded", "Failed"))
         extra = sorted(set(per_org) - planned)
         line += (f", planned {len(planned)}, refused at job creation {len(refused)}, forgotten {len(lost)}, "
-                 f"jobs for unplanned orgs {len(extra)}")
+                 f"jobs for unplanned orgs {len(extra)}, jobs neither Succeeded nor Failed {len(unfinished)}")
         if not planned:
             problems.append("the plan plans no org")
         if lost:
             problems.append(f"{len(lost)} planned orgs with no job and no refusal (e.g. {lost[:3]})")
+        if unfinished:
+            problems.append(f"{len(unfinished)} orgs neither upgraded nor failed: their job is (e.g.) {unfinished[:3]}")
         if extra:
             problems.append(f"{len(extra)} jobs for orgs the plan did not plan (e.g. {extra[:3]})")
     print(line)
