@@ -95,6 +95,17 @@ std::variant<target_version, query_failure> find_target_version(instance_client&
                                                 " (versions: " + known + ")"};
 }
 
+std::variant<open_work, query_failure> find_open_work(instance_client& client, const std::string& version_id) {
+  auto requests = client.requests_for_version(version_id);
+  if (auto* f = std::get_if<query_failure>(&requests)) return std::move(*f);
+  auto& rows = std::get<std::vector<sch::request_row>>(requests);
+  std::vector<std::string> ids;
+  for (const auto& r : rows) ids.push_back(r.id);
+  auto jobs = client.jobs_of(ids);
+  if (auto* f = std::get_if<query_failure>(&jobs)) return std::move(*f);
+  return classify_open_work(std::move(rows), std::get<std::vector<sch::job_row>>(jobs));
+}
+
 std::optional<std::string> target_refusal(const target_version& v) {
   const std::string name = "target version " + number_of(v) + " (" + v.id + ")";
   if (v.release_state != "Released") {

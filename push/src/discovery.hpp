@@ -1,13 +1,14 @@
 #pragma once
 // Discovery before any side-effecting call: the instance's Organization Id, the package (--package-id or the
-// org's only MetadataPackage) and the target version with its ReleaseState and IsDeprecated, so that a target
-// that cannot succeed is refused first. Every id in SOQL is quoted. Private to pushsim::push.
+// org's only MetadataPackage), the target version with its ReleaseState and IsDeprecated (so that a target
+// that cannot succeed is refused first) and the work already under way for it. Every id in SOQL is quoted. Private to pushsim::push.
 
 #include <optional>
 #include <string>
 #include <variant>
 
 #include "instance_client.hpp"
+#include "pushsim/push/open_work.hpp"
 #include "pushsim/scheduler/plan.hpp"
 
 namespace pushsim::push::detail {
@@ -30,6 +31,9 @@ std::variant<std::string, query_failure> find_package(instance_client& client, c
 std::variant<target_version, query_failure> find_target_version(instance_client& client, const std::string& package_id,
                                                                 const scheduler::target_spec& target,
                                                                 const std::string& plan_file);
+
+// What is under way for the target version: every request of it, then their jobs (every page).
+std::variant<open_work, query_failure> find_open_work(instance_client& client, const std::string& version_id);
 
 // Why a push to this version cannot succeed (Beta, deprecated), or nothing.
 std::optional<std::string> target_refusal(const target_version& v);

@@ -1,8 +1,8 @@
-#include "open_work.hpp"
+#include "pushsim/push/open_work.hpp"
 
 #include <sstream>
 
-namespace pushsim::push::detail {
+namespace pushsim::push {
 namespace {
 
 constexpr std::size_t listed_max = 20;
@@ -13,19 +13,17 @@ bool is_open(const std::string& status) {
 
 }  // namespace
 
-std::variant<open_work, query_failure> find_open_work(instance_client& client, const std::string& version_id) {
-  auto requests = client.requests_for_version(version_id);
-  if (auto* f = std::get_if<query_failure>(&requests)) return std::move(*f);
+open_work classify_open_work(std::vector<scheduler::request_row> requests, const std::vector<scheduler::job_row>& jobs) {
   open_work w;
-  std::vector<std::string> ids;
-  for (auto& r : std::get<std::vector<scheduler::request_row>>(requests)) {
-    ids.push_back(r.id);
+  for (auto& r : requests) {
     if (is_open(r.status)) w.open_requests.push_back(std::move(r));
   }
-  auto jobs = client.jobs_of(ids);
-  if (auto* f = std::get_if<query_failure>(&jobs)) return std::move(*f);
-  for (const auto& j : std::get<std::vector<scheduler::job_row>>(jobs)) {
-    if (j.status != "Succeeded") w.orgs_with_jobs.emplace(j.org_key, j.status);
+  std::set<std::string_view> upgraded;  // an org re-pushed after a failure may have a failed and a succeeded job
+  for (const auto& j : jobs) {
+    if (j.status == "Succeeded") upgraded.insert(j.org_key);
+  }
+  for (const auto& j : jobs) {
+    if (!upgraded.contains(j.org_key)) w.orgs_with_jobs.emplace(j.org_key, j.status);
   }
   return w;
 }
@@ -63,4 +61,4 @@ std::set<std::string> adopted_org_keys(const open_work& w) {
   return keys;
 }
 
-}  // namespace pushsim::push::detail
+}  // namespace pushsim::push

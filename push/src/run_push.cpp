@@ -13,7 +13,6 @@
 
 #include "discovery.hpp"
 #include "instance_client.hpp"
-#include "open_work.hpp"
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
 #include "pushsim/push/credentials.hpp"
@@ -234,13 +233,33 @@ std::optional<int> check_binding(const journal_binding& journal, const journal_b
   return push_exit_bad_input;
 }
 
+// --resume: every push request the journal names must be on this instance (requests are never deleted): one
+// missing means the journal was made against another instance, though it reports the same Organization Id.
+std::optional<int> check_journal_requests(detail::instance_client& client, const sch::journal_state& state,
+                                          const found& where, const push_options& o, std::ostream& err) {
+  auto requests = client.requests_for_version(where.version.id);
+  if (auto* f = std::get_if<query_failure>(&requests)) return fail(err, *f);
+  std::set<std::string> known;
+  for (const auto& r : std::get<std::vector<sch::request_row>>(requests)) known.insert(r.id);
+  std::vector<std::string> missing;
+  for (const auto& id : state.request_ids) {
+    if (!id.empty() && !known.contains(id)) missing.push_back(id);
+  }
+  if (missing.empty()) return std::nullopt;
+  err << "pushsim push: journal " << o.journal_path << " belongs to another push; refusing to resume:\n  instance: "
+      << missing.size() << " of the journal's " << state.request_ids.size() << " push requests (" << missing.front()
+      << (missing.size() > 1 ? ", ..." : "") << ") are not on " << o.instance_url << " (Organization "
+      << where.org_id << "): the journal was made against another instance\n";
+  return push_exit_bad_input;
+}
+
 // Fresh run: refuse (or, adopting, note) what is already under way for the target version.
-or_exit<detail::open_work> check_open_work(detail::instance_client& client, const push_options& o,
+or_exit<open_work> check_open_work(detail::instance_client& client, const push_options& o,
                                            const std::string& version_id, std::ostream& err) {
   auto work = detail::find_open_work(client, version_id);
   if (auto* f = std::get_if<query_failure>(&work)) return fail(err, *f);
-  auto& w = std::get<detail::open_work>(work);
-  if (!w.empty() && !o.adopt_open_requests) return fail(err, push_exit_bad_input, detail::open_work_refusal(w, version_id));
+  auto& w = std::get<open_work>(work);
+  if (!w.empty() && !o.adopt_open_requests) return fail(err, push_exit_bad_input, open_work_refusal(w, version_id));
   return std::move(w);
 }
 
@@ -305,25 +324,23 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(wall_driver& driver, const 
   return push_exit_done;
 }
 
+// What this run adds to the executor's report in the summary.
+struct run_facts {
+  bool resumed = false;
+  std::size_t orgs_with_earlier_jobs = 0;
+  std::vector<std::string> open_requests_adopted;
+};
+
 // The summary, the failures CSV and the JSON report of a finished run; the exit code.
-int finish(const sch::rollout& ro, const wall_driver& driver, const detail::instance_client& client, push_summary s,
+int finish(const sch::rollout& ro, const exchange_counts& counts, const run_facts& facts, double wall_s,
            const output_targets& targets, std::ostream& out, std::ostream& err) {
   const auto rep = ro.report();
-  const push_summary base = make_summary(*rep, ro.planned(), ro.subscribers().size());
-  s.halted = base.halted;
-  s.halt_reason = base.halt_reason;
-  s.subscribers = base.subscribers;
-  s.orgs_planned = base.orgs_planned;
-  s.orgs_excluded_by_planner = base.orgs_excluded_by_planner;
-  s.orgs_infeasible = base.orgs_infeasible;
-  s.orgs_by_state = base.orgs_by_state;
-  s.jobs_created = base.jobs_created;
-  s.requests = base.requests;
-  s.requests_not_canceled = base.requests_not_canceled;
-  s.stuck_jobs = base.stuck_jobs;
-  s.exchanges = driver.counts();
-  s.exchanges.api_calls += client.counts().api_calls;
-  for (const auto& [k, n] : client.counts().api_calls_by_endpoint) s.exchanges.api_calls_by_endpoint[k] += n;
+  push_summary s = make_summary(*rep, ro.planned(), ro.subscribers().size());
+  s.resumed = facts.resumed;
+  s.orgs_with_earlier_jobs = facts.orgs_with_earlier_jobs;
+  s.open_requests_adopted = facts.open_requests_adopted;
+  s.exchanges = counts;
+  s.wall_s = wall_s;
   out << summary_text(s);
   if (!targets.failures_csv.empty()) {
     if (auto code = write_output(targets.failures_csv, failures_csv_text(*rep, ro.subscribers()), err)) return *code;
@@ -348,47 +365,70 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
   return std::optional<kill_switch_journal>(std::in_place, journal, static_cast<std::uint64_t>(std::atoll(k)));
 }
 
-// Everything after the lock: discovery, checks, plan, execution, reports.
-int run_locked(const push_options& o, const inputs& in, const output_targets& targets,
-               std::optional<resume_inputs> resume, std::ostream& out, std::ostream& err) {
-  const auto wall_start = steady::now();
-  sch::http::http_client_options hopt;
-  hopt.instance_url = o.instance_url;
-  hopt.insecure_skip_verify = o.insecure;
-  hopt.connections_max = 6;
-  sch::http::http_client http(hopt);
-  sch::rest::codec codec;
-  detail::instance_client client(http, codec, o.token);
-  system_wall_clock clock;
-  drive_settings ds{client.authorization(), o.give_up_after,
-                    o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}}};
-  wall_driver driver(client.sender(), codec, clock, ds);
+// The connection to the instance: HTTP client, codec, preliminary queries and the wall-clock driver.
+struct session {
+  explicit session(const push_options& o)
+      : http(client_options(o)),
+        client(http, codec, o.token),
+        driver(client.sender(), codec, clock,
+               drive_settings{client.authorization(), o.give_up_after,
+                              o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}}}) {}
 
-  auto f = discover(client, o, in.plan, err);
-  if (auto* code = std::get_if<int>(&f)) return *code;
-  const found& where = std::get<found>(f);
-  const journal_binding now{where.org_id, where.package_id, where.version.id, in.plan_hash};
-  push_summary s;
-  s.resumed = resume.has_value();
-  std::vector<sch::subscriber> subscribers;
-  if (resume) {
-    if (auto code = check_binding(resume->journal.binding, now, o, err)) return *code;
-    subscribers = std::move(resume->snapshot);
-  } else if (!o.dry_run) {
-    auto work = check_open_work(client, o, where.version.id, err);
-    if (auto* code = std::get_if<int>(&work)) return *code;
-    auto planned = fetch_and_plan(driver, in, where, o, targets, out, err);
-    if (auto* code = std::get_if<int>(&planned)) return *code;
-    subscribers = std::move(std::get<std::vector<sch::subscriber>>(planned));
-    const auto& w = std::get<detail::open_work>(work);
-    s.orgs_with_earlier_jobs = leave_out(subscribers, detail::adopted_org_keys(w));
-    for (const auto& r : w.open_requests) s.open_requests_adopted.push_back(r.id);
-    if (auto code = write_output(targets.snapshot, snapshot_text(subscribers), err)) return *code;
-  } else {
-    auto planned = fetch_and_plan(driver, in, where, o, targets, out, err);
-    return std::get<int>(planned);
+  static sch::http::http_client_options client_options(const push_options& o) {
+    sch::http::http_client_options h;
+    h.instance_url = o.instance_url;
+    h.insecure_skip_verify = o.insecure;
+    h.connections_max = 6;
+    return h;
   }
 
+  // Every exchange so far: the preliminary queries' and the driver's.
+  exchange_counts counts() const {
+    exchange_counts c = driver.counts();
+    c.api_calls += client.counts().api_calls;
+    for (const auto& [k, n] : client.counts().api_calls_by_endpoint) c.api_calls_by_endpoint[k] += n;
+    return c;
+  }
+
+  sch::http::http_client http;
+  sch::rest::codec codec;
+  detail::instance_client client;
+  system_wall_clock clock;
+  wall_driver driver;
+};
+
+// A fresh run's subscribers: refuse or adopt what is under way, fetch and plan, leave adopted orgs out, and
+// make the snapshot durable before anything side-effecting.
+or_exit<std::vector<sch::subscriber>> fresh_subscribers(session& net, const push_options& o, const inputs& in,
+                                                        const found& where, const output_targets& targets,
+                                                        run_facts& facts, std::ostream& out, std::ostream& err) {
+  auto work = check_open_work(net.client, o, where.version.id, err);
+  if (auto* code = std::get_if<int>(&work)) return *code;
+  auto planned = fetch_and_plan(net.driver, in, where, o, targets, out, err);
+  if (auto* code = std::get_if<int>(&planned)) return *code;
+  auto subscribers = std::move(std::get<std::vector<sch::subscriber>>(planned));
+  const auto& w = std::get<open_work>(work);
+  facts.orgs_with_earlier_jobs = leave_out(subscribers, adopted_org_keys(w));
+  for (const auto& r : w.open_requests) facts.open_requests_adopted.push_back(r.id);
+  if (auto code = write_output(targets.snapshot, snapshot_text(subscribers), err)) return *code;
+  return subscribers;
+}
+
+// A dry run: the plan, with a note when a real run would find work under way.
+int dry_run(session& net, const push_options& o, const inputs& in, const found& where, const output_targets& targets,
+            std::ostream& out, std::ostream& err) {
+  auto work = detail::find_open_work(net.client, where.version.id);
+  if (auto* f = std::get_if<query_failure>(&work)) return fail(err, *f);
+  const auto& w = std::get<open_work>(work);
+  if (!w.empty()) err << "pushsim push: note: " << open_work_refusal(w, where.version.id) << "\n";
+  return std::get<int>(fetch_and_plan(net.driver, in, where, o, targets, out, err));
+}
+
+// Executes the plan over these subscribers, journaling in o.journal_path (bound first on a fresh run).
+int execute(session& net, const push_options& o, const inputs& in, const found& where, const journal_binding& now,
+            std::optional<resume_inputs> resume, std::vector<sch::subscriber> subscribers, const run_facts& facts,
+            const output_targets& targets, std::ostream& out, std::ostream& err) {
+  const auto wall_start = steady::now();
   sch::file_journal journal(o.journal_path);
   if (!journal.ok()) return fail(err, push_exit_error, "journal " + o.journal_path + ": " + journal.error());
   if (!resume) journal.append(encode_binding(now));
@@ -399,9 +439,33 @@ int run_locked(const push_options& o, const inputs& in, const output_targets& ta
                   kill_switch ? static_cast<sch::journal_sink*>(&*kill_switch) : &journal);
   ro.use_subscribers(std::move(subscribers));
   if (resume) ro.resume(resume->journal.state);
-  if (auto code = drive(driver, ro, o, true, err)) return *code;
-  s.wall_s = std::chrono::duration<double>(steady::now() - wall_start).count();
-  return finish(ro, driver, client, std::move(s), targets, out, err);
+  if (auto code = drive(net.driver, ro, o, true, err)) return *code;
+  const double wall_s = std::chrono::duration<double>(steady::now() - wall_start).count();
+  return finish(ro, net.counts(), facts, wall_s, targets, out, err);
+}
+
+// Everything after the lock: discovery, checks, plan, execution, reports.
+int run_locked(const push_options& o, const inputs& in, const output_targets& targets,
+               std::optional<resume_inputs> resume, std::ostream& out, std::ostream& err) {
+  session net(o);
+  auto f = discover(net.client, o, in.plan, err);
+  if (auto* code = std::get_if<int>(&f)) return *code;
+  const found& where = std::get<found>(f);
+  if (o.dry_run) return dry_run(net, o, in, where, targets, out, err);
+  const journal_binding now{where.org_id, where.package_id, where.version.id, in.plan_hash};
+  run_facts facts;
+  facts.resumed = resume.has_value();
+  std::vector<sch::subscriber> subscribers;
+  if (resume) {
+    if (auto code = check_binding(resume->journal.binding, now, o, err)) return *code;
+    if (auto code = check_journal_requests(net.client, resume->journal.state, where, o, err)) return *code;
+    subscribers = std::move(resume->snapshot);
+  } else {
+    auto fresh = fresh_subscribers(net, o, in, where, targets, facts, out, err);
+    if (auto* code = std::get_if<int>(&fresh)) return *code;
+    subscribers = std::move(std::get<std::vector<sch::subscriber>>(fresh));
+  }
+  return execute(net, o, in, where, now, std::move(resume), std::move(subscribers), facts, targets, out, err);
 }
 
 }  // namespace

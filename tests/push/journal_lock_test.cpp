@@ -7,19 +7,28 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <variant>
 
 namespace pushsim::push {
 namespace {
 
-std::string temp_journal(const char* name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("pushsim_lock_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+std::filesystem::path temp_dir() {
+  return std::filesystem::temp_directory_path() / ("pushsim_lock_" + std::to_string(::getpid()));
 }
 
-TEST(JournalLock, SecondOpenerIsRefusedNamingTheHolderPid) {
+std::string temp_journal(const char* name) {
+  std::filesystem::create_directories(temp_dir());
+  return (temp_dir() / name).string();
+}
+
+class JournalLock : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() { std::filesystem::remove_all(temp_dir()); }
+};
+
+TEST_F(JournalLock, SecondOpenerIsRefusedNamingTheHolderPid) {
   const std::string j = temp_journal("a.journal");
   auto first = journal_lock::acquire(j);
   ASSERT_TRUE(std::holds_alternative<journal_lock>(first)) << std::get<journal_lock::refusal>(first).message;
@@ -32,7 +41,20 @@ TEST(JournalLock, SecondOpenerIsRefusedNamingTheHolderPid) {
   EXPECT_EQ(r.message.rfind("journal " + j + " is locked by pid " + std::to_string(::getpid()), 0), 0u) << r.message;
 }
 
-TEST(JournalLock, IsReleasedWhenTheHolderGoes) {
+TEST_F(JournalLock, TwoNamesOfOneJournalShareTheLock) {
+  const std::string j = temp_journal("d.journal");
+  const std::string other_name = temp_journal("d-link.journal");
+  { std::ofstream(j) << ""; }
+  std::filesystem::remove(other_name);
+  std::filesystem::create_symlink(j, other_name);
+  auto first = journal_lock::acquire(j);
+  ASSERT_TRUE(std::holds_alternative<journal_lock>(first));
+  auto second = journal_lock::acquire(other_name);
+  ASSERT_TRUE(std::holds_alternative<journal_lock::refusal>(second));
+  EXPECT_EQ(std::get<journal_lock::refusal>(second).message.rfind("journal " + other_name + " is locked by pid ", 0), 0u);
+}
+
+TEST_F(JournalLock, IsReleasedWhenTheHolderGoes) {
   const std::string j = temp_journal("b.journal");
   {
     auto first = journal_lock::acquire(j);
@@ -42,7 +64,7 @@ TEST(JournalLock, IsReleasedWhenTheHolderGoes) {
   EXPECT_TRUE(std::holds_alternative<journal_lock>(again));
 }
 
-TEST(JournalLock, AnotherProcessIsRefused) {
+TEST_F(JournalLock, AnotherProcessIsRefused) {
   const std::string j = temp_journal("c.journal");
   auto held = journal_lock::acquire(j);
   ASSERT_TRUE(std::holds_alternative<journal_lock>(held));

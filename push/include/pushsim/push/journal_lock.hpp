@@ -1,8 +1,10 @@
 #pragma once
-// journal_lock: one process per journal. An exclusive flock(LOCK_EX | LOCK_NB) on <journal>.lock, held for the
+// journal_lock: one process per journal. An exclusive flock(LOCK_EX | LOCK_NB) on <journal>.lock (the journal's
+// name with symlinks resolved, so that two names of one journal share the lock), held for the
 // life of the object (the kernel drops it when the process dies, kill -9 included); the holder writes its pid
-// into the file so that a second opener can name it. flock locks belong to the open file description, so a
-// second open in the same process is refused too.
+// into the file so that a second opener can name it, and removes the file when it lets go (a refused run leaves
+// nothing behind; one killed leaves a stale file that the next opener simply locks). flock locks belong to the
+// open file description, so a second open in the same process is refused too.
 
 #include <optional>
 #include <string>
