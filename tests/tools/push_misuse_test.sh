@@ -55,6 +55,26 @@ item_1() {
   journal_intact "$j1"
   check_truth --planned "$tmp/planned.json" --journal "$j1" || fail "1: server truth after the locked-out second process"
   echo "1. second process on a locked journal: exit 2 naming pid $first_pid; the first finished alone"
+
+  # The issue's reproduction: the second (--resume) started 0.1 s after the first, whatever the first is doing.
+  new_world $orgs
+  j1=$tmp/one_b.journal
+  push_bg first_b --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$j1"
+  first_pid=$push_pid
+  sleep 0.1
+  push_fg second_b 60 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$j1" --resume
+  second_pid=$push_pid
+  expect_rc second_b 2   # locked by the first, or (had it not started yet) no journal to resume
+  wait_bounded "$first_pid" 180
+  if [ "$rc" -ne 0 ]; then
+    # The second took the lock first: the first must have been refused, naming it; then it is run again.
+    expect_rc first_b 2 "journal $j1 is locked by pid $second_pid"
+    push_fg first_b 180 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$j1"
+    expect_rc first_b 0
+  fi
+  journal_intact "$j1"
+  check_truth --planned "$tmp/planned.json" --journal "$j1" || fail "1: server truth after two processes 0.1 s apart"
+  echo "1. two processes 0.1 s apart: the second exits 2 ($(head -n1 "$tmp/second_b.err" | cut -c1-100)...), one push"
 }
 
 # ---- 2. --resume with a typo'd, empty or garbage journal; a fresh run after a kill ----
