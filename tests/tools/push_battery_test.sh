@@ -142,7 +142,7 @@ case_outage() {
   for ((i = 0; i < outage_s * 10; i++)); do alive "$pid" || break; sleep 0.1; done
   alive "$pid" || { wait_bounded "$pid" 5; fail "outage: the push exited $rc during a ${outage_s} s outage: $(tail -n 5 "$tmp/outage.err")"; }
   restart_proxy
-  wait_bounded "$pid" 240
+  wait_bounded "$pid" 120 "outage: the push after the instance came back (stderr: $(tail -n 2 "$tmp/outage.err"))"
   expect_rc outage 0
   journal_intact "$1"
   truth_ok "$1"

@@ -38,14 +38,14 @@ stop_isolated() {
 # alive PID: the process runs (not gone, not a zombie).
 alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$s" ] && [ "${s:0:1}" != Z ]; }
 
-# wait_bounded PID SECONDS: waits for PID, its exit code in $rc; kills it and fails the test after SECONDS.
+# wait_bounded PID SECONDS [WHAT]: waits for PID, its exit code in $rc; kills it and fails the test after SECONDS.
 wait_bounded() {
-  local pid=$1 limit=$2 i
+  local pid=$1 limit=$2 what=${3:-process $1} i
   for ((i = 0; i < limit * 10; i++)); do alive "$pid" || break; sleep 0.1; done
   if alive "$pid"; then
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    fail "process $pid still running after $limit s"
+    fail "$what: still running after $limit s"
   fi
   set +e
   wait "$pid" 2>/dev/null
@@ -67,7 +67,7 @@ push_bg() {
 push_fg() {
   local name=$1 limit=$2; shift 2
   push_bg "$name" "$@"
-  wait_bounded "$push_pid" "$limit"
+  wait_bounded "$push_pid" "$limit" "$name (pushsim push $*)"
 }
 
 # expect_rc NAME CODE [TEXT...]: the last run of NAME exited CODE and its stderr holds every TEXT (fixed strings).
@@ -99,12 +99,13 @@ new_world() {
   expect_rc dry 0
 }
 
-# start_proxy LISTEN_PORT TARGET_PORT: push_proxy.py logging what the client sends to $tmp/wire.log.
+# start_proxy LISTEN_PORT TARGET_PORT [DIE_AT]: push_proxy.py logging what the client sends to $tmp/wire.log
+# (DIE_AT: see push_proxy.py).
 start_proxy() {
   local i
   for ((i = 0; i < 20; i++)); do
     rm -f "$tmp/proxy.port"   # not the previous proxy's port
-    python3 "$here/push_proxy.py" "$1" "$2" "$tmp/wire.log" >"$tmp/proxy.port" 2>"$tmp/proxy.err" &
+    python3 "$here/push_proxy.py" "$1" "$2" "$tmp/wire.log" "${3:-0}" >"$tmp/proxy.port" 2>"$tmp/proxy.err" &
     proxy_pid=$!
     children+=("$proxy_pid")
     local j port=
@@ -127,13 +128,16 @@ stop_proxy() {
   proxy_pid=
 }
 
-# restart_proxy: the instance comes back on the same URL.
-restart_proxy() { start_proxy "$proxy_port" "${direct_url##*:}"; }
+# restart_proxy [DIE_AT]: the instance comes back on the same URL.
+restart_proxy() { start_proxy "$proxy_port" "${direct_url##*:}" "${1:-0}"; }
 
 # wire_reset / wire_side_effects: what the client sent through the proxy since wire_reset; side-effecting
 # requests are request lines with a method other than GET.
 wire_reset() { : >"$tmp/wire.log"; }
 wire_side_effects() { grep -aEc '(^|[^A-Za-z])(POST|PATCH|PUT|DELETE) /' "$tmp/wire.log" || true; }
+
+# wire_requests: HTTP requests the client sent through the proxy since wire_reset.
+wire_requests() { grep -aoE '(GET|POST|PATCH|PUT|DELETE) /services' "$tmp/wire.log" | wc -l; }
 
 # server_ids: the Ids of every push request and job on the server (see push_truth.py ids).
 server_ids() { python3 "$here/push_truth.py" ids "$direct_url" "$token"; }

@@ -15,7 +15,7 @@ trap 'exit 143' TERM INT HUP
 trap 'stop_isolated; kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files
 orgs=1000
 kill_line=25   # PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE: requests created, jobs being added, none scheduled yet
-items="1 2 2b 3 4 5 6"
+items="1 2 2b 3 4 4b 5 6"
 only=${PUSH_MISUSE_ITEMS:-$items}   # to run some items only while debugging, e.g. PUSH_MISUSE_ITEMS="2 5"
 want() { [[ " $only " == *" $1 "* ]]; }
 
@@ -190,6 +190,45 @@ item_4() {
   expect_rc resume4 0
   check_truth --planned "$tmp/planned.json" --journal "$j4" || fail "4: server truth after the instance came back and --resume"
   echo "4. instance gone: exit 1 after $after s (--give-up-after ${give_up_s}s), $progress_lines progress lines, resume then done"
+}
+
+# ---- 4b. The instance goes away at each of the first requests of a resumed run ----
+# The killed run's last journal lines are create intents without results, so the resumed run first finds out what
+# the server has (preflight, then its push requests and jobs). The instance goes away for 3 s the moment the
+# resumed run's k-th request arrives (the proxy exits instead of passing it on), k = 1..7. Ending during the outage is allowed only as exit 1 (unreachable:
+# then the same --resume once the instance is back); otherwise the run must carry on once the instance is back and
+# end with exit 0 within 60 s, not stall until --give-up-after.
+item_4b() {
+  local k i pid outcome=
+  for ((k = 1; k <= 7; k++)); do
+    new_world $orgs
+    j4=$tmp/four_b$k.journal
+    env_args=(PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE=7)   # bind, begin, 4 create intents, 1 result; killed before the 2nd
+    push_fg killed 120 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$j4"
+    env_args=()
+    [ "$rc" -eq 137 ] || fail "4b: the push with the kill hook at line 7 exited $rc"
+    stop_proxy
+    restart_proxy $k   # goes away at the resumed run's k-th request
+    push_bg resume4b --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$j4" --resume
+    pid=$push_pid
+    wait_bounded "$proxy_pid" 60 "4b: the proxy waiting for request $k of the resumed run"
+    proxy_pid=
+    for ((i = 0; i < 30; i++)); do alive "$pid" || break; sleep 0.1; done
+    restart_proxy
+    if ! alive "$pid"; then
+      wait_bounded "$pid" 5
+      expect_rc resume4b 1
+      push_fg resume4b 120 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$j4" --resume
+      outcome+=" $k:1,then:$rc"
+    else
+      wait_bounded "$pid" 60 "4b: the resumed run, instance gone at its request $k for 3 s, 60 s after it came back (stderr: $(tail -n 2 "$tmp/resume4b.err"))"
+      outcome+=" $k:$rc"
+    fi
+    expect_rc resume4b 0
+    journal_intact "$j4"
+    check_truth --planned "$tmp/planned.json" --journal "$j4" >"$tmp/truth.out" || fail "4b: server truth (instance gone at request $k): $(cat "$tmp/truth.out")"
+  done
+  echo "4b. instance gone for 3 s at request k of a resumed run (k:exit):$outcome; one job per org each time"
 }
 
 # ---- 5. Beta, deprecated or unknown target: exit 2 before any side-effecting call, --dry-run too ----
