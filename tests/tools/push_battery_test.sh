@@ -9,8 +9,9 @@
 #   fresh     a fresh run under a new journal name: exit 2 listing the open requests when the killed run left any
 #             request or job on the server (exit 0 when it left none); then the right --resume: exit 0;
 #   twice     two --resume processes 0.1 s apart: one exits 0, the other 2 naming the first one's pid;
-#   outage    --resume, and the instance goes away for 30 s (the proxy is killed, the server keeps its state)
-#             and comes back: exit 0 (the default --give-up-after is 15 min).
+#   outage    --resume, and the instance goes away for 30 s from the resumed run's k-th request (k random in
+#             6..25; the proxy exits then, the server keeps its state) and comes back: exit 0 (the default
+#             --give-up-after is 15 min).
 # After each case: no org with two jobs of the target version, every planned org has a job unless Salesforce
 # refused it at job creation, no request left in Created (tests/tools/push_truth.py). ROUNDS (default 2) rounds
 # of the first four cases, one outage.
@@ -130,22 +131,24 @@ case_twice() {
 }
 
 case_outage() {
-  local before i
-  before=$(journal_lines "$1")
+  local i k=$((6 + RANDOM % 20))   # past the preflight (an instance unreachable there is exit 1 at once)
+  stop_proxy
+  restart_proxy $k   # the proxy exits the moment the run's k-th request arrives
   resume_way "$1"
   push_bg outage --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$1" "${way[@]}"
   local pid=$push_pid
-  # The instance goes away once the resumed run writes its first journal line (or after 1 s).
-  for ((i = 0; i < 20; i++)); do [ "$(journal_lines "$1")" -gt "$before" ] && break; sleep 0.05; done
-  stop_proxy
-  alive "$pid" || fail "outage: the resumed push ended before the instance went away: $(tail -n 3 "$tmp/outage.err")"
+  for ((i = 0; i < 600; i++)); do alive "$proxy_pid" || break; alive "$pid" || break; sleep 0.1; done
+  alive "$pid" || fail "outage: the push ended before its request $k (exit code: see stderr): $(tail -n 3 "$tmp/outage.err")"
+  wait_bounded "$proxy_pid" 1 "outage: the proxy waiting for request $k"
+  proxy_pid=
   for ((i = 0; i < outage_s * 10; i++)); do alive "$pid" || break; sleep 0.1; done
   alive "$pid" || { wait_bounded "$pid" 5; fail "outage: the push exited $rc during a ${outage_s} s outage: $(tail -n 5 "$tmp/outage.err")"; }
   restart_proxy
-  wait_bounded "$pid" 120 "outage: the push after the instance came back (stderr: $(tail -n 2 "$tmp/outage.err"))"
+  wait_bounded "$pid" 120 "outage: the push, 120 s after the instance came back (it went away at request $k; stderr: $(tail -n 2 "$tmp/outage.err"))"
   expect_rc outage 0
   journal_intact "$1"
   truth_ok "$1"
+  killed_how+="; instance gone ${outage_s} s from the resumed run's request $k"
 }
 
 # truth_ok JOURNAL...: the invariants after the case's last run.
