@@ -9,7 +9,7 @@ packages=(
   g++ cmake ninja-build make pkg-config git ca-certificates
   libboost1.81-dev nlohmann-json3-dev libsimdjson-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libhowardhinnant-date-dev libcli11-dev libssl-dev
+  libhowardhinnant-date-dev libcli11-dev libssl-dev libpugixml-dev
   openssl tzdata
   curl python3
   clang libclang-rt-14-dev

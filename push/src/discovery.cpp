@@ -60,7 +60,9 @@ std::variant<std::string, query_failure> find_package(instance_client& client, c
   if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);
   const auto& records = std::get<std::vector<json>>(got);
   if (!package_id.empty()) {
-    if (records.empty()) return query_failure{push_exit_bad_input, "--package-id " + package_id + ": no such MetadataPackage"};
+    if (records.empty()) {
+      return query_failure{push_exit_bad_input, "--package-id " + package_id + ": no such MetadataPackage"};
+    }
     return package_id;
   }
   if (records.size() != 1) {

@@ -1,7 +1,8 @@
 #pragma once
 // Discovery before any side-effecting call: the instance's Organization Id, the package (--package-id or the
 // org's only MetadataPackage), the target version with its ReleaseState and IsDeprecated (so that a target
-// that cannot succeed is refused first) and the work already under way for it. Every id in SOQL is quoted. Private to pushsim::push.
+// that cannot succeed is refused first) and the work already under way for it. Every id in SOQL is quoted.
+// Private to pushsim::push.
 
 #include <optional>
 #include <string>

@@ -1,5 +1,7 @@
 #include "instance_client.hpp"
 
+#include <algorithm>
+
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/base/url_text.hpp"
 
@@ -16,7 +18,8 @@ query_failure unreachable(const sch::http::send_error& e) {
 
 query_failure http_failure(const std::string& what, const rest_response& resp) {
   if (resp.status == 401) {
-    return query_failure{push_exit_error, "authentication failed (HTTP 401): check --token: " + resp.body.substr(0, 300)};
+    return query_failure{push_exit_error,
+                         "authentication failed (HTTP 401): check --token: " + resp.body.substr(0, 300)};
   }
   return query_failure{push_exit_error,
                        what + " failed: HTTP " + std::to_string(resp.status) + ": " + resp.body.substr(0, 300)};
@@ -24,8 +27,37 @@ query_failure http_failure(const std::string& what, const rest_response& resp) {
 
 }  // namespace
 
-instance_client::instance_client(sch::http::http_client& client, const sch::rest::codec& codec, const std::string& token)
-    : client_(client), codec_(codec), auth_("Bearer " + token) {}
+instance_client::instance_client(sch::http::http_client& client, const sch::rest::codec& codec,
+                                 const std::string& token, wall_clock& clock, duration give_up_after)
+    : client_(client), codec_(codec), auth_("Bearer " + token), clock_(clock), give_up_after_(give_up_after) {}
+
+std::variant<rest_response, query_failure> instance_client::send(const rest_request& request, const char* endpoint) {
+  std::optional<time_point> failing_since;
+  for (int attempt = 0;; ++attempt) {
+    ++counts_.api_calls;
+    ++counts_.api_calls_by_endpoint[endpoint];
+    auto r = client_.send(request);
+    if (r && r.value().status < 500) {
+      reached_ = true;
+      return std::move(r.value());
+    }
+    if (!r && !reached_) return unreachable(r.error());
+    ++counts_.retryable_errors;
+    ++counts_.retryable_errors_by_endpoint[endpoint];
+    if (!r) ++counts_.transport_errors;
+    const auto now = clock_.now();
+    if (!failing_since) failing_since = now;
+    if (now - *failing_since >= give_up_after_) {
+      const std::string why = r ? "HTTP " + std::to_string(r.value().status) + ": " + r.value().body.substr(0, 300)
+                                : std::string(sch::http::to_string(r.error().code)) + ": " + r.error().message;
+      return query_failure{push_exit_error, "gave up: no successful exchange with the instance for --give-up-after (" +
+                                                std::string(endpoint) + ": " + why +
+                                                "); nothing was pushed by this run: run the same command again when "
+                                                "the instance is back"};
+    }
+    clock_.sleep_for(std::chrono::seconds{std::min(30, 1 << std::min(attempt, 5))});
+  }
+}
 
 std::variant<rest_response, query_failure> instance_client::get(const std::string& target, const char* endpoint) {
   rest_request req;
@@ -33,11 +65,7 @@ std::variant<rest_response, query_failure> instance_client::get(const std::strin
   req.target = target;
   req.headers.emplace_back("Authorization", auth_);
   req.headers.emplace_back("Accept", "application/json");
-  ++counts_.api_calls;
-  ++counts_.api_calls_by_endpoint[endpoint];
-  auto r = client_.send(req);
-  if (!r) return unreachable(r.error());
-  return std::move(r.value());
+  return send(req, endpoint);
 }
 
 std::variant<std::vector<json>, query_failure> instance_client::query(const std::string& soql) {
@@ -62,12 +90,11 @@ std::variant<std::vector<json>, query_failure> instance_client::query(const std:
 std::variant<sch::api_result, query_failure> instance_client::call(const sch::api_call& c) {
   rest_request req = codec_.encode(c);
   req.headers.emplace_back("Authorization", auth_);
-  ++counts_.api_calls;
-  ++counts_.api_calls_by_endpoint[sch::endpoint_name(c)];
-  auto r = client_.send(req);
-  if (!r) return unreachable(r.error());
-  if (r.value().status == 401) return http_failure(sch::endpoint_name(c), r.value());
-  auto result = codec_.decode(c, r.value());
+  auto got = send(req, sch::endpoint_name(c));
+  if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);
+  const auto& resp = std::get<rest_response>(got);
+  if (resp.status == 401) return http_failure(sch::endpoint_name(c), resp);
+  auto result = codec_.decode(c, resp);
   if (const auto* e = std::get_if<sch::api_error>(&result)) {
     return query_failure{push_exit_error, std::string(sch::endpoint_name(c)) + " failed: HTTP " +
                                               std::to_string(e->http_status) + ": " + e->error_code + " " + e->message};

@@ -2,6 +2,8 @@
 // instance_client: the exchanges of `pushsim push` outside the rollout — the preliminary queries (instance,
 // package, version, open requests and jobs), raw SOQL or typed calls through the codec, every page followed —
 // and the batch sender the wall driver uses. Failures are values with the exit code they lead to.
+// Until the instance has answered once, a transport failure ends the run at once (a wrong URL, nothing pushed);
+// afterwards transport failures and 5xx answers are retried (1 s, 2 s, 4 s ... 30 s) for up to give_up_after.
 // Private to pushsim::push.
 
 #include <string>
@@ -26,7 +28,8 @@ struct query_failure {
 
 class instance_client {
  public:
-  instance_client(scheduler::http::http_client& client, const scheduler::rest::codec& codec, const std::string& token);
+  instance_client(scheduler::http::http_client& client, const scheduler::rest::codec& codec, const std::string& token,
+                  wall_clock& clock, duration give_up_after);
 
   // The records of a SOQL query, every page (the text is URL-encoded here; quote its literals with soql_quote).
   std::variant<std::vector<nlohmann::json>, query_failure> query(const std::string& soql);
@@ -43,12 +46,16 @@ class instance_client {
   const exchange_counts& counts() const { return counts_; }
 
  private:
+  std::variant<rest_response, query_failure> send(const rest_request& request, const char* endpoint);
   std::variant<rest_response, query_failure> get(const std::string& target, const char* endpoint);
   std::variant<scheduler::api_result, query_failure> call(const scheduler::api_call& c);
 
   scheduler::http::http_client& client_;
   const scheduler::rest::codec& codec_;
   std::string auth_;
+  wall_clock& clock_;
+  duration give_up_after_;
+  bool reached_ = false;  // the instance has answered at least once
   exchange_counts counts_;
 };
 

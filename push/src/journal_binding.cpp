@@ -85,7 +85,15 @@ std::variant<bound_journal, std::string> parse_bound_journal(std::string_view te
   }
   auto bound = decode_binding(lines.front());
   if (auto* why = std::get_if<std::string>(&bound)) return "journal " + where + ": line 1: " + *why;
-  return bound_journal{std::get<journal_binding>(bound), scheduler::read_journal(lines)};
+  lines.erase(lines.begin());
+  scheduler::journal_state state = scheduler::read_journal(lines);
+  // The executor's reader skips what it cannot read: only a torn last line may be skipped.
+  const bool last_unreadable = !lines.empty() && scheduler::read_journal({lines.back()}).lines_ignored == 1;
+  if (state.lines_ignored > (last_unreadable ? 1u : 0u)) {
+    return "journal " + where + ": " + std::to_string(state.lines_ignored) +
+           " lines the executor cannot read (only a torn last line may be)";
+  }
+  return bound_journal{std::get<journal_binding>(bound), std::move(state)};
 }
 
 std::variant<bound_journal, std::string> read_bound_journal(const std::string& path) {

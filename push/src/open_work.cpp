@@ -13,7 +13,8 @@ bool is_open(const std::string& status) {
 
 }  // namespace
 
-open_work classify_open_work(std::vector<scheduler::request_row> requests, const std::vector<scheduler::job_row>& jobs) {
+open_work classify_open_work(std::vector<scheduler::request_row> requests,
+                             const std::vector<scheduler::job_row>& jobs) {
   open_work w;
   for (auto& r : requests) {
     if (is_open(r.status)) w.open_requests.push_back(std::move(r));

@@ -192,8 +192,9 @@ or_exit<std::optional<resume_inputs>> read_journal_inputs(const push_options& o,
   if (!o.resume) {
     std::error_code ec;
     if (fs::exists(o.journal_path, ec) && fs::file_size(o.journal_path, ec) > 0) {
-      return fail(err, push_exit_bad_input, "journal " + o.journal_path +
-                                                " exists (an earlier run): continue it with --resume, or name another --journal");
+      return fail(err, push_exit_bad_input,
+                  "journal " + o.journal_path +
+                      " exists (an earlier run): continue it with --resume, or name another --journal");
     }
     return std::optional<resume_inputs>();
   }
@@ -277,10 +278,10 @@ std::string progress_text(const sch::rollout& ro, const wall_driver& driver) {
   if (!rep) return "fetching subscribers: " + std::to_string(ro.subscribers().size());
   std::map<sch::org_final_state, std::int64_t> n;
   for (const auto& org : rep->orgs) ++n[org.state];
-  return "orgs " + std::to_string(rep->orgs.size()) + ": upgraded " + std::to_string(n[sch::org_final_state::upgraded]) +
-         ", in flight " + std::to_string(n[sch::org_final_state::in_flight]) + ", failed " +
-         std::to_string(n[sch::org_final_state::failed]) + ", pending " + std::to_string(n[sch::org_final_state::pending]) +
-         "; API calls " + std::to_string(driver.counts().api_calls);
+  using state = sch::org_final_state;
+  return "orgs " + std::to_string(rep->orgs.size()) + ": upgraded " + std::to_string(n[state::upgraded]) +
+         ", in flight " + std::to_string(n[state::in_flight]) + ", failed " + std::to_string(n[state::failed]) +
+         ", pending " + std::to_string(n[state::pending]) + "; API calls " + std::to_string(driver.counts().api_calls);
 }
 
 // Drives a rollout; on giving up, says why and how to continue, and returns exit 1.
@@ -294,8 +295,8 @@ std::optional<int> drive(wall_driver& driver, sch::rollout& ro, const push_optio
         << " (--give-up-after " << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(o.give_up_after))
         << "; last error: " << outcome.last_error << ")\n";
     if (journaled) {
-      err << "pushsim push: the journal " << o.journal_path << " is intact; when the instance is back, continue with:\n  "
-          << resume_command(o) << "\n";
+      err << "pushsim push: the journal " << o.journal_path
+          << " is intact; when the instance is back, continue with:\n  " << resume_command(o) << "\n";
     } else {
       err << "pushsim push: nothing was pushed; run the same command again when the instance is back\n";
     }
@@ -320,7 +321,8 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(wall_driver& driver, const 
   if (auto code = write_output(targets.plan_json, sch::render_plan_json(planned, planning.subscribers()), err)) {
     return *code;
   }
-  out << "plan written to " << targets.plan_json.string() << " (" << driver.counts().api_calls << " API calls, none side-effecting)\n";
+  out << "plan written to " << targets.plan_json.string() << " (" << driver.counts().api_calls
+      << " API calls, none side-effecting)\n";
   return push_exit_done;
 }
 
@@ -369,10 +371,13 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
 struct session {
   explicit session(const push_options& o)
       : http(client_options(o)),
-        client(http, codec, o.token),
+        client(http, codec, o.token, clock, o.give_up_after),
         driver(client.sender(), codec, clock,
-               drive_settings{client.authorization(), o.give_up_after,
-                              o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}}}) {}
+               drive_settings{client.authorization(), o.give_up_after, progress_every(o)}) {}
+
+  static duration progress_every(const push_options& o) {
+    return o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}};
+  }
 
   static sch::http::http_client_options client_options(const push_options& o) {
     sch::http::http_client_options h;
@@ -385,15 +390,19 @@ struct session {
   // Every exchange so far: the preliminary queries' and the driver's.
   exchange_counts counts() const {
     exchange_counts c = driver.counts();
-    c.api_calls += client.counts().api_calls;
-    for (const auto& [k, n] : client.counts().api_calls_by_endpoint) c.api_calls_by_endpoint[k] += n;
+    const exchange_counts& pre = client.counts();
+    c.api_calls += pre.api_calls;
+    c.retryable_errors += pre.retryable_errors;
+    c.transport_errors += pre.transport_errors;
+    for (const auto& [k, n] : pre.api_calls_by_endpoint) c.api_calls_by_endpoint[k] += n;
+    for (const auto& [k, n] : pre.retryable_errors_by_endpoint) c.retryable_errors_by_endpoint[k] += n;
     return c;
   }
 
   sch::http::http_client http;
   sch::rest::codec codec;
-  detail::instance_client client;
   system_wall_clock clock;
+  detail::instance_client client;
   wall_driver driver;
 };
 

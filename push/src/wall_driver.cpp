@@ -4,6 +4,8 @@
 #include <thread>
 #include <variant>
 
+#include "pushsim/base/assert.hpp"
+
 namespace pushsim::push {
 
 namespace sch = pushsim::scheduler;
@@ -53,6 +55,7 @@ void wall_driver::send_queued(sch::rollout& ro) {
     ++counts_.api_calls_by_endpoint[sch::endpoint_name(c.call)];
   }
   auto responses = send_(requests);
+  PUSHSIM_ASSERT(responses.size() == batch.size(), "batch_sender returned another number of responses than requests");
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto result = codec_.decode(batch[i].call, responses[i]);
     note_result(batch[i].call, result);

@@ -1,11 +1,10 @@
 #include "pushsim/scheduler/executor.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
-#include <numeric>
+#include <unordered_map>
 
+#include "executor_state.hpp"
 #include "pushsim/base/assert.hpp"
-#include "pushsim/base/position_index.hpp"
 
 namespace pushsim::scheduler {
 
@@ -24,1432 +23,213 @@ const char* to_string(org_final_state s) {
 
 namespace detail {
 
-using nlohmann::json;
+namespace {
 
-enum class phase : std::uint8_t { waiting, creating, adding, activating, monitoring, canceling, finished };
-enum class purpose : std::uint8_t {
-  create, add_batch, patch_pending, patch_cancel, poll_counts, fetch_jobs, fetch_stuck, reconcile_requests,
-  reconcile_jobs, create_check
-};
-
-constexpr std::uint32_t no_slot = 0xffffffffu;
-
-struct org_rec {
-  std::string key;
-  std::uint32_t wave_idx = 0;
-  std::uint32_t slot = no_slot;  // the slot (request) currently responsible for this org
-  std::uint32_t instance = 0;
-  std::uint32_t region = 0;  // dense region index (executor_state::region_ids)
-  org_final_state state = org_final_state::pending;
-  int attempts = 0;
-  std::string job_id;
-  std::string error_type;
-  std::string message;
-};
-
-// The slots being worked on, in slot order: a sorted vector, since every pump walks it and it holds at most a
-// few thousand slots (a tree set cost a node walk and a copy per pump).
-class slot_set {
+// Builds the executor's orgs, slots, waves and regions from the input slots (sorted by wave, start).
+class slot_loader {
  public:
-  void insert(std::uint32_t si) {
-    const auto it = std::lower_bound(v_.begin(), v_.end(), si);
-    if (it == v_.end() || *it != si) v_.insert(it, si);
+  explicit slot_loader(executor_state& s) : s_(s) {
+    instance_index_[""] = 0;
+    s_.instances.push_back("");
   }
-  void erase(std::uint32_t si) {
-    const auto it = std::lower_bound(v_.begin(), v_.end(), si);
-    if (it != v_.end() && *it == si) v_.erase(it);
+
+  void load(const std::vector<push_slot>& slots) {
+    std::size_t total_orgs = 0;
+    for (const auto& ps : slots) total_orgs += ps.org_keys.size();
+    s_.orgs.reserve(total_orgs);
+    s_.org_index.reserve(total_orgs, hash_at());
+    for (const auto& ps : slots) add_slot(ps);
+    s_.input_slots = s_.slots.size();
+    if (s_.waves.empty()) s_.waves.emplace_back();
+    if (s_.region_ids.empty()) s_.region_ids.push_back(0);
+    index_regions();
+    s_.jobs_reserved_per_instance.assign(s_.instances.size(), 0);
   }
-  std::vector<std::uint32_t>::const_iterator begin() const { return v_.begin(); }
-  std::vector<std::uint32_t>::const_iterator end() const { return v_.end(); }
 
  private:
-  std::vector<std::uint32_t> v_;
-};
+  // The hash of the org at a position (the index rehashes with it).
+  struct hash_at_position {
+    const executor_state* s;
+    std::uint64_t operator()(std::uint32_t o) const { return executor_state::key_hash(s->orgs[o].key); }
+  };
+  hash_at_position hash_at() const { return {&s_}; }
 
-struct slot_rec {
-  std::uint32_t wave_idx = 0;
-  std::uint32_t region = 0;  // dense region index
-  time_point start;
-  std::vector<std::uint32_t> orgs;
-  bool retry = false;
-  phase ph = phase::waiting;
-  std::string request_id;
-  time_point scheduled_start;
-  std::deque<std::uint32_t> to_add;
-  int batches_out = 0;  // batches in flight or waiting for a retry
-  std::int64_t jobs = 0;
-  bool ever_active = false;
-  bool cancel_wanted = false;
-  bool cancel_tried = false;
-  std::string cancel_reason;
-  // Reservation against the concurrency caps, released when the slot finishes.
-  std::int64_t reserved = 0;
-  std::map<std::uint32_t, std::int64_t> reserved_per_instance;
-  // Monitoring.
-  time_point next_poll;
-  duration interval{0};
-  bool poll_in_flight = false;
-  bool fetch_in_flight = false;
-  bool final_fetch = false;
-  std::int64_t failed_fetched = 0;
-  // Latest EndTime among the failed jobs fetched while monitoring: the next such fetch asks only for jobs that
-  // ended at or after it, so a request with many failures is not read again and again (the final fetch is whole).
-  std::optional<time_point> failed_watermark;
-  std::optional<time_point> pending_watermark;  // of the fetch being paged; committed at its last page
-  std::int64_t failed_applied = 0;  // Failed jobs of this request applied to their orgs
-  std::int64_t final_failed_expected = -1;  // Failed count the final incremental fetch must bring us to
-  std::int64_t last_succeeded = 0;
-  std::array<std::int64_t, 6> last_counts{-1, -1, -1, -1, -1, -1};
-  time_point next_stuck_check = time_point::min();
-  int stable_idle_polls = 0;  // polls in a row with no active job and unchanged counts
-  std::string not_pushed_reason;
-  bool create_ambiguous = false;  // a create failed in a way the server may still have carried out
-};
-
-struct call_ctx {
-  purpose p = purpose::create;
-  std::uint32_t slot = no_slot;
-  api_call call;
-  int attempt = 1;
-  std::uint64_t id = 0;  // call id of the latest issue
-  std::vector<std::uint32_t> batch;
-  bool final = false;
-  bool incremental = false;  // a fetch bounded by the failed-job watermark
-};
-
-struct delayed_call {
-  time_point at;
-  std::uint64_t seq = 0;
-  call_ctx ctx;
-};
-
-// One region's part of a wave (follow the sun).
-struct wave_region_rec {
-  std::int64_t input_slots = 0;  // planned slots of this wave in this region
-  std::int64_t open = 0;         // slots not finished (retries included)
-  std::optional<time_point> finished;
-};
-
-struct wave_rec {
-  int wave = 0;
-  std::int64_t open = 0;  // slots not finished
-  std::optional<time_point> first_start, finished;
-  bool gates_passed = false;
-  std::vector<wave_region_rec> regions;  // by dense region index
-};
-
-struct executor_state {
-  executor_config cfg;
-  journal_sink* journal = nullptr;
-  std::vector<org_rec> orgs;
-  position_index org_index;  // org key -> position in orgs
-  static std::uint64_t key_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
-  std::optional<std::uint32_t> find_org(std::string_view key) const {
-    return org_index.find(key_hash(key), [&](std::uint32_t o) { return orgs[o].key == key; });
-  }
-  std::vector<std::string> instances;
-  std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added
-  std::size_t input_slots = 0;
-  std::vector<std::uint32_t> retry_slots;  // retry slots waiting to start
-  std::map<std::uint64_t, std::uint32_t> wave_retry_slot;  // retry_key(wave, region) -> newest waiting retry slot
-  std::vector<wave_rec> waves;
-  std::size_t allowed_wave = 0;  // newest wave every region may run
-  // Follow the sun: regions (push_slot::region values, densely numbered in order of first appearance), the
-  // newest wave each region may run (>= allowed_wave once advanced), and each region's input slots in
-  // (wave, start) order with a cursor. Without follow_the_sun_waves every region just follows allowed_wave.
-  std::vector<int> region_ids;
-  std::vector<std::size_t> region_allowed;
-  std::vector<std::vector<std::uint32_t>> region_slots;
-  std::vector<std::size_t> region_next;
-  slot_set active;
-  std::vector<std::uint32_t> pump_scratch;  // pump's copy of active (slots may finish while it walks them)
-  std::map<std::uint64_t, call_ctx> in_flight;
-  std::vector<delayed_call> delayed;  // min-heap on (at, seq)
-  std::uint64_t delayed_seq = 0;
-  std::uint64_t last_call_id = 0;
-  // Budget.
-  std::deque<time_point> window;
-  time_point blocked_until = time_point::min();
-  // Concurrency.
-  std::int64_t jobs_reserved = 0;
-  std::vector<std::int64_t> jobs_reserved_per_instance;
-  // Gates.
-  bool halted = false;
-  std::string halt_reason;
-  std::int64_t succeeded_total = 0;
-  std::int64_t failed_final = 0;
-  std::set<std::string> known_error_types;
-  std::set<std::string> seen_error_types;
-  std::set<std::string> broken_orgs;
-  std::set<std::string> transient_types;
-  // Jitter RNG (splitmix64).
-  std::uint64_t rng = 0;
-  // Report bits.
-  std::int64_t api_calls = 0;
-  std::map<std::string, std::int64_t> calls_by_endpoint;
-  std::vector<stuck_job_report> stuck;
-  std::set<std::string> stuck_ids;
-  std::vector<std::string> requests_created;
-  std::set<std::string> known_requests;
-  std::vector<std::string> requests_not_canceled;
-  // Resume.
-  bool reconciling = false;
-  bool reconcile_started = false;
-  journal_state resume_from;
-  std::map<std::string, request_row> recon_requests;
-  std::vector<job_row> recon_jobs;
-  int recon_jobs_pending = 0;
-
-  executor_output out;
-
-  // ---- helpers -------------------------------------------------------------------------------------------
-
-  double next_unit() {
-    std::uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return static_cast<double>(z >> 11) * 0x1.0p-53;
-  }
-
-  duration backoff(int attempt) {
-    double d = static_cast<double>(cfg.retry.backoff_base.count());
-    for (int i = 1; i < attempt && d < static_cast<double>(cfg.retry.backoff_max.count()); ++i) d *= 2;
-    d = std::min(d, static_cast<double>(cfg.retry.backoff_max.count()));
-    d *= 1.0 - cfg.retry.jitter * next_unit();
-    return duration{static_cast<std::int64_t>(d)};
-  }
-
-  void write_journal(const json& j) {
-    if (journal != nullptr) journal->append(j.dump());
-  }
-
-  void prune_window(time_point now) {
-    while (!window.empty() && window.front() <= now - std::chrono::hours{24}) window.pop_front();
-  }
-
-  bool budget_allows(time_point now, bool essential) {
-    if (now < blocked_until) return false;
-    if (cfg.budget.calls_per_24h <= 0) return true;
-    prune_window(now);
-    const std::int64_t limit = cfg.budget.calls_per_24h - (essential ? 0 : cfg.budget.reserve);
-    return static_cast<std::int64_t>(window.size()) < limit;
-  }
-
-  time_point budget_free_at(time_point now) {
-    time_point t = std::max(blocked_until, now);
-    if (cfg.budget.calls_per_24h > 0 && !window.empty()) {
-      prune_window(now);
-      const std::int64_t limit = cfg.budget.calls_per_24h - cfg.budget.reserve;
-      if (static_cast<std::int64_t>(window.size()) >= limit && !window.empty()) {
-        // The call that must leave the window before one more fits.
-        const auto excess = static_cast<std::size_t>(static_cast<std::int64_t>(window.size()) - limit);
-        t = std::max(t, window[std::min(excess, window.size() - 1)] + std::chrono::hours{24} + duration{1});
-      }
+  void add_slot(const push_slot& ps) {
+    if (s_.waves.empty() || s_.waves.back().wave != ps.wave) {
+      wave_rec w;
+      w.wave = ps.wave;
+      s_.waves.push_back(w);
     }
-    return t;
-  }
-
-  static bool essential(const call_ctx& c) { return c.p == purpose::patch_cancel; }
-
-  void defer(call_ctx ctx, time_point at) {
-    delayed.push_back({at, delayed_seq++, std::move(ctx)});
-    std::push_heap(delayed.begin(), delayed.end(), later);
-  }
-  static bool later(const delayed_call& a, const delayed_call& b) {
-    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
-  }
-
-  void issue(call_ctx ctx, time_point now) {
-    if (!budget_allows(now, essential(ctx))) {
-      defer(std::move(ctx), budget_free_at(now));
-      return;
+    slot_rec r;
+    r.wave_idx = static_cast<std::uint32_t>(s_.waves.size() - 1);
+    r.start = ps.start;
+    r.region = region(ps.region);
+    const auto si = static_cast<std::uint32_t>(s_.slots.size());
+    static const std::string no_instance;
+    for (std::size_t i = 0; i < ps.org_keys.size(); ++i) {
+      add_org(r, si, ps.org_keys[i], instance(i < ps.instance_names.size() ? ps.instance_names[i] : no_instance));
     }
-    const std::uint64_t id = ++last_call_id;
-    window.push_back(now);
-    ++api_calls;
-    ++calls_by_endpoint[endpoint_name(ctx.call)];
-    ctx.id = id;
-    if (is_side_effecting(ctx.call)) journal_intent(id, ctx);
-    out.calls.push_back({id, ctx.call});
-    in_flight.emplace(id, std::move(ctx));
+    ++s_.waves[r.wave_idx].open;
+    s_.slots.push_back(std::move(r));
   }
 
-  void journal_intent(std::uint64_t id, const call_ctx& ctx) {
-    if (journal == nullptr) return;
-    json j{{"t", "intent"}, {"id", id}, {"slot", ctx.slot}};
-    if (const auto* c = std::get_if<create_push_request>(&ctx.call)) {
-      j["kind"] = "create";
-      j["start"] = to_us(c->scheduled_start);
-    } else if (const auto* a = std::get_if<add_jobs>(&ctx.call)) {
-      j["kind"] = "add_jobs";
-      j["request"] = a->request_id;
-      j["orgs"] = a->org_keys;
-    } else if (const auto* p = std::get_if<patch_request_status>(&ctx.call)) {
-      j["kind"] = "patch";
-      j["request"] = p->request_id;
-      j["status"] = p->status;
-    }
-    write_journal(j);
-  }
-
-  // ---- concurrency ---------------------------------------------------------------------------------------
-
-  bool fits(const slot_rec& s, const std::map<std::uint32_t, std::int64_t>& need, std::int64_t total) const {
-    (void)s;
-    const auto& c = cfg.concurrency;
-    if (c.jobs_in_flight_max > 0 && jobs_reserved > 0 && jobs_reserved + total > c.jobs_in_flight_max) return false;
-    if (c.jobs_in_flight_per_instance_max > 0) {
-      for (const auto& [inst, n] : need) {
-        const auto have = jobs_reserved_per_instance[inst];
-        if (have > 0 && have + n > c.jobs_in_flight_per_instance_max) return false;
-      }
-    }
-    return true;
-  }
-
-  void release(slot_rec& s) {
-    jobs_reserved -= s.reserved;
-    for (const auto& [inst, n] : s.reserved_per_instance) jobs_reserved_per_instance[inst] -= n;
-    s.reserved = 0;
-    s.reserved_per_instance.clear();
-  }
-
-  // ---- org state -----------------------------------------------------------------------------------------
-
-  void set_final(std::uint32_t o, org_final_state st, std::string msg, std::string type = {}) {
-    auto& r = orgs[o];
-    r.state = st;
-    r.message = std::move(msg);
-    r.error_type = std::move(type);
-  }
-
-  void finish_slot(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    if (s.ph == phase::finished) return;
-    // Orgs still owned by this slot and never pushed are reported, never silently lost.
-    for (auto o : s.orgs) {
-      auto& r = orgs[o];
-      if (r.slot != si) continue;
-      if (r.state == org_final_state::pending) {
-        set_final(o, org_final_state::not_pushed, s.not_pushed_reason.empty() ? "not pushed" : s.not_pushed_reason);
-      }
-    }
-    s.ph = phase::finished;
-    release(s);
-    active.erase(si);
-    auto& w = waves[s.wave_idx];
-    --w.open;
-    if (w.open == 0) w.finished = now;
-    auto& wr = w.regions[s.region];
-    --wr.open;
-    if (wr.open == 0) wr.finished = now;
-  }
-
-  // ---- gates ---------------------------------------------------------------------------------------------
-
-  void halt(std::string reason, time_point now) {
-    if (halted) return;
-    halted = true;
-    halt_reason = std::move(reason);
-    write_journal(json{{"t", "halt"}, {"reason", halt_reason}, {"at", to_us(now)}});
-    const std::string why = "halted: " + halt_reason;
-    for (std::uint32_t si = 0; si < slots.size(); ++si) {
-      auto& s = slots[si];
-      if (s.ph == phase::waiting) {
-        s.not_pushed_reason = why;
-        finish_slot(si, now);
-      } else if (s.ph != phase::finished) {
-        s.cancel_wanted = true;
-        s.cancel_reason = why;
-        if (s.not_pushed_reason.empty()) s.not_pushed_reason = why;
-      }
-    }
-    retry_slots.clear();
-    wave_retry_slot.clear();
-  }
-
-  // The gates of wave index w: the plan's override for that wave, else the plan's.
-  const gate_config& gates_of(std::size_t w) const {
-    if (w < waves.size()) {
-      const auto it = cfg.gates_per_wave.find(waves[w].wave);
-      if (it != cfg.gates_per_wave.end()) return it->second;
-    }
-    return cfg.gates;
-  }
-
-  // The newest wave a region may run.
-  std::size_t allowed_in(std::uint32_t region) const { return std::max(allowed_wave, region_allowed[region]); }
-
-  // The gates in force: those of the newest wave allowed to run (in any region).
-  const gate_config& gates_now() const {
-    std::size_t w = allowed_wave;
-    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) w = std::max(w, allowed_in(r));
-    return gates_of(w);
-  }
-
-  void check_gates(time_point now) { check_gates(now, gates_now()); }
-
-  void check_gates(time_point now, const gate_config& g) {
-    if (halted) return;
-    const std::int64_t finished = succeeded_total + failed_final;
-    if (finished >= g.min_samples && finished > 0) {
-      const double rate = static_cast<double>(failed_final) / static_cast<double>(finished);
-      if (rate > g.max_failure_rate) {
-        halt("failure rate " + std::to_string(failed_final) + "/" + std::to_string(finished) + " exceeds " +
-                 std::to_string(g.max_failure_rate),
-             now);
-        return;
-      }
-    }
-    if (g.max_failed_orgs >= 0 && failed_final > g.max_failed_orgs) {
-      halt(std::to_string(failed_final) + " failed orgs exceed " + std::to_string(g.max_failed_orgs), now);
-      return;
-    }
-    if (g.max_broken_signals >= 0 && static_cast<std::int64_t>(broken_orgs.size()) > g.max_broken_signals) {
-      halt(std::to_string(broken_orgs.size()) + " broken-org signals exceed " + std::to_string(g.max_broken_signals),
-           now);
-      return;
-    }
-    if (g.halt_on_new_error_type) {
-      for (const auto& t : seen_error_types) {
-        if (!known_error_types.contains(t)) {
-          halt("new ErrorType " + t, now);
-          return;
-        }
-      }
-    }
-  }
-
-  // ---- slots ---------------------------------------------------------------------------------------------
-
-  static std::uint64_t retry_key(std::uint32_t wave_idx, std::uint32_t region) {
-    return (static_cast<std::uint64_t>(wave_idx) << 32) | region;
-  }
-
-  std::uint32_t retry_slot_for(std::uint32_t wave_idx, std::uint32_t region, time_point now) {
-    const std::uint64_t key = retry_key(wave_idx, region);
-    auto it = wave_retry_slot.find(key);
-    if (it != wave_retry_slot.end() && slots[it->second].ph == phase::waiting) return it->second;
-    slot_rec s;
-    s.wave_idx = wave_idx;
-    s.region = region;
-    s.start = now + cfg.retry.job_retry_delay;
-    s.retry = true;
-    slots.push_back(std::move(s));
-    const auto si = static_cast<std::uint32_t>(slots.size() - 1);
-    ++waves[wave_idx].open;
-    ++waves[wave_idx].regions[region].open;
-    wave_retry_slot[key] = si;
-    retry_slots.push_back(si);
-    return si;
-  }
-
-  // Tries to start a waiting slot now. Returns false when it must wait (caps, budget).
-  enum class start_result { started, skipped, wait };
-  start_result try_start(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    std::vector<std::uint32_t> todo;
-    for (auto o : s.orgs) {
-      if (orgs[o].slot == si && orgs[o].state == org_final_state::pending) todo.push_back(o);
-    }
-    if (todo.empty()) {
-      finish_slot(si, now);
-      return start_result::skipped;
-    }
-    // Whole milliseconds: what Salesforce stores, so a resume can recognise the request by its start.
-    const time_point sched = std::chrono::ceil<std::chrono::milliseconds>(std::max(s.start, now + cfg.min_start_lead));
-    if (sched > cfg.deadline) {
-      s.not_pushed_reason = "deadline: slot at " + format_iso8601(s.start) + " cannot start before " +
-                            format_iso8601(cfg.deadline);
-      finish_slot(si, now);
-      return start_result::skipped;
-    }
-    std::map<std::uint32_t, std::int64_t> need;
-    for (auto o : todo) ++need[orgs[o].instance];
-    const auto total = static_cast<std::int64_t>(todo.size());
-    if (!fits(s, need, total)) return start_result::wait;
-    if (!budget_allows(now, false)) return start_result::wait;
-    s.reserved = total;
-    s.reserved_per_instance = need;
-    jobs_reserved += total;
-    for (const auto& [inst, n] : need) jobs_reserved_per_instance[inst] += n;
-    s.to_add.assign(todo.begin(), todo.end());
-    s.scheduled_start = sched;
-    s.ph = phase::creating;
-    active.insert(si);
-    auto& w = waves[s.wave_idx];
-    if (!w.first_start) w.first_start = now;
-    call_ctx c;
-    c.p = purpose::create;
-    c.slot = si;
-    c.call = create_push_request{cfg.version_id, sched};
-    issue(std::move(c), now);
-    return start_result::started;
-  }
-
-  void start_cancel(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    s.ph = phase::canceling;
-    s.cancel_tried = true;
-    call_ctx c;
-    c.p = purpose::patch_cancel;
-    c.slot = si;
-    c.call = patch_request_status{s.request_id, "Canceled"};
-    issue(std::move(c), now);
-  }
-
-  void issue_batch(std::uint32_t si, std::vector<std::uint32_t> batch, int attempt, time_point now,
-                   std::optional<time_point> at = std::nullopt) {
-    auto& s = slots[si];
-    add_jobs a;
-    a.request_id = s.request_id;
-    a.mode = cfg.mode;
-    a.org_keys.reserve(batch.size());
-    for (auto o : batch) a.org_keys.push_back(orgs[o].key);
-    call_ctx c;
-    c.p = purpose::add_batch;
-    c.slot = si;
-    c.call = std::move(a);
-    c.attempt = attempt;
-    c.batch = std::move(batch);
-    ++s.batches_out;
-    if (at && *at > now) {
-      defer(std::move(c), *at);
+  // A key given twice is excluded the second time (the first keeps its slot).
+  void add_org(slot_rec& r, std::uint32_t si, const std::string& key, std::uint32_t inst) {
+    const auto o = static_cast<std::uint32_t>(s_.orgs.size());
+    org_rec org;
+    org.key = key;
+    org.wave_idx = r.wave_idx;
+    org.region = r.region;
+    org.instance = inst;
+    s_.orgs.push_back(std::move(org));
+    auto& added = s_.orgs.back();
+    const auto same = [&](std::uint32_t p) { return s_.orgs[p].key == added.key; };
+    if (s_.org_index.insert(o, executor_state::key_hash(added.key), same, hash_at()).second) {
+      added.slot = si;
+      r.orgs.push_back(o);
     } else {
-      issue(std::move(c), now);
+      added.state = org_final_state::excluded;
+      added.message = "duplicate org key in the plan";
     }
   }
 
-  void drive_adding(std::uint32_t si, time_point now) {
+  std::uint32_t instance(const std::string& name) {
+    const auto [it, fresh] = instance_index_.try_emplace(name, static_cast<std::uint32_t>(s_.instances.size()));
+    if (fresh) s_.instances.push_back(name);
+    return it->second;
+  }
+
+  std::uint32_t region(int region) {
+    const auto [it, fresh] = region_index_.try_emplace(region, static_cast<std::uint32_t>(s_.region_ids.size()));
+    if (fresh) s_.region_ids.push_back(region);
+    return it->second;
+  }
+
+  void index_regions() {
+    for (auto& w : s_.waves) w.regions.resize(s_.region_ids.size());
+    s_.region_slots.resize(s_.region_ids.size());
+    for (std::uint32_t si = 0; si < s_.input_slots; ++si) {
+      const auto& sl = s_.slots[si];
+      auto& wr = s_.waves[sl.wave_idx].regions[sl.region];
+      ++wr.input_slots;
+      ++wr.open;
+      s_.region_slots[sl.region].push_back(si);
+    }
+    s_.region_next.assign(s_.region_ids.size(), 0);
+    s_.region_allowed.assign(s_.region_ids.size(), 0);
+  }
+
+  executor_state& s_;
+  std::unordered_map<std::string, std::uint32_t> instance_index_;  // lookup only (never iterated)
+  std::map<int, std::uint32_t> region_index_;                       // push_slot::region -> dense index
+};
+
+}  // namespace
+
+executor_state::executor_state(executor_config config, journal_sink* journal_to)
+    : cfg(std::move(config)),
+      journal(journal_to),
+      budget(cfg.budget),
+      tally(cfg.gates),
+      transient_types(cfg.retry.transient_error_types.begin(), cfg.retry.transient_error_types.end()),
+      backoff(cfg.retry) {}
+
+void executor_state::load(std::vector<push_slot> input) {
+  std::stable_sort(input.begin(), input.end(), [](const push_slot& a, const push_slot& b) {
+    return a.wave != b.wave ? a.wave < b.wave : a.start < b.start;
+  });
+  slot_loader{*this}.load(input);
+  write_journal(journal_begin{cfg.version_id, input_slots, orgs.size()});
+}
+
+executor_output executor_state::pump(time_point now) {
+  if (reconciling) {
+    if (!reconcile_started) start_reconcile(now);
+    return take_output(std::nullopt);
+  }
+  issue_due_calls(now);
+  advance_waves(now);
+  if (halted) {
+    finish_waiting_slots(now);
+  } else {
+    start_due_slots(now);
+  }
+  drive_active_slots(now);
+  advance_waves(now);
+  return take_output(next_wake(now));
+}
+
+void executor_state::drive_active_slots(time_point now) {
+  pump_scratch.assign(active.begin(), active.end());
+  for (const std::uint32_t si : pump_scratch) {
     auto& s = slots[si];
-    if (!s.cancel_wanted) {
-      while (s.batches_out < 2 && !s.to_add.empty()) {
-        std::vector<std::uint32_t> batch;
-        const std::size_t n = std::min(cfg.batch_size, s.to_add.size());
-        batch.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          batch.push_back(s.to_add.front());
-          s.to_add.pop_front();
-        }
-        issue_batch(si, std::move(batch), 1, now);
-      }
-    }
-    if (s.batches_out > 0) return;
-    if (s.cancel_wanted || (s.to_add.empty() && s.jobs == 0)) {
-      if (s.cancel_reason.empty()) s.cancel_reason = "no job could be added";
-      start_cancel(si, now);
-      return;
-    }
-    if (s.to_add.empty()) {
-      s.ph = phase::activating;
-      call_ctx c;
-      c.p = purpose::patch_pending;
-      c.slot = si;
-      c.call = patch_request_status{s.request_id, "Pending"};
-      issue(std::move(c), now);
-    }
-  }
-
-  void start_monitoring(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    s.ph = phase::monitoring;
-    s.interval = cfg.polling.min_interval;
-    s.next_poll = std::max(now + cfg.polling.min_interval, s.scheduled_start);
-  }
-
-  void issue_poll(std::uint32_t si, time_point now) {
-    auto& s = slots[si];
-    s.poll_in_flight = true;
-    call_ctx c;
-    c.p = purpose::poll_counts;
-    c.slot = si;
-    c.call = query_request_status_counts{{s.request_id}};
-    issue(std::move(c), now);
-  }
-
-  void issue_fetch(std::uint32_t si, std::vector<std::string> statuses, bool with_errors, purpose p, bool final,
-                   time_point now, std::optional<time_point> ended_at_or_after = std::nullopt) {
-    auto& s = slots[si];
-    if (p == purpose::fetch_jobs) s.fetch_in_flight = true;
-    call_ctx c;
-    c.p = p;
-    c.slot = si;
-    c.final = final;
-    c.incremental = ended_at_or_after.has_value();
-    if (p == purpose::fetch_jobs) s.pending_watermark.reset();
-    c.call = query_jobs{{s.request_id}, std::move(statuses), with_errors, ended_at_or_after};
-    issue(std::move(c), now);
-  }
-
-  // ---- results -------------------------------------------------------------------------------------------
-
-  void on_error(call_ctx ctx, const api_error& e, time_point now) {
-    if (e.kind == api_error::kind_t::limit_exceeded) {
-      blocked_until = std::max(blocked_until, now + cfg.budget.limit_exceeded_wait);
-      defer(std::move(ctx), blocked_until);
-      return;
-    }
-    const bool query = ctx.p == purpose::poll_counts || ctx.p == purpose::fetch_jobs ||
-                       ctx.p == purpose::fetch_stuck || ctx.p == purpose::reconcile_requests ||
-                       ctx.p == purpose::reconcile_jobs || ctx.p == purpose::create_check;
-    const int max = cfg.retry.call_attempts_max;
-    if (e.retryable() && (max <= 0 || ctx.attempt < max)) {
-      // The request may exist although the answer was lost: look for it before creating another one.
-      if (ctx.p == purpose::create) slots[ctx.slot].create_ambiguous = true;
-      const auto at = now + backoff(ctx.attempt);
-      ++ctx.attempt;
-      defer(std::move(ctx), at);
-      return;
-    }
-    if (query) {
-      // A query that keeps failing: try again later, slowly (a query never changes anything).
-      ctx.attempt = 1;
-      defer(std::move(ctx), now + cfg.retry.backoff_max);
-      return;
-    }
-    const std::string why = (e.error_code.empty() ? std::string{} : e.error_code + ": ") + e.message;
-    auto& s = slots[ctx.slot];
-    switch (ctx.p) {
-      case purpose::create:
-        s.not_pushed_reason = "PackagePushRequest create failed: " + why;
-        finish_slot(ctx.slot, now);
-        break;
-      case purpose::add_batch:
-        --s.batches_out;
-        for (auto o : ctx.batch) {
-          if (orgs[o].state == org_final_state::pending) {
-            set_final(o, org_final_state::not_pushed, "job creation failed: " + why);
-          }
-        }
-        break;
-      case purpose::patch_pending:
-        s.cancel_reason = "PATCH Pending failed: " + why;
-        s.not_pushed_reason = s.cancel_reason;
-        start_cancel(ctx.slot, now);
-        break;
-      case purpose::patch_cancel:
-        // INVALID_OPERATION: already started; keep monitoring either way so its jobs get a final state.
-        if (e.error_code != "INVALID_OPERATION") requests_not_canceled.push_back(s.request_id);
-        start_monitoring(ctx.slot, now);
-        s.next_poll = now;
-        break;
-      default:
-        break;
-    }
-  }
-
-  void on_created(call_ctx& ctx, const request_created& r, time_point now) {
-    auto& s = slots[ctx.slot];
-    s.request_id = r.id;
-    s.create_ambiguous = false;
-    requests_created.push_back(r.id);
-    known_requests.insert(r.id);
-    s.ph = phase::adding;
-    for (auto o : s.to_add) orgs[o].slot = ctx.slot;
-    (void)now;
-  }
-
-  void on_jobs_added(call_ctx& ctx, const jobs_added& r, time_point now) {
-    auto& s = slots[ctx.slot];
-    --s.batches_out;
-    std::vector<std::uint32_t> again_now, again_later;
-    json excluded = json::array();
-    std::int64_t created = 0;
-    bool progress = false;
-    for (std::size_t i = 0; i < ctx.batch.size(); ++i) {
-      const auto o = ctx.batch[i];
-      const job_outcome* oc = nullptr;
-      if (i < r.outcomes.size() && r.outcomes[i].org_key == orgs[o].key) {
-        oc = &r.outcomes[i];
-      } else {
-        for (const auto& x : r.outcomes) {
-          if (x.org_key == orgs[o].key) oc = &x;
-        }
-      }
-      if (oc == nullptr) {
-        again_later.push_back(o);
-        continue;
-      }
-      const std::string why = (oc->error_code.empty() ? std::string{} : oc->error_code + ": ") + oc->message;
-      switch (oc->kind) {
-        case job_outcome::kind_t::created:
-        case job_outcome::kind_t::duplicate:
-          orgs[o].state = org_final_state::in_flight;
-          orgs[o].job_id = oc->job_id;
-          ++orgs[o].attempts;
-          ++s.jobs;
-          ++created;
-          progress = true;
-          break;
-        case job_outcome::kind_t::ineligible:
-        case job_outcome::kind_t::invalid_key:
-        case job_outcome::kind_t::rejected:
-          set_final(o, org_final_state::excluded, why);
-          excluded.push_back(json::array({orgs[o].key, why}));
-          progress = true;
-          break;
-        case job_outcome::kind_t::transient:
-          again_later.push_back(o);
-          break;
-        case job_outcome::kind_t::not_processed:
-          again_now.push_back(o);
-          break;
-      }
-    }
-    write_journal(json{{"t", "result"}, {"id", ctx.id}, {"kind", "add_jobs"}, {"slot", ctx.slot},
-                       {"request", s.request_id}, {"created", created}, {"excluded", excluded}});
-    if (!again_later.empty() || (!again_now.empty() && !progress)) {
-      again_later.insert(again_later.end(), again_now.begin(), again_now.end());
-      std::sort(again_later.begin(), again_later.end());
-      issue_batch(ctx.slot, std::move(again_later), ctx.attempt + 1, now, now + backoff(ctx.attempt));
-    } else if (!again_now.empty()) {
-      issue_batch(ctx.slot, std::move(again_now), ctx.attempt, now);
-    }
-  }
-
-  void on_status_counts(call_ctx& ctx, const status_counts_page& p, time_point now) {
-    auto& s = slots[ctx.slot];
-    s.poll_in_flight = false;
-    if (s.ph != phase::monitoring) return;
-    // Created, Pending, InProgress, Succeeded, Failed, Canceled.
-    std::array<std::int64_t, 6> c{0, 0, 0, 0, 0, 0};
-    for (const auto& row : p.rows) {
-      if (!row.request_id.empty() && row.request_id != s.request_id) continue;
-      static constexpr std::array<const char*, 6> names{"Created", "Pending", "InProgress",
-                                                        "Succeeded", "Failed", "Canceled"};
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        if (row.status == names[i] || (i == 2 && row.status == "In Progress")) c[i] += row.count;
-      }
-    }
-    const bool changed = c != s.last_counts;
-    s.last_counts = c;
-    succeeded_total += c[3] - s.last_succeeded;
-    s.last_succeeded = c[3];
-    const std::int64_t active_jobs = c[0] + c[1] + c[2];
-    const std::int64_t total = active_jobs + c[3] + c[4] + c[5];
-    if (c[2] + c[3] + c[4] > 0) s.ever_active = true;
-    s.interval = changed ? cfg.polling.min_interval : std::min(s.interval * 2, cfg.polling.max_interval);
-    check_gates(now);
-    s.stable_idle_polls = (active_jobs == 0 && !changed) ? s.stable_idle_polls + 1 : 0;
-    // Finished: every job we know of is final (or nothing has moved for three polls with none active, which
-    // covers a job count we over-estimated).
-    if (active_jobs == 0 && (total >= s.jobs || s.stable_idle_polls >= 3)) {
-      if (s.fetch_in_flight) return;
-      if (c[5] == 0 && c[4] == s.failed_applied) {
-        finish_monitored(ctx.slot, now);  // every failure is known already: the other jobs succeeded
-      } else if (c[5] == 0 && s.failed_watermark) {
-        // Only failures remain to be read: those that ended since the last read, checked against the count.
-        s.final_failed_expected = c[4];
-        issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, true, now, s.failed_watermark);
-      } else {
-        issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
-      }
-      return;
-    }
-    if (c[4] > s.failed_fetched && !s.fetch_in_flight) {
-      s.failed_fetched = c[4];
-      issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, false, now, s.failed_watermark);
-    }
-    if (c[2] > 0 && now >= s.next_stuck_check && now >= s.scheduled_start + cfg.stuck_after) {
-      s.next_stuck_check = now + cfg.stuck_after;
-      issue_fetch(ctx.slot, {"InProgress"}, false, purpose::fetch_stuck, false, now);
-    }
-    s.next_poll = now + s.interval;
-  }
-
-  void apply_job_row(std::uint32_t si, const job_row& row, time_point now) {
-    const auto found = find_org(row.org_key);
-    if (!found) return;
-    const auto o = *found;
-    auto& r = orgs[o];
-    if (r.slot != si || r.state != org_final_state::in_flight) return;
-    if (!r.job_id.empty() && r.job_id != row.id) return;
-    r.job_id = row.id;
-    if (row.status == "Canceled") {
-      set_final(o, org_final_state::canceled, slots[si].cancel_reason.empty() ? "job canceled" : slots[si].cancel_reason);
-      return;
-    }
-    if (row.status != "Failed") return;
-    ++slots[si].failed_applied;
-    std::string type = row.errors.empty() ? "UnclassifiedError" : row.errors.front().type;
-    std::string msg = row.errors.empty() ? std::string{} : row.errors.front().message;
-    for (std::size_t i = 1; i < row.errors.size(); ++i) msg += " | " + row.errors[i].message;
-    const bool transient = transient_types.contains(type);
-    if (transient && r.attempts < cfg.retry.job_attempts_max && !halted) {
-      const auto rs = retry_slot_for(slots[si].wave_idx, slots[si].region, now);
-      r.state = org_final_state::pending;
-      r.slot = rs;
-      r.job_id.clear();
-      r.error_type = type;
-      r.message = msg;
-      slots[rs].orgs.push_back(o);
-      return;
-    }
-    set_final(o, org_final_state::failed, std::move(msg), type);
-    ++failed_final;
-    if (!transient) seen_error_types.insert(type);
-  }
-
-  void on_jobs_page(call_ctx& ctx, const jobs_page& p, time_point now) {
-    auto& s = slots[ctx.slot];
-    if (ctx.p == purpose::fetch_stuck) {
-      for (const auto& row : p.rows) {
-        if (row.status != "InProgress" && row.status != "In Progress") continue;
-        const time_point began = row.start_time.value_or(s.scheduled_start);
-        if (now - began >= cfg.stuck_after && stuck_ids.insert(row.id).second) {
-          stuck.push_back({row.id, s.request_id, row.org_key, row.start_time, now});
-        }
-      }
-    } else {
-      for (const auto& row : p.rows) {
-        if (ctx.p == purpose::fetch_jobs && row.status == "Failed" && row.end_time &&
-            (!s.pending_watermark || *row.end_time > *s.pending_watermark)) {
-          s.pending_watermark = row.end_time;
-        }
-        apply_job_row(ctx.slot, row, now);
-      }
-      check_gates(now);
-    }
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = ctx.p;
-      c.slot = ctx.slot;
-      c.final = ctx.final;
-      c.incremental = ctx.incremental;
-      const bool errs = std::get_if<query_jobs>(&ctx.call) ? std::get<query_jobs>(ctx.call).with_errors
-                                                            : std::get<query_more>(ctx.call).with_errors;
-      c.call = query_more{p.next_locator, query_kind::jobs, errs};
-      issue(std::move(c), now);
-      return;
-    }
-    if (ctx.p != purpose::fetch_jobs) return;
-    s.fetch_in_flight = false;
-    // The whole answer has been read (every page): the watermark may move. A partly read answer must not
-    // move it, since pages are in Id order, not EndTime order.
-    if (s.pending_watermark && (!s.failed_watermark || *s.pending_watermark > *s.failed_watermark)) {
-      s.failed_watermark = s.pending_watermark;
-    }
-    s.pending_watermark.reset();
-    if (!ctx.final) return;
-    if (ctx.incremental && s.failed_applied != s.final_failed_expected) {
-      // The bounded read did not account for every failure the counts showed: read them all.
-      issue_fetch(ctx.slot, {"Failed", "Canceled"}, true, purpose::fetch_jobs, true, now);
-      return;
-    }
-    finish_monitored(ctx.slot, now);
-  }
-
-  // A monitored request is over and every failed or canceled job has been applied: its other orgs upgraded.
-  void finish_monitored(std::uint32_t si, time_point now) {
-    for (auto o : slots[si].orgs) {
-      auto& r = orgs[o];
-      if (r.slot == si && r.state == org_final_state::in_flight) {
-        r.state = org_final_state::upgraded;
-        r.message.clear();
-        r.error_type.clear();
-      }
-    }
-    finish_slot(si, now);
-  }
-
-  // After an ambiguous create failure: adopt the request if the server made it, else create it now.
-  void on_create_check(call_ctx& ctx, const requests_page& p, time_point now) {
-    auto& s = slots[ctx.slot];
-    for (const auto& r : p.rows) {
-      if (r.status != "Created" || !r.scheduled_start || known_requests.contains(r.id)) continue;
-      const auto diff = *r.scheduled_start > s.scheduled_start ? *r.scheduled_start - s.scheduled_start
-                                                               : s.scheduled_start - *r.scheduled_start;
-      if (diff < std::chrono::seconds{1}) {
-        on_created(ctx, request_created{r.id}, now);
-        return;
-      }
-    }
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = purpose::create_check;
-      c.slot = ctx.slot;
-      c.attempt = ctx.attempt;
-      c.call = query_more{p.next_locator, query_kind::requests, false};
-      issue(std::move(c), now);
-      return;
-    }
-    s.create_ambiguous = false;
-    call_ctx c;
-    c.p = purpose::create;
-    c.slot = ctx.slot;
-    c.attempt = ctx.attempt;
-    c.call = create_push_request{cfg.version_id, s.scheduled_start};
-    issue(std::move(c), now);
-  }
-
-  // ---- resume --------------------------------------------------------------------------------------------
-
-  void start_reconcile(time_point now) {
-    reconcile_started = true;
-    call_ctx c;
-    c.p = purpose::reconcile_requests;
-    c.call = query_requests_for_version{cfg.version_id};
-    issue(std::move(c), now);
-  }
-
-  void on_recon_requests(const requests_page& p, time_point now) {
-    for (const auto& r : p.rows) recon_requests[r.id] = r;
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = purpose::reconcile_requests;
-      c.call = query_more{p.next_locator, query_kind::requests, false};
-      issue(std::move(c), now);
-      return;
-    }
-    std::set<std::string> ids;
-    for (const auto& [id, r] : recon_requests) ids.insert(id);
-    for (const auto& id : resume_from.request_ids) {
-      if (!id.empty()) ids.insert(id);
-    }
-    std::vector<std::string> chunk;
-    auto flush = [&] {
-      if (chunk.empty()) return;
-      call_ctx c;
-      c.p = purpose::reconcile_jobs;
-      c.call = query_jobs{std::move(chunk), {}, false, std::nullopt};
-      chunk.clear();
-      ++recon_jobs_pending;
-      issue(std::move(c), now);
-    };
-    for (const auto& id : ids) {
-      chunk.push_back(id);
-      if (chunk.size() >= cfg.ids_per_query) flush();
-    }
-    flush();
-    if (recon_jobs_pending == 0) apply_reconciliation(now);
-  }
-
-  void on_recon_jobs(const jobs_page& p, time_point now) {
-    recon_jobs.insert(recon_jobs.end(), p.rows.begin(), p.rows.end());
-    if (!p.next_locator.empty()) {
-      call_ctx c;
-      c.p = purpose::reconcile_jobs;
-      c.call = query_more{p.next_locator, query_kind::jobs, false};
-      issue(std::move(c), now);
-      return;
-    }
-    if (--recon_jobs_pending == 0) apply_reconciliation(now);
-  }
-
-  void adopt(std::uint32_t si, const std::string& request_id, const std::string& status,
-             std::optional<time_point> sched, time_point now) {
-    auto& s = slots[si];
-    s.request_id = request_id;
-    s.scheduled_start = sched.value_or(s.start);
-    requests_created.push_back(request_id);
-    known_requests.insert(request_id);
-    std::map<std::uint32_t, std::int64_t> need;
-    for (auto o : s.orgs) {
-      if (orgs[o].slot == si) ++need[orgs[o].instance];
-    }
-    for (const auto& [inst, n] : need) {
-      s.reserved += n;
-      jobs_reserved += n;
-      jobs_reserved_per_instance[inst] += n;
-    }
-    s.reserved_per_instance = need;
-    active.insert(si);
-    if (!waves[s.wave_idx].first_start) waves[s.wave_idx].first_start = now;
-    if (status == "Created") {
-      s.ph = phase::adding;
-      for (auto o : s.orgs) {
-        if (orgs[o].state == org_final_state::pending && (orgs[o].slot == si || orgs[o].slot == no_slot)) {
-          orgs[o].slot = si;
-          s.to_add.push_back(o);
-        }
-      }
-      if (halted) {
+    if (s.ph == phase::adding) {
+      if (halted && !s.cancel_wanted) {
         s.cancel_wanted = true;
         s.cancel_reason = "halted: " + halt_reason;
       }
-      return;
-    }
-    // Already activated: anything of this slot not in the request gets a later slot, never forgotten.
-    if (si < input_slots) {
-      for (auto o : s.orgs) {
-        if (orgs[o].state == org_final_state::pending && orgs[o].slot == si) {
-          const auto rs = retry_slot_for(s.wave_idx, s.region, now - cfg.retry.job_retry_delay);
-          orgs[o].slot = rs;
-          slots[rs].orgs.push_back(o);
-        }
-      }
-    }
-    s.ever_active = status != "Pending";
-    start_monitoring(si, now);
-    s.next_poll = now;
-  }
-
-  void apply_reconciliation(time_point now) {
-    reconciling = false;
-    // Which slot each request belongs to.
-    std::map<std::string, std::uint32_t> req_slot;
-    for (const auto& [slot, id] : resume_from.slot_requests) {
-      if (slot >= 0 && static_cast<std::size_t>(slot) < input_slots) req_slot[id] = static_cast<std::uint32_t>(slot);
-    }
-    std::set<std::uint32_t> taken;
-    for (const auto& [id, si] : req_slot) taken.insert(si);
-    for (const auto& [id, r] : recon_requests) {
-      if (req_slot.contains(id) || !r.scheduled_start) continue;
-      for (const auto& [slot, start] : resume_from.unconfirmed_creates) {
-        const auto diff = start > *r.scheduled_start ? start - *r.scheduled_start : *r.scheduled_start - start;
-        if (slot >= 0 && static_cast<std::size_t>(slot) < input_slots && diff < std::chrono::seconds{1} &&
-            !taken.contains(static_cast<std::uint32_t>(slot))) {
-          req_slot[id] = static_cast<std::uint32_t>(slot);
-          taken.insert(static_cast<std::uint32_t>(slot));
-          break;
-        }
-      }
-    }
-    // Each org's job for the target version: a live one wins over failed ones.
-    std::map<std::uint32_t, const job_row*> chosen;
-    std::map<std::string, std::int64_t> jobs_per_request;
-    for (const auto& row : recon_jobs) {
-      const auto found = find_org(row.org_key);
-      if (!found) continue;
-      const auto o = *found;
-      ++orgs[o].attempts;
-      auto& c = chosen[o];
-      if (c == nullptr || (c->status == "Failed" && row.status != "Failed")) c = &row;
-    }
-    std::map<std::string, std::vector<std::uint32_t>> by_request;
-    for (const auto& [o, row] : chosen) {
-      by_request[row->request_id].push_back(o);
-      orgs[o].job_id = row->id;
-      orgs[o].state = org_final_state::in_flight;
-      ++jobs_per_request[row->request_id];
-    }
-    std::set<std::string> all_ids;
-    for (const auto& [id, r] : recon_requests) all_ids.insert(id);
-    for (const auto& [id, v] : by_request) all_ids.insert(id);
-    for (const auto& id : all_ids) {
-      const auto rit = recon_requests.find(id);
-      const std::string status = rit != recon_requests.end() ? rit->second.status : "Pending";
-      const auto sched = rit != recon_requests.end() ? rit->second.scheduled_start : std::nullopt;
-      const auto& members = by_request[id];
-      std::uint32_t si;
-      if (auto it = req_slot.find(id); it != req_slot.end()) {
-        si = it->second;
-        for (auto o : members) {
-          if (orgs[o].slot != si) slots[si].orgs.push_back(o);
-          orgs[o].slot = si;
-        }
-      } else {
-        if (members.empty()) {
-          if (status == "Created") {
-            // An orphan from a create whose result was lost: it has no jobs; cancel it.
-            slot_rec s;
-            s.wave_idx = 0;
-            s.retry = true;
-            s.request_id = id;
-            s.cancel_reason = "orphan request from an interrupted run";
-            slots.push_back(std::move(s));
-            ++waves[0].open;
-            ++waves[0].regions[0].open;
-            const auto osi = static_cast<std::uint32_t>(slots.size() - 1);
-            active.insert(osi);
-            start_cancel(osi, now);
-            requests_created.push_back(id);
-          }
-          continue;
-        }
-        slot_rec s;
-        s.wave_idx = orgs[members.front()].wave_idx;
-        s.region = orgs[members.front()].region;
-        s.retry = true;
-        s.orgs = members;
-        s.start = sched.value_or(now);
-        slots.push_back(std::move(s));
-        si = static_cast<std::uint32_t>(slots.size() - 1);
-        ++waves[slots[si].wave_idx].open;
-        ++waves[slots[si].wave_idx].regions[slots[si].region].open;
-        for (auto o : members) orgs[o].slot = si;
-      }
-      slots[si].jobs = jobs_per_request[id];
-      adopt(si, id, status, sched, now);
+      drive_adding(si, now);
+    } else if (s.ph == phase::monitoring) {
+      drive_monitoring(si, now);
     }
   }
+}
 
-  // ---- the pump ------------------------------------------------------------------------------------------
-
-  duration bake_of(int wave) const {
-    const auto it = cfg.bake_time_per_wave.find(wave);
-    return it == cfg.bake_time_per_wave.end() ? cfg.bake_time : it->second;
+std::optional<time_point> executor_state::next_wake(time_point now) {
+  wake_up wake{now, std::nullopt};
+  if (!delayed.empty()) wake.want(delayed.front().at);
+  bool waiting_on_caps = false;
+  if (!halted) {
+    waiting_on_caps = want_slot_starts(wake);
+    want_bake_ends(wake);
   }
-
-  void advance_waves(time_point now) {
-    // Everywhere: a wave finished in every region and baked opens the next one.
-    while (allowed_wave < waves.size()) {
-      auto& w = waves[allowed_wave];
-      if (w.open > 0 || !w.finished) break;
-      if (now < *w.finished + bake_of(w.wave)) break;
-      check_gates(now, gates_of(allowed_wave));
-      if (halted) return;
-      w.gates_passed = true;
-      known_error_types.insert(seen_error_types.begin(), seen_error_types.end());
-      ++allowed_wave;
-    }
-    // Follow the sun: a region whose part of a follow_the_sun wave finished and baked opens its part of the
-    // next wave, judged by that wave's gates over everything seen so far (every region's results).
-    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
-      while (true) {
-        const std::size_t w = allowed_in(r);
-        region_allowed[r] = w;
-        if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) break;
-        const auto& wr = waves[w].regions[r];
-        if (wr.input_slots == 0 || wr.open > 0 || !wr.finished) break;  // no canary of its own: wait for all
-        if (now < *wr.finished + bake_of(waves[w].wave)) break;
-        check_gates(now, gates_of(w));
-        if (halted) return;
-        known_error_types.insert(seen_error_types.begin(), seen_error_types.end());
-        region_allowed[r] = w + 1;
-      }
+  want_polls(wake);
+  if (waiting_on_caps) {
+    if (!budget.allows(now, false)) {
+      wake.want(budget.free_at(now));
+    } else if (in_flight.empty() && !wake.at) {
+      wake.want(now + cfg.polling.min_interval);
     }
   }
+  return wake.at;
+}
 
-  // When the next regional hand-over may happen (a region's part of a follow_the_sun wave done, baking).
-  template <class Want>
-  void want_regional_bake_ends(Want&& want) const {
-    for (std::uint32_t r = 0; r < region_allowed.size(); ++r) {
-      const std::size_t w = allowed_in(r);
-      if (w + 1 >= waves.size() || !cfg.follow_the_sun_waves.contains(waves[w].wave)) continue;
-      const auto& wr = waves[w].regions[r];
-      if (wr.input_slots > 0 && wr.open == 0 && wr.finished) want(*wr.finished + bake_of(waves[w].wave));
-    }
-  }
+executor_output executor_state::take_output(std::optional<time_point> wake_at) {
+  executor_output o = std::move(out);
+  out = {};
+  o.wake_at = wake_at;
+  return o;
+}
 
-  executor_output pump(time_point now) {
-    if (reconciling) {
-      if (!reconcile_started) start_reconcile(now);
-      executor_output o = std::move(out);
-      out = {};
-      return o;
-    }
-    // Deferred calls whose time has come.
-    while (!delayed.empty() && delayed.front().at <= now) {
-      std::pop_heap(delayed.begin(), delayed.end(), later);
-      delayed_call d = std::move(delayed.back());
-      delayed.pop_back();
-      if (d.ctx.p == purpose::add_batch && slots[d.ctx.slot].cancel_wanted) {
-        auto& s = slots[d.ctx.slot];
-        --s.batches_out;
-        continue;  // the slot is being canceled; its orgs are reported by finish_slot
-      }
-      if (d.ctx.p == purpose::create && halted && !slots[d.ctx.slot].create_ambiguous) {
-        slots[d.ctx.slot].not_pushed_reason = "halted: " + halt_reason;
-        finish_slot(d.ctx.slot, now);  // never created: nothing to cancel
-        continue;
-      }
-      if (d.ctx.p == purpose::create && slots[d.ctx.slot].create_ambiguous) {
-        call_ctx c;
-        c.p = purpose::create_check;
-        c.slot = d.ctx.slot;
-        c.attempt = d.ctx.attempt;
-        c.call = query_requests_for_version{cfg.version_id};
-        issue(std::move(c), now);
-        continue;
-      }
-      issue(std::move(d.ctx), now);
-    }
-    advance_waves(now);
-    if (halted) {
-      for (std::uint32_t si = 0; si < slots.size(); ++si) {
-        if (slots[si].ph == phase::waiting) {
-          slots[si].not_pushed_reason = "halted: " + halt_reason;
-          finish_slot(si, now);
-        }
-      }
-    } else {
-      // Each region's input slots in (wave, start) order; with a single region this is every slot in order.
-      for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
-        const auto& list = region_slots[r];
-        std::size_t& next = region_next[r];
-        while (next < list.size()) {
-          auto& s = slots[list[next]];
-          if (s.ph != phase::waiting) {
-            ++next;
-            continue;
-          }
-          if (s.wave_idx > allowed_in(r)) break;
-          if (now < s.start - cfg.prepare_ahead) break;
-          if (try_start(list[next], now) == start_result::wait) break;
-          ++next;
-        }
-      }
-      for (std::size_t i = 0; i < retry_slots.size();) {
-        const auto si = retry_slots[i];
-        auto& s = slots[si];
-        if (s.ph == phase::waiting &&
-            (now < s.start - cfg.prepare_ahead || try_start(si, now) == start_result::wait)) {
-          ++i;
-          continue;
-        }
-        const std::uint64_t key = retry_key(s.wave_idx, s.region);
-        if (const auto it = wave_retry_slot.find(key); it != wave_retry_slot.end() && it->second == si) {
-          wave_retry_slot.erase(it);
-        }
-        retry_slots.erase(retry_slots.begin() + static_cast<std::ptrdiff_t>(i));
-      }
-    }
-    pump_scratch.assign(active.begin(), active.end());
-    for (std::size_t k = 0; k < pump_scratch.size(); ++k) {
-      const std::uint32_t si = pump_scratch[k];
-      auto& s = slots[si];
-      switch (s.ph) {
-        case phase::adding:
-          if (halted && !s.cancel_wanted) {
-            s.cancel_wanted = true;
-            s.cancel_reason = "halted: " + halt_reason;
-          }
-          drive_adding(si, now);
-          break;
-        case phase::monitoring:
-          if (halted && !s.ever_active && !s.cancel_tried && !s.poll_in_flight && !s.fetch_in_flight) {
-            if (s.cancel_reason.empty()) s.cancel_reason = "halted: " + halt_reason;
-            start_cancel(si, now);
-          } else if (!s.poll_in_flight && !s.fetch_in_flight && now >= s.next_poll) {
-            issue_poll(si, now);
-          }
-          break;
-        default:
-          break;
-      }
-    }
-    advance_waves(now);
-    // Next wake-up.
-    std::optional<time_point> wake;
-    auto want = [&](time_point t) {
-      t = std::max(t, now);
-      if (!wake || t < *wake) wake = t;
-    };
-    if (!delayed.empty()) want(delayed.front().at);
-    bool waiting_on_caps = false;
-    if (!halted) {
-      for (std::uint32_t r = 0; r < region_slots.size(); ++r) {
-        const auto& list = region_slots[r];
-        const std::size_t next = region_next[r];
-        if (next < list.size() && slots[list[next]].wave_idx <= allowed_in(r)) {
-          const auto t = slots[list[next]].start - cfg.prepare_ahead;
-          if (t > now) want(t); else waiting_on_caps = true;
-        }
-      }
-      for (auto si : retry_slots) {
-        const auto t = slots[si].start - cfg.prepare_ahead;
-        if (t > now) want(t); else waiting_on_caps = true;
-      }
-      if (allowed_wave < waves.size() && waves[allowed_wave].open == 0 && waves[allowed_wave].finished) {
-        want(*waves[allowed_wave].finished + bake_of(waves[allowed_wave].wave));
-      }
-      want_regional_bake_ends(want);
-    }
-    for (auto si : active) {
-      const auto& s = slots[si];
-      if (s.ph == phase::monitoring && !s.poll_in_flight && !s.fetch_in_flight) want(s.next_poll);
-    }
-    if (waiting_on_caps) {
-      if (!budget_allows(now, false)) want(budget_free_at(now));
-      else if (in_flight.empty() && !wake) want(now + cfg.polling.min_interval);
-    }
-    executor_output o = std::move(out);
-    out = {};
-    o.wake_at = wake;
-    return o;
-  }
-
-  bool is_done() const {
-    if (reconciling || !in_flight.empty() || !delayed.empty()) return false;
-    for (const auto& s : slots) {
-      if (s.ph != phase::finished) return false;
-    }
-    return true;
-  }
-};
+bool executor_state::is_done() const {
+  if (reconciling || !in_flight.empty() || !delayed.empty()) return false;
+  return std::all_of(slots.begin(), slots.end(), [](const slot_rec& s) { return s.ph == phase::finished; });
+}
 
 }  // namespace detail
 
-executor::executor(executor_config config, std::vector<push_slot> slots, journal_sink* journal)
-    : s_(std::make_unique<detail::executor_state>()) {
-  auto& s = *s_;
+executor::executor(executor_config config, std::vector<push_slot> slots, journal_sink* journal) {
   PUSHSIM_ASSERT(config.batch_size >= 1 && config.batch_size <= 200, "batch_size must be 1..200");
   PUSHSIM_ASSERT(config.ids_per_query >= 1, "ids_per_query must be >= 1");
-  s.cfg = std::move(config);
-  s.journal = journal;
-  s.rng = s.cfg.retry.seed;
-  s.transient_types.insert(s.cfg.retry.transient_error_types.begin(), s.cfg.retry.transient_error_types.end());
-  s.known_error_types.insert(s.cfg.gates.expected_error_types.begin(), s.cfg.gates.expected_error_types.end());
-  std::stable_sort(slots.begin(), slots.end(), [](const push_slot& a, const push_slot& b) {
-    return a.wave != b.wave ? a.wave < b.wave : a.start < b.start;
-  });
-  // Lookup only (never iterated), so an unordered map cannot reach results.
-  std::unordered_map<std::string, std::uint32_t> inst_index;
-  std::map<int, std::uint32_t> region_index;  // push_slot::region -> dense index
-  inst_index[""] = 0;
-  s.instances.push_back("");
-  std::size_t total_orgs = 0;
-  for (const auto& ps : slots) total_orgs += ps.org_keys.size();
-  s.orgs.reserve(total_orgs);
-  const auto hash_at = [&s](std::uint32_t o) { return detail::executor_state::key_hash(s.orgs[o].key); };
-  s.org_index.reserve(total_orgs, hash_at);
-  const std::string no_instance;
-  for (const auto& ps : slots) {
-    if (s.waves.empty() || s.waves.back().wave != ps.wave) {
-      detail::wave_rec w;
-      w.wave = ps.wave;
-      s.waves.push_back(w);
-    }
-    detail::slot_rec r;
-    r.wave_idx = static_cast<std::uint32_t>(s.waves.size() - 1);
-    r.start = ps.start;
-    {
-      const auto [rit, fresh] = region_index.try_emplace(ps.region, static_cast<std::uint32_t>(s.region_ids.size()));
-      if (fresh) s.region_ids.push_back(ps.region);
-      r.region = rit->second;
-    }
-    const auto si = static_cast<std::uint32_t>(s.slots.size());
-    for (std::size_t i = 0; i < ps.org_keys.size(); ++i) {
-      const std::string& inst = i < ps.instance_names.size() ? ps.instance_names[i] : no_instance;
-      auto iit = inst_index.find(inst);
-      if (iit == inst_index.end()) {
-        iit = inst_index.emplace(inst, static_cast<std::uint32_t>(s.instances.size())).first;
-        s.instances.push_back(inst);
-      }
-      const auto o = static_cast<std::uint32_t>(s.orgs.size());
-      detail::org_rec org;
-      org.key = ps.org_keys[i];
-      org.wave_idx = r.wave_idx;
-      org.region = r.region;
-      org.instance = iit->second;
-      s.orgs.push_back(std::move(org));
-      auto& added = s.orgs.back();
-      const auto same = [&](std::uint32_t p) { return s.orgs[p].key == added.key; };
-      if (s.org_index.insert(o, detail::executor_state::key_hash(added.key), same, hash_at).second) {
-        added.slot = si;
-        r.orgs.push_back(o);
-      } else {
-        added.state = org_final_state::excluded;
-        added.message = "duplicate org key in the plan";
-      }
-    }
-    ++s.waves[r.wave_idx].open;
-    s.slots.push_back(std::move(r));
-  }
-  s.input_slots = s.slots.size();
-  if (s.waves.empty()) s.waves.emplace_back();
-  if (s.region_ids.empty()) s.region_ids.push_back(0);
-  for (auto& w : s.waves) w.regions.resize(s.region_ids.size());
-  s.region_slots.resize(s.region_ids.size());
-  for (std::uint32_t si = 0; si < s.input_slots; ++si) {
-    const auto& sl = s.slots[si];
-    auto& wr = s.waves[sl.wave_idx].regions[sl.region];
-    ++wr.input_slots;
-    ++wr.open;
-    s.region_slots[sl.region].push_back(si);
-  }
-  s.region_next.assign(s.region_ids.size(), 0);
-  s.region_allowed.assign(s.region_ids.size(), 0);
-  s.jobs_reserved_per_instance.assign(s.instances.size(), 0);
-  s.write_journal(nlohmann::json{{"t", "begin"}, {"version", s.cfg.version_id}, {"slots", s.input_slots},
-                                 {"orgs", s.orgs.size()}});
+  s_ = std::make_unique<detail::executor_state>(std::move(config), journal);
+  s_->load(std::move(slots));
 }
 
 executor::~executor() = default;
 
-void executor::resume(const journal_state& state) {
-  auto& s = *s_;
-  s.resume_from = state;
-  s.reconciling = true;
-  s.last_call_id = std::max(s.last_call_id, state.last_call_id);
-  if (state.halted) {
-    s.halted = true;
-    s.halt_reason = state.halt_reason;
-  }
-  for (const auto& [key, reason] : state.excluded_orgs) {
-    if (const auto o = s.find_org(key)) s.set_final(*o, org_final_state::excluded, reason);
-  }
-}
+void executor::resume(const journal_state& state) { s_->begin_resume(state); }
 
-executor_output executor::on_time(time_point now) {
+executor_output executor::on_time(time_point now) { return s_->pump(now); }
+
+executor_output executor::on_result(std::uint64_t call_id, api_result result, time_point now) {
+  s_->on_result(call_id, result, now);
   return s_->pump(now);
 }
 
-executor_output executor::on_result(std::uint64_t call_id, api_result result, time_point now) {
-  auto& s = *s_;
-  auto it = s.in_flight.find(call_id);
-  PUSHSIM_ASSERT(it != s.in_flight.end(), "on_result for a call id that is not in flight");
-  detail::call_ctx ctx = std::move(it->second);
-  s.in_flight.erase(it);
-  using detail::purpose;
-  if (is_side_effecting(ctx.call)) {
-    nlohmann::json j{{"t", "result"}, {"id", call_id}, {"slot", ctx.slot}};
-    j["kind"] = ctx.p == purpose::create ? "create" : ctx.p == purpose::add_batch ? "add_jobs" : "patch";
-    if (const auto* e = std::get_if<api_error>(&result)) {
-      j["ok"] = false;
-      j["retryable"] = e->retryable();
-      j["error"] = e->error_code + ": " + e->message;
-    } else {
-      j["ok"] = true;
-      if (const auto* c = std::get_if<request_created>(&result)) j["request"] = c->id;
-    }
-    if (ctx.p != purpose::add_batch || std::holds_alternative<api_error>(result)) s.write_journal(j);
-  }
-  if (const auto* e = std::get_if<api_error>(&result)) {
-    s.on_error(std::move(ctx), *e, now);
-    return s.pump(now);
-  }
-  bool ok = true;
-  switch (ctx.p) {
-    case purpose::create:
-      if (const auto* r = std::get_if<request_created>(&result)) s.on_created(ctx, *r, now); else ok = false;
-      break;
-    case purpose::add_batch:
-      if (const auto* r = std::get_if<jobs_added>(&result)) s.on_jobs_added(ctx, *r, now); else ok = false;
-      break;
-    case purpose::patch_pending:
-      s.start_monitoring(ctx.slot, now);
-      break;
-    case purpose::patch_cancel: {
-      auto& sl = s.slots[ctx.slot];
-      const std::string why = sl.cancel_reason.empty() ? "request canceled" : sl.cancel_reason;
-      for (auto o : sl.orgs) {
-        auto& r = s.orgs[o];
-        if (r.slot != ctx.slot) continue;
-        if (r.state == org_final_state::in_flight) s.set_final(o, org_final_state::canceled, why);
-      }
-      if (sl.not_pushed_reason.empty()) sl.not_pushed_reason = why;
-      s.finish_slot(ctx.slot, now);
-      break;
-    }
-    case purpose::poll_counts:
-      if (const auto* r = std::get_if<status_counts_page>(&result)) s.on_status_counts(ctx, *r, now); else ok = false;
-      break;
-    case purpose::fetch_jobs:
-    case purpose::fetch_stuck:
-      if (const auto* r = std::get_if<jobs_page>(&result)) s.on_jobs_page(ctx, *r, now); else ok = false;
-      break;
-    case purpose::reconcile_requests:
-      if (const auto* r = std::get_if<requests_page>(&result)) s.on_recon_requests(*r, now); else ok = false;
-      break;
-    case purpose::reconcile_jobs:
-      if (const auto* r = std::get_if<jobs_page>(&result)) s.on_recon_jobs(*r, now); else ok = false;
-      break;
-    case purpose::create_check:
-      if (const auto* r = std::get_if<requests_page>(&result)) s.on_create_check(ctx, *r, now); else ok = false;
-      break;
-  }
-  PUSHSIM_ASSERT(ok, "on_result: result type does not match the call");
-  return s.pump(now);
-}
-
 executor_output executor::on_signal(const std::string& org_key, time_point now) {
-  auto& s = *s_;
-  s.broken_orgs.insert(org_key);
-  s.check_gates(now);
-  return s.pump(now);
+  s_->tally.add_broken_signal(org_key);
+  s_->check_gates(now);
+  return s_->pump(now);
 }
 
 bool executor::done() const { return s_->is_done(); }

@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "pushsim/base/assert.hpp"
+#include "pushsim/scheduler/journal_record.hpp"
 
 namespace pushsim::scheduler {
 
@@ -35,41 +35,61 @@ void file_journal::append(std::string_view line) {
   PUSHSIM_ASSERT(::fsync(fd_) == 0, "journal fsync failed");
 }
 
+namespace {
+
+// What each record tells a resume.
+struct journal_reader {
+  journal_state& st;
+
+  void call_id(std::uint64_t id) const {
+    if (id > st.last_call_id) st.last_call_id = id;
+  }
+  void operator()(const journal_begin&) const {}
+  void operator()(const journal_create_intent& r) const {
+    call_id(r.id);
+    st.unconfirmed_creates[r.slot] = r.start;
+  }
+  void operator()(const journal_add_jobs_intent& r) const {
+    call_id(r.id);
+    st.request_ids.insert(r.request);
+  }
+  void operator()(const journal_patch_intent& r) const {
+    call_id(r.id);
+    st.request_ids.insert(r.request);
+  }
+  void operator()(const journal_create_result& r) const {
+    call_id(r.id);
+    st.slot_requests[r.slot] = r.request;
+    st.request_ids.insert(r.request);
+    st.unconfirmed_creates.erase(r.slot);
+  }
+  void operator()(const journal_add_jobs_result& r) const {
+    call_id(r.id);
+    for (const auto& [key, reason] : r.excluded) st.excluded_orgs[key] = reason;
+  }
+  void operator()(const journal_patch_result& r) const { call_id(r.id); }
+  void operator()(const journal_call_failed& r) const {
+    call_id(r.id);
+    if (r.kind == journal_call_kind::create && !r.retryable) st.unconfirmed_creates.erase(r.slot);
+  }
+  void operator()(const journal_halt& r) const {
+    st.halted = true;
+    st.halt_reason = r.reason;
+  }
+};
+
+}  // namespace
+
 journal_state read_journal(const std::vector<std::string>& lines) {
   journal_state st;
   for (const auto& line : lines) {
     ++st.lines_read;
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("t")) {
+    const auto record = decode_journal_record(line);
+    if (!record) {
       ++st.lines_ignored;
       continue;
     }
-    const std::string t = j.value("t", "");
-    const auto id = j.value("id", std::uint64_t{0});
-    if (id > st.last_call_id) st.last_call_id = id;
-    const std::string kind = j.value("kind", "");
-    if (t == "halt") {
-      st.halted = true;
-      st.halt_reason = j.value("reason", "");
-    } else if (t == "intent" && kind == "create") {
-      st.unconfirmed_creates[j.value("slot", -1)] = from_us(j.value("start", std::int64_t{0}));
-    } else if (t == "result" && kind == "create") {
-      const int slot = j.value("slot", -1);
-      if (j.value("ok", false)) {
-        const std::string req = j.value("request", "");
-        st.slot_requests[slot] = req;
-        st.request_ids.insert(req);
-        st.unconfirmed_creates.erase(slot);
-      } else if (!j.value("retryable", false)) {
-        st.unconfirmed_creates.erase(slot);
-      }
-    } else if (t == "intent" && (kind == "add_jobs" || kind == "patch")) {
-      st.request_ids.insert(j.value("request", ""));
-    } else if (t == "result" && kind == "add_jobs" && j.contains("excluded")) {
-      for (const auto& e : j["excluded"]) {
-        if (e.is_array() && e.size() == 2) st.excluded_orgs[e[0].get<std::string>()] = e[1].get<std::string>();
-      }
-    }
+    std::visit(journal_reader{st}, *record);
   }
   return st;
 }

@@ -70,6 +70,8 @@ TEST(JournalBinding, ResumeReadsOnlyABoundWellFormedJournal) {
   EXPECT_EQ(error_of("\n\n"), "journal j is empty: nothing to resume");
   EXPECT_EQ(error_of(bind + "garbage\n" + begin), "journal j: line 2 is not a journal record");
   EXPECT_EQ(error_of(begin + intent), "journal j: line 1: the first record is not a bind record");
+  EXPECT_EQ(error_of(bind + R"({"t":"intent","id":"seven","kind":"create"})" "\n" + begin),
+            "journal j: 1 lines the executor cannot read (only a torn last line may be)");
   EXPECT_EQ(error_of(std::string("\x13\xff\x01random bytes", 15)),
             "journal j: line 1: the first record is not a bind record");
 }

@@ -51,7 +51,8 @@ TEST_F(JournalLock, TwoNamesOfOneJournalShareTheLock) {
   ASSERT_TRUE(std::holds_alternative<journal_lock>(first));
   auto second = journal_lock::acquire(other_name);
   ASSERT_TRUE(std::holds_alternative<journal_lock::refusal>(second));
-  EXPECT_EQ(std::get<journal_lock::refusal>(second).message.rfind("journal " + other_name + " is locked by pid ", 0), 0u);
+  const std::string& message = std::get<journal_lock::refusal>(second).message;
+  EXPECT_EQ(message.rfind("journal " + other_name + " is locked by pid ", 0), 0u) << message;
 }
 
 TEST_F(JournalLock, IsReleasedWhenTheHolderGoes) {
@@ -60,8 +61,10 @@ TEST_F(JournalLock, IsReleasedWhenTheHolderGoes) {
     auto first = journal_lock::acquire(j);
     ASSERT_TRUE(std::holds_alternative<journal_lock>(first));
   }
+  EXPECT_FALSE(std::filesystem::exists(j + ".lock")) << "the lock file outlived its holder";
   auto again = journal_lock::acquire(j);
   EXPECT_TRUE(std::holds_alternative<journal_lock>(again));
+  EXPECT_TRUE(std::filesystem::exists(j + ".lock"));
 }
 
 TEST_F(JournalLock, AnotherProcessIsRefused) {

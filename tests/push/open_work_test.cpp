@@ -21,8 +21,9 @@ sch::job_row job(std::string org, std::string status) {
 TEST(OpenWork, OpenRequestsAndOrgsWhoseJobDidNotSucceed) {
   std::vector<sch::request_row> requests{{"0DV1", "Created", {}}, {"0DV2", "Succeeded", {}}, {"0DV3", "InProgress", {}},
                                          {"0DV4", "Canceled", {}}, {"0DV5", "Pending", {}}};
-  const auto w = classify_open_work(requests, {job("00Da", "Succeeded"), job("00Db", "Failed"), job("00Dc", "Pending"),
-                                               job("00Dd", "Failed"), job("00Dd", "Succeeded"), job("00De", "Canceled")});
+  const std::vector<sch::job_row> jobs{job("00Da", "Succeeded"), job("00Db", "Failed"),    job("00Dc", "Pending"),
+                                       job("00Dd", "Failed"),    job("00Dd", "Succeeded"), job("00De", "Canceled")};
+  const auto w = classify_open_work(requests, jobs);
   ASSERT_EQ(w.open_requests.size(), 3u);
   EXPECT_EQ(w.open_requests[0].id, "0DV1");
   EXPECT_EQ(w.open_requests[1].id, "0DV3");

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <nlohmann/json.hpp>
 
 #include "fake_push_api.hpp"
 #include "pushsim/scheduler/executor.hpp"
+#include "pushsim/scheduler/journal_record.hpp"
 
 using namespace pushsim;
 using namespace pushsim::scheduler;
@@ -156,8 +156,11 @@ void crash_at_every_line(const executor_config& cfg, const std::vector<push_slot
           // The calls whose intent made it to disk may have reached the server.
           std::set<std::uint64_t> intents;
           for (const auto& line : cj.lines) {
-            auto j = nlohmann::json::parse(line);
-            if (j.value("t", "") == "intent") intents.insert(j.value("id", std::uint64_t{0}));
+            const auto r = decode_journal_record(line);
+            ASSERT_TRUE(r.has_value()) << line;
+            if (const auto* c = std::get_if<journal_create_intent>(&*r)) intents.insert(c->id);
+            if (const auto* a = std::get_if<journal_add_jobs_intent>(&*r)) intents.insert(a->id);
+            if (const auto* p = std::get_if<journal_patch_intent>(&*r)) intents.insert(p->id);
           }
           for (const auto& c : d.unanswered) {
             if (intents.contains(c.id)) (void)api.handle(c.call, crash_time);

@@ -2,7 +2,7 @@
 // subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (serve_command),
-// push (pushsim::push run_push; exit 3 when a gate halted the rollout).
+// push (pushsim::push run_push; exit 3 when a gate halted the rollout), changes (pushsim::changes changes_command).
 
 #include <cstdint>
 #include <iostream>
@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
 #include "pushsim/harness/serve_command.hpp"
 #include "pushsim/push/run_push.hpp"
@@ -82,6 +83,20 @@ void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v
       ->capture_default_str();
 }
 
+void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uint16_t& retired_api_version) {
+  CLI::App* c = app.add_subcommand("changes", "Derive a version's change list from two versions of its DX source");
+  c->add_option("--from", a.from, "Older version: a DX project folder, or a git ref of --repo")->required();
+  c->add_option("--to", a.to, "Newer version: a DX project folder, or a git ref of --repo")->required();
+  c->add_option("--repo", a.repo, "Git repository the refs are read from")->capture_default_str();
+  c->add_option("--package-json", a.package_json, "Package JSON file: write the list into --version's changes");
+  c->add_option("--version", a.version, "The newer version's number, e.g. 2.3.2 (default: sfdx-project.json's)");
+  c->add_option("--json", a.json_path, "Write the list with its evidence as JSON");
+  c->add_option("--retired-api-version", retired_api_version, "API versions at or below this one are retired")
+      ->check(CLI::Range(1, 999));
+  c->add_option("--post-install-estimate", a.post_install_estimate,
+                "Post-install script cost estimate: OBJECT=US_PER_RECORD");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,6 +120,10 @@ int main(int argc, char** argv) {
   pushsim::push::push_options push_opts;
   push_flag_values push_values;
   add_push(app, push_opts, push_values);
+
+  pushsim::changes::changes_arguments changes_args;
+  std::uint16_t retired_api_version = 0;
+  add_changes(app, changes_args, retired_api_version);
 
   try {
     app.parse(argc, argv);
@@ -149,6 +168,10 @@ int main(int argc, char** argv) {
     if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;
     if (cmp->count("--seed") > 0) compare_args.seed = compare_seed;
     return pushsim::harness::compare_command(compare_args, std::cout, std::cerr);
+  }
+  if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
+    if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
+    return pushsim::changes::changes_command(changes_args, std::cout, std::cerr);
   }
   return 2;
 }

@@ -86,7 +86,8 @@ std::optional<std::string> unsafe_part(const rest_request& request) {
   if (has_control_character(request.method)) return std::string("the method");
   if (has_control_character(request.target)) return std::string("the target");
   for (const auto& [name, value] : request.headers) {
-    if (has_control_character(name) || has_control_character(value) || name.find_first_of(" \t:") != std::string::npos) {
+    const bool bad_name = has_control_character(name) || name.find_first_of(" \t:") != std::string::npos;
+    if (bad_name || has_control_character(value)) {
       return "header " + (has_control_character(name) ? std::string("(unprintable name)") : name);
     }
   }
@@ -267,7 +268,9 @@ asio::awaitable<std::optional<send_error>> http_client::impl::connect(detail::co
 
 asio::awaitable<send_result> http_client::impl::exchange(detail::connection& c, const rest_request& request) {
   using detail::make_error;
-  if (!url) co_return make_error(transport_error::bad_url, "not an http:// or https:// URL (or one with control characters)");
+  if (!url) {
+    co_return make_error(transport_error::bad_url, "not an http:// or https:// URL (or one with control characters)");
+  }
   if (auto part = detail::unsafe_part(request)) {
     co_return make_error(transport_error::unsafe_request, "not sent: " + *part + " contains a control character");
   }

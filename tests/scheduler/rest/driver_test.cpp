@@ -165,33 +165,32 @@ TEST(Driver, AGoodAnswerRestartsTheGiveUpClock) {
   EXPECT_EQ(d.last_good_answer(), t0);
 }
 
-TEST(Driver, WithoutGiveUpItKeepsRetrying) {
+exchange_result always_dropped(const rest_request&) {
+  return transport_failure{transport_failure_kind::dropped, "transport fault: drop"};
+}
+
+// A rollout, a transport that always drops, a manual clock and a driver that never gives up, started.
+struct dropping_rig {
   plan p = make_plan();
-  rollout ro(p, "033000000000001AAA");
-  scripted_transport tr([](const rest_request&) -> exchange_result {
-    return transport_failure{transport_failure_kind::dropped, "transport fault: drop"};
-  });
+  rollout ro{p, "033000000000001AAA"};
+  scripted_transport tr{always_dropped};
   manual_clock clk;
   codec cd;
-  driver d(ro, tr, clk, cd, driver_options{"t", std::nullopt, std::nullopt});
-  d.start();
-  run(d, tr, clk, std::chrono::milliseconds{10}, 400);
-  EXPECT_FALSE(d.gave_up());
-  EXPECT_GT(tr.sent.size(), 100u);
+  driver d{ro, tr, clk, cd, driver_options{"t", std::nullopt, std::nullopt}};
+  dropping_rig() { d.start(); }
+};
+
+TEST(Driver, WithoutGiveUpItKeepsRetrying) {
+  dropping_rig r;
+  run(r.d, r.tr, r.clk, std::chrono::milliseconds{10}, 400);
+  EXPECT_FALSE(r.d.gave_up());
+  EXPECT_GT(r.tr.sent.size(), 100u);
 }
 
 TEST(Driver, StopDropsThePendingWakeUp) {
-  plan p = make_plan();
-  rollout ro(p, "033000000000001AAA");
-  scripted_transport tr([](const rest_request&) -> exchange_result {
-    return transport_failure{transport_failure_kind::dropped, "transport fault: drop"};
-  });
-  manual_clock clk;
-  codec cd;
-  driver d(ro, tr, clk, cd, driver_options{"t", std::nullopt, std::nullopt});
-  d.start();
-  ASSERT_TRUE(tr.answer_one());
-  ASSERT_TRUE(clk.wake_.has_value());  // the retry's backoff
-  d.stop();
-  EXPECT_FALSE(clk.wake_.has_value());
+  dropping_rig r;
+  ASSERT_TRUE(r.tr.answer_one());
+  ASSERT_TRUE(r.clk.wake_.has_value());  // the retry's backoff
+  r.d.stop();
+  EXPECT_FALSE(r.clk.wake_.has_value());
 }

@@ -1,0 +1,3 @@
+trigger OpportunityRollupTrigger on Opportunity (after update) {
+    RollupService.rollUp(Trigger.newMap.keySet());
+}
