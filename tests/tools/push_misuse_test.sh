@@ -112,20 +112,20 @@ item_2b() {
   new_world $orgs
   killed_run "$tmp/first.journal"
   open=$(open_requests)
-  [ -n "$open" ] || fail "2: the killed run left no open request (kill line $kill_line too early?)"
+  [ -n "$open" ] || fail "2b: the killed run left no open request (kill line $kill_line too early?)"
   ids=$(server_ids)
   wire_reset
   push_fg fresh 60 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$tmp/second.journal" \
     --report-json "$tmp/fresh.json"
   expect_rc fresh 2 "--adopt-open-requests" $open
-  [ ! -e "$tmp/second.journal" ] && [ ! -e "$tmp/fresh.json" ] || fail "2: the refused fresh run wrote its journal or report"
-  nothing_pushed "2: fresh run under a new journal name after a kill" "$ids"
+  [ ! -e "$tmp/second.journal" ] && [ ! -e "$tmp/fresh.json" ] || fail "2b: the refused fresh run wrote its journal or report"
+  nothing_pushed "2b: fresh run under a new journal name after a kill" "$ids"
   push_fg adopt 180 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$tmp/second.journal" --adopt-open-requests
   expect_rc adopt 0
   journal_intact "$tmp/second.journal"
   check_truth --planned "$tmp/planned.json" --journal "$tmp/first.journal" --journal "$tmp/second.journal" \
-    || fail "2: server truth after --adopt-open-requests"
-  echo "2. fresh run under a new name after a kill: exit 2 listing $(echo $open | wc -w) open requests; --adopt-open-requests: exit 0, no second job"
+    || fail "2b: server truth after --adopt-open-requests"
+  echo "2b. fresh run under a new name after a kill: exit 2 listing $(echo $open | wc -w) open requests; --adopt-open-requests: exit 0, no second job"
 }
 
 # ---- 3. --resume with another plan, another target, another instance ----
