@@ -11,6 +11,7 @@
 #include "api_response.hpp"
 #include "api_usage_meter.hpp"
 #include "bulk_ingest.hpp"
+#include "bulk_query.hpp"
 #include "composite_endpoints.hpp"
 #include "describe.hpp"
 #include "fault_injector.hpp"
@@ -46,6 +47,7 @@ struct api_handler::state {
   api_usage_meter usage_;
   query_endpoint queries_;
   bulk_ingest bulk_;
+  bulk_query bulk_queries_;
 };
 
 api_handler::api_handler(platform& p, api_config config)
@@ -155,6 +157,7 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
     case route::composite_tree: return composite_tree(p_, *r.object, req.body);
     case route::composite_sobjects: return composite_sobjects(p_, req.body);
     case route::bulk: return bulk_.handle(req, r, p_);
+    case route::bulk_query: return bulk_queries_.handle(req, r, ds_, p_.simulation().now());
     default: break;
   }
   return not_found_response();

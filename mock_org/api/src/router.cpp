@@ -70,6 +70,20 @@ void match_bulk(std::span<const std::string_view> s, route& r) {
   }
 }
 
+// The path after /services/data/vNN.0: "jobs", "query"[, id[, "results"]] (2 to 4 segments).
+void match_bulk_query(std::span<const std::string_view> s, route& r) {
+  r.what = route::bulk_query;
+  r.cls = endpoint_class::bulk;
+  r.allowed = "GET,POST";
+  if (s.size() == 2) return;
+  r.id = std::string(s[2]);
+  r.allowed = "GET,PATCH,DELETE";
+  if (s.size() == 3) return;
+  r.sub = std::string(s[3]);
+  r.allowed = "GET";
+  if (r.sub != "results") r.what = route::not_found;
+}
+
 // The path after /services/data/vNN.0 (s may be empty).
 void match_versioned(std::span<const std::string_view> s, std::string_view method, route& r) {
   const std::size_t n = s.size();
@@ -104,6 +118,8 @@ void match_versioned(std::span<const std::string_view> s, std::string_view metho
     r.cls = endpoint_class::composite;
   } else if (s[0] == "jobs" && n >= 2 && s[1] == "ingest" && n <= 4) {
     match_bulk(s, r);
+  } else if (s[0] == "jobs" && n >= 2 && s[1] == "query" && n <= 4) {
+    match_bulk_query(s, r);
   }
 }
 
