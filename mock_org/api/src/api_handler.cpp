@@ -141,9 +141,10 @@ void api_handler::state::finish(rest_response& out) {
 rest_response api_handler::state::dispatch(const rest_request& req, const route& r) {
   const bool get = req.method == "GET" || req.method == "HEAD";
   switch (r.what) {
-    case route::version_root: return version_root_response(r.version);
+    case route::version_root: return version_root_response(r.version, config_);
     case route::limits: return usage_.limits_response();
     case route::userinfo: return userinfo_response(config_);
+    case route::identity: return identity_response(config_);
     case route::query: return queries_.first_page(req, r, ds_, p_.simulation().now());
     case route::query_more: return queries_.next_page(r, ds_, p_.simulation().now());
     case route::sobjects_global: return global_describe_response(r.version);

@@ -166,6 +166,9 @@ route match_route(const rest_request& req, const std::vector<std::string>& versi
   } else if (seg.size() == 3 && seg[0] == "services" && seg[1] == "oauth2" && seg[2] == "userinfo") {
     r.what = route::userinfo;
     r.allowed = "GET,POST";
+  } else if (seg.size() == 3 && seg[0] == "id") {
+    r.what = route::identity;
+    r.allowed = "GET";
   } else if (seg.size() >= 3 && seg[0] == "services" && seg[1] == "data" && seg[2].size() > 1 && seg[2][0] == 'v') {
     const std::string_view ver = seg[2].substr(1);
     if (std::find(versions.begin(), versions.end(), ver) != versions.end()) {

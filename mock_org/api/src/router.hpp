@@ -17,7 +17,7 @@ namespace pushsim::mock_org::api::detail {
 struct route {
   enum kind {
     versions, version_root, limits, query, query_more, sobjects_global, sobject_info, sobject_describe, sobject_row,
-    composite_tree, composite_sobjects, bulk, bulk_query, userinfo, not_found
+    composite_tree, composite_sobjects, bulk, bulk_query, userinfo, identity, not_found
   };
   kind what = not_found;
   std::string version;                 // "60.0"
