@@ -62,7 +62,7 @@ class serve_runtime {
   mock_org::api::http_server& server() { return server_; }
 
  private:
-  rest_response on_request(const rest_request& req) {
+  mock_org::api::answer on_request(const rest_request& req) {
     sim::catch_up(*world_->sim, clock_);
     // Clients that keep the instance URL with a trailing slash send "//services/data/..."; Salesforce's front end
     // answers those as "/services/data/...", so the extra leading slashes are dropped before routing.
@@ -75,8 +75,9 @@ class serve_runtime {
     return route(req);
   }
 
-  rest_response route(const rest_request& req) {
-    return admin_handler::owns(req.target) ? admin_.handle(req) : rest_->handle(req);
+  mock_org::api::answer route(const rest_request& req) {
+    if (admin_handler::owns(req.target)) return admin_.handle(req);
+    return rest_->respond(req);
   }
 
   serve_counters counters() const {

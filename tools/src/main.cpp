@@ -2,7 +2,7 @@
 // subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (serve_command),
-// push (pushsim::tools_push; exit 3 when a gate halted the rollout), changes (pushsim::changes changes_command).
+// push (pushsim::push run_push; exit 3 when a gate halted the rollout), changes (pushsim::changes changes_command).
 
 #include <cstdint>
 #include <iostream>
@@ -15,7 +15,8 @@
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
 #include "pushsim/harness/serve_command.hpp"
-#include "pushsim/tools/push_command.hpp"
+#include "pushsim/push/run_push.hpp"
+#include "pushsim/scheduler/duration_text.hpp"
 
 namespace {
 
@@ -57,20 +58,29 @@ void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::str
   cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
 }
 
-void add_push(CLI::App& app, pushsim::tools::push_options& o, std::string& profiles, std::string& failures_csv,
-              std::string& report_json) {
+// Flags of `pushsim push` whose values main turns into typed options after parsing.
+struct push_flag_values {
+  std::string profiles, failures_csv, report_json, give_up_after = "15m";
+};
+
+void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v) {
   CLI::App* push = app.add_subcommand("push", "Push a package version for real: plan, then execute over the REST API");
   push->add_option("--instance-url", o.instance_url, "Instance URL (https://..., or a pushsim serve URL)")->required();
   push->add_option("--token", o.token, "OAuth access token (Bearer)")->required();
   push->add_option("--plan", o.plan_file, "Plan JSON file")->required();
-  push->add_option("--profiles", profiles, "Partner org profiles CSV");
+  push->add_option("--profiles", v.profiles, "Partner org profiles CSV");
   push->add_flag("--dry-run", o.dry_run, "Fetch subscribers and plan; print and write the plan; push nothing");
   push->add_option("--journal", o.journal_path, "Journal file")->capture_default_str();
   push->add_flag("--resume", o.resume, "Continue the run recorded in the journal");
   push->add_flag("--insecure", o.insecure, "Do not verify TLS certificates (tests only)");
   push->add_option("--package-id", o.package_id, "MetadataPackage Id (033...); default: the org's only package");
-  push->add_option("--failures-csv", failures_csv, "Write failed orgs as CSV (CumulusCI's push failure columns)");
-  push->add_option("--report-json", report_json, "Write the summary (with --dry-run: the plan) as JSON");
+  push->add_option("--failures-csv", v.failures_csv, "Write failed orgs as CSV (CumulusCI's push failure columns)");
+  push->add_option("--report-json", v.report_json, "Write the summary (with --dry-run: the plan) as JSON");
+  push->add_flag("--adopt-open-requests", o.adopt_open_requests,
+                 "Run despite open requests / jobs of the target version: leave those orgs out, the requests alone");
+  push->add_option("--give-up-after", v.give_up_after,
+                   "Stop (exit 1, journal intact) after failing this long without a successful exchange (90s, 15m)")
+      ->capture_default_str();
 }
 
 void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uint16_t& retired_api_version) {
@@ -107,9 +117,9 @@ int main(int argc, char** argv) {
   std::uint64_t compare_seed = 0;
   add_compare(app, compare_args, compare_scenario, compare_seed);
 
-  pushsim::tools::push_options push_opts;
-  std::string push_profiles, push_failures_csv, push_report_json;
-  add_push(app, push_opts, push_profiles, push_failures_csv, push_report_json);
+  pushsim::push::push_options push_opts;
+  push_flag_values push_values;
+  add_push(app, push_opts, push_values);
 
   pushsim::changes::changes_arguments changes_args;
   std::uint16_t retired_api_version = 0;
@@ -141,11 +151,18 @@ int main(int argc, char** argv) {
     return pushsim::harness::run_command(run_args, std::cout, std::cerr);
   }
   if (CLI::App* push = app.get_subcommand("push"); push->parsed()) {
-    if (push->count("--profiles") > 0) push_opts.profiles_file = push_profiles;
-    if (push->count("--failures-csv") > 0) push_opts.failures_csv = push_failures_csv;
-    if (push->count("--report-json") > 0) push_opts.report_json = push_report_json;
-    push_opts.progress = isatty(STDERR_FILENO) != 0;
-    return pushsim::tools::run_push(push_opts, std::cout, std::cerr);
+    if (push->count("--profiles") > 0) push_opts.profiles_file = push_values.profiles;
+    if (push->count("--failures-csv") > 0) push_opts.failures_csv = push_values.failures_csv;
+    if (push->count("--report-json") > 0) push_opts.report_json = push_values.report_json;
+    const auto give_up = pushsim::scheduler::parse_duration_text(push_values.give_up_after);
+    if (!give_up || *give_up <= pushsim::duration::zero()) {
+      std::cerr << "pushsim push: --give-up-after " << push_values.give_up_after
+                << ": expected a positive duration such as 90s, 15m or 1h\n";
+      return pushsim::push::push_exit_bad_input;
+    }
+    push_opts.give_up_after = *give_up;
+    push_opts.progress_tty = isatty(STDERR_FILENO) != 0;
+    return pushsim::push::run_push(push_opts, std::cout, std::cerr);
   }
   if (CLI::App* cmp = app.get_subcommand("compare"); cmp->parsed()) {
     if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;

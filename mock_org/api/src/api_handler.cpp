@@ -34,9 +34,9 @@ struct api_handler::state {
         usage_(config_.daily_api_requests_max),
         queries_(config_) {}
   // Counts the call, checks the method, then answers with a seeded fault or the endpoint.
-  rest_response answer(const rest_request& req, const route& r);
-  // Adds the headers every answered call carries.
-  void finish(rest_response& out);
+  api::answer answer(const rest_request& req, const route& r);
+  // Adds what every answered call carries: the usage header and the simulated latency.
+  void finish(api::answer& out);
   // The endpoint's answer.
   rest_response dispatch(const rest_request& req, const route& r);
 
@@ -108,10 +108,12 @@ rest_response method_not_allowed(std::string_view method, std::string_view allow
 
 }  // namespace
 
-rest_response api_handler::handle(const rest_request& req) {
+rest_response api_handler::handle(const rest_request& req) { return respond(req).response; }
+
+answer api_handler::respond(const rest_request& req) {
   if (auto e = size_limit_error(req, config_)) return *std::move(e);
   const route r = match_route(req, config_.versions);
-  rest_response out;
+  answer out;
   if (r.is_public()) {
     out = versions_response(req.method, config_.versions);
   } else {
@@ -123,7 +125,7 @@ rest_response api_handler::handle(const rest_request& req) {
 }
 
 // Counts the call against the daily limit, checks the method, then answers with a seeded fault or the endpoint.
-rest_response api_handler::state::answer(const rest_request& req, const route& r) {
+answer api_handler::state::answer(const rest_request& req, const route& r) {
   if (auto refused = usage_.admit(p_.simulation().now())) return *std::move(refused);
   if (r.what == route::not_found) return not_found_response();
   if (!r.allows(req.method)) return method_not_allowed(req.method, r.allowed);
@@ -132,10 +134,10 @@ rest_response api_handler::state::answer(const rest_request& req, const route& r
   return dispatch(req, r);
 }
 
-// The headers every answered call carries: API usage, and the simulated latency when faults configure one.
-void api_handler::state::finish(rest_response& out) {
-  usage_.add_limit_info(out, p_.simulation().now());
-  faults_.add_latency(out);
+// What every answered call carries: API usage, and the simulated latency when faults configure one.
+void api_handler::state::finish(api::answer& out) {
+  usage_.add_limit_info(out.response, p_.simulation().now());
+  out.latency = faults_.draw_latency();
 }
 
 rest_response api_handler::state::dispatch(const rest_request& req, const route& r) {

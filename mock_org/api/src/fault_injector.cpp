@@ -9,14 +9,9 @@ namespace pushsim::mock_org::api::detail {
 
 namespace {
 
-// out marked for the socket server to turn into a transport failure of this kind.
-rest_response transport_fault(rest_response out, std::string_view kind) {
-  out.set_header(std::string(transport_fault_header), std::string(kind));
-  return out;
-}
 
 // The answer for the fault kind the uniform draw u falls in, or nullopt (u past every rate).
-std::optional<rest_response> fault_for(const fault_rates& any, const fault_rates& cls, double u) {
+std::optional<answer> fault_for(const fault_rates& any, const fault_rates& cls, double u) {
   double acc = 0;
   auto hit = [&](double fault_rates::*m) {
     acc += any.*m + cls.*m;
@@ -36,10 +31,10 @@ std::optional<rest_response> fault_for(const fault_rates& any, const fault_rates
                           "1520493851-42317 (-1158224813)");
   }
   if (hit(&fault_rates::drop)) {
-    return transport_fault(error_response(503, "SERVER_UNAVAILABLE", "connection dropped"), "drop");
+    return answer(error_response(503, "SERVER_UNAVAILABLE", "connection dropped"), wire_fault::drop);
   }
-  if (hit(&fault_rates::empty)) return transport_fault(json_response(200, ""), "empty");
-  if (hit(&fault_rates::malformed)) return transport_fault(json_response(200, "{\"totalSize\":"), "malformed");
+  if (hit(&fault_rates::empty)) return answer(json_response(200, ""), wire_fault::empty);
+  if (hit(&fault_rates::malformed)) return answer(json_response(200, "{\"totalSize\":"), wire_fault::malformed);
   return std::nullopt;
 }
 
@@ -50,7 +45,7 @@ fault_injector::fault_injector(const fault_config& config)
       fault_rng_(sim::rng_streams(config_.seed).get("api/faults")),
       latency_rng_(sim::rng_streams(config_.seed).get("api/latency")) {}
 
-std::optional<rest_response> fault_injector::draw(endpoint_class cls) {
+std::optional<answer> fault_injector::draw(endpoint_class cls) {
   const fault_rates& cr = config_.per_class[static_cast<std::size_t>(cls)];
   if (config_.any.total() + cr.total() <= 0) return std::nullopt;
   const double u = sim::uniform_real(fault_rng_, 0.0, 1.0);
@@ -59,13 +54,13 @@ std::optional<rest_response> fault_injector::draw(endpoint_class cls) {
   return out;
 }
 
-void fault_injector::add_latency(rest_response& out) {
-  if (config_.latency_median_ms <= 0) return;
+duration fault_injector::draw_latency() {
+  if (config_.latency_median_ms <= 0) return duration{0};
   const double med_us = config_.latency_median_ms * 1000.0;
   const double p99_us = config_.latency_p99_ms * 1000.0;
   const double sigma = p99_us > med_us ? std::log(p99_us / med_us) / 2.3263478740408408 : 0.0;
   const double us = sigma > 0 ? sim::lognormal(latency_rng_, std::log(med_us), sigma) : med_us;
-  out.headers.emplace_back(std::string(latency_header), std::to_string(static_cast<std::int64_t>(us)));
+  return duration{static_cast<std::int64_t>(us)};
 }
 
 }  // namespace pushsim::mock_org::api::detail

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "pushsim/base/rest_message.hpp"
+#include "pushsim/mock_org/api/answer.hpp"
 #include "pushsim/mock_org/api/api_handler.hpp"
 #include "pushsim/sim/random.hpp"
 
@@ -16,10 +17,10 @@ class fault_injector {
   explicit fault_injector(const fault_config& config);
 
   // The faulted answer to a call of this endpoint class, or nullopt: answer normally. Draws once per call when the
-  // class (or "any") has a rate; transport faults carry the header X-Pushsim-Fault.
-  std::optional<rest_response> draw(endpoint_class cls);
-  // Adds X-Pushsim-Latency-Us (a lognormal draw, microseconds) when latency is configured.
-  void add_latency(rest_response& out);
+  // class (or "any") has a rate; transport faults are the answer's wire_fault.
+  std::optional<answer> draw(endpoint_class cls);
+  // The simulated latency of one answer (a lognormal draw); 0 without drawing when latency is not configured.
+  duration draw_latency();
   // Calls answered with a fault so far.
   std::uint64_t injected() const { return injected_; }
 

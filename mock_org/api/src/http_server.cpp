@@ -45,19 +45,6 @@ namespace detail {
 
 class session;
 
-// What the handler asked for through fault_header.
-enum class fault_kind { none, drop, empty, malformed, truncate };
-
-fault_kind parse_fault(std::string_view value) {
-  if (value.empty()) return fault_kind::none;
-  if (value == "drop") return fault_kind::drop;
-  if (value == "empty") return fault_kind::empty;
-  if (value == "malformed") return fault_kind::malformed;
-  if (value == "truncate") return fault_kind::truncate;
-  PUSHSIM_ASSERT(false, "unknown X-Pushsim-Fault value: " + std::string(value));
-  return fault_kind::none;
-}
-
 void append_number(std::string& out, std::size_t n) {
   std::array<char, 24> digits{};
   auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), n);
@@ -70,7 +57,7 @@ bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::strin
 // Headers the server writes itself; the handler's values for them are ignored.
 bool server_owned_header(std::string_view name) {
   return iequals(name, "Content-Length") || iequals(name, "Connection") || iequals(name, "Transfer-Encoding") ||
-         iequals(name, "Date") || iequals(name, fault_header);
+         iequals(name, "Date");
 }
 
 }  // namespace detail
@@ -239,35 +226,36 @@ class session : public std::enable_shared_from_this<session> {
     const bool http10 = msg.version() == 10;
     bool keep_alive = msg.keep_alive() && o.keep_alive && !server_.stopping;
 
-    rest_response res = server_.handler(request_);
+    answer ans = server_.handler(request_);
+    rest_response& res = ans.response;
     ++server_.counters.requests_handled;
     server_.arm_pacer();
 
-    const fault_kind fault = parse_fault(res.header(fault_header));
+    const wire_fault fault = ans.fault;
     switch (fault) {
-      case fault_kind::drop:
+      case wire_fault::drop:
         close();
         return;
-      case fault_kind::malformed:
+      case wire_fault::malformed:
         head_.assign("HTTP/1.1 2x0 Garbled\r\nthis line is not a header\r\n\r\n{\"");
         body_.clear();
         write(/*close_after=*/true, /*linger=*/false);
         return;
-      case fault_kind::empty:
+      case wire_fault::empty:
         res.body.clear();
         break;
-      case fault_kind::truncate:
+      case wire_fault::truncate:
         keep_alive = false;
         break;
-      case fault_kind::none:
+      case wire_fault::none:
         break;
     }
 
-    serialize_head(res, res.body.size() + (fault == fault_kind::truncate && res.body.empty() ? 1 : 0), keep_alive,
+    serialize_head(res, res.body.size() + (fault == wire_fault::truncate && res.body.empty() ? 1 : 0), keep_alive,
                    http10);
     body_ = std::move(res.body);
     if (head) body_.clear();
-    if (fault == fault_kind::truncate) body_.resize(body_.size() / 2);
+    if (fault == wire_fault::truncate) body_.resize(body_.size() / 2);
     write(!keep_alive, /*linger=*/false);
   }
 

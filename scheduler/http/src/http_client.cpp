@@ -49,6 +49,7 @@ std::string_view to_string(transport_error e) {
     case transport_error::tls_verify_failed: return "tls_verify_failed";
     case transport_error::tls_error: return "tls_error";
     case transport_error::malformed_response: return "malformed_response";
+    case transport_error::unsafe_request: return "unsafe_request";
     case transport_error::other: return "other";
   }
   return "other";
@@ -70,8 +71,32 @@ struct parsed_url {
   std::string prefix;       // path prefix without trailing '/', usually empty
 };
 
+// True when text holds a byte that must never reach the wire in a request line or header: CR, LF, NUL, any
+// other control character but horizontal tab, or DEL (an LF in a token would inject headers).
+bool has_control_character(std::string_view text) {
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// Why a request cannot be sent safely (a control character in its method, target or a header), or nothing.
+std::optional<std::string> unsafe_part(const rest_request& request) {
+  if (has_control_character(request.method)) return std::string("the method");
+  if (has_control_character(request.target)) return std::string("the target");
+  for (const auto& [name, value] : request.headers) {
+    const bool bad_name = has_control_character(name) || name.find_first_of(" \t:") != std::string::npos;
+    if (bad_name || has_control_character(value)) {
+      return "header " + (has_control_character(name) ? std::string("(unprintable name)") : name);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<parsed_url> parse_url(std::string_view url) {
   parsed_url out;
+  if (has_control_character(url)) return std::nullopt;
   if (url.starts_with("https://")) {
     out.tls = true;
     url.remove_prefix(8);
@@ -243,7 +268,12 @@ asio::awaitable<std::optional<send_error>> http_client::impl::connect(detail::co
 
 asio::awaitable<send_result> http_client::impl::exchange(detail::connection& c, const rest_request& request) {
   using detail::make_error;
-  if (!url) co_return make_error(transport_error::bad_url, "not an http:// or https:// URL: " + options.instance_url);
+  if (!url) {
+    co_return make_error(transport_error::bad_url, "not an http:// or https:// URL (or one with control characters)");
+  }
+  if (auto part = detail::unsafe_part(request)) {
+    co_return make_error(transport_error::unsafe_request, "not sent: " + *part + " contains a control character");
+  }
   const auto start = clock_type::now();
   const auto deadline = start + options.request_timeout;
 

@@ -15,6 +15,7 @@ transport_failure_kind failure_kind(transport_error e) {
     case transport_error::tls_verify_failed:
     case transport_error::tls_error: return transport_failure_kind::tls;
     case transport_error::malformed_response: return transport_failure_kind::malformed;
+    case transport_error::unsafe_request:
     case transport_error::other: return transport_failure_kind::other;
   }
   return transport_failure_kind::other;

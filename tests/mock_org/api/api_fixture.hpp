@@ -48,15 +48,19 @@ struct api_world {
     return plat->version_id_string(*example_pkg().find_version({ma, mi, pa}));
   }
 
-  rest_response call(std::string method, std::string target, std::string body = {},
-                     header_list extra = {}) {
+  // The whole answer (response, transport fault, simulated latency) to an authenticated request.
+  answer respond(std::string method, std::string target, std::string body = {}, header_list extra = {}) {
     rest_request r;
     r.method = std::move(method);
     r.target = std::move(target);
     r.body = std::move(body);
     r.headers = {{"Authorization", "Bearer tok"}, {"Content-Type", "application/json"}};
     for (auto& h : extra) r.headers.push_back(std::move(h));
-    return api->handle(r);
+    return api->respond(r);
+  }
+  rest_response call(std::string method, std::string target, std::string body = {},
+                     header_list extra = {}) {
+    return respond(std::move(method), std::move(target), std::move(body), std::move(extra)).response;
   }
   rest_response get(std::string target, header_list extra = {}) {
     return call("GET", std::move(target), {}, std::move(extra));

@@ -46,14 +46,15 @@ class echo_server {
  public:
   explicit echo_server(api::http_server_options options = {})
       : server_(
-            [](const pushsim::rest_request& req) {
+            [](const pushsim::rest_request& req) -> api::answer {
               pushsim::rest_response res;
               res.body = req.method + " " + req.target + " " + req.body;
               res.headers.emplace_back("X-Seen-Host", std::string(req.header("Host")));
               res.headers.emplace_back("X-Seen-Authorization", std::string(req.header("Authorization")));
-              if (req.target.starts_with("/fault/")) {
-                res.set_header(std::string(api::fault_header), req.target.substr(7));
-              }
+              if (req.target == "/fault/drop") return api::answer(std::move(res), api::wire_fault::drop);
+              if (req.target == "/fault/malformed") return api::answer(std::move(res), api::wire_fault::malformed);
+              if (req.target == "/fault/truncate") return api::answer(std::move(res), api::wire_fault::truncate);
+              if (req.target == "/fault/empty") return api::answer(std::move(res), api::wire_fault::empty);
               if (req.target == "/created") res.status = 201;
               return res;
             },
@@ -197,6 +198,29 @@ TEST(HttpClient, RejectsBadUrls) {
     ASSERT_FALSE(r.has_value()) << url;
     EXPECT_EQ(r.error().code, transport_error::bad_url) << url;
   }
+}
+
+TEST(HttpClient, RefusesToSendControlCharactersInHeadersOrTarget) {
+  echo_server s;
+  client_ns::http_client c(options_for(s.url()));
+  auto injected = make_request("GET", "/k");
+  injected.headers.emplace_back("Authorization", "Bearer tok\r\nX-Injected: 1");
+  auto r = c.send(injected);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, transport_error::unsafe_request) << r.error().message;
+  EXPECT_EQ(r.error().message.find("tok"), std::string::npos) << "the secret is echoed: " << r.error().message;
+  auto bad_target = c.send(make_request("GET", std::string("/k\nX-Injected: 1")));
+  ASSERT_FALSE(bad_target.has_value());
+  EXPECT_EQ(bad_target.error().code, transport_error::unsafe_request);
+  auto nul = make_request("GET", "/k");
+  nul.headers.emplace_back("Authorization", std::string("Bearer a\0b", 10));
+  EXPECT_FALSE(c.send(nul).has_value());
+  s.stop_and_join();
+  EXPECT_EQ(s.server().stats().requests_handled, 0u) << "a refused request reached the server";
+  client_ns::http_client bad_url(options_for("http://127.0.0.1:1/\r\nX: y"));
+  auto u = bad_url.send(make_request("GET", "/"));
+  ASSERT_FALSE(u.has_value());
+  EXPECT_EQ(u.error().code, transport_error::bad_url);
 }
 
 // A self-signed certificate for DNS name "localhost" only (no IP address), written by the openssl CLI.

@@ -23,10 +23,9 @@
 //
 // Faults (see fault_config): decided after routing and auth but before the platform is touched, so a faulted call
 // never changes state ("Something bad has happened" on a job-creation call means nothing was created).
-// Transport faults are asked of the socket server with the header X-Pushsim-Fault (drop|empty|malformed); the
-// in-process transport must treat such a response as that failure. Simulated latency is reported in
-// X-Pushsim-Latency-Us (microseconds): the in-process transport delays the response by it on sim time; the socket
-// server ignores it.
+// respond() gives the response with its transport fault and simulated latency as typed fields (answer.hpp): the
+// socket server acts the fault out on the connection and ignores the latency; the in-process transport turns the
+// fault into a transport failure and delays the answer by the latency on sim time.
 
 #include <array>
 #include <cstddef>
@@ -41,6 +40,7 @@
 
 #include "pushsim/base/rest_message.hpp"
 #include "pushsim/base/time.hpp"
+#include "pushsim/mock_org/api/answer.hpp"
 #include "pushsim/mock_org/api/platform_data_source.hpp"
 #include "pushsim/mock_org/api/soql_evaluator.hpp"
 #include "pushsim/mock_org/platform.hpp"
@@ -48,10 +48,6 @@
 
 namespace pushsim::mock_org::api {
 
-// The header the socket server turns into a transport fault (same text as http_server.hpp's fault_header).
-inline constexpr std::string_view transport_fault_header = "X-Pushsim-Fault";
-// The header carrying the simulated latency of a response, in microseconds.
-inline constexpr std::string_view latency_header = "X-Pushsim-Latency-Us";
 
 // Endpoint classes faults are configured for.
 enum class endpoint_class : std::uint8_t { query, create, composite, patch, bulk, other };
@@ -119,6 +115,8 @@ class api_handler {
   api_handler& operator=(const api_handler&) = delete;
 
   // Answers one request. Never throws.
+  answer respond(const rest_request& req);
+  // The response alone (tests, tools that need no transport behaviour).
   rest_response handle(const rest_request& req);
 
   const api_config& config() const { return config_; }

@@ -7,13 +7,11 @@
 // on it, one at a time, so the platform behind the handler needs no locks. post(), stop() and rearm_pacer() may
 // be called from any thread.
 //
-// Fault hook: when the handler's response carries the header `X-Pushsim-Fault` (see fault_header) the server
-// strips it and, instead of a normal answer:
+// Fault hook: when the handler's answer carries a wire_fault (answer.hpp), the server, instead of a normal answer,
 //   drop       closes the connection without sending anything;
 //   empty      sends the status line and the handler's headers with an empty body (Content-Length: 0);
 //   malformed  sends bytes that are not valid HTTP, then closes the connection;
 //   truncate   sends the headers and half of the body (Content-Length announces all of it), then closes.
-// Any other value is a bug in the handler (PUSHSIM_ASSERT).
 //
 // Limits, answered as Salesforce's front end does, then the connection is closed: a request line longer than
 // uri_bytes_max -> 414 URI Too Long; header fields larger than header_bytes_max -> 431 Request Header Fields Too
@@ -31,16 +29,14 @@
 #include <boost/system/result.hpp>
 
 #include "pushsim/base/rest_message.hpp"
+#include "pushsim/mock_org/api/answer.hpp"
 
 namespace pushsim::mock_org::api {
 
 // The pure request handler: called on the io thread, once per request, in arrival order per connection. It must
-// not throw (expected failures are responses); an exception would end run().
-using request_handler = std::function<rest_response(const rest_request&)>;
-
-// Response header by which the handler asks for a seeded transport fault (values: drop, empty, malformed,
-// truncate). The server removes it before anything reaches the wire.
-inline constexpr std::string_view fault_header = "X-Pushsim-Fault";
+// not throw (expected failures are responses); an exception would end run(). A handler may return a plain
+// rest_response (no fault).
+using request_handler = std::function<answer(const rest_request&)>;
 
 // Server settings. Sizes in bytes, durations as named.
 struct http_server_options {

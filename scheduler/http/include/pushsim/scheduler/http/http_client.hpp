@@ -31,6 +31,7 @@ enum class transport_error {
   tls_verify_failed,    // the server's certificate chain or host name did not verify
   tls_error,            // any other TLS handshake or record failure
   malformed_response,   // bytes that are not an HTTP/1.x response (or a response over the size limit)
+  unsafe_request,       // not sent: CR, LF, NUL or another control character in the method, target or a header
   other,                // anything else the socket layer reported
 };
 
