@@ -1,7 +1,8 @@
 """CumulusCI's push tasks driven as a partner would, against `pushsim serve --tls`: a CumulusCI project (git repo +
 cumulusci.yml naming the package's namespace), the org logged in with the Salesforce CLI's access-token login and
 imported with `cci org import`, then `cci task run push_list` (start now: CumulusCI polls it to the end),
-`push_failure_report` on that request, and `push_qa` (push/orgs_qa.txt, the default start 5 minutes ahead).
+`push_failure_report` on that request, `push_qa` (push/orgs_qa.txt, the default start 5 minutes ahead), and the
+selection tasks that read subscribers through the Bulk API 1.0: `push_sandbox` and `push_all --min_version`.
 Everything is checked against SOQL over the API and GET /pushsim/v1/truth.
 
 The world starts at the wall clock (CumulusCI schedules on it) and runs 3600 sim seconds per wall second, so a push
@@ -192,6 +193,46 @@ class CumulusCiPushTest(unittest.TestCase):
         self.assertGreaterEqual(start, before + datetime.timedelta(minutes=4))
         jobs = self.soql(f"SELECT SubscriberOrganizationKey FROM PackagePushJob WHERE PackagePushRequestId = '{req['Id']}'")
         self.assertEqual(sorted(j["SubscriberOrganizationKey"][:15] for j in jobs), sorted(orgs))
+        self.wait_finished(req["Id"])  # the sim runs ahead of the wall clock: the next tests see a settled world
+
+    def wait_finished(self, request):
+        for _ in range(120):
+            status = self.soql(f"SELECT Status FROM PackagePushRequest WHERE Id = '{request}'")[0]["Status"]
+            if status in ("Succeeded", "Failed", "Canceled"):
+                return status
+            time.sleep(0.5)
+        self.fail(f"request {request} still {status}")
+
+    def version_ids(self, where):
+        return [v["Id"] for v in self.soql(f"SELECT Id FROM MetadataPackageVersion WHERE ReleaseState = 'Released' "
+                                           f"AND {where}")]
+
+    def run_selection_task(self, args, subscriber_where):
+        """Runs a push_all-style task; checks the orgs it found against SOQL, its jobs against what it kept."""
+        expected = {s["OrgKey"][:15] for s in self.soql(
+            "SELECT OrgKey FROM PackageSubscriber WHERE OrgStatus != 'Inactive' AND InstalledStatus = 'i' AND "
+            + subscriber_where)}
+        self.assertTrue(expected)
+        r = self.cci("task", "run", *args, "--org", "packaging")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        out = " ".join(r.stdout.split())
+        self.assertEqual(int(re.search(r"Found (\d+) orgs", out).group(1)), len(expected))
+        skipped = set(re.findall(r"Skipping org (\w+) - The organization \w+ isn't eligible", out))
+        req = self.newest_request()
+        jobs = {j["SubscriberOrganizationKey"][:15] for j in self.soql(
+            f"SELECT SubscriberOrganizationKey FROM PackagePushJob WHERE PackagePushRequestId = '{req['Id']}'")}
+        self.assertEqual(jobs, expected - {k[:15] for k in skipped})
+        self.wait_finished(req["Id"])
+
+    def test_5_push_sandbox_selects_sandboxes_below_the_target(self):
+        target = self.version_ids("MajorVersion = 2 AND MinorVersion = 4")
+        self.run_selection_task(["push_sandbox", "--version", TARGET],
+                                "OrgType = 'Sandbox' AND MetadataPackageVersionId NOT IN ('" + "','".join(target) + "')")
+
+    def test_6_push_all_with_min_version_selects_the_range(self):
+        in_range = self.version_ids("MajorVersion = 2 AND MinorVersion = 3")
+        self.run_selection_task(["push_all", "--version", TARGET, "--min_version", "2.3"],
+                                "MetadataPackageVersionId IN ('" + "','".join(in_range) + "')")
 
 
 if __name__ == "__main__":

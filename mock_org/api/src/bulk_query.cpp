@@ -4,12 +4,11 @@
 #include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <span>
 #include <utility>
 #include <vector>
 
 #include "api_response.hpp"
-#include "pushsim/base/csv_text.hpp"
+#include "query_csv.hpp"
 #include "pushsim/mock_org/api/soql_compiler.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
 
@@ -46,67 +45,6 @@ json job_info_json(const std::string& id, const std::string& version, const std:
           {"retries", 0},
           {"totalProcessingTime", 0},
           {"isPkChunkingSupported", false}};
-}
-
-// A value as Bulk API 2.0 result CSV writes it: empty for null, datetimes as 2026-11-23T10:00:00.000Z.
-std::string cell_text(const value& v) {
-  struct visitor {
-    std::string operator()(std::monostate) const { return {}; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const {
-      std::string s = json(d).dump();
-      return s;
-    }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(time_point t) const {
-      std::string s = format_salesforce(t);
-      if (s.size() > 5 && s.ends_with("+0000")) s.replace(s.size() - 5, 5, "Z");
-      return s;
-    }
-    std::string operator()(date_value d) const { return format_date(d); }
-  };
-  return std::visit(visitor{}, v);
-}
-
-// Column headers of a plain query: field names, parents flattened as "PackageVersion.Name".
-void append_headers(const std::vector<projection>& select, const std::string& prefix, std::vector<std::string>& out) {
-  for (const projection& p : select) {
-    if (p.what == projection::kind::parent) {
-      append_headers(p.nested, prefix + p.name + ".", out);
-    } else {
-      out.push_back(prefix + p.name);
-    }
-  }
-}
-
-// The cells of one record in header order (a null parent gives empty cells for all its columns).
-void append_cells(const std::vector<projection>& select, const result_record* rec, std::vector<std::string>& out) {
-  for (std::size_t i = 0; i < select.size(); ++i) {
-    const projection& p = select[i];
-    if (p.what == projection::kind::parent) {
-      append_cells(p.nested, rec != nullptr ? rec->cells[i].parent.get() : nullptr, out);
-    } else {
-      out.push_back(rec != nullptr ? cell_text(rec->cells[i].scalar) : std::string());
-    }
-  }
-}
-
-void append_csv_line(const std::vector<std::string>& cells, const std::string& nl, std::string& out) {
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i != 0) out += ',';
-    out += csv_field(cells[i], csv_quoting::always);
-  }
-  out += nl;
-}
-
-// Why Bulk API 2.0 refuses q (it answers only plain queries), or empty.
-std::string unsupported(const compiled_query& q) {
-  if (q.aggregate || q.count_only) return "Aggregate queries are not supported by Bulk API 2.0";
-  for (const projection& p : q.select) {
-    if (p.what == projection::kind::children) return "Relationship subqueries are not supported by Bulk API 2.0";
-  }
-  return {};
 }
 
 std::size_t parse_count(std::string_view text, std::size_t fallback) {
@@ -154,7 +92,7 @@ rest_response bulk_query::create_job(const rest_request& req, const route& r, co
   auto prepared = prepare_soql(str("query"), push_schema());
   if (auto* err = std::get_if<soql_error>(&prepared)) return error_response(400, err->error_code, err->message);
   const auto q = std::get<std::shared_ptr<const compiled_query>>(std::move(prepared));
-  if (const std::string why = unsupported(*q); !why.empty()) return error_response(400, "API_ERROR", why);
+  if (const std::string why = bulk_unsupported(*q); !why.empty()) return error_response(400, "API_ERROR", why);
   created.result = std::make_shared<const query_result>(evaluate_soql(q, ds, nullptr, projection_mode::defer));
   created.id = make_id("750", first_query_job + next_job_);
   created.version = r.version;
@@ -203,18 +141,9 @@ rest_response bulk_query::results_page(const job& j, const route& r, const data_
   if (first > n || (first == n && n != 0)) return error_response(400, "INVALIDLOCATOR", "Invalid locator");
   const std::size_t page = std::max<std::size_t>(1, parse_count(r.param("maxRecords"), default_page_rows));
   const std::size_t count = std::min(page, n - first);
-  const std::string nl = j.line_ending == "CRLF" ? "\r\n" : "\n";
-  const compiled_query& q = *res.query;
-  std::vector<std::string> cells;
-  append_headers(q.select, "", cells);
   rest_response out;
   out.status = 200;
-  append_csv_line(cells, nl, out.body);
-  for (const result_record& rec : project_rows(q, std::span<const row_id>(res.rows).subspan(first, count), ds)) {
-    cells.clear();
-    append_cells(q.select, &rec, cells);
-    append_csv_line(cells, nl, out.body);
-  }
+  out.body = query_csv(res, first, count, ds, j.line_ending == "CRLF" ? "\r\n" : "\n");
   out.headers.emplace_back("Content-Type", "text/csv");
   out.headers.emplace_back("Sforce-Locator", first + count < n ? std::to_string(first + count) : "null");
   out.headers.emplace_back("Sforce-NumberOfRecords", std::to_string(count));
