@@ -102,6 +102,13 @@ std::variant<sch::api_result, query_failure> instance_client::call(const sch::ap
   return result;
 }
 
+std::optional<query_failure> instance_client::set_request_status(const std::string& request_id,
+                                                                 const std::string& status) {
+  auto got = call(sch::patch_request_status{request_id, status});
+  if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);
+  return std::nullopt;
+}
+
 std::variant<std::vector<sch::request_row>, query_failure> instance_client::requests_for_version(
     const std::string& version_id) {
   std::vector<sch::request_row> rows;
@@ -133,24 +140,6 @@ std::variant<std::vector<sch::job_row>, query_failure> instance_client::jobs_of(
     }
   }
   return rows;
-}
-
-batch_sender instance_client::sender() {
-  return [this](const std::vector<rest_request>& requests) {
-    auto results = client_.send_all(requests);
-    std::vector<rest_response> out;
-    out.reserve(results.size());
-    for (auto& r : results) {
-      if (r) {
-        out.push_back(std::move(r.value()));
-      } else {
-        out.push_back(rest_response{sch::rest::transport_error_status, {},
-                                    "transport error: " + std::string(sch::http::to_string(r.error().code)) + ": " +
-                                        r.error().message});
-      }
-    }
-    return out;
-  };
 }
 
 }  // namespace pushsim::push::detail

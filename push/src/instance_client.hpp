@@ -1,11 +1,12 @@
 #pragma once
 // instance_client: the exchanges of `pushsim push` outside the rollout — the preliminary queries (instance,
-// package, version, open requests and jobs), raw SOQL or typed calls through the codec, every page followed —
-// and the batch sender the wall driver uses. Failures are values with the exit code they lead to.
+// package, version, open requests and jobs), raw SOQL or typed calls through the codec, every page followed.
+// Failures are values with the exit code they lead to.
 // Until the instance has answered once, a transport failure ends the run at once (a wrong URL, nothing pushed);
 // afterwards transport failures and 5xx answers are retried (1 s, 2 s, 4 s ... 30 s) for up to give_up_after.
 // Private to pushsim::push.
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -13,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pushsim/push/summary.hpp"
-#include "pushsim/push/wall_driver.hpp"
+#include "pushsim/push/wall_clock.hpp"
 #include "pushsim/scheduler/api_call.hpp"
 #include "pushsim/scheduler/http/http_client.hpp"
 #include "pushsim/scheduler/rest/codec.hpp"
@@ -39,8 +40,8 @@ class instance_client {
   // Every PackagePushJob of these requests (split under the URI limit), every page.
   std::variant<std::vector<scheduler::job_row>, query_failure> jobs_of(const std::vector<std::string>& request_ids);
 
-  // The sender for the wall driver: send_all over the HTTP client, transport errors as status 0.
-  batch_sender sender();
+  // PATCHes a push request's Status ("Pending" schedules it, "Canceled" aborts it).
+  std::optional<query_failure> set_request_status(const std::string& request_id, const std::string& status);
 
   const std::string& authorization() const { return auth_; }
   const exchange_counts& counts() const { return counts_; }

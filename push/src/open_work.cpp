@@ -52,7 +52,8 @@ std::string open_work_refusal(const open_work& w, const std::string& version_id)
   }
   out << "a fresh run could give those orgs a second job. Either continue the run that made them with"
       << " `pushsim push ... --journal <its journal> --resume`, or abort its open requests (PATCH Status=Canceled),"
-      << " or run with --adopt-open-requests to leave those orgs out of this run and the open requests alone";
+      << " or run with --adopt-open-requests to take them into this run (Created requests are scheduled, the run"
+      << " waits for every open request to finish, and their orgs get no second job)";
   return out.str();
 }
 

@@ -21,7 +21,10 @@
 #include "pushsim/push/journal_lock.hpp"
 #include "pushsim/push/snapshot.hpp"
 #include "pushsim/push/summary.hpp"
-#include "pushsim/push/wall_driver.hpp"
+#include "adopted_requests.hpp"
+#include "pushsim/push/wall_clock.hpp"
+#include "pushsim/scheduler/http/http_transport.hpp"
+#include "pushsim/scheduler/rest/driver.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 #include "pushsim/scheduler/journal.hpp"
 #include "pushsim/scheduler/plan.hpp"
@@ -273,7 +276,7 @@ void progress_line(const push_options& o, std::ostream& err, const std::string& 
   }
 }
 
-std::string progress_text(const sch::rollout& ro, const wall_driver& driver) {
+std::string progress_text(const sch::rollout& ro, const sch::rest::driver& driver) {
   const auto rep = ro.report(true);
   if (!rep) return "fetching subscribers: " + std::to_string(ro.subscribers().size());
   std::map<sch::org_final_state, std::int64_t> n;
@@ -281,19 +284,79 @@ std::string progress_text(const sch::rollout& ro, const wall_driver& driver) {
   using state = sch::org_final_state;
   return "orgs " + std::to_string(rep->orgs.size()) + ": upgraded " + std::to_string(n[state::upgraded]) +
          ", in flight " + std::to_string(n[state::in_flight]) + ", failed " + std::to_string(n[state::failed]) +
-         ", pending " + std::to_string(n[state::pending]) + "; API calls " + std::to_string(driver.counts().api_calls);
+         ", pending " + std::to_string(n[state::pending]) + "; API calls " + std::to_string(driver.stats().api_calls);
 }
 
-// Drives a rollout; on giving up, says why and how to continue, and returns exit 1.
-std::optional<int> drive(wall_driver& driver, sch::rollout& ro, const push_options& o, bool journaled,
-                         std::ostream& err) {
-  const auto outcome = driver.drive(ro, [&] { progress_line(o, err, progress_text(ro, driver)); });
+// b's exchanges added to a's.
+void add(exchange_counts& a, const exchange_counts& b) {
+  a.api_calls += b.api_calls;
+  a.retryable_errors += b.retryable_errors;
+  a.transport_errors += b.transport_errors;
+  for (const auto& [k, n] : b.api_calls_by_endpoint) a.api_calls_by_endpoint[k] += n;
+  for (const auto& [k, n] : b.retryable_errors_by_endpoint) a.retryable_errors_by_endpoint[k] += n;
+}
+
+exchange_counts counts_of(const sch::rest::driver_stats& s) {
+  return exchange_counts{s.api_calls, s.retryable_errors, s.transport_failures, s.api_calls_by_endpoint,
+                         s.retryable_errors_by_endpoint};
+}
+
+// The connection to the instance: HTTP client, codec, preliminary queries, the HTTP transport and
+// the wall-clock loop.
+struct session {
+  explicit session(const push_options& o)
+      : http(client_options(o)),
+        client(http, codec, o.token, clock, o.give_up_after),
+        transport(http),
+        loop(transport, [this] { return clock.now(); }, [this](duration d) { clock.sleep_for(d); }) {}
+
+  static duration progress_every(const push_options& o) {
+    return o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}};
+  }
+
+  static sch::http::http_client_options client_options(const push_options& o) {
+    sch::http::http_client_options h;
+    h.instance_url = o.instance_url;
+    h.insecure_skip_verify = o.insecure;
+    h.connections_max = 6;
+    return h;
+  }
+
+  // Every exchange so far: the preliminary queries' and the drivers'.
+  exchange_counts counts() const {
+    exchange_counts c = driven;
+    add(c, client.counts());
+    return c;
+  }
+
+  sch::http::http_client http;
+  sch::rest::codec codec;
+  system_wall_clock clock;
+  detail::instance_client client;
+  sch::http::http_transport transport;
+  sch::http::wall_loop loop;
+  exchange_counts driven;  // the drivers' exchanges
+};
+
+
+
+// Drives a rollout on wall time over HTTP (the project's one driver); on giving up, says why and how to
+// continue, and returns exit 1.
+std::optional<int> drive(session& net, sch::rollout& ro, const push_options& o, bool journaled, std::ostream& err) {
+  sch::rest::driver d(ro, net.transport, net.loop, net.codec,
+                      sch::rest::driver_options{o.token, o.give_up_after, std::chrono::seconds{1}});
+  d.start();
+  net.loop.run_until([&] { return d.finished(); }, [&] { progress_line(o, err, progress_text(ro, d)); },
+                     session::progress_every(o));
+  d.stop();
+  add(net.driven, counts_of(d.stats()));
   if (o.progress_tty) err << "\n";
-  if (outcome.gave_up) {
+  if (d.gave_up()) {
+    const auto failing_for = net.loop.now() - d.failing_since().value_or(net.loop.now());
     err << "pushsim push: gave up: no successful exchange with the instance for "
-        << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(outcome.failing_for))
+        << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(failing_for))
         << " (--give-up-after " << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(o.give_up_after))
-        << "; last error: " << outcome.last_error << ")\n";
+        << "; last error: " << d.last_error() << ")\n";
     if (journaled) {
       err << "pushsim push: the journal " << o.journal_path
           << " is intact; when the instance is back, continue with:\n  " << resume_command(o) << "\n";
@@ -307,21 +370,21 @@ std::optional<int> drive(wall_driver& driver, sch::rollout& ro, const push_optio
 }
 
 // Fetches the subscribers and plans (no side effect). With --dry-run, writes the plan and returns exit 0.
-or_exit<std::vector<sch::subscriber>> fetch_and_plan(wall_driver& driver, const inputs& in, const found& f,
+or_exit<std::vector<sch::subscriber>> fetch_and_plan(session& net, const inputs& in, const found& f,
                                                      const push_options& o, const output_targets& targets,
                                                      std::ostream& out, std::ostream& err) {
   sch::plan p = in.plan;
   p.target.package_version_id = f.version.id;
   sch::rollout planning(std::move(p), f.package_id, in.profiles ? &*in.profiles : nullptr);
   planning.set_plan_only(true);
-  if (auto code = drive(driver, planning, o, false, err)) return *code;
+  if (auto code = drive(net, planning, o, false, err)) return *code;
   if (!o.dry_run) return planning.subscribers();
   const sch::plan_result& planned = *planning.planned();
   out << sch::render_plan_summary(planned);
   if (auto code = write_output(targets.plan_json, sch::render_plan_json(planned, planning.subscribers()), err)) {
     return *code;
   }
-  out << "plan written to " << targets.plan_json.string() << " (" << driver.counts().api_calls
+  out << "plan written to " << targets.plan_json.string() << " (" << net.counts().api_calls
       << " API calls, none side-effecting)\n";
   return push_exit_done;
 }
@@ -330,7 +393,7 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(wall_driver& driver, const 
 struct run_facts {
   bool resumed = false;
   std::size_t orgs_with_earlier_jobs = 0;
-  std::vector<std::string> open_requests_adopted;
+  std::vector<sch::request_row> adopted;  // open requests of the target version this run takes over
 };
 
 // The summary, the failures CSV and the JSON report of a finished run; the exit code.
@@ -340,7 +403,7 @@ int finish(const sch::rollout& ro, const exchange_counts& counts, const run_fact
   push_summary s = make_summary(*rep, ro.planned(), ro.subscribers().size());
   s.resumed = facts.resumed;
   s.orgs_with_earlier_jobs = facts.orgs_with_earlier_jobs;
-  s.open_requests_adopted = facts.open_requests_adopted;
+  for (const auto& r : facts.adopted) s.open_requests_adopted.push_back(r.id);
   s.exchanges = counts;
   s.wall_s = wall_s;
   out << summary_text(s);
@@ -367,44 +430,6 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
   return std::optional<kill_switch_journal>(std::in_place, journal, static_cast<std::uint64_t>(std::atoll(k)));
 }
 
-// The connection to the instance: HTTP client, codec, preliminary queries and the wall-clock driver.
-struct session {
-  explicit session(const push_options& o)
-      : http(client_options(o)),
-        client(http, codec, o.token, clock, o.give_up_after),
-        driver(client.sender(), codec, clock,
-               drive_settings{client.authorization(), o.give_up_after, progress_every(o)}) {}
-
-  static duration progress_every(const push_options& o) {
-    return o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}};
-  }
-
-  static sch::http::http_client_options client_options(const push_options& o) {
-    sch::http::http_client_options h;
-    h.instance_url = o.instance_url;
-    h.insecure_skip_verify = o.insecure;
-    h.connections_max = 6;
-    return h;
-  }
-
-  // Every exchange so far: the preliminary queries' and the driver's.
-  exchange_counts counts() const {
-    exchange_counts c = driver.counts();
-    const exchange_counts& pre = client.counts();
-    c.api_calls += pre.api_calls;
-    c.retryable_errors += pre.retryable_errors;
-    c.transport_errors += pre.transport_errors;
-    for (const auto& [k, n] : pre.api_calls_by_endpoint) c.api_calls_by_endpoint[k] += n;
-    for (const auto& [k, n] : pre.retryable_errors_by_endpoint) c.retryable_errors_by_endpoint[k] += n;
-    return c;
-  }
-
-  sch::http::http_client http;
-  sch::rest::codec codec;
-  system_wall_clock clock;
-  detail::instance_client client;
-  wall_driver driver;
-};
 
 // A fresh run's subscribers: refuse or adopt what is under way, fetch and plan, leave adopted orgs out, and
 // make the snapshot durable before anything side-effecting.
@@ -413,12 +438,12 @@ or_exit<std::vector<sch::subscriber>> fresh_subscribers(session& net, const push
                                                         run_facts& facts, std::ostream& out, std::ostream& err) {
   auto work = check_open_work(net.client, o, where.version.id, err);
   if (auto* code = std::get_if<int>(&work)) return *code;
-  auto planned = fetch_and_plan(net.driver, in, where, o, targets, out, err);
+  auto planned = fetch_and_plan(net, in, where, o, targets, out, err);
   if (auto* code = std::get_if<int>(&planned)) return *code;
   auto subscribers = std::move(std::get<std::vector<sch::subscriber>>(planned));
   const auto& w = std::get<open_work>(work);
   facts.orgs_with_earlier_jobs = leave_out(subscribers, adopted_org_keys(w));
-  for (const auto& r : w.open_requests) facts.open_requests_adopted.push_back(r.id);
+  facts.adopted = w.open_requests;
   if (auto code = write_output(targets.snapshot, snapshot_text(subscribers), err)) return *code;
   return subscribers;
 }
@@ -430,7 +455,34 @@ int dry_run(session& net, const push_options& o, const inputs& in, const found& 
   if (auto* f = std::get_if<query_failure>(&work)) return fail(err, *f);
   const auto& w = std::get<open_work>(work);
   if (!w.empty()) err << "pushsim push: note: " << open_work_refusal(w, where.version.id) << "\n";
-  return std::get<int>(fetch_and_plan(net.driver, in, where, o, targets, out, err));
+  return std::get<int>(fetch_and_plan(net, in, where, o, targets, out, err));
+}
+
+// Schedules the adopted requests still in Created (before this run's own pushing starts).
+std::optional<int> start_adopted(session& net, const run_facts& facts, const std::string& version_id,
+                                 std::ostream& err) {
+  if (facts.adopted.empty()) return std::nullopt;
+  auto scheduled = detail::schedule_created(net.client, facts.adopted, version_id);
+  if (auto* f = std::get_if<query_failure>(&scheduled)) return fail(err, *f);
+  const auto& ids = std::get<std::vector<std::string>>(scheduled);
+  err << "pushsim push: adopted " << facts.adopted.size() << " open push requests; scheduled the " << ids.size()
+      << " still Created\n";
+  return std::nullopt;
+}
+
+// Waits for every adopted request to finish (this run is not done before they are).
+std::optional<int> finish_adopted(session& net, const run_facts& facts, const std::string& version_id,
+                                  const push_options& o, std::ostream& err) {
+  if (facts.adopted.empty()) return std::nullopt;
+  std::vector<std::string> ids;
+  for (const auto& r : facts.adopted) ids.push_back(r.id);
+  auto done = detail::await_finished(net.client, version_id, ids, net.clock, std::chrono::seconds{2},
+                                     [&](std::size_t open) {
+                                       if (open > 0) progress_line(o, err, "adopted requests still open: " + std::to_string(open));
+                                     });
+  if (auto* f = std::get_if<query_failure>(&done)) return fail(err, *f);
+  if (o.progress_tty) err << "\n";
+  return std::nullopt;
 }
 
 // Executes the plan over these subscribers, journaling in o.journal_path (bound first on a fresh run).
@@ -448,7 +500,9 @@ int execute(session& net, const push_options& o, const inputs& in, const found& 
                   kill_switch ? static_cast<sch::journal_sink*>(&*kill_switch) : &journal);
   ro.use_subscribers(std::move(subscribers));
   if (resume) ro.resume(resume->journal.state);
-  if (auto code = drive(net.driver, ro, o, true, err)) return *code;
+  if (auto code = start_adopted(net, facts, where.version.id, err)) return *code;
+  if (auto code = drive(net, ro, o, true, err)) return *code;
+  if (auto code = finish_adopted(net, facts, where.version.id, o, err)) return *code;
   const double wall_s = std::chrono::duration<double>(steady::now() - wall_start).count();
   return finish(ro, net.counts(), facts, wall_s, targets, out, err);
 }

@@ -34,7 +34,8 @@ std::string summary_text(const push_summary& s) {
       << s.orgs_excluded_by_planner << ", no feasible slot " << s.orgs_infeasible << "\n";
   if (s.orgs_with_earlier_jobs > 0 || !s.open_requests_adopted.empty()) {
     out << "  adopted: " << s.orgs_with_earlier_jobs << " orgs left out (they already have a job of the target"
-        << " version), " << s.open_requests_adopted.size() << " open requests left alone\n";
+        << " version), " << s.open_requests_adopted.size() << " open requests taken over (scheduled if Created, waited"
+        << " for)\n";
   }
   out << "  orgs:";
   for (const auto& [state, n] : s.orgs_by_state) out << " " << state << " " << n;

@@ -9,10 +9,7 @@ driver::driver(rollout& ro, transport& tr, clock& clk, const codec& cd, driver_o
     : ro_(ro), transport_(tr), clock_(clk), codec_(cd), options_(std::move(options)),
       authorization_("Bearer " + options_.token) {}
 
-void driver::start() {
-  last_good_ = clock_.now();
-  apply(ro_.on_time(clock_.now()));
-}
+void driver::start() { apply(ro_.on_time(clock_.now())); }
 
 void driver::signal(const std::string& org_key) { apply(ro_.on_signal(org_key, clock_.now())); }
 
@@ -44,19 +41,26 @@ void driver::send(outgoing_call call) {
   });
 }
 
-bool driver::bad_answer(const exchange_result& result) const {
-  if (const auto* r = std::get_if<rest_response>(&result)) return r->status >= 500;
-  return true;
+// Keeps the give-up clock: a retried failure starts it (if it is not running), anything else stops it.
+void driver::note(const api_result& result) {
+  const auto* e = std::get_if<api_error>(&result);
+  if (e == nullptr || !e->retryable() || e->kind == api_error::kind_t::limit_exceeded) {
+    failing_since_.reset();
+    return;
+  }
+  last_error_ = (e->error_code.empty() ? std::string() : e->error_code + ": ") + e->message;
+  if (!failing_since_) failing_since_ = clock_.now();
+}
+
+void driver::give_up_if_due() {
+  if (gave_up_ || !options_.give_up_after || !failing_since_) return;
+  if (clock_.now() - *failing_since_ < *options_.give_up_after) return;
+  gave_up_ = true;
+  stop();
 }
 
 void driver::answer(const outgoing_call& call, exchange_result result) {
   const time_point now = clock_.now();
-  if (!bad_answer(result)) {
-    last_good_ = now;
-  } else if (options_.give_up_after && now - last_good_ >= *options_.give_up_after) {
-    gave_up_ = true;
-    stop();
-  }
   rest_response resp;
   if (auto* r = std::get_if<rest_response>(&result)) {
     resp = std::move(*r);
@@ -70,17 +74,21 @@ void driver::answer(const outgoing_call& call, exchange_result result) {
     ++stats_.retryable_errors;
     ++stats_.retryable_errors_by_endpoint[endpoint_name(call.call)];
   }
+  note(decoded);
+  give_up_if_due();
   apply(ro_.on_result(call.id, std::move(decoded), now));
 }
 
 void driver::wake_at(time_point t) {
+  if (failing_since_ && options_.give_up_after) t = std::min(t, *failing_since_ + *options_.give_up_after);
   t = std::max(t, clock_.now());
   if (wake_pending_ && wake_time_ <= t) return;
   wake_pending_ = true;
   wake_time_ = t;
   clock_.wake_at(t, [this] {
     wake_pending_ = false;
-    apply(ro_.on_time(clock_.now()));
+    give_up_if_due();
+    if (!gave_up_) apply(ro_.on_time(clock_.now()));
   });
 }
 

@@ -113,12 +113,26 @@ TEST(Driver, CarriesCallsAsRestMessagesWithTheToken) {
   EXPECT_EQ(d.in_flight(), 0);
 }
 
-TEST(Driver, RetriesTransportFailuresThenGivesUpAfterTheStatedTime) {
+std::vector<subscriber> some_subscribers() {
+  std::vector<subscriber> out;
+  for (int i = 0; i < 5; ++i) {
+    subscriber_row row{"00D00000000000" + std::to_string(i), "org", "Production", "Active", "NA45", "i",
+                       "04t000000000000AAA"};
+    std::string why;
+    out.push_back(*to_subscriber(row, why));
+  }
+  return out;
+}
+
+exchange_result timed_out(const rest_request&) {
+  return transport_failure{transport_failure_kind::timeout, "transport error: timeout: no answer"};
+}
+
+TEST(Driver, GivesUpOnTheFetchAfterTheStatedTimeOfFailures) {
   plan p = make_plan();
   rollout ro(p, "033000000000001AAA");
-  scripted_transport tr([](const rest_request&) -> exchange_result {
-    return transport_failure{transport_failure_kind::unreachable, "transport error: connection_refused: refused"};
-  });
+  ro.set_plan_only(true);
+  scripted_transport tr(timed_out);
   manual_clock clk;
   codec cd;
   driver d(ro, tr, clk, cd, driver_options{"t", std::chrono::minutes{15}, std::chrono::seconds{1}});
@@ -127,29 +141,62 @@ TEST(Driver, RetriesTransportFailuresThenGivesUpAfterTheStatedTime) {
   ASSERT_TRUE(d.gave_up());
   EXPECT_TRUE(d.finished());
   EXPECT_FALSE(ro.done());
-  EXPECT_GT(tr.sent.size(), 1u);  // it retried before giving up
-  EXPECT_GE(clk.now() - t0, std::chrono::minutes{15});
-  EXPECT_LT(clk.now() - t0, std::chrono::minutes{30});  // and gave up near the stated time, not much later
+  ASSERT_TRUE(d.failing_since().has_value());
+  // Given up at the stated time (the wake-up is pulled forward to it), not at the next retry after it.
+  EXPECT_EQ(clk.now() - *d.failing_since(), std::chrono::minutes{15});
+  EXPECT_EQ(d.last_error(), "transport error: timeout: no answer");
+  EXPECT_GE(tr.sent.size(), 3u);
+  EXPECT_LE(tr.sent.size(), 12u) << "the fetch retried without backing off";
   EXPECT_EQ(d.stats().transport_failures, static_cast<std::int64_t>(tr.sent.size()));
   EXPECT_EQ(d.stats().retryable_errors, static_cast<std::int64_t>(tr.sent.size()));
-  // After giving up nothing else goes out, whatever the clock does.
-  const auto sent = tr.sent.size();
-  clk.advance(std::chrono::hours{1});
+  // After giving up nothing else goes out and nothing wakes it.
   EXPECT_FALSE(clk.wake_.has_value());
-  EXPECT_EQ(tr.sent.size(), sent);
+  EXPECT_FALSE(tr.answer_one());
 }
 
-TEST(Driver, AGoodAnswerRestartsTheGiveUpClock) {
+TEST(Driver, GivesUpWhileExecutingAlthoughTheExecutorRetriesForever) {
   plan p = make_plan();
   rollout ro(p, "033000000000001AAA");
-  int n = 0;
-  // Fails for 10 minutes' worth of retries, answers once, fails again: gives up 15 min after the good answer.
-  std::optional<time_point> good_at;
+  ro.use_subscribers(some_subscribers());
+  scripted_transport tr(timed_out);
   manual_clock clk;
+  codec cd;
+  driver d(ro, tr, clk, cd, driver_options{"t", std::chrono::seconds{90}, std::chrono::seconds{1}});
+  d.start();
+  run(d, tr, clk, std::chrono::milliseconds{10});
+  ASSERT_TRUE(d.gave_up()) << ro.error();
+  EXPECT_GE(clk.now() - *d.failing_since(), std::chrono::seconds{90});
+  EXPECT_LE(clk.now() - *d.failing_since(), std::chrono::seconds{91});
+}
+
+TEST(Driver, AnAnswerThatIsNotARetriedFailureRestartsTheGiveUpClock) {
+  plan p = make_plan();
+  rollout ro(p, "033000000000001AAA");
+  ro.set_plan_only(true);
+  manual_clock clk;
+  const time_point recover_at = t0 + std::chrono::minutes{10};
   scripted_transport tr([&](const rest_request&) -> exchange_result {
-    ++n;
-    if (!good_at && clk.now() - t0 >= std::chrono::minutes{10}) {
-      good_at = clk.now();
+    if (clk.now() < recover_at) return transport_failure{transport_failure_kind::timeout, "timeout"};
+    return ok_json(empty_page);
+  });
+  codec cd;
+  driver d(ro, tr, clk, cd, driver_options{"t", std::chrono::minutes{15}, std::chrono::seconds{1}});
+  d.start();
+  run(d, tr, clk, std::chrono::milliseconds{10});
+  EXPECT_FALSE(d.gave_up());
+  EXPECT_TRUE(ro.done());
+  EXPECT_FALSE(d.failing_since().has_value());
+  EXPECT_GE(clk.now(), recover_at);
+}
+
+TEST(Driver, A5xxIsARetriedFailureAndDoesNotRestartTheGiveUpClock) {
+  plan p = make_plan();
+  rollout ro(p, "033000000000001AAA");
+  manual_clock clk;
+  bool answered_503 = false;
+  scripted_transport tr([&](const rest_request&) -> exchange_result {
+    if (!answered_503 && clk.now() - t0 >= std::chrono::minutes{10}) {
+      answered_503 = true;
       return rest_response{503, {}, R"([{"message":"busy","errorCode":"SERVER_UNAVAILABLE"}])"};
     }
     return transport_failure{transport_failure_kind::timeout, "transport error: timeout: slow"};
@@ -158,11 +205,10 @@ TEST(Driver, AGoodAnswerRestartsTheGiveUpClock) {
   driver d(ro, tr, clk, cd, driver_options{"t", std::chrono::minutes{15}, std::chrono::seconds{1}});
   d.start();
   run(d, tr, clk, std::chrono::milliseconds{10});
-  ASSERT_TRUE(good_at.has_value());
+  ASSERT_TRUE(answered_503);
   ASSERT_TRUE(d.gave_up());
-  // A 503 is not a good answer: the clock was not restarted by it.
-  EXPECT_LT(clk.now() - t0, std::chrono::minutes{30});
-  EXPECT_EQ(d.last_good_answer(), t0);
+  EXPECT_EQ(clk.now() - *d.failing_since(), std::chrono::minutes{15});
+  EXPECT_LT(*d.failing_since() - t0, std::chrono::seconds{1});  // the clock ran from the first failure
 }
 
 exchange_result always_dropped(const rest_request&) {

@@ -5,9 +5,11 @@
 // time and the HTTP client; tests a manual clock and a scripted transport. The driver never blocks: whoever
 // owns the clock runs the event loop until finished().
 //
-// Giving up: with give_up_after set, a transport failure (or an HTTP 5xx) that arrives when the last good
-// answer is at least that long ago stops the driver (gave_up()): no further call goes out; answers of calls
-// already sent are still fed to the rollout so its journal stays complete.
+// Giving up: with give_up_after set, when calls have kept failing in a way the rollout retries (no HTTP answer,
+// a 5xx, a transient error; not a REQUEST_LIMIT_EXCEEDED, which the executor waits out by itself) for that long
+// since the first such failure after the last other answer, the driver stops (gave_up()): no further call goes
+// out; answers of calls already sent are still fed to the rollout so its journal stays complete. While calls
+// fail, the clock's wake-up is never later than the give-up time, so a long backoff cannot hide it.
 
 #include <cstdint>
 #include <map>
@@ -59,8 +61,10 @@ class driver {
   std::int64_t in_flight() const { return in_flight_; }
   // When the rollout was first seen halted (by a gate).
   std::optional<time_point> halt_time() const { return halt_time_; }
-  // The last answer that was not a transport failure or a 5xx (the start time before any).
-  time_point last_good_answer() const { return last_good_; }
+  // Since when calls have been failing (none: the last answer was not a retried failure).
+  std::optional<time_point> failing_since() const { return failing_since_; }
+  // The last retried failure, "errorCode: message" or the transport's message.
+  const std::string& last_error() const { return last_error_; }
   const driver_stats& stats() const { return stats_; }
 
  private:
@@ -68,7 +72,8 @@ class driver {
   void send(outgoing_call call);
   void answer(const outgoing_call& call, exchange_result result);
   void wake_at(time_point t);
-  bool bad_answer(const exchange_result& result) const;
+  void note(const api_result& result);
+  void give_up_if_due();
 
   rollout& ro_;
   transport& transport_;
@@ -80,7 +85,8 @@ class driver {
   time_point wake_time_{};
   std::int64_t in_flight_ = 0;
   bool gave_up_ = false;
-  time_point last_good_{};
+  std::optional<time_point> failing_since_;
+  std::string last_error_;
   std::optional<time_point> halt_time_;
   driver_stats stats_;
 };
