@@ -58,3 +58,20 @@ if [ ! -x "$clients_dir/node_modules/.bin/node" ] || [ "$clients_dir/package-loc
 else
   echo "setup.sh: client tests' node_modules present"
 fi
+
+# Python clients for the `clients` tests (simple-salesforce, CumulusCI) in tests/clients/.venv, from the pinned
+# requirements with hashes (regenerate with pip-compile --generate-hashes requirements.in). Only when the venv is
+# missing or older than requirements.txt.
+venv="$clients_dir/.venv"
+if [ ! -x "$venv/bin/python" ] || [ "$clients_dir/requirements.txt" -nt "$venv" ]; then
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    echo "setup.sh: installing python3-venv"
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  echo "setup.sh: python venv in tests/clients/.venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --require-hashes --no-deps -r "$clients_dir/requirements.txt"
+  touch "$venv"
+else
+  echo "setup.sh: client tests' python venv present"
+fi

@@ -1,6 +1,7 @@
 #include "pushsim/harness/serve_command.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 #include <random>
@@ -15,6 +16,7 @@
 #include "pushsim/harness/world.hpp"
 #include "pushsim/mock_org/api/api_handler.hpp"
 #include "pushsim/mock_org/api/http_server.hpp"
+#include "pushsim/mock_org/api/tls_identity.hpp"
 #include "pushsim/sim/pacing_clock.hpp"
 
 namespace pushsim::harness {
@@ -50,10 +52,10 @@ class serve_runtime {
   }
 
   // Binds, then makes the REST handler (its instance URL names the bound port). Requests arrive only in run().
-  boost::system::result<mock_org::api::bound_endpoint> start(const std::string& host) {
+  boost::system::result<mock_org::api::bound_endpoint> start(const std::string& scheme, const std::string& host) {
     boost::system::result<mock_org::api::bound_endpoint> bound = server_.start();
     if (bound) {
-      config_.instance_url = "http://" + host + ":" + std::to_string(bound->port);
+      config_.instance_url = scheme + "://" + host + ":" + std::to_string(bound->port);
       rest_ = std::make_unique<mock_org::api::api_handler>(*world_->platform, config_);
     }
     return bound;
@@ -157,6 +159,43 @@ mock_org::api::http_server_options make_server_options(const serve_options& opti
   return server_options;
 }
 
+// The generated TLS identity of a `serve --tls` without --tls-cert; its directory is removed with it.
+struct generated_tls {
+  mock_org::api::tls_identity id;
+  generated_tls() = default;
+  generated_tls(const generated_tls&) = delete;
+  generated_tls& operator=(const generated_tls&) = delete;
+  ~generated_tls() {
+    std::error_code ec;
+    std::filesystem::remove_all(id.directory, ec);
+  }
+};
+
+// Fills server_options.tls from the flags (generating an identity for host when no certificate is given);
+// false after printing an error.
+bool set_up_tls(const serve_options& options, const std::string& host,
+                mock_org::api::http_server_options& server_options, std::unique_ptr<generated_tls>& generated,
+                std::ostream& err) {
+  if (!options.tls && options.tls_cert.empty() && options.tls_key.empty()) return true;
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    err << "--tls-cert and --tls-key go together\n";
+    return false;
+  }
+  if (!options.tls_cert.empty()) {
+    server_options.tls = mock_org::api::tls_files{options.tls_cert, options.tls_key};
+    return true;
+  }
+  mock_org::api::tls_identity_result made = mock_org::api::make_tls_identity(host);
+  if (!made.value) {
+    err << "pushsim serve: --tls: " << made.error << '\n';
+    return false;
+  }
+  generated = std::make_unique<generated_tls>();
+  generated->id = *std::move(made.value);
+  server_options.tls = mock_org::api::tls_files{generated->id.certificate_chain_file, generated->id.private_key_file};
+  return true;
+}
+
 }  // namespace
 
 int serve_command(const serve_options& options, std::ostream& out, std::ostream& err) {
@@ -174,26 +213,30 @@ int serve_command(const serve_options& options, std::ostream& out, std::ostream&
   mock_org::api::http_server_options server_options = make_server_options(options, *config);
   const bool ipv6 = options.bind.find(':') != std::string::npos;
   const std::string host = ipv6 ? "[" + options.bind + "]" : options.bind;
+  std::unique_ptr<generated_tls> generated;
+  if (!set_up_tls(options, options.bind, server_options, generated, err)) return serve_exit_input;
+  const std::string scheme = server_options.tls ? "https" : "http";
   const std::size_t org_count = w->orgs ? w->orgs->size() : 0;
   const time_point start = w->sim->now();
 
   auto runtime = std::make_unique<serve_runtime>(std::move(w), std::move(*config), admin_token, options.speed,
                                                  std::move(server_options));
-  const boost::system::result<mock_org::api::bound_endpoint> bound = runtime->start(host);
+  const boost::system::result<mock_org::api::bound_endpoint> bound = runtime->start(scheme, host);
   if (!bound) {
-    err << "pushsim serve: cannot listen on " << options.bind << ":" << options.port << ": "
+    err << "pushsim serve: cannot " << (scheme == "https" ? "load the TLS files or " : "") << "listen on " << options.bind << ":" << options.port << ": "
         << bound.error().message() << '\n';
     return serve_exit_runtime;
   }
   runtime->server().stop_on_signals();
 
   nlohmann::ordered_json ready;  // keys in the documented order
-  ready["url"] = "http://" + host + ":" + std::to_string(bound->port);
+  ready["url"] = scheme + "://" + host + ":" + std::to_string(bound->port);
   ready["port"] = bound->port;
   ready["token"] = first_token;
   ready["admin_token"] = admin_token;
   ready["sim_time"] = format_iso8601(start);
   ready["orgs"] = org_count;
+  if (generated) ready["ca_file"] = generated->id.ca_file;
   out << ready.dump() << '\n';
   out.flush();
 

@@ -144,14 +144,14 @@ or_exit<inputs> load_inputs(const push_options& o, std::ostream& err) {
   po.now = system_wall_clock().now();
   auto parsed = sch::load_plan_file(o.plan_file, po);
   if (!parsed) {
-    for (const auto& e : parsed.errors) err << o.plan_file << ": " << e.to_string() << "\n";
+    for (const auto& e : parsed.errors) err << e.to_string() << "\n";
     return push_exit_bad_input;
   }
   inputs in{std::move(*parsed.value), std::nullopt, plan_content_hash(bytes.str())};
   if (o.profiles_file) {
     auto pr = sch::load_profiles_file(*o.profiles_file);
     if (!pr) {
-      for (const auto& e : pr.errors) err << *o.profiles_file << ": " << e.to_string() << "\n";
+      for (const auto& e : pr.errors) err << e.to_string() << "\n";
       return push_exit_bad_input;
     }
     in.profiles = std::move(*pr.value);

@@ -1,24 +1,22 @@
 'use strict';
 // The Salesforce CLI (@salesforce/cli) against `pushsim serve`: login with an access token, then
 // `sf package push-upgrade schedule | list | report | abort`, each asserting on the command's --json output.
-// The CLI runs under this node (22) with HOME and its state directories in a temp dir, telemetry and update
-// checks off, so it never touches the user's configuration.
+// The CLI runs through sf_runner.js (its own HOME, telemetry off).
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFile } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const jsforce = require('jsforce');
 const { startServe } = require('./serve_fixture');
+const { makeSf } = require('./sf_runner');
 
-const SF_RUN = path.join(__dirname, 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 const TOKEN = '00D000000000PSHAAA!pushsimClientsTestToken0123456789';
 
 describe('Salesforce CLI against pushsim serve', () => {
   let srv;
   let home;
-  let env;
+  let sf;
+  let cleanup;
   let conn;
   let versionId;
   let packageId;
@@ -26,48 +24,13 @@ describe('Salesforce CLI against pushsim serve', () => {
   let pendingRequest;
   let runRequest;
 
-  // Runs `sf ...args --json`; resolves to {status, json} whatever the exit code.
-  function sf(args, { timeoutMs = 120000 } = {}) {
-    return new Promise((resolve) => {
-      execFile(process.execPath, [SF_RUN, ...args, '--json'], { env, cwd: home, timeout: timeoutMs, maxBuffer: 16 << 20 },
-        (error, stdout, stderr) => {
-          let json;
-          try {
-            json = JSON.parse(stdout);
-          } catch {
-            json = undefined;
-          }
-          resolve({ code: error ? error.code : 0, json, stdout, stderr });
-        });
-    });
-  }
   const show = (r) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr.slice(-2000)}\nserver stderr: ${srv.stderr()}`;
 
   before(async () => {
     // The default scenario's world without its seeded faults.
     srv = await startServe(['--set', '/population/count=300', '--set', '/platform/faults={}', '--token', TOKEN,
       '--speed', '1']);
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'pushsim-sf-'));
-    env = {
-      PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local', 'share'),
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-      SF_ACCESS_TOKEN: TOKEN,
-      SF_DISABLE_TELEMETRY: 'true',
-      SFDX_DISABLE_TELEMETRY: 'true',
-      SF_AUTOUPDATE_DISABLE: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true',
-      SF_DISABLE_AUTOUPDATE: 'true',
-      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-      SF_HIDE_RELEASE_NOTES: 'true',
-      SF_HIDE_RELEASE_NOTES_FOOTER: 'true',
-      SF_CONTENT_TYPE: 'JSON',
-      SF_LOG_LEVEL: 'warn',
-      SF_DISABLE_LOG_FILE: 'true',
-      NODE_NO_WARNINGS: '1',
-    };
+    ({ home, sf, cleanup } = makeSf(TOKEN));
     conn = new jsforce.Connection({ instanceUrl: srv.url, accessToken: TOKEN, version: '60.0' });
     const v = await conn.query("SELECT Id, MetadataPackageId FROM MetadataPackageVersion WHERE ReleaseState = 'Released' " +
       'ORDER BY MajorVersion DESC, MinorVersion DESC, PatchVersion DESC LIMIT 1');
@@ -87,7 +50,7 @@ describe('Salesforce CLI against pushsim serve', () => {
 
   after(async () => {
     if (srv) assert.equal(await srv.stop(), 0);
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    if (cleanup) cleanup();
   });
 
   test('sf org login access-token', async () => {

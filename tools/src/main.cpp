@@ -33,6 +33,9 @@ void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& s
   serve->add_option("--port", o.port, "Port (0: pick a free one)")->capture_default_str();
   serve->add_option("--token", o.tokens, "Accepted API Bearer token (repeatable; default: a generated one)");
   serve->add_option("--admin-token", o.admin_token, "Token for /pushsim/v1/ admin endpoints (default: generated)");
+  serve->add_flag("--tls", o.tls, "Serve https (with a generated CA and certificate unless --tls-cert is given)");
+  serve->add_option("--tls-cert", o.tls_cert, "PEM certificate chain for https (leaf first; implies --tls)");
+  serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
   serve->add_option("--speed", o.speed, "Sim seconds per wall second")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

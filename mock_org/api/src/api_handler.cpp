@@ -11,6 +11,8 @@
 #include "api_response.hpp"
 #include "api_usage_meter.hpp"
 #include "bulk_ingest.hpp"
+#include "bulk_query.hpp"
+#include "bulk_v1_query.hpp"
 #include "composite_endpoints.hpp"
 #include "describe.hpp"
 #include "fault_injector.hpp"
@@ -46,6 +48,8 @@ struct api_handler::state {
   api_usage_meter usage_;
   query_endpoint queries_;
   bulk_ingest bulk_;
+  bulk_query bulk_queries_;
+  bulk_v1_query bulk_v1_queries_;
 };
 
 api_handler::api_handler(platform& p, api_config config)
@@ -81,10 +85,11 @@ std::optional<rest_response> size_limit_error(const rest_request& req, const api
   return std::nullopt;
 }
 
-// Whether the request carries one of the accepted tokens ("Bearer <token>" or "OAuth <token>").
+// Whether the request carries one of the accepted tokens ("Bearer <token>" or "OAuth <token>", or the Bulk API
+// 1.0's X-SFDC-Session header).
 bool authorized(const rest_request& req, const std::vector<std::string>& tokens) {
   const std::string_view auth = req.header("Authorization");
-  std::string_view token;
+  std::string_view token = req.header("X-SFDC-Session");
   if (auth.size() > 7 && iequals(auth.substr(0, 7), "Bearer ")) token = auth.substr(7);
   else if (auth.size() > 6 && iequals(auth.substr(0, 6), "OAuth ")) token = auth.substr(6);
   return !token.empty() && std::find(tokens.begin(), tokens.end(), token) != tokens.end();
@@ -141,9 +146,10 @@ void api_handler::state::finish(api::answer& out) {
 rest_response api_handler::state::dispatch(const rest_request& req, const route& r) {
   const bool get = req.method == "GET" || req.method == "HEAD";
   switch (r.what) {
-    case route::version_root: return version_root_response(r.version);
+    case route::version_root: return version_root_response(r.version, config_);
     case route::limits: return usage_.limits_response();
     case route::userinfo: return userinfo_response(config_);
+    case route::identity: return identity_response(config_);
     case route::query: return queries_.first_page(req, r, ds_, p_.simulation().now());
     case route::query_more: return queries_.next_page(r, ds_, p_.simulation().now());
     case route::sobjects_global: return global_describe_response(r.version);
@@ -157,6 +163,8 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
     case route::composite_tree: return composite_tree(p_, *r.object, req.body);
     case route::composite_sobjects: return composite_sobjects(p_, req.body);
     case route::bulk: return bulk_.handle(req, r, p_);
+    case route::bulk_query: return bulk_queries_.handle(req, r, ds_, p_.simulation().now());
+    case route::bulk_v1: return bulk_v1_queries_.handle(req, r, ds_, p_.simulation().now());
     default: break;
   }
   return not_found_response();

@@ -101,7 +101,7 @@ rest_response versions_response(std::string_view method, const std::vector<std::
   return json_response(200, std::move(b));
 }
 
-rest_response version_root_response(const std::string& version) {
+rest_response version_root_response(const std::string& version, const api_config& config) {
   const std::string base = "/services/data/v" + version;
   std::string b = "{";
   bool first = true;
@@ -114,6 +114,8 @@ rest_response version_root_response(const std::string& version) {
     b += ':';
     append_json_string(base + "/" + k, b);
   }
+  b += ",\"identity\":";
+  append_json_string(config.instance_url + "/id/" + config.partner.org_id + "/" + config.partner.user_id, b);
   b += '}';
   return json_response(200, std::move(b));
 }
@@ -176,6 +178,36 @@ rest_response userinfo_response(const api_config& config) {
               {"rest", base + "/services/data/v{version}/"},
               {"sobjects", base + "/services/data/v{version}/sobjects/"},
               {"query", base + "/services/data/v{version}/query/"},
+              {"profile", base + "/" + pi.user_id},
+              {"custom_domain", base}}}};
+  return json_response(200, j.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+rest_response identity_response(const api_config& config) {
+  using json = nlohmann::json;
+  const partner_org_info& pi = config.partner;
+  const std::string& base = config.instance_url;
+  const std::string id_url = base + "/id/" + pi.org_id + "/" + pi.user_id;
+  json j = {{"id", id_url},
+            {"asserted_user", true},
+            {"user_id", pi.user_id},
+            {"organization_id", pi.org_id},
+            {"username", pi.username},
+            {"nick_name", pi.username.substr(0, pi.username.find('@'))},
+            {"display_name", pi.user_name},
+            {"email", pi.email},
+            {"email_verified", true},
+            {"active", true},
+            {"user_type", "STANDARD"},
+            {"language", "en_US"},
+            {"locale", "en_US"},
+            {"utcOffset", -28800000},
+            {"is_app_installed", true},
+            {"urls",
+             {{"rest", base + "/services/data/v{version}/"},
+              {"sobjects", base + "/services/data/v{version}/sobjects/"},
+              {"query", base + "/services/data/v{version}/query/"},
+              {"limits", base + "/services/data/v{version}/limits/"},
               {"profile", base + "/" + pi.user_id},
               {"custom_domain", base}}}};
   return json_response(200, j.dump(-1, ' ', false, json::error_handler_t::replace));

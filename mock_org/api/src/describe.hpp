@@ -17,8 +17,8 @@ namespace pushsim::mock_org::api::detail {
 // method is a 405 without an Allow header).
 rest_response versions_response(std::string_view method, const std::vector<std::string>& versions);
 
-// GET /services/data/vNN.0: the resource map.
-rest_response version_root_response(const std::string& version);
+// GET /services/data/vNN.0: the resource map, with the partner user's identity URL under config.instance_url.
+rest_response version_root_response(const std::string& version, const api_config& config);
 
 // GET .../sobjects: every push object with its flags and URLs.
 rest_response global_describe_response(const std::string& version);
@@ -31,5 +31,8 @@ rest_response describe_response(const object_def& o, const std::string& version)
 
 // GET /services/oauth2/userinfo: the partner user of config.partner, URLs under config.instance_url.
 rest_response userinfo_response(const api_config& config);
+
+// GET /id/<org id>/<user id> (the identity URL jsforce's identity() reads): the partner user of config.partner.
+rest_response identity_response(const api_config& config);
 
 }  // namespace pushsim::mock_org::api::detail

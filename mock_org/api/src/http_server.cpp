@@ -20,6 +20,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -51,6 +53,42 @@ void append_number(std::string& out, std::size_t n) {
   PUSHSIM_ASSERT(ec == std::errc{}, "to_chars failed");
   out.append(digits.data(), end);
 }
+
+// A connection's byte stream: the accepted socket, or TLS over it (serve --tls). Beast's and Asio's composed reads
+// and writes go through it; closing and draining use the socket itself.
+class conn_stream {
+ public:
+  using executor_type = socket_type::executor_type;
+  conn_stream(socket_type socket, asio::ssl::context* tls) : socket_(std::move(socket)) {
+    if (tls != nullptr) tls_.emplace(socket_, *tls);
+  }
+  conn_stream(const conn_stream&) = delete;
+  conn_stream& operator=(const conn_stream&) = delete;
+
+  executor_type get_executor() { return socket_.get_executor(); }
+  socket_type& socket() { return socket_; }
+  bool tls() const { return tls_.has_value(); }
+
+  template <class Buffers, class Handler>
+  auto async_read_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) return tls_->async_read_some(buffers, std::forward<Handler>(handler));
+    return socket_.async_read_some(buffers, std::forward<Handler>(handler));
+  }
+  template <class Buffers, class Handler>
+  auto async_write_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) return tls_->async_write_some(buffers, std::forward<Handler>(handler));
+    return socket_.async_write_some(buffers, std::forward<Handler>(handler));
+  }
+  // The server side of the TLS handshake (only when tls()).
+  template <class Handler>
+  void async_handshake(Handler&& handler) {
+    tls_->async_handshake(asio::ssl::stream_base::server, std::forward<Handler>(handler));
+  }
+
+ private:
+  socket_type socket_;
+  std::optional<asio::ssl::stream<socket_type&>> tls_;
+};
 
 bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
@@ -92,6 +130,7 @@ struct http_server::impl {
   std::string date_text;
 
   asio::io_context ioc{1};
+  std::optional<asio::ssl::context> tls_context;  // set by start() when options.tls is
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc};
   asio::steady_timer pacer{ioc};
@@ -105,7 +144,10 @@ namespace detail {
 // One accepted connection.
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(http_server::impl& server, socket_type socket) : server_(server), socket_(std::move(socket)) {
+  session(http_server::impl& server, socket_type socket)
+      : server_(server),
+        stream_(std::move(socket), server.tls_context ? &*server.tls_context : nullptr),
+        socket_(stream_.socket()) {
     server_.sessions.insert(this);
     ++server_.counters.connections_open;
   }
@@ -113,7 +155,21 @@ class session : public std::enable_shared_from_this<session> {
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
-  void start() { do_read(); }
+  // Reads the first request (after the TLS handshake when the server speaks TLS).
+  void start() {
+    if (!stream_.tls()) {
+      do_read();
+      return;
+    }
+    touch(server_.options.idle_timeout);
+    stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) {
+        self->close();
+        return;
+      }
+      self->do_read();
+    });
+  }
 
   // Graceful stop: an idle connection closes now; one with a request under way finishes it first.
   void on_server_stop() {
@@ -158,7 +214,7 @@ class session : public std::enable_shared_from_this<session> {
     parser_->header_limit(static_cast<std::uint32_t>(o.uri_bytes_max + o.header_bytes_max + 1024));
     parser_->body_limit(o.body_bytes_max);
     touch(o.idle_timeout);
-    http::async_read(socket_, buffer_, *parser_,
+    http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
@@ -304,7 +360,7 @@ class session : public std::enable_shared_from_this<session> {
     linger_ = linger;
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
     touch(server_.options.idle_timeout);
-    asio::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_write(ec);
     });
   }
@@ -353,7 +409,8 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   http_server::impl& server_;
-  socket_type socket_;
+  conn_stream stream_;
+  socket_type& socket_;  // stream_'s socket
   std::chrono::milliseconds idle_limit_{0};
   steady::time_point idle_deadline_{};
   bool touched_ = false;
@@ -504,6 +561,19 @@ boost::system::result<bound_endpoint> http_server::start() {
   beast::error_code ec;
   const auto address = asio::ip::make_address(i.options.bind_address, ec);
   if (ec) return ec;
+  if (i.options.tls) {
+    i.tls_context.emplace(asio::ssl::context::tls_server);
+    i.tls_context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                                   asio::ssl::context::no_tlsv1_1,
+                               ec);
+    if (!ec) i.tls_context->use_certificate_chain_file(i.options.tls->certificate_chain_file, ec);
+    if (!ec) i.tls_context->use_private_key_file(i.options.tls->private_key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+      i.tls_context.reset();
+      return ec;
+    }
+  }
   const tcp::endpoint endpoint(address, i.options.port);
   i.acceptor.open(endpoint.protocol(), ec);
   if (ec) return ec;

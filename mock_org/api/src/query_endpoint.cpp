@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api_response.hpp"
+#include "query_columns.hpp"
 #include "pushsim/mock_org/api/soql_compiler.hpp"
 #include "pushsim/mock_org/api/soql_json.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
@@ -80,6 +81,7 @@ rest_response query_endpoint::first_page(const rest_request& req, const route& r
   auto compiled = compile(r.param("q"));
   if (auto* e = std::get_if<rest_response>(&compiled)) return std::move(*e);
   const auto q = std::get<std::shared_ptr<const compiled_query>>(std::move(compiled));
+  if (r.param("columns") == "true") return query_columns_response(*q);  // column metadata, no rows
   const std::size_t batch = batch_rows(req);
   auto result = std::make_shared<query_result>(evaluate_soql(q, ds, nullptr, projection_mode::defer));
   const std::size_t n = row_count(*result);

@@ -1,6 +1,7 @@
 #pragma once
-// query_endpoint: GET .../query?q=SOQL and the next pages .../query/<locator>-<offset>. Compiles (and caches)
-// the SOQL, pages large results through query locators that expire on SIM time (private to mock_org/api).
+// query_endpoint: GET .../query?q=SOQL (with &columns=true: its column metadata) and the next pages
+// .../query/<locator>-<offset>. Compiles (and caches) the SOQL, pages large results through query locators
+// that expire on SIM time (private to mock_org/api).
 
 #include <cstddef>
 #include <cstdint>

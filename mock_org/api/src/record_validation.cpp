@@ -95,7 +95,16 @@ std::optional<record_error> check_required(const object_def& o, const record_spe
   return std::nullopt;
 }
 
-record_error from_platform(const api_error& e) { return {std::string(to_string(e.code)), e.message, e.fields}; }
+// Salesforce refuses a push job for an org that cannot take this upgrade (inactive, not installed, already on it
+// or newer, push-blocked) with INVALID_OPERATION: CumulusCI's push API (cumulusci/tasks/push/push_api.py,
+// SalesforcePushApi._add_batch) skips orgs refused with DUPLICATE_VALUE, INVALID_OPERATION or UNKNOWN_EXCEPTION
+// and re-raises any other code, so these partner scripts stop on any other code.
+constexpr std::string_view ineligible_org_code = "INVALID_OPERATION";
+
+record_error from_platform(const api_error& e) {
+  if (e.reason != ineligibility::none) return {std::string(ineligible_org_code), e.message, e.fields};
+  return {std::string(to_string(e.code)), e.message, e.fields};
+}
 
 std::optional<record_error> precheck_request(const platform& p, const record_spec& s) {
   const auto v = p.find_version(s.version_id);
@@ -135,7 +144,7 @@ std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_
                         {"SubscriberOrganizationKey"}};
   }
   if (p.check_eligibility(*org, row.version) != ineligibility::none) {
-    return record_error{"FIELD_INTEGRITY_EXCEPTION",
+    return record_error{std::string(ineligible_org_code),
                         "The organization " + key->str() + " isn't eligible for this push upgrade.",
                         {"SubscriberOrganizationKey"}};
   }

@@ -70,6 +70,34 @@ void match_bulk(std::span<const std::string_view> s, route& r) {
   }
 }
 
+// The path after /services/data/vNN.0: "jobs", "query"[, id[, "results"]] (2 to 4 segments).
+void match_bulk_query(std::span<const std::string_view> s, route& r) {
+  r.what = route::bulk_query;
+  r.cls = endpoint_class::bulk;
+  r.allowed = "GET,POST";
+  if (s.size() == 2) return;
+  r.id = std::string(s[2]);
+  r.allowed = "GET,PATCH,DELETE";
+  if (s.size() == 3) return;
+  r.sub = std::string(s[3]);
+  r.allowed = "GET";
+  if (r.sub != "results") r.what = route::not_found;
+}
+
+// /services/async/NN.0/job[/{id}[/batch[/{batch}[/result[/{result}]]]]] (Bulk API 1.0; seg has 4 to 9 pieces).
+void match_bulk_v1(std::span<const std::string_view> seg, const std::vector<std::string>& versions,
+                   std::string_view method, route& r) {
+  if (std::find(versions.begin(), versions.end(), seg[2]) == versions.end()) return;
+  r.version = std::string(seg[2]);
+  r.what = route::bulk_v1;
+  r.cls = endpoint_class::bulk;
+  r.allowed = seg.size() <= 6 ? "GET,POST" : "GET";
+  if (seg.size() >= 5) r.id = std::string(seg[4]);
+  for (std::size_t i = 5; i < seg.size(); ++i) r.sub += (i == 5 ? "" : "/") + std::string(seg[i]);
+  const bool shape_ok = (seg.size() < 6 || seg[5] == "batch") && (seg.size() < 8 || seg[7] == "result");
+  if (!shape_ok || (seg.size() == 4 && method == "GET")) r.what = route::not_found;
+}
+
 // The path after /services/data/vNN.0 (s may be empty).
 void match_versioned(std::span<const std::string_view> s, std::string_view method, route& r) {
   const std::size_t n = s.size();
@@ -104,6 +132,8 @@ void match_versioned(std::span<const std::string_view> s, std::string_view metho
     r.cls = endpoint_class::composite;
   } else if (s[0] == "jobs" && n >= 2 && s[1] == "ingest" && n <= 4) {
     match_bulk(s, r);
+  } else if (s[0] == "jobs" && n >= 2 && s[1] == "query" && n <= 4) {
+    match_bulk_query(s, r);
   }
 }
 
@@ -150,6 +180,11 @@ route match_route(const rest_request& req, const std::vector<std::string>& versi
   } else if (seg.size() == 3 && seg[0] == "services" && seg[1] == "oauth2" && seg[2] == "userinfo") {
     r.what = route::userinfo;
     r.allowed = "GET,POST";
+  } else if (seg.size() >= 4 && seg[0] == "services" && seg[1] == "async" && seg[3] == "job" && seg.size() <= 9) {
+    match_bulk_v1(seg, versions, req.method, r);
+  } else if (seg.size() == 3 && seg[0] == "id") {
+    r.what = route::identity;
+    r.allowed = "GET";
   } else if (seg.size() >= 3 && seg[0] == "services" && seg[1] == "data" && seg[2].size() > 1 && seg[2][0] == 'v') {
     const std::string_view ver = seg[2].substr(1);
     if (std::find(versions.begin(), versions.end(), ver) != versions.end()) {

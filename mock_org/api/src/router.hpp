@@ -17,13 +17,13 @@ namespace pushsim::mock_org::api::detail {
 struct route {
   enum kind {
     versions, version_root, limits, query, query_more, sobjects_global, sobject_info, sobject_describe, sobject_row,
-    composite_tree, composite_sobjects, bulk, userinfo, not_found
+    composite_tree, composite_sobjects, bulk, bulk_query, bulk_v1, userinfo, identity, not_found
   };
   kind what = not_found;
   std::string version;                 // "60.0"
   const object_def* object = nullptr;  // sObject named in the path
   std::string id;                      // row id, locator tail, or bulk job id
-  std::string sub;                     // bulk: "", "batches", "successfulResults", ...
+  std::string sub;  // bulk: "", "batches", "successfulResults"...; bulk_query: "results"; bulk_v1: "batch/751.../result"
   bool query_all = false;
   std::vector<std::pair<std::string, std::string>> params;  // decoded query string, in order
   std::string_view allowed;                                  // methods, comma-separated (for 405)

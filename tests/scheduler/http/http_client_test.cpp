@@ -1,5 +1,6 @@
-// http_client against real peers on loopback: the mock_org/api server (plain HTTP, with its fault hook), a
-// socket that never answers, a closed port, and a test-only TLS server with a certificate made at test time.
+// http_client against real peers on loopback: the mock_org/api server (plain HTTP, with its fault hook, and TLS
+// with a generated identity as `serve --tls` uses), a socket that never answers, a closed port, and a test-only
+// TLS server with a certificate made at test time.
 
 #include "pushsim/scheduler/http/http_client.hpp"
 
@@ -21,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include "pushsim/mock_org/api/http_server.hpp"
+#include "pushsim/mock_org/api/tls_identity.hpp"
 
 namespace {
 
@@ -336,6 +338,34 @@ TEST(HttpClient, VerifiesCertificatesByDefault) {
   auto wrong_name_result = wrong_name.send(make_request("GET", "/"));
   ASSERT_FALSE(wrong_name_result.has_value());
   EXPECT_EQ(wrong_name_result.error().code, transport_error::tls_verify_failed) << wrong_name_result.error().message;
+}
+
+TEST(HttpClient, VerifiesTheMockServerOverTlsAgainstItsGeneratedCa) {
+  const api::tls_identity_result made = api::make_tls_identity("127.0.0.1");
+  ASSERT_TRUE(made.value) << made.error;
+  const api::tls_identity& id = *made.value;
+  {
+    api::http_server_options server_options;
+    server_options.tls = api::tls_files{id.certificate_chain_file, id.private_key_file};
+    echo_server server(std::move(server_options));
+    const std::string url = "https://127.0.0.1:" + std::to_string(server.port);
+
+    client_ns::http_client strict(options_for(url));  // the system store does not know the generated CA
+    auto refused = strict.send(make_request("GET", "/"));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, transport_error::tls_verify_failed) << refused.error().message;
+
+    auto trusted_options = options_for(url);
+    trusted_options.ca_file = id.ca_file;
+    client_ns::http_client trusted(trusted_options);
+    auto first = trusted.send(make_request("POST", "/services/data", "body"));
+    ASSERT_TRUE(first.has_value()) << first.error().message;
+    EXPECT_EQ(first->body, "POST /services/data body");
+    ASSERT_TRUE(trusted.send(make_request("GET", "/again")).has_value());
+    EXPECT_EQ(trusted.stats().connections_opened, 1u);  // keep-alive over TLS
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(id.directory, ec);
 }
 
 }  // namespace

@@ -29,6 +29,9 @@ struct serve_options {
   std::string admin_token;                        // empty: one is generated
   double speed = 1.0;                             // sim seconds per wall second (> 0)
   std::optional<bool> spaced_status;              // "In Progress" instead of "InProgress" (none: the scenario's)
+  bool tls = false;                               // serve https (implied by tls_cert)
+  std::string tls_cert;                           // PEM chain, leaf first (empty with tls: a generated pair)
+  std::string tls_key;                            // PEM key of tls_cert (required with it)
 };
 
 // Exit codes of serve_command.
@@ -37,7 +40,8 @@ inline constexpr int serve_exit_input = 2;    // bad scenario or options
 inline constexpr int serve_exit_runtime = 1;  // could not bind, ...
 
 // Runs the server until SIGINT/SIGTERM. Prints the ready line (one JSON object:
-// {"url","port","token","admin_token","sim_time","orgs"}) to `out` and flushes it; input errors as
+// {"url","port","token","admin_token","sim_time","orgs"[,"ca_file"]}) to `out` and flushes it; with TLS the url
+// is https and, for a generated certificate, ca_file is the CA clients must trust (removed at exit); input errors as
 // "file: /pointer: message" lines to `err`. Returns one of the serve_exit_* codes.
 int serve_command(const serve_options& options, std::ostream& out, std::ostream& err);
 

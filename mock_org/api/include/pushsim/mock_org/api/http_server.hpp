@@ -38,10 +38,17 @@ namespace pushsim::mock_org::api {
 // rest_response (no fault).
 using request_handler = std::function<answer(const rest_request&)>;
 
+// The PEM files of a TLS server identity: the certificate chain (leaf first) and its private key.
+struct tls_files {
+  std::string certificate_chain_file;
+  std::string private_key_file;
+};
+
 // Server settings. Sizes in bytes, durations as named.
 struct http_server_options {
   std::string bind_address = "127.0.0.1";  // IPv4 or IPv6 literal
   std::uint16_t port = 0;                  // 0 = let the kernel pick one; start() reports it
+  std::optional<tls_files> tls;            // set: every connection speaks TLS 1.2+ with this identity
   std::size_t uri_bytes_max = 16 * 1024;       // request-target length -> 414 beyond
   std::size_t header_bytes_max = 32 * 1024;    // all header fields together -> 431 beyond
   std::size_t body_bytes_max = 64 * 1024 * 1024;  // request body -> 413 beyond
@@ -72,7 +79,8 @@ class http_server {
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
-  // Binds and listens (does not block). Returns the bound endpoint, or the bind/listen error.
+  // Loads the TLS identity (when options.tls), binds and listens (does not block). Returns the bound endpoint, or
+  // the TLS file, bind or listen error.
   boost::system::result<bound_endpoint> start();
 
   // Runs the io loop on the calling thread until stop() has finished (all connections closed).
