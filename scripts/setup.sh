@@ -59,19 +59,29 @@ else
   echo "setup.sh: client tests' node_modules present"
 fi
 
-# Python clients for the `clients` tests (simple-salesforce, CumulusCI) in tests/clients/.venv, from the pinned
-# requirements with hashes (regenerate with pip-compile --generate-hashes requirements.in). Only when the venv is
-# missing or older than requirements.txt.
-venv="$clients_dir/.venv"
-if [ ! -x "$venv/bin/python" ] || [ "$clients_dir/requirements.txt" -nt "$venv" ]; then
-  if ! python3 -m venv --help >/dev/null 2>&1; then
-    echo "setup.sh: installing python3-venv"
-    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends python3-venv
-  fi
-  echo "setup.sh: python venv in tests/clients/.venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --require-hashes --no-deps -r "$clients_dir/requirements.txt"
-  touch "$venv"
-else
-  echo "setup.sh: client tests' python venv present"
+# Python venvs from pinned requirements: the `clients` tests' simple-salesforce and CumulusCI in tests/clients/.venv
+# (with hashes; regenerate with pip-compile --generate-hashes requirements.in). A venv counts as installed only once
+# its marker file is written after a complete install (an interrupted setup installs again), and again when its
+# requirements change.
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  echo "setup.sh: installing python3-venv"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends python3-venv
 fi
+# python_venv DIR REQUIREMENTS [PIP ARGS...]: makes DIR a venv with REQUIREMENTS installed.
+python_venv() {
+  local dir=$1 req=$2
+  shift 2
+  if [ -f "$dir/.pushsim-installed" ] && [ ! "$req" -nt "$dir/.pushsim-installed" ]; then
+    echo "setup.sh: python venv ${dir#"$root"/} present"
+    return
+  fi
+  echo "setup.sh: python venv ${dir#"$root"/}"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install -q "$@" -r "$req"
+  touch "$dir/.pushsim-installed"
+}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+python_venv "$clients_dir/.venv" "$clients_dir/requirements.txt" --require-hashes --no-deps
