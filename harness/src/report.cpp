@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "pushsim/base/csv_text.hpp"
+#include "pushsim/base/xml_text.hpp"
 
 namespace pushsim::harness {
 
@@ -14,21 +15,6 @@ bool rehearsal_report::expectations_passed() const {
 }
 
 namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string fmt(double v, int decimals = 1) {
   char buf[64];
