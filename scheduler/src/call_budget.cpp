@@ -16,7 +16,7 @@ bool call_budget::allows(time_point now, bool essential) {
   if (now < paused_until_) return false;
   if (!limited()) return true;
   forget_before(now);
-  const std::int64_t limit = cfg_.calls_per_24h - (essential ? 0 : cfg_.reserve);
+  const std::int64_t limit = *cfg_.calls_per_24h - (essential ? 0 : cfg_.reserve);
   return static_cast<std::int64_t>(window_.size()) < limit;
 }
 
@@ -24,7 +24,7 @@ time_point call_budget::free_at(time_point now) {
   time_point t = std::max(paused_until_, now);
   if (!limited() || window_.empty()) return t;
   forget_before(now);
-  const std::int64_t limit = cfg_.calls_per_24h - cfg_.reserve;
+  const std::int64_t limit = *cfg_.calls_per_24h - cfg_.reserve;
   if (static_cast<std::int64_t>(window_.size()) >= limit && !window_.empty()) {
     // The call that must leave the window before one more fits.
     const auto excess = static_cast<std::size_t>(static_cast<std::int64_t>(window_.size()) - limit);

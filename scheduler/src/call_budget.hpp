@@ -24,7 +24,7 @@ class call_budget {
   time_point pause(time_point now);
 
  private:
-  bool limited() const { return cfg_.calls_per_24h > 0; }
+  bool limited() const { return cfg_.calls_per_24h.has_value(); }
   void forget_before(time_point now);
 
   api_budget_config cfg_;

@@ -124,11 +124,11 @@ executor_state::start_result executor_state::try_start(std::uint32_t si, time_po
 
 bool executor_state::fits(const std::map<std::uint32_t, std::int64_t>& need, std::int64_t total) const {
   const auto& c = cfg.concurrency;
-  if (c.jobs_in_flight_max > 0 && jobs_reserved > 0 && jobs_reserved + total > c.jobs_in_flight_max) return false;
-  if (c.jobs_in_flight_per_instance_max > 0) {
+  if (c.jobs_in_flight_max && jobs_reserved > 0 && jobs_reserved + total > *c.jobs_in_flight_max) return false;
+  if (c.jobs_in_flight_per_instance_max) {
     for (const auto& [inst, n] : need) {
       const auto have = jobs_reserved_per_instance[inst];
-      if (have > 0 && have + n > c.jobs_in_flight_per_instance_max) return false;
+      if (have > 0 && have + n > *c.jobs_in_flight_per_instance_max) return false;
     }
   }
   return true;

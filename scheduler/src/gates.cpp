@@ -25,12 +25,12 @@ std::optional<std::string> gate_tally::new_error_type_verdict() const {
 
 std::optional<std::string> gate_tally::verdict(const gate_config& g) const {
   if (auto why = failure_rate_verdict(g)) return why;
-  if (g.max_failed_orgs >= 0 && failed_ > g.max_failed_orgs) {
-    return std::to_string(failed_) + " failed orgs exceed " + std::to_string(g.max_failed_orgs);
+  if (g.max_failed_orgs && failed_ > *g.max_failed_orgs) {
+    return std::to_string(failed_) + " failed orgs exceed " + std::to_string(*g.max_failed_orgs);
   }
   const auto broken = static_cast<std::int64_t>(broken_orgs_.size());
-  if (g.max_broken_signals >= 0 && broken > g.max_broken_signals) {
-    return std::to_string(broken) + " broken-org signals exceed " + std::to_string(g.max_broken_signals);
+  if (g.max_broken_signals && broken > *g.max_broken_signals) {
+    return std::to_string(broken) + " broken-org signals exceed " + std::to_string(*g.max_broken_signals);
   }
   if (g.halt_on_new_error_type) return new_error_type_verdict();
   return std::nullopt;

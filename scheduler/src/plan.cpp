@@ -399,18 +399,21 @@ class reader {
       const std::string p = "/concurrency";
       if (object(*c, p, {"orgs_per_request", "max_jobs_in_flight", "max_jobs_in_flight_per_instance"})) {
         if (auto n = unsigned_int(*c, "orgs_per_request", p, 1, 1'000'000)) out.concurrency.orgs_per_request = *n;
-        if (auto n = unsigned_int(*c, "max_jobs_in_flight", p)) out.concurrency.max_jobs_in_flight = *n;
-        if (auto n = unsigned_int(*c, "max_jobs_in_flight_per_instance", p)) out.concurrency.max_jobs_in_flight_per_instance = *n;
+        // No cap is the key left out (a cap of 0 would push nothing).
+        if (auto n = unsigned_int(*c, "max_jobs_in_flight", p, 1)) out.concurrency.max_jobs_in_flight = *n;
+        if (auto n = unsigned_int(*c, "max_jobs_in_flight_per_instance", p, 1)) {
+          out.concurrency.max_jobs_in_flight_per_instance = *n;
+        }
       }
     }
     if (const json* a = member(root, "api_budget")) {
       const std::string p = "/api_budget";
       if (object(*a, p, {"calls_per_24h", "reserve_calls"})) {
-        if (auto n = unsigned_int(*a, "calls_per_24h", p)) out.api_budget.calls_per_24h = *n;
+        if (auto n = unsigned_int(*a, "calls_per_24h", p, 1)) out.api_budget.calls_per_24h = *n;
         if (auto n = unsigned_int(*a, "reserve_calls", p)) out.api_budget.reserve_calls = *n;
-        if (out.api_budget.calls_per_24h > 0 && out.api_budget.reserve_calls >= out.api_budget.calls_per_24h) {
+        if (out.api_budget.calls_per_24h && out.api_budget.reserve_calls >= *out.api_budget.calls_per_24h) {
           error("/api_budget/reserve_calls", "expected less than calls_per_24h (" +
-                                                 std::to_string(out.api_budget.calls_per_24h) + ")");
+                                                 std::to_string(*out.api_budget.calls_per_24h) + ")");
         }
       }
     }

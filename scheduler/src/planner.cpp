@@ -393,15 +393,15 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   // Per-cell capacity: jobs started within ceil(expected / step) consecutive cells may be in flight together.
   const std::int64_t overlap_cells =
       std::max<std::int64_t>(1, (p.expected_slot_duration.count() + grid.step.count() - 1) / grid.step.count());
-  auto cap_per_cell = [&](std::size_t limit) -> std::uint32_t {
-    if (limit == 0) return std::numeric_limits<std::uint32_t>::max();
-    return static_cast<std::uint32_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(limit) / overlap_cells));
+  auto cap_per_cell = [&](std::optional<std::size_t> limit) -> std::uint32_t {
+    if (!limit) return std::numeric_limits<std::uint32_t>::max();
+    return static_cast<std::uint32_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(*limit) / overlap_cells));
   };
   const std::uint32_t global_cap = cap_per_cell(p.concurrency.max_jobs_in_flight);
   const std::uint32_t instance_cap = cap_per_cell(p.concurrency.max_jobs_in_flight_per_instance);
-  const bool capped = p.concurrency.max_jobs_in_flight > 0 || p.concurrency.max_jobs_in_flight_per_instance > 0;
+  const bool capped = p.concurrency.max_jobs_in_flight || p.concurrency.max_jobs_in_flight_per_instance;
   std::vector<std::uint32_t> global_count(capped ? grid.cells : 0, 0);
-  std::vector<std::vector<std::uint32_t>> instance_count(p.concurrency.max_jobs_in_flight_per_instance > 0 ? instance_names.size() : 0);
+  std::vector<std::vector<std::uint32_t>> instance_count(p.concurrency.max_jobs_in_flight_per_instance ? instance_names.size() : 0);
 
   constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> cell_of(cands.size(), no_cell);
@@ -539,8 +539,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   r.api_calls_estimate += std::max<std::uint64_t>(1, (subs.size() + 1999) / 2000);
 
   // API budget: the busiest 24 h (by slot start) must fit calls_per_24h - reserve.
-  if (p.api_budget.calls_per_24h > 0) {
-    const std::uint64_t usable = p.api_budget.calls_per_24h - std::min(p.api_budget.calls_per_24h, p.api_budget.reserve_calls);
+  if (p.api_budget.calls_per_24h) {
+    const std::uint64_t usable = *p.api_budget.calls_per_24h - std::min(*p.api_budget.calls_per_24h, p.api_budget.reserve_calls);
     std::vector<std::pair<time_point, std::uint64_t>> starts;
     for (const auto& wp : r.waves) {
       for (const auto& sl : wp.slots) starts.emplace_back(sl.start, api_calls_for_request(p, sl.orgs.size()));

@@ -19,7 +19,7 @@ class retry_backoff {
 
   // Whether a call whose attempt-th try failed with e may be tried again.
   bool may_retry(const api_error& e, int attempt) const {
-    return e.retryable() && (attempts_max_ <= 0 || attempt < attempts_max_);
+    return e.retryable() && (!attempts_max_ || attempt < *attempts_max_);
   }
   // The wait after the attempt-th try failed (attempt >= 1); draws from the jitter stream.
   duration delay(int attempt);
@@ -31,7 +31,7 @@ class retry_backoff {
 
   duration base_, max_;
   double jitter_;
-  int attempts_max_;
+  std::optional<int> attempts_max_;  // none: unlimited
   std::uint64_t jitter_state_;  // splitmix64 state
 };
 

@@ -32,9 +32,13 @@ executor_config make_executor_config(const plan& p) {
   for (std::size_t w = 0; w < p.waves.size(); ++w) {
     if (p.waves[w].gates) c.gates_per_wave[static_cast<int>(w) + 1] = to_gates(*p.waves[w].gates);
   }
-  c.concurrency.jobs_in_flight_max = static_cast<std::int64_t>(p.concurrency.max_jobs_in_flight);
-  c.concurrency.jobs_in_flight_per_instance_max = static_cast<std::int64_t>(p.concurrency.max_jobs_in_flight_per_instance);
-  c.budget.calls_per_24h = static_cast<std::int64_t>(p.api_budget.calls_per_24h);
+  if (p.concurrency.max_jobs_in_flight) {
+    c.concurrency.jobs_in_flight_max = static_cast<std::int64_t>(*p.concurrency.max_jobs_in_flight);
+  }
+  if (p.concurrency.max_jobs_in_flight_per_instance) {
+    c.concurrency.jobs_in_flight_per_instance_max = static_cast<std::int64_t>(*p.concurrency.max_jobs_in_flight_per_instance);
+  }
+  if (p.api_budget.calls_per_24h) c.budget.calls_per_24h = static_cast<std::int64_t>(*p.api_budget.calls_per_24h);
   c.budget.reserve = static_cast<std::int64_t>(p.api_budget.reserve_calls);
   c.polling.min_interval = p.poll_interval;
   c.bake_time = duration{0};

@@ -29,7 +29,7 @@ struct push_slot {
 struct retry_policy {
   std::vector<std::string> transient_error_types{"LockingFailure", "UnclassifiedError"};
   int job_attempts_max = 3;         // pushes per org in total (1 = never re-push)
-  int call_attempts_max = 0;        // attempts per API call; 0 = unlimited (job creation never drops an org)
+  std::optional<int> call_attempts_max;  // attempts per API call; none: unlimited (job creation never drops an org)
   duration backoff_base{std::chrono::seconds{2}};
   duration backoff_max{std::chrono::minutes{5}};
   double jitter = 0.5;              // share of the backoff drawn at random: delay * (1 - jitter * u), u in [0,1)
@@ -42,24 +42,24 @@ struct retry_policy {
 // re-pushes are used up). Rates are judged only after min_samples finished jobs (succeeded + failed for good).
 struct gate_config {
   double max_failure_rate = 1.0;          // share of finished jobs that failed (non-transient), 0..1
-  std::int64_t max_failed_orgs = -1;      // -1: no limit
-  std::int64_t max_broken_signals = -1;   // broken-org signals from telemetry, -1: no limit
+  std::optional<std::int64_t> max_failed_orgs;     // none: no limit
+  std::optional<std::int64_t> max_broken_signals;  // broken-org signals from telemetry; none: no limit
   bool halt_on_new_error_type = false;    // an ErrorType not in expected_error_types nor seen in a passed wave
   std::vector<std::string> expected_error_types;
   std::int64_t min_samples = 20;
 };
 
 // Caps on jobs not yet finished (Created, Pending, InProgress). A slot that would exceed them waits;
-// a slot larger than a cap starts alone. 0 = no cap.
+// a slot larger than a cap starts alone. none: no cap.
 struct concurrency_config {
-  std::int64_t jobs_in_flight_max = 0;
-  std::int64_t jobs_in_flight_per_instance_max = 0;
+  std::optional<std::int64_t> jobs_in_flight_max;
+  std::optional<std::int64_t> jobs_in_flight_per_instance_max;
 };
 
 // API budget over a rolling 24 h window. Work is deferred when the remaining budget falls to the reserve
 // (cancellations on halt may use the reserve).
 struct api_budget_config {
-  std::int64_t calls_per_24h = 0;  // 0 = unlimited
+  std::optional<std::int64_t> calls_per_24h;  // none: unlimited
   std::int64_t reserve = 0;
   duration limit_exceeded_wait{std::chrono::minutes{60}};  // after REQUEST_LIMIT_EXCEEDED
 };

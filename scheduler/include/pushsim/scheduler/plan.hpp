@@ -104,13 +104,13 @@ struct window_spec {
 // Limits on parallel work.
 struct concurrency_spec {
   std::size_t orgs_per_request = 2000;              // orgs in one PackagePushRequest (a slot is split above)
-  std::size_t max_jobs_in_flight = 0;               // 0 = unlimited
-  std::size_t max_jobs_in_flight_per_instance = 0;  // 0 = unlimited
+  std::optional<std::size_t> max_jobs_in_flight;               // none: no cap
+  std::optional<std::size_t> max_jobs_in_flight_per_instance;  // none: no cap
 };
 
 // Salesforce daily API request allowance for the packaging org.
 struct api_budget_spec {
-  std::uint64_t calls_per_24h = 0;  // 0 = use what /limits reports
+  std::optional<std::uint64_t> calls_per_24h;  // none: use what /limits reports
   std::uint64_t reserve_calls = 0;  // never spent by the rollout
 };
 
