@@ -1,5 +1,7 @@
 #include "pushsim/harness/expectations.hpp"
 
+#include "pushsim/harness/study_expectations.hpp"
+
 namespace pushsim::harness {
 
 namespace {
@@ -29,6 +31,7 @@ std::vector<input_error> validate_expectations(const nlohmann::json& expect, con
     return errors;
   }
   for (const auto& [name, rule] : expect.items()) {
+    if (is_statistical_expectation(rule)) continue;  // checked by `pushsim study`
     const std::string where = "/expect/" + pointer_token(name);
     const bool is_pointer = !name.empty() && name[0] == '/';
     if (!is_pointer && !known.contains(name)) {
@@ -57,6 +60,7 @@ std::vector<expectation_result> check_expectations(const nlohmann::json& expect,
   std::vector<expectation_result> out;
   if (!expect.is_object()) return out;
   for (const auto& [name, rule] : expect.items()) {
+    if (is_statistical_expectation(rule)) continue;
     expectation_result r;
     r.metric = name;
     const nlohmann::json* actual = find_metric(metrics, name);

@@ -88,7 +88,7 @@ rehearsal_result run_rehearsal(const scenario_document& doc, const rehearsal_opt
       out.errors.push_back(input_error{doc.plan_file, doc.plan_pointer + e.pointer, e.message});
     }
   }
-  auto built = build_world(doc, options.seed);
+  auto built = build_world(doc, options.seed, options.population_seed);
   out.errors.insert(out.errors.end(), built.errors.begin(), built.errors.end());
   if (!out.errors.empty()) return out;
   world& w = *built.value;

@@ -64,6 +64,7 @@ const key_rule top_level_rules[] = {
     {"plan", true, "an object, or the path of a plan file", is_plan},
     {"profiles", false, "\"from_population\" or the path of a partner org profiles CSV", is_string},
     {"expect", false, "an object of metric assertions", is_object},
+    {"study", false, "an object: replications, confidence, vary (for pushsim study)", is_object},
 };
 
 }  // namespace

@@ -133,7 +133,8 @@ void read_platform(const nlohmann::json& j, const std::string& file, mock_org::p
 
 }  // namespace
 
-world_result build_world(const scenario_document& doc, std::optional<std::uint64_t> seed) {
+world_result build_world(const scenario_document& doc, std::optional<std::uint64_t> seed,
+                         std::optional<std::uint64_t> population_seed) {
   world_result out;
   const auto& j = doc.json;
   auto w = std::make_unique<world>();
@@ -158,7 +159,8 @@ world_result build_world(const scenario_document& doc, std::optional<std::uint64
   const sim::rng_streams streams(w->seed);
   w->sim = std::make_unique<sim::simulation>(w->start);
   w->orgs = std::make_unique<mock_org::population>(
-      mock_org::generate_population(*spec.value, w->pkg, streams.seed_for("population")));
+      mock_org::generate_population(*spec.value, w->pkg,
+                                    sim::rng_streams(population_seed.value_or(w->seed)).seed_for("population")));
   w->platform = std::make_unique<mock_org::platform>(*w->sim, *w->orgs, w->pkg, cfg, streams.seed_for("platform"));
   out.value = std::move(w);
   return out;

@@ -19,6 +19,8 @@ namespace pushsim::harness {
 
 struct rehearsal_options {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
+  // Draws the population from this root seed instead of the world seed (a study's `--vary platform`).
+  std::optional<std::uint64_t> population_seed;
   std::string reproduce_command;      // printed in reports and on assertion failures
   // Called now and then with (orgs finished, orgs planned, sim time) for a progress bar; may be empty.
   std::function<void(std::uint64_t, std::uint64_t, time_point)> progress;

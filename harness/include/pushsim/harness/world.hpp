@@ -52,9 +52,12 @@ struct world_result {
   std::vector<input_error> errors;
 };
 
-// Builds the world of a scenario (seed: the override, else the scenario's). Errors name the scenario file and
-// the JSON pointer; nothing is built when there is any.
-world_result build_world(const scenario_document& doc, std::optional<std::uint64_t> seed = {});
+// Builds the world of a scenario (seed: the override, else the scenario's). The population (orgs and their
+// customizations) is drawn from `population_seed` when given, else from the world seed like everything else (a
+// study's `--vary platform` keeps one population over replications). Errors name the scenario file and the JSON
+// pointer; nothing is built when there is any.
+world_result build_world(const scenario_document& doc, std::optional<std::uint64_t> seed = {},
+                         std::optional<std::uint64_t> population_seed = {});
 
 // The built-in default scenario: a 2,400-org hotfix push of a revenue-rollup fix, staged, in a 6-hour
 // maintenance window. Its text is what `pushsim run` runs with no argument.

@@ -1,0 +1,155 @@
+#include "pushsim/harness/study_expectations.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace pushsim::harness {
+
+namespace {
+
+constexpr std::array numeric_keys{"mean_min", "mean_max", "p5_min", "p50_max", "p95_max", "max_max"};
+constexpr std::array boolean_keys{"probability_min", "probability_max"};
+
+template <std::size_t N>
+bool member(const std::array<const char*, N>& keys, const std::string& key) {
+  return std::any_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; });
+}
+
+template <std::size_t N>
+std::string listed(const std::array<const char*, N>& keys) {
+  std::string out;
+  for (const char* k : keys) out += (out.empty() ? "" : ", ") + std::string(k);
+  return out;
+}
+
+const study_metric* find_study_metric(const std::string& name) {
+  for (const auto& m : study_metrics()) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+double figure(const metric_summary& s, const std::string& key) {
+  if (key.starts_with("probability")) return s.proportion.proportion;
+  if (key.starts_with("mean")) return s.sample.mean;
+  if (key == "p5_min") return s.sample.p5;
+  if (key == "p50_max") return s.sample.p50;
+  if (key == "p95_max") return s.sample.p95;
+  return s.sample.max;
+}
+
+bool single_run_rule(const nlohmann::json& rule) {
+  if (!rule.is_object()) return true;
+  for (const auto& [key, bound] : rule.items()) {
+    if (key != "min" && key != "max" && key != "equals") return false;
+  }
+  return !rule.empty();
+}
+
+}  // namespace
+
+bool is_statistical_expectation(const nlohmann::json& rule) {
+  if (!rule.is_object()) return false;
+  for (const auto& [key, bound] : rule.items()) {
+    if (member(numeric_keys, key) || member(boolean_keys, key)) return true;
+  }
+  return false;
+}
+
+study_expectations_result parse_study_expectations(const nlohmann::json& expect, const std::string& file) {
+  study_expectations_result out;
+  if (!expect.is_object()) {
+    out.errors.push_back({file, "/expect", "expected an object of statistical expectations"});
+    return out;
+  }
+  for (const auto& [name, rule] : expect.items()) {
+    if (single_run_rule(rule)) continue;  // checked by `pushsim run`
+    const std::string where = "/expect/" + pointer_token(name);
+    const study_metric* m = find_study_metric(name);
+    if (!m) {
+      std::string names;
+      for (const auto& s : study_metrics()) names += (names.empty() ? "" : ", ") + s.name;
+      out.errors.push_back({file, where, "unknown metric '" + name + "' for a study (metrics: " + names + ")"});
+      continue;
+    }
+    const std::string keys = m->boolean ? listed(boolean_keys) : listed(numeric_keys);
+    if (!rule.is_object() || rule.empty()) {
+      out.errors.push_back({file, where, "expected an object with " + keys});
+      continue;
+    }
+    for (const auto& [key, bound] : rule.items()) {
+      const bool known = m->boolean ? member(boolean_keys, key) : member(numeric_keys, key);
+      if (!known) {
+        out.errors.push_back({file, where + "/" + pointer_token(key), "unknown statistical expectation '" + key +
+                                                                          "' (use " + keys + ")"});
+      } else if (!bound.is_number()) {
+        out.errors.push_back({file, where + "/" + pointer_token(key), "expected a number, found " + bound.dump()});
+      } else {
+        out.value.push_back({name, key, bound.get<double>()});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<expectation_result> check_study_expectations(const std::vector<study_expectation>& expectations,
+                                                         const std::vector<metric_summary>& summaries,
+                                                         const std::string& plan) {
+  std::vector<expectation_result> out;
+  for (const auto& e : expectations) {
+    const auto it = std::find_if(summaries.begin(), summaries.end(), [&](const auto& s) { return s.metric == e.metric; });
+    expectation_result r;
+    r.metric = plan + ": " + e.metric;
+    const bool is_min = e.key.ends_with("_min");
+    const std::string what = e.key.substr(0, e.key.rfind('_'));
+    r.expected = what + (is_min ? " >= " : " <= ") + nlohmann::json(e.bound).dump();
+    const std::uint64_t n = it == summaries.end() ? 0 : (it->boolean ? it->proportion.n : it->sample.n);
+    if (n == 0) {
+      r.actual = "missing";
+      r.passed = false;
+    } else {
+      const double v = figure(*it, e.key);
+      r.actual = nlohmann::json(v).dump();
+      r.passed = is_min ? v >= e.bound : v <= e.bound;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+study_section_result parse_study_section(const nlohmann::json& study, const std::string& file) {
+  study_section_result out;
+  if (!study.is_object()) {
+    out.errors.push_back({file, "/study", std::string("expected an object, found ") + study.type_name()});
+    return out;
+  }
+  for (const auto& [key, v] : study.items()) {
+    const std::string where = "/study/" + pointer_token(key);
+    if (key == "replications") {
+      if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 2 || v.get<std::uint64_t>() > 10'000'000) {
+        out.errors.push_back({file, where, "expected a whole number in [2, 10000000], found " + v.dump()});
+      } else {
+        out.value.replications = v.get<std::uint64_t>();
+      }
+    } else if (key == "confidence") {
+      if (!v.is_number() || v.get<double>() <= 0.5 || v.get<double>() >= 0.999) {
+        out.errors.push_back({file, where, "expected a number in (0.5, 0.999), found " + v.dump()});
+      } else {
+        out.value.confidence = v.get<double>();
+      }
+    } else if (key == "vary") {
+      if (v == "population") {
+        out.value.vary = vary_mode::population;
+      } else if (v == "platform") {
+        out.value.vary = vary_mode::platform;
+      } else {
+        out.errors.push_back({file, where, "expected \"population\" or \"platform\", found " + v.dump()});
+      }
+    } else {
+      out.errors.push_back({file, where, "unknown key '" + key + "' (known keys: replications, confidence, vary)"});
+    }
+  }
+  return out;
+}
+
+}  // namespace pushsim::harness
