@@ -58,3 +58,21 @@ if [ ! -x "$clients_dir/node_modules/.bin/node" ] || [ "$clients_dir/package-loc
 else
   echo "setup.sh: client tests' node_modules present"
 fi
+
+# scipy for the study cross-check (tests/harness/study_scipy_check.py): a test-only venv in tests/.venv, pinned by
+# tests/requirements.txt; reinstalled only when the requirements are newer than the venv.
+tests_dir="$(cd "$(dirname "$0")/.." && pwd)/tests"
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  echo "setup.sh: installing python3-venv"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends python3-venv
+fi
+if [ ! -x "$tests_dir/.venv/bin/python" ] || [ "$tests_dir/requirements.txt" -nt "$tests_dir/.venv" ]; then
+  echo "setup.sh: scipy venv in tests/.venv"
+  python3 -m venv "$tests_dir/.venv"
+  "$tests_dir/.venv/bin/pip" install -q -r "$tests_dir/requirements.txt"
+  touch "$tests_dir/.venv"
+else
+  echo "setup.sh: tests/.venv present"
+fi

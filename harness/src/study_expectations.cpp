@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace pushsim::harness {
 
@@ -44,6 +45,12 @@ bool single_run_rule(const nlohmann::json& rule) {
     if (key != "min" && key != "max" && key != "equals") return false;
   }
   return !rule.empty();
+}
+
+// A bound as written: whole numbers without a fraction.
+std::string bound_text(double v) {
+  if (v == std::floor(v) && std::abs(v) < 9e15) return std::to_string(static_cast<long long>(v));
+  return nlohmann::json(v).dump();
 }
 
 }  // namespace
@@ -102,7 +109,7 @@ std::vector<expectation_result> check_study_expectations(const std::vector<study
     r.metric = plan + ": " + e.metric;
     const bool is_min = e.key.ends_with("_min");
     const std::string what = e.key.substr(0, e.key.rfind('_'));
-    r.expected = what + (is_min ? " >= " : " <= ") + nlohmann::json(e.bound).dump();
+    r.expected = what + (is_min ? " >= " : " <= ") + bound_text(e.bound);
     const std::uint64_t n = it == summaries.end() ? 0 : (it->boolean ? it->proportion.n : it->sample.n);
     if (n == 0) {
       r.actual = "missing";
