@@ -1,7 +1,7 @@
 // render_study_html: the study as one self-contained HTML page (inline SVG, no scripts): per metric and plan a
 // histogram of the replications with the mean and interval marked, the paired comparison table, and with
-// sweeps a tornado chart of the sensitivity table. Element ids (hist-<metric>-<plan>, comparisons, tornado)
-// are what the browser test looks for.
+// sweeps a tornado chart of the sensitivity table. Element ids (hist-<point>-<metric>-<plan>, comparisons-<point>,
+// tornado) are what the browser test (tests/tools/study_html_browser.js) looks for.
 
 #include <algorithm>
 #include <cmath>
@@ -58,7 +58,7 @@ void histogram_svg(std::ostream& s, const std::string& id, const std::vector<dou
     << "</text></svg>";
 }
 
-void distributions(std::ostream& s, const study_report& r, const study_point& point) {
+void distributions(std::ostream& s, const study_report& r, const study_point& point, std::size_t index) {
   const auto& metrics = study_metrics();
   s << "<h2>Distributions</h2><table><tr><th>metric</th>";
   for (const auto& p : r.plans) s << "<th>" << xml_escape(p) << "</th>";
@@ -74,7 +74,7 @@ void distributions(std::ostream& s, const study_report& r, const study_point& po
           << "]";
       } else if (sample.size() > 0) {
         const auto sum = sample.summary(r.confidence);
-        histogram_svg(s, "hist-" + metrics[m].name + "-" + std::to_string(p), sample.values(), sum,
+        histogram_svg(s, "hist-" + std::to_string(index) + "-" + metrics[m].name + "-" + std::to_string(p), sample.values(), sum,
                       metrics[m].duration);
         s << "<div>mean " << readable(sum.mean, metrics[m].duration) << " [" << readable(sum.ci.low, metrics[m].duration)
           << ", " << readable(sum.ci.high, metrics[m].duration) << "], p95 " << readable(sum.p95, metrics[m].duration)
@@ -87,11 +87,11 @@ void distributions(std::ostream& s, const study_report& r, const study_point& po
   s << "</table>";
 }
 
-void comparisons(std::ostream& s, const study_report& r, const study_point& point) {
+void comparisons(std::ostream& s, const study_report& r, const study_point& point, std::size_t index) {
   const auto rows = point.result.accumulator.compare(r.confidence);
   if (rows.empty()) return;
   s << "<h2>Paired differences (plan - " << xml_escape(r.plans[0]) << ", same seeds)</h2>";
-  s << "<table id=\"comparisons\"><tr><th>plan</th><th>metric</th><th>mean difference</th><th>interval</th>"
+  s << "<table id=\"comparisons-" << index << "\" class=\"comparisons\"><tr><th>plan</th><th>metric</th><th>mean difference</th><th>interval</th>"
        "<th>significant</th></tr>";
   for (const auto& c : rows) {
     const bool d = std::any_of(study_metrics().begin(), study_metrics().end(),
@@ -142,11 +142,12 @@ std::string render_study_html(const study_report& r) {
   s << "<h1>Study: " << xml_escape(r.scenario_name) << "</h1>";
   s << "<p>seed " << r.seed << ", vary " << to_string(r.vary) << ", confidence " << r.confidence << ", digest "
     << r.digest() << "</p>";
-  for (const auto& point : r.points) {
+  for (std::size_t i = 0; i < r.points.size(); ++i) {
+    const auto& point = r.points[i];
     if (r.swept) s << "<h2>At " << xml_escape(point.set.dump()) << "</h2>";
     s << "<p>" << point.result.accumulator.replications() << " replications</p>";
-    distributions(s, r, point);
-    comparisons(s, r, point);
+    distributions(s, r, point, i);
+    comparisons(s, r, point, i);
   }
   if (r.swept) tornado(s, r);
   s << "</body></html>\n";

@@ -70,6 +70,6 @@ cmp -s "$tmp/j1.json" "$tmp/j2.json" || fail "--jobs 1 and --jobs 2 give differe
 cmp -s "$tmp/j1.csv" "$tmp/j2.csv" || fail "--jobs 1 and --jobs 2 give different CSV"
 [ "$(wc -l <"$tmp/j1.csv")" -eq 7 ] || fail "CSV: expected a header and 6 rows"
 grep -q '"comparisons"' "$tmp/j1.json" && grep -q '"digest"' "$tmp/j1.json" || fail "JSON lacks the contract keys"
-grep -q 'id="hist-blast_radius_orgs-0"' "$tmp/j1.html" || fail "HTML lacks the blast radius histogram"
+grep -q 'id="hist-0-blast_radius_orgs-0"' "$tmp/j1.html" || fail "HTML lacks the blast radius histogram"
 grep -q "replications: 6" "$tmp/stdout" || fail "terminal summary lacks the replication count"
 echo "study_input_test: ok"
