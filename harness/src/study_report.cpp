@@ -107,15 +107,20 @@ void print_plan_table(std::ostream& out, const study_report& r, const study_poin
 }
 
 void print_comparisons(std::ostream& out, const study_report& r, const study_point& point) {
-  const auto comparisons = point.result.accumulator.compare(r.confidence);
-  if (comparisons.empty()) return;
-  out << "\npaired differences (plan - " << r.plans[0] << ", same seeds)\n";
-  for (const auto& c : comparisons) {
+  const int pct = static_cast<int>(std::lround(r.confidence * 100));
+  std::size_t plan = 0;
+  for (const auto& c : point.result.accumulator.compare(r.confidence)) {
+    if (c.plan != plan) {
+      plan = c.plan;
+      out << "\npaired differences: " << r.plans[plan] << " - " << r.plans[0] << " (same seeds)\n";
+      out << "  " << std::left << std::setw(28) << "metric" << std::right << std::setw(14) << "difference" << "   "
+          << std::left << std::setw(32) << (std::to_string(pct) + "% interval") << "significant\n";
+    }
     const bool d = is_duration(c.metric);
     out << "  " << std::left << std::setw(28) << c.metric << std::right << std::setw(14) << show(c.difference.mean, d)
         << "   " << std::left << std::setw(32)
         << ("[" + show(c.difference.ci.low, d) + ", " + show(c.difference.ci.high, d) + "]")
-        << (c.significant ? "significant" : "-") << "   " << r.plans[c.plan] << "\n";
+        << (c.significant ? "yes" : "no") << "\n";
   }
 }
 
