@@ -26,7 +26,7 @@ void run_one(const replication_setup& setup, std::uint64_t index, std::size_t pl
   rehearsal_options options;
   options.seed = replication_seed(setup.root_seed, index);
   if (setup.vary == vary_mode::platform) options.population_seed = setup.root_seed;
-  options.reproduce_command = "pushsim run " + setup.plans[plan].doc.file + " --seed " + std::to_string(*options.seed);
+  options.reproduce_command = reproduce_command(setup.plans[plan], *options.seed);
   auto result = run_rehearsal(setup.plans[plan].doc, options);
   row.index = index;
   row.seed = *options.seed;
@@ -44,6 +44,11 @@ void run_one(const replication_setup& setup, std::uint64_t index, std::size_t pl
 
 std::uint64_t replication_seed(std::uint64_t root_seed, std::uint64_t index) {
   return sim::rng_streams(root_seed).child("replication").seed_for(std::to_string(index));
+}
+
+std::string reproduce_command(const study_plan& plan, std::uint64_t seed) {
+  const std::string prefix = plan.reproduce.empty() ? "pushsim run " + plan.doc.file : plan.reproduce;
+  return prefix + " --seed " + std::to_string(seed);
 }
 
 const char* to_string(vary_mode v) { return v == vary_mode::population ? "population" : "platform"; }

@@ -12,8 +12,7 @@ void collect_violations(const replication_setup& setup, const std::vector<replic
   for (const auto& row : rows) {
     for (const auto& v : row.invariant_violations) {
       out.push_back("replication " + std::to_string(row.index) + ", plan " + setup.plans[row.plan].name + ": " + v +
-                    " (reproduce: pushsim run " + setup.plans[row.plan].doc.file + " --seed " +
-                    std::to_string(row.seed) + ")");
+                    " (reproduce: " + reproduce_command(setup.plans[row.plan], row.seed) + ")");
     }
   }
 }

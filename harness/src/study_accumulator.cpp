@@ -76,7 +76,7 @@ std::vector<std::string> study_accumulator::imprecise_metrics(double limit, doub
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     if (metrics[m].boolean) continue;
     bool precise = true;
-    for (const auto& plan : samples_) precise = precise && plan[m].summary(confidence).relative_half_width() <= limit;
+    for (const auto& plan : samples_) precise = precise && plan[m].moments(confidence).relative_half_width() <= limit;
     if (!precise) out.push_back(metrics[m].name);
   }
   return out;

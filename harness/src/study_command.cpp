@@ -43,12 +43,23 @@ load_result load(const std::optional<std::string>& scenario, const std::vector<j
 
 // The plan documents of the study: the scenario's own plan, or each --plan file in its place; `expect` and
 // `study` removed (the study reads them).
-std::vector<study_plan> plan_documents(const scenario_document& base, const std::vector<std::string>& plan_files,
+std::string reproduce_prefix(const study_arguments& a, const std::string& plan_file) {
+  std::string cmd = plan_file.empty() ? "pushsim run" : "pushsim compare";
+  if (a.scenario) cmd += " " + *a.scenario;
+  if (!plan_file.empty()) cmd += " --plan " + plan_file;
+  for (const auto& s : a.set) cmd += " --set '" + s + "'";
+  return cmd;
+}
+
+std::vector<study_plan> plan_documents(const study_arguments& a, const scenario_document& base,
                                        std::vector<input_error>& errors) {
+  const std::vector<std::string>& plan_files = a.plans;
   scenario_document doc = base;
   doc.json.erase("expect");
   doc.json.erase("study");
-  if (plan_files.empty()) return {{doc.json["plan"].value("name", std::string("scenario plan")), doc}};
+  if (plan_files.empty()) {
+    return {{doc.json["plan"].value("name", std::string("scenario plan")), doc, reproduce_prefix(a, "")}};
+  }
   std::vector<study_plan> plans;
   for (const auto& path : plan_files) {
     std::ifstream in(path);
@@ -64,7 +75,7 @@ std::vector<study_plan> plan_documents(const scenario_document& base, const std:
       d.json["plan"] = j;
       d.plan_file = path;
       d.plan_pointer = "";
-      plans.push_back({path, std::move(d)});
+      plans.push_back({path, std::move(d), reproduce_prefix(a, path)});
     }
   }
   return plans;
@@ -204,7 +215,7 @@ std::optional<prepared> prepare(const study_arguments& a, std::ostream& err) {
   p.doc = std::move(*loaded.document);
   auto settings = resolve(a, p.doc, err);
   std::vector<input_error> errors;
-  p.plans = plan_documents(p.doc, a.plans, errors);
+  p.plans = plan_documents(a, p.doc, errors);
   for (const auto& e : errors) err << e.to_string() << "\n";
   if (!settings || !errors.empty()) return std::nullopt;
   p.settings = std::move(*settings);
@@ -227,9 +238,12 @@ std::optional<std::vector<study_plan>> plans_at(const study_arguments& a, const 
   for (const auto& e : loaded.errors) err << e.to_string() << " (--sweep " << set.dump() << ")\n";
   if (!loaded.document) return std::nullopt;
   std::vector<input_error> errors;
-  auto plans = plan_documents(*loaded.document, a.plans, errors);
+  auto plans = plan_documents(a, *loaded.document, errors);
   for (const auto& e : errors) err << e.to_string() << "\n";
   if (!errors.empty()) return std::nullopt;
+  for (auto& plan : plans) {
+    for (const auto& [pointer, value] : set.items()) plan.reproduce += " --set '" + pointer + "=" + value.dump() + "'";
+  }
   return plans;
 }
 

@@ -17,6 +17,10 @@ namespace pushsim::harness {
 // The world seed of replication `index` of a study rooted at `root_seed`.
 std::uint64_t replication_seed(std::uint64_t root_seed, std::uint64_t index);
 
+struct study_plan;
+// The command that reruns replication `seed` of `plan` alone (with --vary platform the population differs).
+std::string reproduce_command(const study_plan& plan, std::uint64_t seed);
+
 // What replications redraw: everything (population), or all but the population, which stays the one of the
 // root seed ("my subscriber base, many possible pushes").
 enum class vary_mode { population, platform };
@@ -36,6 +40,9 @@ const std::vector<study_metric>& study_metrics();
 struct study_plan {
   std::string name;
   scenario_document doc;
+  // The command that reruns one replication of this plan, without its --seed (e.g. "pushsim compare x.json
+  // --plan b.json"); empty: "pushsim run <file>".
+  std::string reproduce;
 };
 
 // What every replication of a study shares.

@@ -6,8 +6,12 @@
 // shards) merged in range order gives bit-identical figures.
 //
 // Memory: 8 bytes per value (exact percentiles need the values); a study keeps one sample per metric and plan.
+// Values live in 256 KiB chunks allocated apart from the heap (glibc maps blocks this large) and touched only as
+// they fill, so a study's resident memory grows by the values themselves, not by a growing vector's slack and the
+// holes it leaves in a heap that every replication's world churns through.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "pushsim/sim/confidence.hpp"
@@ -36,20 +40,32 @@ struct proportion_summary {
 
 class ordered_sample {
  public:
-  void add(double value) { values_.push_back(value); }
+  ordered_sample() = default;
+  ordered_sample(const ordered_sample& other);
+  ordered_sample& operator=(const ordered_sample& other);
+  ordered_sample(ordered_sample&&) noexcept = default;
+  ordered_sample& operator=(ordered_sample&&) noexcept = default;
+
+  void add(double value);
   // Appends `later`, whose values come after this sample's in replication order.
-  void merge(const ordered_sample& later) { values_.insert(values_.end(), later.values_.begin(), later.values_.end()); }
-  std::uint64_t size() const { return values_.size(); }
-  const std::vector<double>& values() const { return values_; }
+  void merge(const ordered_sample& later);
+  std::uint64_t size() const { return size_; }
+  // The values in replication order (a copy).
+  std::vector<double> values() const;
 
   // Mean and sd by two passes in replication order; percentiles by linear interpolation between order
   // statistics (position q * (n - 1), numpy's default); the interval at `confidence` in (0, 1).
   sample_summary summary(double confidence) const;
+  // The same without the order statistics (min, percentiles, max stay 0): O(n), no copy.
+  sample_summary moments(double confidence) const;
   // The values read as 0/1 (any non-zero value counts as a success).
   proportion_summary proportion(double confidence) const;
 
  private:
-  std::vector<double> values_;
+  static constexpr std::size_t chunk_values = 32768;  // 256 KiB
+  double at(std::uint64_t i) const { return chunks_[i / chunk_values][i % chunk_values]; }
+  std::vector<std::unique_ptr<double[]>> chunks_;
+  std::uint64_t size_ = 0;
 };
 
 }  // namespace pushsim::sim
