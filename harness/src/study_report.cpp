@@ -219,9 +219,11 @@ void print_study_summary(std::ostream& out, const study_report& r) {
     out << "  replications: " << point.result.accumulator.replications();
     if (r.precision) {
       out << (point.result.precision_reached ? " (precision reached: every relative half-width <= "
-                                             : " (maximum reached; above the precision target ")
+                                             : " (the maximum; relative half-width still above ")
           << *r.precision;
-      for (const auto& m : point.result.imprecise) out << " " << m;
+      for (std::size_t i = 0; i < point.result.imprecise.size(); ++i) {
+        out << (i == 0 ? " for " : ", ") << point.result.imprecise[i];
+      }
       out << ")";
     }
     out << "\n";
