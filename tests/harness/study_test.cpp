@@ -144,6 +144,7 @@ TEST(Study, NinetyFivePercentIntervalsCoverTheTrueMean) {
     const auto s = summary_of(study(setup, 20, 2).accumulator.summarize_plan(0, 0.95), "orgs_failed").sample;
     covered += s.ci.contains(10.0) ? 1 : 0;
   }
+  RecordProperty("intervals_covering_the_true_mean", covered);
   EXPECT_GE(covered, 88);
   EXPECT_LE(covered, 100);
 }
