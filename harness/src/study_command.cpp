@@ -282,19 +282,25 @@ int study_command(const study_arguments& args, std::ostream& out, std::ostream& 
 
   csv_stream csv(p->targets[1]);
   csv.write(study_csv_header(report.swept));
+  // Every grid point is loaded (and so checked) before the first replication runs.
   const auto grid = sweep_grid(p->axes);
-  for (std::size_t g = 0; g < grid.size(); ++g) {
-    auto plans = plans_at(args, *p, grid[g], err);
+  std::vector<std::vector<study_plan>> point_plans;
+  for (const auto& point : grid) {
+    auto plans = plans_at(args, *p, point, err);
     if (!plans) return 2;
+    point_plans.push_back(std::move(*plans));
+  }
+  for (std::size_t g = 0; g < grid.size(); ++g) {
     study_options options = p->settings.options;
     options.on_rows = [&](const std::vector<replication_row>& rows) {
       csv.write(study_csv_rows(rows, report.plans, report.swept ? std::optional<std::size_t>(g) : std::nullopt));
     };
     if (args.progress) options.progress = progress_line(err);
-    auto result = run_study(replication_setup{std::move(*plans), report.seed, report.vary}, options);
+    auto result = run_study(replication_setup{std::move(point_plans[g]), report.seed, report.vary}, options);
     if (args.progress) err << "\n";
     if (!result.errors.empty()) {
-      for (const auto& e : result.errors) err << e.to_string() << "\n";
+      const std::string where = report.swept ? " (at --sweep point " + grid[g].dump() + ")" : "";
+      for (const auto& e : result.errors) err << e.to_string() << where << "\n";
       return 2;
     }
     report.points.push_back({grid[g], std::move(result)});
