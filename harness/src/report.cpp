@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "markup.hpp"
 #include "pushsim/base/csv_text.hpp"
 
 namespace pushsim::harness {
@@ -15,20 +16,7 @@ bool rehearsal_report::expectations_passed() const {
 
 namespace {
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+using detail::xml_escape;
 
 std::string fmt(double v, int decimals = 1) {
   char buf[64];
