@@ -142,7 +142,7 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   sim_clock clock(*w.sim);
   const sch::rest::codec codec;
   sch::rest::driver d(ro, transport, clock, codec, sch::rest::driver_options{rehearsal_token, {}, {}});
-  w.platform->feed().on_signal([&](const mock_org::telemetry_signal& s) { d.signal(w.orgs->key(s.org).str()); });
+  w.platform->feed().on_signal([&](const mock_org::telemetry_signal& sig) { d.signal(w.orgs->key(sig.org).str()); });
 
   // ---- run ----
   d.start();

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "markup.hpp"
 #include "pushsim/base/csv_text.hpp"
+#include "pushsim/base/xml_text.hpp"
 
 namespace pushsim::harness {
 
@@ -15,8 +15,6 @@ bool rehearsal_report::expectations_passed() const {
 }
 
 namespace {
-
-using detail::xml_escape;
 
 std::string fmt(double v, int decimals = 1) {
   char buf[64];

@@ -7,14 +7,12 @@
 #include <cmath>
 #include <sstream>
 
-#include "markup.hpp"
+#include "pushsim/base/xml_text.hpp"
 #include "pushsim/harness/study_report.hpp"
 
 namespace pushsim::harness {
 
 namespace {
-
-using detail::xml_escape;
 
 std::string fixed(double v, int decimals) {
   std::ostringstream s;

@@ -6,15 +6,13 @@
 #include <iomanip>
 #include <sstream>
 
-#include "markup.hpp"
 #include "pushsim/base/csv_text.hpp"
 #include "pushsim/base/random.hpp"
+#include "pushsim/base/xml_text.hpp"
 
 namespace pushsim::harness {
 
 namespace {
-
-using detail::xml_escape;
 
 // Shortest text that reads back as the same double (JSON numbers and CSV cells).
 // Whole numbers without a fraction ("185", not "185.0").

@@ -34,9 +34,13 @@ class CumulusCiPushTest(unittest.TestCase):
     def setUpClass(cls):
         if not os.path.exists(os.path.join(HERE, "node_modules", ".bin", "sf")):
             raise unittest.SkipTest("the Salesforce CLI is not installed (scripts/setup.sh)")
-        now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        utc_now = datetime.datetime.now(datetime.timezone.utc)
+        now = utc_now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # The served world starts now; its plan's deadline must lie after that (the scenario is parsed whole).
+        deadline = (utc_now + datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
         cls.srv = Serve(["--set", "/population/count=300", "--set", "/platform/faults={}", "--set",
-                         f'/start="{now}"', "--speed", "3600", "--token", TOKEN])
+                         f'/start="{now}"', "--set", f'/plan/deadline="{deadline}"', "--speed", "3600",
+                         "--token", TOKEN])
         cls.tmp = tempfile.mkdtemp(prefix="pushsim-cci-")
         cls.project = os.path.join(cls.tmp, "project")
         cls.env = cls._environment()

@@ -19,7 +19,7 @@ json_override set(const std::string& argument) {
   std::string error;
   auto o = parse_override(argument, error);
   EXPECT_TRUE(o) << error;
-  return o ? *o : json_override{};
+  return o ? *o : json_override();
 }
 
 load_result load(const json& doc, std::vector<std::string> sets = {}, std::optional<std::uint64_t> seed = {}) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "pushsim/base/xml_text.hpp"
 #include "pushsim/mock_org/api/soql_compiler.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
 #include "query_csv.hpp"
@@ -15,23 +16,8 @@ constexpr std::string_view xml_ns = "http://www.force.com/2009/06/asyncapi/datal
 // Bulk API 1.0 job ids share the 750 prefix with the 2.0 ones; their sequence starts here so none collide.
 constexpr std::uint64_t first_v1_job = 900'000;
 
-// Text with &, <, > and quotes escaped for XML content.
-std::string xml_text(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 void element(std::string& out, std::string_view tag, std::string_view text) {
-  out.append("<").append(tag).append(">").append(xml_text(text)).append("</").append(tag).append(">");
+  out.append("<").append(tag).append(">").append(xml_escape(text)).append("</").append(tag).append(">");
 }
 
 rest_response xml_response(int status, const std::string& root, const std::string& inner) {

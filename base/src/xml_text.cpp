@@ -1,10 +1,11 @@
-#include "markup.hpp"
+#include "pushsim/base/xml_text.hpp"
 
-namespace pushsim::harness::detail {
+namespace pushsim {
 
-std::string xml_escape(const std::string& s) {
+std::string xml_escape(std::string_view text) {
   std::string out;
-  for (const char c : s) {
+  out.reserve(text.size());
+  for (const char c : text) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -17,4 +18,4 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
-}  // namespace pushsim::harness::detail
+}  // namespace pushsim
