@@ -60,7 +60,8 @@ else
 fi
 
 # Python venvs from pinned requirements: the `clients` tests' simple-salesforce and CumulusCI in tests/clients/.venv
-# (with hashes; regenerate with pip-compile --generate-hashes requirements.in). A venv counts as installed only once
+# (with hashes; regenerate with pip-compile --generate-hashes requirements.in), and scipy for the study cross-check
+# (tests/harness/study_scipy_check.py) in tests/.venv from tests/requirements.txt. A venv counts as installed only once
 # its marker file is written after a complete install (an interrupted setup installs again), and again when its
 # requirements change.
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
@@ -85,3 +86,4 @@ python_venv() {
 }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python_venv "$clients_dir/.venv" "$clients_dir/requirements.txt" --require-hashes --no-deps
+python_venv "$root/tests/.venv" "$root/tests/requirements.txt"

@@ -1,5 +1,6 @@
 #include "pushsim/harness/commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -61,15 +62,7 @@ std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const 
   std::vector<scenario> out;
   std::vector<input_error> errors;
   for (const auto& plan_path : plans) {
-    scheduler::plan_parse_options po;
-    po.default_start = base.start;
-    auto parsed = scheduler::load_plan_file(plan_path, po);
-    errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
-    if (!parsed) continue;
-    scenario s = base;
-    s.plan = std::move(*parsed.value);
-    s.plan_origin = {plan_path, ""};
-    out.push_back(std::move(s));
+    if (auto s = with_plan_file(base, plan_path, errors)) out.push_back(std::move(*s));
   }
   if (!errors.empty()) {
     print_errors(errors, err);
@@ -128,7 +121,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
       const int width = 30;
       const int filled = total ? static_cast<int>(width * std::min<std::uint64_t>(done, total) / total) : 0;
       err << "\r[" << std::string(static_cast<std::size_t>(filled), '#') << std::string(static_cast<std::size_t>(width - filled), '.')
-          << "] " << done << "/" << total << " jobs  sim " << format_iso8601(now) << "   " << std::flush;
+          << "] " << done << "/" << total << " orgs  sim " << format_iso8601(now) << "   " << std::flush;
     };
   }
   auto result = run_rehearsal(*loaded.value, options);
@@ -188,12 +181,16 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   }
   const char* columns[] = {"blast_radius_orgs", "users_disrupted", "detection_delay_s", "rollout_duration_s",
                            "api_calls", "deadline_met", "halted"};
-  out << std::left << std::setw(32) << "plan";
+  // The plan column fits the longest plan path, so long paths do not push the figures out of their columns.
+  std::size_t plan_width = 32;
+  for (const auto& r : rows) plan_width = std::max(plan_width, r.plan.size() + 2);
+  const int plan_w = static_cast<int>(plan_width);
+  out << std::left << std::setw(plan_w) << "plan";
   for (const char* c : columns) out << std::setw(20) << c;
   out << "\n";
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : rows) {
-    out << std::setw(32) << r.plan;
+    out << std::setw(plan_w) << r.plan;
     nlohmann::json entry = {{"plan", r.plan}};
     for (const char* c : columns) {
       const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();

@@ -1,5 +1,7 @@
 #include "pushsim/harness/expectations.hpp"
 
+#include "pushsim/harness/study_expectations.hpp"
+
 namespace pushsim::harness {
 
 namespace {
@@ -49,6 +51,7 @@ std::vector<expectation> parse_expectations(const nlohmann::json& expect, json_r
   std::vector<expectation> out;
   if (!expect.is_object()) return r.expected(expect, pointer, "an object of metric assertions"), out;
   for (const auto& [name, rule] : expect.items()) {
+    if (is_statistical_expectation(rule)) continue;  // parsed by parse_study_expectations
     const std::string where = json_child_pointer(pointer, name);
     const bool is_pointer = !name.empty() && name[0] == '/';
     if (!is_pointer && !known.contains(name)) {

@@ -50,6 +50,17 @@ sch::profile_set profiles_from_population(const world& w) {
   return set;
 }
 
+// Orgs whose last job ended (upgraded, failed or broken): the progress bar's count, which a retried org enters
+// once (counting finished jobs overran the org total: "374346/282414 jobs" at 300k orgs). O(orgs): only for a bar.
+std::uint64_t orgs_with_outcome(const world& w) {
+  const auto& truth = w.platform->truth();
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    n += truth.at(static_cast<org_index>(i)).st != mock_org::org_truth::state::untouched ? 1 : 0;
+  }
+  return n;
+}
+
 }  // namespace
 
 const nlohmann::json& metric_names_template() {
@@ -145,14 +156,14 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
       break;
     }
     if ((++steps & 0x3FFF) == 0 && options.progress && ro.planned()) {
-      options.progress(w.platform->jobs_finished(), ro.planned()->orgs.size(), w.sim->now());
+      options.progress(orgs_with_outcome(w), ro.planned()->orgs.size(), w.sim->now());
     }
   }
   d.stop();
   w.platform->feed().on_signal(nullptr);
   // Let jobs still running end and late breakage signals appear (bounded by the telemetry horizon).
   w.sim->run_until(std::max(w.sim->now(), std::min(t_max, w.sim->now() + from_seconds(w.platform->config().telemetry.horizon_s) + std::chrono::days(1))));
-  if (options.progress && ro.planned()) options.progress(w.platform->jobs_finished(), ro.planned()->orgs.size(), w.sim->now());
+  if (options.progress && ro.planned()) options.progress(orgs_with_outcome(w), ro.planned()->orgs.size(), w.sim->now());
 
   // ---- invariants, metrics ----
   if (ro.current_phase() == sch::rollout::phase::failed) {

@@ -8,6 +8,7 @@
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/json_reader.hpp"
 #include "pushsim/harness/rehearsal.hpp"
+#include "pushsim/harness/study_expectations.hpp"
 #include "pushsim/mock_org/package_json.hpp"
 
 namespace pushsim::harness {
@@ -139,7 +140,7 @@ void parse_top_level(const json& root, document& d, const std::string& file, con
                      scenario& s, std::vector<input_error>& errors) {
   json_reader r(file, errors);
   if (!r.object(root, "", {"$schema", "name", "description", "seed", "start", "population", "package", "platform",
-                           "plan", "profiles", "expect"})) {
+                           "plan", "profiles", "expect", "study"})) {
     return;
   }
   if (const json* v = json_reader::member(root, "$schema")) r.string(*v, "/$schema");
@@ -161,7 +162,9 @@ void parse_top_level(const json& root, document& d, const std::string& file, con
   if (const json* v = json_reader::member(root, "profiles")) parse_profiles(*v, r, file, s, errors);
   if (const json* v = json_reader::member(root, "expect")) {
     s.expect = parse_expectations(*v, r, "/expect", metric_names_template());
+    s.study_expect = parse_study_expectations(*v, r, "/expect");
   }
+  if (const json* v = json_reader::member(root, "study")) s.study = parse_study_section(*v, r, "/study");
 }
 
 }  // namespace
@@ -236,6 +239,19 @@ load_result load_scenario_file(const std::filesystem::path& path, const scenario
     return out;
   }
   return load_scenario_text(*text, path.string(), path.parent_path(), overrides);
+}
+
+std::optional<scenario> with_plan_file(const scenario& base, const std::string& plan_path,
+                                       std::vector<input_error>& errors) {
+  scheduler::plan_parse_options po;
+  po.default_start = base.start;
+  auto parsed = scheduler::load_plan_file(plan_path, po);
+  errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+  if (!parsed) return std::nullopt;
+  scenario s = base;
+  s.plan = std::move(*parsed.value);
+  s.plan_origin = {plan_path, ""};
+  return s;
 }
 
 }  // namespace pushsim::harness

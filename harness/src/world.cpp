@@ -13,8 +13,9 @@ std::unique_ptr<world> build_world(const scenario& s) {
   w->api = s.platform.api;
   const sim::rng_streams streams(w->seed);
   w->sim = std::make_unique<sim::simulation>(w->start);
+  const sim::rng_streams population_streams(s.population_seed.value_or(w->seed));
   w->orgs = std::make_unique<mock_org::population>(
-      mock_org::generate_population(s.population, w->pkg, streams.seed_for("population")));
+      mock_org::generate_population(s.population, w->pkg, population_streams.seed_for("population")));
   w->platform =
       std::make_unique<mock_org::platform>(*w->sim, *w->orgs, w->pkg, s.platform.platform, streams.seed_for("platform"));
   return w;

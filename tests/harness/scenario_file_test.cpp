@@ -85,7 +85,7 @@ TEST(ScenarioFile, UnknownKeyIsTheSameErrorInTheFileAndViaSet) {
   doc["seeed"] = 5;
   const std::string expected =
       "s.json|/seeed|unknown key \"seeed\" (known keys: $schema, name, description, seed, start, population, "
-      "package, platform, plan, profiles, expect)";
+      "package, platform, plan, profiles, expect, study)";
   EXPECT_EQ(only_error(load(doc)), expected);
   EXPECT_EQ(only_error(load(good(), {"/seeed=5"})), expected);
   EXPECT_EQ(only_error(load(good(), {"/platform/jitter=1"})).substr(0, 60),

@@ -10,7 +10,7 @@
 // (tests/clients/node_modules, installed by scripts/setup.sh).
 const fs = require('node:fs');
 const path = require('node:path');
-const { pathToFileURL } = require('node:url');
+const { openReport } = require('./browser_page.js');
 
 async function main() {
   const [htmlPath, jsonPath, outDir] = process.argv.slice(2);
@@ -18,37 +18,11 @@ async function main() {
     console.error('usage: html_report_browser.js REPORT.html REPORT.json OUT_DIR');
     return 2;
   }
-  const { chromium } = require('playwright-core');
   const truth = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
   fs.mkdirSync(outDir, { recursive: true });
 
-  const context = await chromium.launchPersistentContext(path.join(outDir, 'profile'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 30000,
-    viewport: { width: 1100, height: 900 },
-    deviceScaleFactor: 1,
-    // Root in a container: no sandbox. No GPU, no /dev/shm, and nothing that phones home; any host name fails to
-    // resolve and any proxied request goes to a closed port.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps',
-      '--disable-domain-reliability', '--disable-breakpad', '--host-resolver-rules=MAP * ~NOTFOUND',
-      '--proxy-server=127.0.0.1:9'],
-  });
-  const problems = [];
+  const { context, page, external, problems } = await openReport(htmlPath, outDir);
   try {
-    const external = [];
-    const reportUrl = pathToFileURL(path.resolve(htmlPath)).href;
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === reportUrl || url.startsWith('data:')) return route.continue();
-      external.push(url);
-      return route.abort();
-    });
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(reportUrl, { waitUntil: 'load', timeout: 20000 });
-
     // Everything measured in the page: counts, rendered boxes, labels.
     const seen = await page.evaluate(() => {
       const box = (el) => {

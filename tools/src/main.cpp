@@ -1,8 +1,9 @@
 // pushsim: the command line. Thin: parses flags with CLI11 and hands them to the library that owns each
 // subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
-// Subcommands: run (pushsim::harness run_command), compare (compare_command), serve (serve_command),
-// push (pushsim::push run_push; exit 3 when a gate halted the rollout), changes (pushsim::changes changes_command).
+// Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command),
+// serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
+// changes (pushsim::changes changes_command).
 
 #include <cstdint>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "pushsim/harness/commands.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
+#include "pushsim/harness/study_command.hpp"
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 
@@ -62,6 +64,45 @@ void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::str
   cmp->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
   cmp->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
   cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
+}
+
+// `pushsim study`: flags land in `a` (optionals are set after parsing, from the flag counts; --seed by read_seed).
+struct study_flags {
+  std::string scenario, vary, seed;
+  std::uint64_t replications = 0, max_replications = 0;
+  double precision = 0, confidence = 0;
+  unsigned jobs = 0;
+};
+
+CLI::App* add_study(CLI::App& app, pushsim::harness::study_arguments& a, study_flags& f) {
+  CLI::App* s = app.add_subcommand("study", "Replicate a scenario: intervals, paired plan comparison, sweeps");
+  s->add_option("scenario", f.scenario, "Scenario JSON file (default: the built-in 2,400-org hotfix rehearsal)");
+  s->add_option("--replications", f.replications, "Replications (2 to 10,000,000; default: the scenario's, else 100)");
+  s->add_option("--precision", f.precision, "Run batches until every metric's relative half-width is <= this");
+  s->add_option("--max-replications", f.max_replications, "With --precision: the most replications to run");
+  s->add_option("--plan", a.plans, "Plan file (repeatable; the first is the baseline of the comparisons)");
+  s->add_option("--vary", f.vary, "population (default: redraw everything) or platform (keep the population)");
+  s->add_option("--confidence", f.confidence, "Confidence level of the intervals, in (0.5, 0.999); default 0.95");
+  s->add_option("--jobs", f.jobs, "Threads (default: the machine's cores); results do not depend on it");
+  s->add_option("--seed", f.seed, "Root seed (overrides the scenario's /seed)");
+  s->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
+  s->add_option("--sweep", a.sweep, "Sweep an input: /json/pointer=v1,v2,... (repeatable: a grid)");
+  s->add_option("--json", a.json_path, "Write the study as JSON");
+  s->add_option("--csv", a.csv_path, "Write one row per replication and plan as CSV");
+  s->add_option("--html", a.html_path, "Write a self-contained HTML report");
+  s->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per study expectation)");
+  return s;
+}
+
+void finish_study(const CLI::App& s, pushsim::harness::study_arguments& a, const study_flags& f) {
+  if (!f.scenario.empty()) a.scenario = f.scenario;
+  if (s.count("--replications") > 0) a.replications = f.replications;
+  if (s.count("--precision") > 0) a.precision = f.precision;
+  if (s.count("--max-replications") > 0) a.max_replications = f.max_replications;
+  if (s.count("--vary") > 0) a.vary = f.vary;
+  if (s.count("--confidence") > 0) a.confidence = f.confidence;
+  if (s.count("--jobs") > 0) a.jobs = f.jobs;
+  a.progress = isatty(STDERR_FILENO) != 0;
 }
 
 // Flags of `pushsim push` whose values main turns into typed options after parsing.
@@ -141,6 +182,10 @@ int main(int argc, char** argv) {
   std::uint16_t retired_api_version = 0;
   add_changes(app, changes_args, retired_api_version);
 
+  pushsim::harness::study_arguments study_args;
+  study_flags study;
+  CLI::App* study_cmd = add_study(app, study_args, study);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -186,6 +231,11 @@ int main(int argc, char** argv) {
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
     return pushsim::changes::changes_command(changes_args, std::cout, std::cerr);
+  }
+  if (study_cmd->parsed()) {
+    finish_study(*study_cmd, study_args, study);
+    if (!read_seed(study_cmd, study.seed, study_args.seed)) return 2;
+    return pushsim::harness::study_command(study_args, std::cout, std::cerr);
   }
   return 2;
 }

@@ -10,7 +10,8 @@
 namespace pushsim {
 
 // Records what a failing assertion should print to reproduce the run: the root seed and, optionally,
-// the command line (e.g. "pushsim run x.json --seed 1234"). Process-wide; the last call wins.
+// the command line (e.g. "pushsim run x.json --seed 1234"). Per thread (a study runs replications with
+// different seeds on several threads); the last call on the thread wins.
 void set_assert_context(std::uint64_t seed, std::string reproduce_command = {});
 
 namespace detail {

@@ -10,6 +10,7 @@
 #include "pushsim/base/time.hpp"
 #include "pushsim/harness/expectations.hpp"
 #include "pushsim/harness/platform_section.hpp"
+#include "pushsim/harness/study_section.hpp"
 #include "pushsim/mock_org/package.hpp"
 #include "pushsim/mock_org/population_spec.hpp"
 #include "pushsim/scheduler/plan.hpp"
@@ -30,6 +31,9 @@ struct scenario {
   std::string name;
   std::string description;
   std::uint64_t seed = 0;  // the root seed (after --set /seed and --seed)
+  // Draws the population from this root seed instead of `seed` (not from the file: a study's `--vary platform`
+  // keeps one population over replications while everything else varies).
+  std::optional<std::uint64_t> population_seed;
   time_point start{};
   mock_org::package pkg;
   mock_org::population_spec population;
@@ -39,7 +43,9 @@ struct scenario {
   // "profiles": "from_population" (the partner knows its orgs exactly) or a CSV file, loaded.
   bool profiles_from_population = false;
   std::optional<scheduler::profile_set> profiles;
-  std::vector<expectation> expect;
+  std::vector<expectation> expect;  // single-run assertions (checked by run)
+  study_section study;
+  std::vector<study_expectation> study_expect;  // statistical assertions (checked by study)
 };
 
 }  // namespace pushsim::harness

@@ -53,4 +53,10 @@ load_result load_scenario_file(const std::filesystem::path& path, const scenario
 // The built-in default scenario (see world.hpp).
 load_result load_default_scenario(const scenario_overrides& overrides = {});
 
+// The scenario with its plan replaced by the plan file at `plan_path`, parsed like the scenario's own (the
+// scenario's start is its start unless it says otherwise): `pushsim compare --plan` and `pushsim study --plan`.
+// Nothing when the plan is bad, after appending its errors (each naming the file and the JSON pointer).
+std::optional<scenario> with_plan_file(const scenario& base, const std::string& plan_path,
+                                       std::vector<input_error>& errors);
+
 }  // namespace pushsim::harness

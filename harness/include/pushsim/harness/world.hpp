@@ -30,7 +30,8 @@ struct world {
   std::string scenario_name;
 };
 
-// Builds the world of a parsed scenario (its seed, package, population and platform settings).
+// Builds the world of a parsed scenario (its seed, package, population and platform settings). The population
+// (orgs and their customizations) is drawn from the scenario's population_seed when set, else from its seed.
 std::unique_ptr<world> build_world(const scenario& s);
 
 // The built-in default scenario: a 2,400-org hotfix push of a revenue-rollup fix, staged, in a 6-hour

@@ -1,0 +1,33 @@
+#pragma once
+// The `pushsim study` command as a library function (tools/ only maps flags onto it): Monte Carlo replications
+// of a scenario under one or more plans with common random numbers, intervals, paired comparisons, sensitivity
+// sweeps and statistical expectations. Exit codes: 0 ok, 1 a study expectation failed or an invariant broke,
+// 2 bad input (each message names the flag, or the file and JSON pointer; nothing is written).
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pushsim::harness {
+
+struct study_arguments {
+  std::optional<std::string> scenario;        // none: the built-in default
+  std::vector<std::string> set;               // --set /json/pointer=value
+  std::optional<std::uint64_t> seed;          // the root seed (default: the scenario's)
+  std::optional<std::uint64_t> replications;  // [2, 10,000,000]; default: the scenario's study section, else 100
+  std::optional<double> precision;            // relative half-width target; needs max_replications
+  std::optional<std::uint64_t> max_replications;
+  std::vector<std::string> plans;             // plan files; none: the scenario's plan
+  std::optional<std::string> vary;            // "population" | "platform"
+  std::optional<double> confidence;           // (0.5, 0.999)
+  std::optional<unsigned> jobs;               // threads (default: the machine's cores)
+  std::vector<std::string> sweep;             // --sweep /json/pointer=v1,v2,...
+  std::string json_path, csv_path, html_path, junit_path;
+  bool progress = false;                      // progress line on err (a TTY)
+};
+
+int study_command(const study_arguments& args, std::ostream& out, std::ostream& err);
+
+}  // namespace pushsim::harness

@@ -1,0 +1,59 @@
+#include "pushsim/harness/study.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace pushsim::harness {
+
+namespace {
+
+void collect_violations(const replication_setup& setup, const std::vector<replication_row>& rows,
+                        std::vector<std::string>& out) {
+  for (const auto& row : rows) {
+    for (const auto& v : row.invariant_violations) {
+      out.push_back("replication " + std::to_string(row.index) + ", plan " + setup.plans[row.plan].name + ": " + v +
+                    " (reproduce: " + reproduce_command(setup.plans[row.plan], row.seed) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+study_result run_study(const replication_setup& setup, const study_options& options) {
+  study_result out;
+  out.accumulator = study_accumulator(setup.plans.size());
+  std::atomic<std::uint64_t> done{0};
+  const std::function<void()> on_done = [&] {
+    if (options.progress) options.progress(++done, options.replications);
+  };
+  const std::uint64_t batch = std::max<std::uint64_t>(1, options.batch);
+  for (std::uint64_t first = 0; first < options.replications;) {
+    const std::uint64_t count = std::min(batch, options.replications - first);
+    auto rows = run_replications(setup, first, count, options.jobs, on_done);
+    if (!rows.errors.empty()) {
+      out.errors = std::move(rows.errors);
+      return out;
+    }
+    if (options.on_rows) options.on_rows(rows.rows);
+    collect_violations(setup, rows.rows, out.invariant_violations);
+    out.accumulator.add(rows.rows);
+    first += count;
+#if defined(__GLIBC__)
+    // Hand the freed worlds of this batch back to the system, so the high-water mark of a long study does not
+    // creep up with heap fragmentation from thousands of build-and-free cycles.
+    malloc_trim(0);
+#endif
+    if (options.precision && first >= 2) {
+      out.imprecise = out.accumulator.imprecise_metrics(*options.precision, options.confidence);
+      out.precision_reached = out.imprecise.empty();
+      if (out.precision_reached) break;
+    }
+  }
+  return out;
+}
+
+}  // namespace pushsim::harness
