@@ -70,7 +70,7 @@ TEST(ReplicationSeed, DependsOnRootAndIndexOnly) {
 }
 
 TEST(Replications, RowsDoNotDependOnThreadsOrRanges) {
-  const replication_setup setup{{{"p", known_answer(60, 0.2, 1)}}, 11, vary_mode::population};
+  const replication_setup setup{{{"p", known_answer(60, 0.2, 1), ""}}, 11, vary_mode::population};
   const auto one = run_replications(setup, 0, 9, 1);
   const auto three = run_replications(setup, 0, 9, 3);
   const auto tail = run_replications(setup, 4, 5, 2);
@@ -97,7 +97,7 @@ TEST(Replications, RowsDoNotDependOnThreadsOrRanges) {
 
 TEST(Study, IdenticalPlansDifferByExactlyZero) {
   const auto doc = known_answer(80, 0.3, 2);
-  const replication_setup setup{{{"a", doc}, {"b", doc}}, 5, vary_mode::population};
+  const replication_setup setup{{{"a", doc, ""}, {"b", doc, ""}}, 5, vary_mode::population};
   const auto r = study(setup, 12, 2);
   const auto comparisons = r.accumulator.compare(0.95);
   ASSERT_EQ(comparisons.size(), study_metrics().size());
@@ -112,7 +112,7 @@ TEST(Study, IdenticalPlansDifferByExactlyZero) {
 }
 
 TEST(Study, ResultsDoNotDependOnJobs) {
-  const replication_setup setup{{{"a", known_answer(50, 0.1, 1)}}, 3, vary_mode::population};
+  const replication_setup setup{{{"a", known_answer(50, 0.1, 1), ""}}, 3, vary_mode::population};
   const auto one = study(setup, 25, 1), two = study(setup, 25, 2);
   EXPECT_EQ(one.accumulator.digest_hex(), two.accumulator.digest_hex());
   EXPECT_EQ(summary_of(one.accumulator.summarize_plan(0, 0.95), "orgs_failed").sample.ci.low,
@@ -121,7 +121,7 @@ TEST(Study, ResultsDoNotDependOnJobs) {
 
 TEST(Study, KnownAnswerOneAttemptFailsShareP) {
   // 200 orgs, p = 0.1, one attempt: orgs_failed ~ Binomial(200, 0.1), mean 20.
-  const replication_setup setup{{{"a", known_answer(200, 0.1, 1)}}, 42, vary_mode::population};
+  const replication_setup setup{{{"a", known_answer(200, 0.1, 1), ""}}, 42, vary_mode::population};
   const auto s = summary_of(study(setup, 100, 2).accumulator.summarize_plan(0, 0.95), "orgs_failed").sample;
   EXPECT_TRUE(s.ci.contains(20.0)) << s.ci.low << " " << s.ci.high;
   EXPECT_NEAR(s.mean / 200.0, 0.1, 0.01);
@@ -131,7 +131,7 @@ TEST(Study, KnownAnswerOneAttemptFailsShareP) {
 
 TEST(Study, KnownAnswerKAttemptsFailShareToTheK) {
   // p = 0.3, three attempts (UnclassifiedError is retried): p^3 = 0.027 of 400 orgs = 10.8.
-  const replication_setup setup{{{"a", known_answer(400, 0.3, 3)}}, 43, vary_mode::population};
+  const replication_setup setup{{{"a", known_answer(400, 0.3, 3), ""}}, 43, vary_mode::population};
   const auto s = summary_of(study(setup, 100, 2).accumulator.summarize_plan(0, 0.95), "orgs_failed").sample;
   EXPECT_TRUE(s.ci.contains(10.8)) << s.ci.low << " " << s.ci.high;
   EXPECT_NEAR(s.mean / 400.0, 0.027, 0.004);
@@ -143,7 +143,7 @@ TEST(Study, NinetyFivePercentIntervalsCoverTheTrueMean) {
   const auto doc = known_answer(100, 0.1, 1);
   int covered = 0;
   for (std::uint64_t root = 1; root <= 100; ++root) {
-    const replication_setup setup{{{"a", doc}}, root, vary_mode::population};
+    const replication_setup setup{{{"a", doc, ""}}, root, vary_mode::population};
     const auto s = summary_of(study(setup, 20, 2).accumulator.summarize_plan(0, 0.95), "orgs_failed").sample;
     covered += s.ci.contains(10.0) ? 1 : 0;
   }
@@ -156,7 +156,7 @@ TEST(Study, VaryPlatformKeepsThePopulation) {
   const auto doc = known_answer(120, 0.1, 1, {{nlohmann::json::json_pointer("/population/mix/status"),
                                                 {{"Active", 0.8}, {"Inactive", 0.2}}}});
   const auto targeted = [&](vary_mode v) {
-    const replication_setup setup{{{"a", doc}}, 9, v};
+    const replication_setup setup{{{"a", doc, ""}}, 9, v};
     return summary_of(study(setup, 10, 2).accumulator.summarize_plan(0, 0.95), "orgs_targeted").sample;
   };
   EXPECT_EQ(targeted(vary_mode::platform).sd, 0.0);  // the same orgs every replication
@@ -164,7 +164,7 @@ TEST(Study, VaryPlatformKeepsThePopulation) {
 }
 
 TEST(Study, PrecisionStopsAtTheFirstBatchWithinTheTarget) {
-  const replication_setup setup{{{"a", known_answer(100, 0.1, 1)}}, 5, vary_mode::population};
+  const replication_setup setup{{{"a", known_answer(100, 0.1, 1), ""}}, 5, vary_mode::population};
   study_options o;
   o.replications = 1000;
   o.precision = 0.5;
