@@ -108,7 +108,8 @@ void parse_rooms(const json& root, document& d, const std::filesystem::path& bas
     po.base_dir = s.plan_origin.pointer.empty() ? dir_of(s.plan_origin.file) : base_dir.string();
     if (po.base_dir.empty()) po.base_dir = ".";
     po.default_start = s.start;
-    auto parsed = scheduler::parse_plan(v->dump(), po);
+    // Replace, not throw: a string that is not UTF-8 must reach the plan parser as an error, never abort.
+    auto parsed = scheduler::parse_plan(v->dump(-1, ' ', false, json::error_handler_t::replace), po);
     if (parsed) s.plan = std::move(*parsed.value);
     for (auto& e : parsed.errors) errors.push_back({e.file, s.plan_origin.pointer + e.pointer, e.message});
   }
