@@ -239,21 +239,35 @@ std::optional<int> check_binding(const journal_binding& journal, const journal_b
 
 // --resume: every push request the journal names must be on this instance (requests are never deleted): one
 // missing means the journal was made against another instance, though it reports the same Organization Id.
-std::optional<int> check_journal_requests(detail::instance_client& client, const sch::journal_state& state,
-                                          const found& where, const push_options& o, std::ostream& err) {
+// Returns the rows of the requests the journal's run adopted (to schedule those still Created and await all).
+or_exit<std::vector<sch::request_row>> check_journal_requests(detail::instance_client& client,
+                                                             const bound_journal& journal, const found& where,
+                                                             const push_options& o, std::ostream& err) {
   auto requests = client.requests_for_version(where.version.id);
   if (auto* f = std::get_if<query_failure>(&requests)) return fail(err, *f);
+  const auto& rows = std::get<std::vector<sch::request_row>>(requests);
   std::set<std::string> known;
-  for (const auto& r : std::get<std::vector<sch::request_row>>(requests)) known.insert(r.id);
+  for (const auto& r : rows) known.insert(r.id);
   std::vector<std::string> missing;
-  for (const auto& id : state.request_ids) {
+  for (const auto& id : journal.state.request_ids) {
     if (!id.empty() && !known.contains(id)) missing.push_back(id);
   }
-  if (missing.empty()) return std::nullopt;
+  for (const auto& id : journal.binding.adopted_request_ids) {
+    if (!known.contains(id)) missing.push_back(id);
+  }
+  if (missing.empty()) {
+    const std::set<std::string> adopted(journal.binding.adopted_request_ids.begin(),
+                                        journal.binding.adopted_request_ids.end());
+    std::vector<sch::request_row> out;
+    for (const auto& r : rows) {
+      if (adopted.contains(r.id)) out.push_back(r);
+    }
+    return out;
+  }
   err << "pushsim push: journal " << o.journal_path << " belongs to another push; refusing to resume:\n  instance: "
-      << missing.size() << " of the journal's " << state.request_ids.size() << " push requests (" << missing.front()
-      << (missing.size() > 1 ? ", ..." : "") << ") are not on " << o.instance_url << " (Organization "
-      << where.org_id << "): the journal was made against another instance\n";
+      << missing.size() << " of the journal's " << journal.state.request_ids.size() + journal.binding.adopted_request_ids.size()
+      << " push requests (" << missing.front() << (missing.size() > 1 ? ", ..." : "") << ") are not on "
+      << o.instance_url << " (Organization " << where.org_id << "): the journal was made against another instance\n";
   return push_exit_bad_input;
 }
 
@@ -431,6 +445,13 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
 }
 
 
+// Test hook for the adoption crash test: with PUSHSIM_PUSH_KILL_AFTER_BIND=1 the process kills itself with
+// SIGKILL right after writing the bind record (adopted requests named, none scheduled yet).
+void kill_after_bind_hook() {
+  const char* k = std::getenv("PUSHSIM_PUSH_KILL_AFTER_BIND");
+  if (k != nullptr && std::string_view(k) == "1") ::kill(::getpid(), SIGKILL);
+}
+
 // A fresh run's subscribers: refuse or adopt what is under way, fetch and plan, leave adopted orgs out, and
 // make the snapshot durable before anything side-effecting.
 or_exit<std::vector<sch::subscriber>> fresh_subscribers(session& net, const push_options& o, const inputs& in,
@@ -492,7 +513,12 @@ int execute(session& net, const push_options& o, const inputs& in, const found& 
   const auto wall_start = steady::now();
   sch::file_journal journal(o.journal_path);
   if (!journal.ok()) return fail(err, push_exit_error, "journal " + o.journal_path + ": " + journal.error());
-  if (!resume) journal.append(encode_binding(now));
+  if (!resume) {
+    journal_binding bound = now;
+    for (const auto& r : facts.adopted) bound.adopted_request_ids.push_back(r.id);
+    journal.append(encode_binding(bound));
+    kill_after_bind_hook();
+  }
   auto kill_switch = kill_switch_for(journal);
   sch::plan p = in.plan;
   p.target.package_version_id = where.version.id;
@@ -515,13 +541,15 @@ int run_locked(const push_options& o, const inputs& in, const output_targets& ta
   if (auto* code = std::get_if<int>(&f)) return *code;
   const found& where = std::get<found>(f);
   if (o.dry_run) return dry_run(net, o, in, where, targets, out, err);
-  const journal_binding now{where.org_id, where.package_id, where.version.id, in.plan_hash};
+  const journal_binding now{where.org_id, where.package_id, where.version.id, in.plan_hash, {}};
   run_facts facts;
   facts.resumed = resume.has_value();
   std::vector<sch::subscriber> subscribers;
   if (resume) {
     if (auto code = check_binding(resume->journal.binding, now, o, err)) return *code;
-    if (auto code = check_journal_requests(net.client, resume->journal.state, where, o, err)) return *code;
+    auto adopted = check_journal_requests(net.client, resume->journal, where, o, err);
+    if (auto* code = std::get_if<int>(&adopted)) return *code;
+    facts.adopted = std::move(std::get<std::vector<sch::request_row>>(adopted));
     subscribers = std::move(resume->snapshot);
   } else {
     auto fresh = fresh_subscribers(net, o, in, where, targets, facts, out, err);
