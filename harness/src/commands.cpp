@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -199,7 +200,9 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   for (const auto& r : rows) plan_width = std::max(plan_width, r.plan.size() + 2);
   const int plan_w = static_cast<int>(plan_width);
   out << std::left << std::setw(plan_w) << "plan";
-  for (const char* c : columns) out << std::setw(20) << c;
+  // Each figure column fits its name, so long names stay apart.
+  auto column_w = [](const char* c) { return static_cast<int>(std::max<std::size_t>(20, std::strlen(c) + 2)); };
+  for (const char* c : columns) out << std::setw(column_w(c)) << c;
   out << "\n";
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : rows) {
@@ -209,7 +212,7 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
       const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
       std::string text = v.is_number_float() ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
                                              : v.dump();
-      out << std::setw(20) << text;
+      out << std::setw(column_w(c)) << text;
       entry[c] = v;
     }
     entry["digest"] = r.metrics.value("digest", std::string());

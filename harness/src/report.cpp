@@ -302,7 +302,7 @@ std::string svg_timeline(const rehearsal_report& r) {
     s << "<line class=\"deadline\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top - 28
       << "\" y2=\"" << top + plot_h << "\" stroke=\"#6a1b9a\" stroke-width=\"3\"><title>" << xml_escape(what) << " "
       << minute_text(*r.deadline) << " UTC</title></line><text class=\"deadline-label\" " << label_at(x) << " y=\""
-      << top - 18 << "\" fill=\"#6a1b9a\"" << halo << ">" << xml_escape(what) << "</text>";
+      << top + 12 << "\" fill=\"#6a1b9a\"" << halo << ">" << xml_escape(what) << "</text>";  // below the halt's label
   }
   s << "</svg>";
   return s.str();
