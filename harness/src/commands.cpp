@@ -1,9 +1,11 @@
+#include "pushsim/harness/gate_action_flag.hpp"
 #include "pushsim/harness/commands.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -148,8 +150,8 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   scenario_overrides overrides;
   overrides.seed = args.seed;
   if (!parse_overrides(args.set, overrides.set, err)) return 2;
-  if (args.plans.size() < 1) {
-    err << "pushsim compare: give at least one --plan FILE\n";
+  if (args.plans.empty() && args.gate_actions.empty()) {
+    err << "pushsim compare: give at least one --plan FILE or --gate-action\n";
     return 2;
   }
   const auto loaded = load(args.scenario, overrides);
@@ -157,8 +159,19 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     print_errors(loaded.errors, err);
     return 2;
   }
-  const auto scenarios = with_each_plan(*loaded.value, args.plans, err);
-  if (!scenarios) return 2;
+  std::string action_error;
+  const auto actions = parse_gate_action_flags(args.gate_actions, action_error);
+  if (!actions) {
+    err << "pushsim compare: " << action_error << "\n";
+    return 2;
+  }
+  const auto each_plan = with_each_plan(*loaded.value, args.plans, err);
+  if (!each_plan) return 2;
+  // Without --plan, the scenario's own plan under each --gate-action.
+  std::vector<plan_with_action> named;
+  if (args.plans.empty()) named.push_back({"scenario plan", *loaded.value});
+  for (std::size_t i = 0; i < each_plan->size(); ++i) named.push_back({args.plans[i], (*each_plan)[i]});
+  const auto runs = with_gate_actions(named, *actions);
   auto inputs = input_files(args.scenario, *loaded.value);
   inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
   const auto targets = check_outputs({args.json_path}, inputs, err);
@@ -168,25 +181,28 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     nlohmann::json metrics;
   };
   std::vector<row> rows;
-  for (std::size_t i = 0; i < scenarios->size(); ++i) {
+  for (const auto& run : runs) {
     rehearsal_options options;
-    options.reproduce_command = reproduce("compare", args.scenario, args.set, (*scenarios)[i].seed);
-    auto result = run_rehearsal((*scenarios)[i], options);
+    options.reproduce_command = reproduce("compare", args.scenario, args.set, run.loaded.seed);
+    auto result = run_rehearsal(run.loaded, options);
     if (!result.report) {
       print_errors(result.errors, err);
       return 2;
     }
-    for (const auto& v : result.invariant_violations) err << "pushsim: INVARIANT BROKEN (" << args.plans[i] << "): " << v << "\n";
-    rows.push_back({args.plans[i], result.report->metrics});
+    for (const auto& v : result.invariant_violations) err << "pushsim: INVARIANT BROKEN (" << run.name << "): " << v << "\n";
+    rows.push_back({run.name, result.report->metrics});
   }
-  const char* columns[] = {"blast_radius_orgs", "users_disrupted", "detection_delay_s", "rollout_duration_s",
-                           "api_calls", "deadline_met", "halted"};
+  const char* columns[] = {"blast_radius_orgs", "harmed_by_pushing_orgs", "harmed_by_not_pushing_orgs",
+                           "users_disrupted", "detection_delay_s", "rollout_duration_s", "api_calls", "deadline_met",
+                           "halted"};
   // The plan column fits the longest plan path, so long paths do not push the figures out of their columns.
   std::size_t plan_width = 32;
   for (const auto& r : rows) plan_width = std::max(plan_width, r.plan.size() + 2);
   const int plan_w = static_cast<int>(plan_width);
   out << std::left << std::setw(plan_w) << "plan";
-  for (const char* c : columns) out << std::setw(20) << c;
+  // Each figure column fits its name, so long names stay apart.
+  auto column_w = [](const char* c) { return static_cast<int>(std::max<std::size_t>(20, std::strlen(c) + 2)); };
+  for (const char* c : columns) out << std::setw(column_w(c)) << c;
   out << "\n";
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : rows) {
@@ -196,7 +212,7 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
       const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
       std::string text = v.is_number_float() ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
                                              : v.dump();
-      out << std::setw(20) << text;
+      out << std::setw(column_w(c)) << text;
       entry[c] = v;
     }
     entry["digest"] = r.metrics.value("digest", std::string());

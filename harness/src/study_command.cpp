@@ -1,3 +1,4 @@
+#include "pushsim/harness/gate_action_flag.hpp"
 #include "pushsim/harness/study_command.hpp"
 
 #include <chrono>
@@ -35,6 +36,8 @@ std::vector<std::string> check_flags(const study_arguments& a) {
   if (a.confidence && !(*a.confidence > 0.5 && *a.confidence < 0.999)) e.push_back("--confidence: expected a number in (0.5, 0.999)");
   if (a.vary && *a.vary != "population" && *a.vary != "platform") e.push_back("--vary: expected population or platform, found '" + *a.vary + "'");
   if (a.jobs && (*a.jobs < 1 || *a.jobs > 1024)) e.push_back("--jobs: expected 1 to 1024");
+  std::string action_error;
+  if (!parse_gate_action_flags(a.gate_actions, action_error)) e.push_back(action_error);
   return e;
 }
 
@@ -59,14 +62,22 @@ std::vector<study_plan> study_plans(const study_arguments& a, const scenario& ba
   scenario s = base;
   s.expect.clear();
   s.study_expect.clear();
-  if (a.plans.empty()) {
-    const std::string name = s.plan.name.empty() ? "scenario plan" : s.plan.name;
-    return {{name, std::move(s), reproduce_prefix(a, "")}};
-  }
-  std::vector<study_plan> plans;
+  std::vector<plan_with_action> named;
+  if (a.plans.empty()) named.push_back({s.plan.name.empty() ? "scenario plan" : s.plan.name, s});
   for (const auto& path : a.plans) {
-    if (auto with_plan = with_plan_file(s, path, errors)) {
-      plans.push_back({path, std::move(*with_plan), reproduce_prefix(a, path)});
+    if (auto with_plan = with_plan_file(s, path, errors)) named.push_back({path, std::move(*with_plan)});
+  }
+  std::string unused;
+  const auto actions = parse_gate_action_flags(a.gate_actions, unused).value_or(std::vector<scheduler::gate_action>{});
+  std::vector<study_plan> plans;
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    const std::string file = a.plans.empty() ? "" : a.plans[i];
+    // The reproduce command carries the action: the plan key for `run`, the flag for `compare`.
+    for (auto& each : with_gate_actions({named[i]}, actions)) {
+      std::string cmd = reproduce_prefix(a, file);
+      const std::string action = scheduler::to_string(each.loaded.plan.on_gate_trip);
+      if (!actions.empty()) cmd += file.empty() ? " --set '/plan/gate_action=\"" + action + "\"'" : " --gate-action " + action;
+      plans.push_back({std::move(each.name), std::move(each.loaded), std::move(cmd)});
     }
   }
   return plans;

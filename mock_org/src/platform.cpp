@@ -9,6 +9,7 @@ namespace pushsim::mock_org {
 namespace {
 constexpr sim::event_kind kind_pickup = 0x4D4F'0001u;
 constexpr sim::event_kind kind_job_end = 0x4D4F'0002u;
+constexpr sim::event_kind kind_api_retired = 0x4D4F'0004u;
 
 std::optional<std::int64_t> duration_between(bool started, bool ended, time_point a, time_point b) {
   if (!started || !ended) return std::nullopt;
@@ -403,6 +404,24 @@ void platform::end_job(job_id id) {
   --queues_[inst].running;
   start_ready(inst);
   if (--r.jobs_left == 0) finish_request(r);
+}
+
+void platform::retire_api_at(time_point at, version_index first_version_off) {
+  PUSHSIM_ASSERT(at >= sim_.now(), "an API retirement must lie ahead of the simulation");
+  sim_.schedule_at(at, [this, first_version_off] { stop_integrations(first_version_off); }, kind_api_retired);
+}
+
+void platform::stop_integrations(version_index first_version_off) {
+  const time_point now = sim_.now();
+  for (std::size_t idx = 0; idx < orgs_.size(); ++idx) {
+    const auto i = static_cast<org_index>(idx);
+    const version_index v = orgs_.installed_version(i);
+    if (v == not_installed || v >= first_version_off || orgs_.status(i) == org_status::inactive) continue;
+    org_truth& t = truth_.at(i);
+    t.integration_stopped_us = to_us(now);
+    const auto seen = telemetry_.report_breakage(i, break_cause::integration_stops, severity::critical);
+    if (t.st != org_truth::state::broken) t.signal_us = seen ? to_us(*seen) : -1;
+  }
 }
 
 void platform::finish_request(push_request_row& r) {

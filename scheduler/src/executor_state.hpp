@@ -201,6 +201,9 @@ struct executor_state {
   // Gates.
   bool halted = false;
   std::string halt_reason;
+  std::optional<time_point> paused_until;  // a tripped gate's review pause (gate_review_pause)
+  std::int64_t gate_pauses = 0;
+  bool paused(time_point now) const { return paused_until && now < *paused_until; }
   gate_tally tally;
   std::set<std::string> transient_types;  // ErrorTypes whose failed jobs are re-pushed
   retry_backoff backoff;

@@ -23,6 +23,29 @@ std::string plan_parse_result::error_text() const {
   return out;
 }
 
+std::optional<gate_action> parse_gate_action(std::string_view text) {
+  if (text == "halt") return gate_action{};
+  constexpr std::string_view pause = "pause:";
+  if (!text.starts_with(pause)) return std::nullopt;
+  const auto review = parse_duration_text(std::string(text.substr(pause.size())));
+  if (!review || review->count() <= 0) return std::nullopt;
+  return gate_action{gate_action::kind::pause, *review};
+}
+
+std::string to_string(const gate_action& a) {
+  if (a.what == gate_action::kind::halt) return "halt";
+  return "pause:" + format_duration_text(a.review);
+}
+
+std::string_view to_string(deadline_kind k) {
+  switch (k) {
+    case deadline_kind::soft: return "soft";
+    case deadline_kind::api_retirement: return "api_retirement";
+    case deadline_kind::compliance: return "compliance";
+  }
+  return "soft";
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -372,17 +395,47 @@ class reader {
     if (auto n = unsigned_int(*sel, "max_orgs", sp, 1)) s.max_orgs = static_cast<std::size_t>(*n);
   }
 
+  // "deadline": an instant (soft), or {"at": instant, "kind": "soft" | "api_retirement" | "compliance"}.
+  void read_deadline(const json& root, plan& out) {
+    const json* v = member(root, "deadline");
+    if (v == nullptr || !v->is_object()) {
+      out.deadline = instant(root, "deadline", "");
+      return;
+    }
+    const std::string p = "/deadline";
+    if (!object(*v, p, {"at", "kind"})) return;
+    deadline_pointer_ = "/deadline/at";
+    out.deadline = instant(*v, "at", p, true);
+    const auto kind = string(*v, "kind", p);
+    if (!kind) return;
+    for (const auto k : {deadline_kind::soft, deadline_kind::api_retirement, deadline_kind::compliance}) {
+      if (*kind == to_string(k)) {
+        out.deadline_cost = k;
+        return;
+      }
+    }
+    error(at(p, "kind"), "expected \"soft\", \"api_retirement\" or \"compliance\", got \"" + *kind + "\"");
+  }
+
+  void read_gate_action(const json& root, plan& out) {
+    const auto text = string(root, "gate_action", "");
+    if (!text) return;
+    if (auto a = parse_gate_action(*text)) out.on_gate_trip = *a;
+    else error("/gate_action", "expected \"halt\" or \"pause:<duration>\" such as \"pause:4h\", got \"" + *text + "\"");
+  }
+
   void read(const json& root, plan& out) {
     if (!object(root, "", {"name", "target", "start", "deadline", "seed", "slot_granularity", "expected_slot_duration",
                            "poll_interval", "windows", "concurrency", "api_budget", "retry", "job_creation", "gates",
-                           "waves"})) {
+                           "gate_action", "waves"})) {
       return;
     }
     if (auto n = string(root, "name", "")) out.name = *n;
     read_target(root, out.target);
     const auto start = instant(root, "start", "", true);
     if (start) out.start = *start;
-    out.deadline = instant(root, "deadline", "");
+    read_deadline(root, out);
+    read_gate_action(root, out);
     if (auto s = unsigned_int(root, "seed", "")) out.seed = *s;
     if (auto g = span(root, "slot_granularity", "", true)) {
       if (*g < std::chrono::minutes{1} || *g > std::chrono::hours{24} || g->count() % 1'000'000 != 0) {
@@ -479,9 +532,9 @@ class reader {
     // Cross-field checks.
     if (start && out.deadline) {
       if (*out.deadline <= *start) {
-        error("/deadline", "deadline in the past: " + format_iso8601(*out.deadline) + " is not after the plan start " + format_iso8601(*start));
+        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) + " is not after the plan start " + format_iso8601(*start));
       } else if (options_.now && *out.deadline <= *options_.now) {
-        error("/deadline", "deadline in the past: " + format_iso8601(*out.deadline) + " is not after now (" + format_iso8601(*options_.now) + ")");
+        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) + " is not after now (" + format_iso8601(*options_.now) + ")");
       }
     }
     if (start) {
@@ -502,6 +555,7 @@ class reader {
 
  private:
   const plan_parse_options& options_;
+  std::string deadline_pointer_ = "/deadline";  // where the deadline instant was written
   json_reader jr_;
 };
 

@@ -316,6 +316,46 @@ TEST(Executor, NewErrorTypeAndBrokenSignalsHalt) {
   }
 }
 
+TEST(Executor, GatePauseWaitsForTheReviewThenContinues) {
+  auto cfg = base_config();
+  cfg.gates.max_broken_signals = 1;
+  cfg.gate_review_pause = std::chrono::hours{4};
+  executor ex(cfg, {slot(0, t0, keys("A", 10)), slot(1, t0, keys("B", 10))});
+  fake_push_api api;
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run(3);
+  (void)ex.on_signal("A00001", d.now);
+  (void)ex.on_signal("A00002", d.now);
+  const time_point tripped = d.now;
+  EXPECT_FALSE(ex.halted());
+  d.run();
+  ASSERT_TRUE(ex.done());
+  const auto r = ex.report();
+  EXPECT_FALSE(r.halted);
+  EXPECT_EQ(r.gate_pauses, 1);
+  EXPECT_EQ(find_org(r, "B00000").state, org_final_state::upgraded);
+  // Nothing of wave 1 started during the review.
+  ASSERT_TRUE(r.waves[1].first_start);
+  EXPECT_GE(*r.waves[1].first_start, tripped + std::chrono::hours{4});
+}
+
+TEST(Executor, GatePauseTripsAgainOnlyOnNewEvidence) {
+  auto cfg = base_config();
+  cfg.gates.max_broken_signals = 1;
+  cfg.gate_review_pause = std::chrono::hours{1};
+  executor ex(cfg, {slot(0, t0, keys("A", 10)), slot(1, t0, keys("B", 10))});
+  fake_push_api api;
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run(3);
+  (void)ex.on_signal("A00001", d.now);
+  (void)ex.on_signal("A00002", d.now);
+  (void)ex.on_signal("A00003", d.now + std::chrono::hours{2});
+  EXPECT_EQ(ex.report().gate_pauses, 1);
+  (void)ex.on_signal("A00004", d.now + std::chrono::hours{2});
+  EXPECT_EQ(ex.report().gate_pauses, 2);
+  EXPECT_FALSE(ex.halted());
+}
+
 TEST(Executor, ApiBudgetDefersWorkAndKeepsTheReserve) {
   auto cfg = base_config();
   cfg.budget.calls_per_24h = 12;

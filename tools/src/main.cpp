@@ -60,7 +60,10 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
 void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
   CLI::App* cmp = app.add_subcommand("compare", "Run the same world and seed under several plans, side by side");
   cmp->add_option("scenario", scenario, "Scenario JSON file (default: the built-in default scenario)");
-  cmp->add_option("--plan", a.plans, "Plan file (repeatable)")->required();
+  cmp->add_option("--plan", a.plans, "Plan file (repeatable; none: the scenario's plan, with --gate-action)");
+  cmp->add_option("--gate-action", a.gate_actions,
+                  "What a tripped gate does: halt, or pause:<duration> (review, then continue); repeatable: each plan "
+                  "runs once per action");
   cmp->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
   cmp->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
   cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
@@ -81,6 +84,9 @@ CLI::App* add_study(CLI::App& app, pushsim::harness::study_arguments& a, study_f
   s->add_option("--precision", f.precision, "Run batches until every metric's relative half-width is <= this");
   s->add_option("--max-replications", f.max_replications, "With --precision: the most replications to run");
   s->add_option("--plan", a.plans, "Plan file (repeatable; the first is the baseline of the comparisons)");
+  s->add_option("--gate-action", a.gate_actions,
+                "What a tripped gate does: halt, or pause:<duration> (review, then continue); repeatable: each plan "
+                "runs once per action");
   s->add_option("--vary", f.vary, "population (default: redraw everything) or platform (keep the population)");
   s->add_option("--confidence", f.confidence, "Confidence level of the intervals, in (0.5, 0.999); default 0.95");
   s->add_option("--jobs", f.jobs, "Threads (default: the machine's cores); results do not depend on it");

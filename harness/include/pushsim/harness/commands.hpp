@@ -24,7 +24,8 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
 
 struct compare_arguments {
   std::optional<std::string> scenario;
-  std::vector<std::string> plans;  // plan files, each run against the same world and seed
+  std::vector<std::string> plans;  // plan files, each run against the same world and seed; none: the scenario's
+  std::vector<std::string> gate_actions;  // "--gate-action halt|pause:4h": each plan once per action
   std::vector<std::string> set;
   std::optional<std::uint64_t> seed;
   std::string json_path;

@@ -20,6 +20,7 @@ struct study_arguments {
   std::optional<double> precision;            // relative half-width target; needs max_replications
   std::optional<std::uint64_t> max_replications;
   std::vector<std::string> plans;             // plan files; none: the scenario's plan
+  std::vector<std::string> gate_actions;      // "--gate-action halt|pause:4h": each plan once per action
   std::optional<std::string> vary;            // "population" | "platform"
   std::optional<double> confidence;           // (0.5, 0.999)
   std::optional<unsigned> jobs;               // threads (default: the machine's cores)

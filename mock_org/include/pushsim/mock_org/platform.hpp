@@ -189,6 +189,12 @@ class platform {
   // Why an org could not take `version` now (ineligibility::none if it can).
   ineligibility check_eligibility(org_index i, version_index version) const;
 
+  // Salesforce retires an API version at `at`: every org still on a version older than `first_version_off` (the
+  // first version that no longer calls it) then has its package integration stop, unless it is inactive. Recorded
+  // in its ground truth (integration_stopped_us) and reported to telemetry as a critical integration_stops
+  // breakage, as any other breakage is. Call before the simulation reaches `at`.
+  void retire_api_at(time_point at, version_index first_version_off);
+
   // ---- reads ----
   std::span<const push_request_row> requests() const { return requests_; }
   std::span<const push_job_row> jobs() const { return jobs_; }
@@ -239,6 +245,7 @@ class platform {
   void start_job(job_id id);
   void end_job(job_id id);
   void finish_request(push_request_row& r);
+  void stop_integrations(version_index first_version_off);
 
   sim::simulation& sim_;
   population& orgs_;
