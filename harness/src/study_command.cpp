@@ -114,6 +114,8 @@ resolved resolve(const study_arguments& a, const scenario& s) {
   r.options.precision = a.precision;
   r.options.confidence = a.confidence.value_or(section.confidence.value_or(0.95));
   r.options.jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
+  // A fixed count does not depend on the batch: big enough that every rank and thread stays busy until the end.
+  if (!a.precision) r.options.batch = std::max<std::uint64_t>(r.options.batch, std::uint64_t{a.ranks} * r.options.jobs * 8);
   r.vary = a.vary ? (*a.vary == "platform" ? vary_mode::platform : vary_mode::population)
                   : section.vary.value_or(vary_mode::population);
   return r;

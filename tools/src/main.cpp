@@ -165,12 +165,15 @@ int study_main(int& argc, char**& argv, pushsim::harness::study_arguments& a) {
 #if defined(PUSHSIM_HAS_MPI)
   if (pushsim::harness::mpi::launched_by_mpiexec()) {
     pushsim::harness::mpi::mpi_session session(argc, argv);
-    a.runner = session.runner();
+    a.runner = session.runner(a.precision.has_value());
+    a.ranks = static_cast<unsigned>(session.size());
     if (session.rank() == 0) return pushsim::harness::study_command(a, std::cout, std::cerr);
     a.writes_outputs = false;
     a.progress = false;
     std::ostringstream quiet_out, quiet_err;
-    return pushsim::harness::study_command(a, quiet_out, quiet_err);
+    // Only bad input (the same on every rank) counts here: rank 0 alone holds the rows that expectations judge.
+    const int code = pushsim::harness::study_command(a, quiet_out, quiet_err);
+    return code == 2 ? 2 : 0;
   }
 #else
   (void)argc;

@@ -65,7 +65,7 @@ class root_batch {
     out_.rows.resize(static_cast<std::size_t>(count) * setup.plans.size());
   }
 
-  replication_batch run(int ranks) {
+  replication_batch run(int ranks, bool share_rows) {
     std::thread local([this] {
       for (auto [k, n] = take(); n > 0; std::tie(k, n) = take()) {
         store(run_replications(setup_, first_ + k, n, jobs_, {}));
@@ -83,7 +83,9 @@ class root_batch {
       out_.rows.clear();
       out_.errors = std::move(errors_);
     }
-    const std::string bytes = detail::encode_batch(out_);
+    // The end of the batch for every rank (with its rows when they are shared), so no rank's next request can
+    // reach this batch's loop.
+    const std::string bytes = detail::encode_batch(share_rows ? out_ : replication_batch{});
     for (int rank = 1; rank < ranks; ++rank) send(bytes, rank, tag_batch);
     return std::move(out_);
   }
@@ -121,7 +123,7 @@ class root_batch {
 };
 
 // A rank other than 0: asks rank 0 for chunks (sending the rows of the last one along) until none is left, then
-// receives the whole batch.
+// receives the batch (empty unless rows are shared).
 replication_batch run_on_worker(const replication_setup& setup, unsigned jobs) {
   replication_batch last;
   for (;;) {
@@ -155,11 +157,11 @@ mpi_session::mpi_session(int& argc, char**& argv) {
 
 mpi_session::~mpi_session() { MPI_Finalize(); }
 
-replication_runner mpi_session::runner() {
-  return [this](const replication_setup& setup, std::uint64_t first, std::uint64_t count, unsigned jobs,
+replication_runner mpi_session::runner(bool share_rows) {
+  return [this, share_rows](const replication_setup& setup, std::uint64_t first, std::uint64_t count, unsigned jobs,
                 const std::function<void()>& done) {
     if (rank_ != 0) return run_on_worker(setup, jobs);
-    return root_batch(setup, first, count, jobs, done).run(size_);
+    return root_batch(setup, first, count, jobs, done).run(size_, share_rows);
   };
 }
 

@@ -31,6 +31,7 @@ struct study_arguments {
   std::optional<std::string> shard;           // "K/N": run shard K of N and write its part file to json_path
   replication_runner runner;                  // empty: threads; harness/mpi's spreads replications over ranks
   bool writes_outputs = true;                 // false in an MPI rank other than 0: runs along, writes nothing
+  unsigned ranks = 1;                         // MPI ranks: without --precision, batches of ranks x jobs x 8 keep all busy
 };
 
 int study_command(const study_arguments& args, std::ostream& out, std::ostream& err);

@@ -2,10 +2,11 @@
 // mpi_study: `pushsim study` spread over the ranks of an MPI job (`mpiexec -n P pushsim study ...`). The only
 // user of MPI in pushsim. Every rank runs the same study command; its replication_runner hands replication
 // indices out from rank 0 in chunks of `--jobs` (a rank asks for more when it is done, so a slow replication idles
-// nobody), gathers the rows on rank 0 and sends each batch back to every rank, so every rank folds the same rows
-// and takes the same decisions (precision stops, sweeps). Seeds depend on the replication index only, so the
-// outputs are byte-identical for any number of ranks and threads. Rank 0 writes every output. Waiting ranks
-// sleep between polls instead of spinning, so oversubscribed jobs do not starve the ranks that compute.
+// nobody) and gathers the rows on rank 0. With a precision target every batch goes back to every rank, so all
+// take the same stopping decision; otherwise the other ranks only learn that the batch is done. Seeds depend on
+// the replication index only, so the outputs are byte-identical for any number of ranks and threads. Rank 0
+// writes every output. Waiting ranks sleep between polls instead of spinning, so oversubscribed jobs do not
+// starve the ranks that compute.
 //
 // A rank that dies (killed, or a PUSHSIM_ASSERT) takes the job down: mpiexec ends every rank and exits non-zero.
 
@@ -27,8 +28,9 @@ class mpi_session {
 
   int rank() const { return rank_; }
   int size() const { return size_; }
-  // The study's replication runner over every rank of the job (valid while the session lives).
-  replication_runner runner();
+  // The study's replication runner over every rank of the job (valid while the session lives). `share_rows`:
+  // every rank gets every batch's rows (needed when ranks decide from them, as a precision target does).
+  replication_runner runner(bool share_rows);
 
  private:
   int rank_ = 0;
