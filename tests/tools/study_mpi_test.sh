@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # study_mpi_test.sh PUSHSIM SOURCE_DIR MPIEXEC: `mpiexec -n P pushsim study` writes JSON, CSV, HTML and JUnit
 # byte-identical to the threaded run for P = 1, 2 and 3 (two plans; a precision-driven study, whose stopping
-# point every rank must agree on); only rank 0 writes. Then a rank killed mid-study ends the whole job with a
-# non-zero exit within a bounded time (no hang).
+# point every rank must agree on); only rank 0 writes. Then a rank that stops on its own (rank 0 refusing an
+# output path) and a rank killed mid-study each end the whole job with a non-zero exit within a bounded time.
 set -euo pipefail
 pushsim=$1
 src=$2
@@ -56,6 +56,16 @@ same threaded n3
 study ptreaded -- --precision 0.5 --max-replications 6 --jobs 1
 study pn2 "$mpiexec" -n 2 -- --precision 0.5 --max-replications 6 --jobs 1
 same ptreaded pn2
+
+# An output only rank 0 checks (the other ranks write nothing) that cannot be written: the job ends, exit 2.
+set +e
+timeout 60 "$mpiexec" -n 2 "$pushsim" study "${common[@]}" --replications 4 --json "$tmp/nowhere/s.json" \
+  >"$tmp/nowhere.out" 2>"$tmp/nowhere.err"
+rc=$?
+set -e
+[ $rc -ne 124 ] || fail "mpiexec hangs when rank 0 refuses an output path"
+[ $rc -ne 0 ] || fail "mpiexec exited 0 when rank 0 refused an output path"
+grep -q "nowhere" "$tmp/nowhere.err" || fail "the refused output path is not named: $(cat "$tmp/nowhere.err")"
 
 # Kill rank 1 of a long study: mpiexec must end every rank and exit non-zero, within 60 s.
 "$mpiexec" -n 2 "$pushsim" study "${common[@]}" --replications 100000 --jobs 1 >"$tmp/kill.out" 2>"$tmp/kill.err" &

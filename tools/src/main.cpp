@@ -167,13 +167,19 @@ int study_main(int& argc, char**& argv, pushsim::harness::study_arguments& a) {
     pushsim::harness::mpi::mpi_session session(argc, argv);
     a.runner = session.runner(a.precision.has_value());
     a.ranks = static_cast<unsigned>(session.size());
-    if (session.rank() == 0) return pushsim::harness::study_command(a, std::cout, std::cerr);
-    a.writes_outputs = false;
-    a.progress = false;
-    std::ostringstream quiet_out, quiet_err;
-    // Only bad input (the same on every rank) counts here: rank 0 alone holds the rows that expectations judge.
-    const int code = pushsim::harness::study_command(a, quiet_out, quiet_err);
-    return code == 2 ? 2 : 0;
+    int code = 0;
+    if (session.rank() == 0) {
+      code = pushsim::harness::study_command(a, std::cout, std::cerr);
+    } else {
+      a.writes_outputs = false;
+      a.progress = false;
+      std::ostringstream quiet_out, quiet_err;
+      // Only bad input counts here: rank 0 alone holds the rows that expectations judge.
+      code = pushsim::harness::study_command(a, quiet_out, quiet_err) == 2 ? 2 : 0;
+    }
+    // Bad input or an unwritable output may be seen by one rank alone, while the others wait for it.
+    if (code == 2) session.abort(code);
+    return code;
   }
 #else
   (void)argc;

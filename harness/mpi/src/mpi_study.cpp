@@ -157,6 +157,11 @@ mpi_session::mpi_session(int& argc, char**& argv) {
 
 mpi_session::~mpi_session() { MPI_Finalize(); }
 
+void mpi_session::abort(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);  // MPI_Abort does not return; this only tells the compiler so
+}
+
 replication_runner mpi_session::runner(bool share_rows) {
   return [this, share_rows](const replication_setup& setup, std::uint64_t first, std::uint64_t count, unsigned jobs,
                 const std::function<void()>& done) {

@@ -9,6 +9,7 @@
 // starve the ranks that compute.
 //
 // A rank that dies (killed, or a PUSHSIM_ASSERT) takes the job down: mpiexec ends every rank and exits non-zero.
+// A rank that stops on its own (bad input or an output it cannot write, perhaps seen by it alone) calls abort().
 
 #include "pushsim/harness/study.hpp"
 
@@ -31,6 +32,9 @@ class mpi_session {
   // The study's replication runner over every rank of the job (valid while the session lives). `share_rows`:
   // every rank gets every batch's rows (needed when ranks decide from them, as a precision target does).
   replication_runner runner(bool share_rows);
+  // Ends every rank of the job with exit code `code` (MPI_Abort): for a rank that stops while others may still
+  // wait for it.
+  [[noreturn]] void abort(int code);
 
  private:
   int rank_ = 0;
