@@ -6,6 +6,7 @@
 // changes (pushsim::changes changes_command).
 
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -184,6 +185,11 @@ int study_main(int& argc, char**& argv, pushsim::harness::study_arguments& a) {
 #else
   (void)argc;
   (void)argv;
+  if (const char* size = std::getenv("PMI_SIZE"); size != nullptr && std::string(size) != "1") {
+    std::cerr << "pushsim study: this pushsim is built without MPI (PUSHSIM_MPI=OFF, or MPICH was missing): under "
+                 "mpiexec every rank would run the whole study\n";
+    return 2;
+  }
 #endif
   return pushsim::harness::study_command(a, std::cout, std::cerr);
 }
