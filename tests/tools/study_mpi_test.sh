@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # study_mpi_test.sh PUSHSIM SOURCE_DIR MPIEXEC: `mpiexec -n P pushsim study` writes JSON, CSV, HTML and JUnit
-# byte-identical to the threaded run for P = 1, 2 and 3 (two plans; a precision-driven study, whose stopping
+# byte-identical to the threaded run for P = 1, 2, 3 and 4 (two plans; a precision-driven study, whose stopping
 # point every rank must agree on); only rank 0 writes. Then a rank that stops on its own (rank 0 refusing an
 # output path) and a rank killed mid-study each end the whole job with a non-zero exit within a bounded time.
 set -euo pipefail
@@ -49,9 +49,11 @@ study threaded -- --replications 9 --jobs 2
 study n1 "$mpiexec" -n 1 -- --replications 9 --jobs 1
 study n2 "$mpiexec" -n 2 -- --replications 9 --jobs 1
 study n3 "$mpiexec" -n 3 -- --replications 9 --jobs 2
+study n4 "$mpiexec" -n 4 -- --replications 9 --jobs 1
 same threaded n1
 same threaded n2
 same threaded n3
+same threaded n4
 
 study ptreaded -- --precision 0.5 --max-replications 6 --jobs 1
 study pn2 "$mpiexec" -n 2 -- --precision 0.5 --max-replications 6 --jobs 1
