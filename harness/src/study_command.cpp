@@ -258,29 +258,68 @@ int finish_shard(const study_arguments& args, const prepared& p, const study_rep
   return broken ? 1 : 0;
 }
 
+// The replications this process runs: all of them, or the block of --shard K/N (then `shard` is set). Nothing,
+// after saying why, when the shard is malformed or there are fewer replications than shards.
+std::optional<replication_range> replications_to_run(const study_arguments& a, std::uint64_t replications,
+                                                     std::optional<shard_spec>& shard, std::ostream& err) {
+  if (!a.shard) return replication_range{0, replications};
+  std::string error;
+  shard = parse_shard(*a.shard, error);
+  if (shard && shard->count > replications) {
+    error = "--shard: " + std::to_string(shard->count) + " shards of " + std::to_string(replications) +
+            " replications leave some empty";
+    shard.reset();
+  }
+  if (!shard) {
+    err << "pushsim study: " << error << "\n";
+    return std::nullopt;
+  }
+  return shard_range(*shard, replications);
+}
+
+// What every grid point of one study run shares.
+struct study_run {
+  const study_arguments& args;
+  const prepared& p;
+  replication_range range;
+  detail::csv_stream& csv;
+  std::vector<part_point>* parts;  // a shard's rows per point; null for a whole study
+};
+
+// Runs grid point `g` (`set`) into `report`, streaming its rows to the CSV (and a shard's part). False, after
+// printing the errors, on bad input found by a run.
+bool run_point(const study_run& run, const nlohmann::json& set, std::size_t g, std::vector<study_plan> plans,
+               study_report& report, std::ostream& err) {
+  study_options options = run.p.settings.options;
+  options.first = run.range.first;
+  options.replications = run.range.count;
+  options.on_rows = [&](const std::vector<replication_row>& rows) {
+    run.csv.write(study_csv_rows(rows, report.plans, report.swept ? std::optional<std::size_t>(g) : std::nullopt));
+    if (run.parts) (*run.parts)[g].rows.insert((*run.parts)[g].rows.end(), rows.begin(), rows.end());
+  };
+  if (run.args.progress) options.progress = progress_line(err);
+  options.runner = run.args.runner;
+  auto result = run_study(replication_setup{std::move(plans), report.seed, report.vary}, options);
+  if (run.args.progress) err << "\n";
+  if (!result.errors.empty()) {
+    const std::string where = report.swept ? " (at --sweep point " + set.dump() + ")" : "";
+    for (const auto& e : result.errors) err << e.to_string() << where << "\n";
+    return false;
+  }
+  if (run.parts) (*run.parts)[g].invariant_violations = result.invariant_violations;
+  report.points.push_back({set, std::move(result)});
+  return true;
+}
+
 }  // namespace
 
 int study_command(const study_arguments& args, std::ostream& out, std::ostream& err) {
   auto p = prepare(args, err);
   if (!p) return 2;
-  study_report report = report_header(args, *p);
   std::optional<shard_spec> shard;
-  if (args.shard) {
-    std::string error;
-    shard = parse_shard(*args.shard, error);
-    if (shard && shard->count > p->settings.options.replications) {
-      error = "--shard: " + std::to_string(shard->count) + " shards of " +
-              std::to_string(p->settings.options.replications) + " replications leave some empty";
-      shard.reset();
-    }
-    if (!shard) {
-      err << "pushsim study: " << error << "\n";
-      return 2;
-    }
-  }
-  const replication_range range = shard ? shard_range(*shard, p->settings.options.replications)
-                                        : replication_range{0, p->settings.options.replications};
-
+  const auto range = replications_to_run(args, p->settings.options.replications, shard, err);
+  if (!range) return 2;
+  study_report report = report_header(args, *p);
   detail::csv_stream csv(p->targets[1]);
   csv.write(study_csv_header(report.swept));
   // Every grid point is loaded (and so checked) before the first replication runs.
@@ -292,25 +331,9 @@ int study_command(const study_arguments& args, std::ostream& out, std::ostream& 
     point_plans.push_back(std::move(*plans));
   }
   std::vector<part_point> parts(shard ? grid.size() : 0);
+  const study_run run{args, *p, *range, csv, shard ? &parts : nullptr};
   for (std::size_t g = 0; g < grid.size(); ++g) {
-    study_options options = p->settings.options;
-    options.first = range.first;
-    options.replications = range.count;
-    options.on_rows = [&](const std::vector<replication_row>& rows) {
-      csv.write(study_csv_rows(rows, report.plans, report.swept ? std::optional<std::size_t>(g) : std::nullopt));
-      if (shard) parts[g].rows.insert(parts[g].rows.end(), rows.begin(), rows.end());
-    };
-    if (args.progress) options.progress = progress_line(err);
-    options.runner = args.runner;
-    auto result = run_study(replication_setup{std::move(point_plans[g]), report.seed, report.vary}, options);
-    if (args.progress) err << "\n";
-    if (!result.errors.empty()) {
-      const std::string where = report.swept ? " (at --sweep point " + grid[g].dump() + ")" : "";
-      for (const auto& e : result.errors) err << e.to_string() << where << "\n";
-      return 2;
-    }
-    if (shard) parts[g].invariant_violations = result.invariant_violations;
-    report.points.push_back({grid[g], std::move(result)});
+    if (!run_point(run, grid[g], g, std::move(point_plans[g]), report, err)) return 2;
   }
   if (shard) return finish_shard(args, *p, report, *shard, std::move(parts), csv, out, err);
   if (report.swept) report.sensitivity = sensitivity_table(p->axes, report.points, report.confidence);
