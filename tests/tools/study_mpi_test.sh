@@ -69,6 +69,15 @@ set -e
 [ $rc -ne 0 ] || fail "mpiexec exited 0 when rank 0 refused an output path"
 grep -q "nowhere" "$tmp/nowhere.err" || fail "the refused output path is not named: $(cat "$tmp/nowhere.err")"
 
+# Bad input, seen by every rank: exit 2 naming the pointer, whichever rank ends the job first.
+set +e
+timeout 60 "$mpiexec" -n 2 "$pushsim" study "${common[@]}" --replications 4 --set /population/count=-5 \
+  >"$tmp/bad.out" 2>"$tmp/bad.err"
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "bad input under mpiexec: exit $rc, expected 2: $(cat "$tmp/bad.err")"
+grep -q "/population/count: expected an integer" "$tmp/bad.err" || fail "bad input not named: $(cat "$tmp/bad.err")"
+
 # Kill rank 1 of a long study: mpiexec must end every rank and exit non-zero, within 60 s.
 "$mpiexec" -n 2 "$pushsim" study "${common[@]}" --replications 100000 --jobs 1 >"$tmp/kill.out" 2>"$tmp/kill.err" &
 job=$!

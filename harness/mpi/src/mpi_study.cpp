@@ -83,9 +83,9 @@ class root_batch {
       out_.rows.clear();
       out_.errors = std::move(errors_);
     }
-    // The end of the batch for every rank (with its rows when they are shared), so no rank's next request can
-    // reach this batch's loop.
-    const std::string bytes = detail::encode_batch(share_rows ? out_ : replication_batch{});
+    // The end of the batch for every rank (with its rows when they are shared, and any bad input found by a
+    // run, which stops every rank alike), so no rank's next request can reach this batch's loop.
+    const std::string bytes = detail::encode_batch(share_rows ? out_ : replication_batch{{}, out_.errors});
     for (int rank = 1; rank < ranks; ++rank) send(bytes, rank, tag_batch);
     return std::move(out_);
   }
