@@ -19,8 +19,9 @@ namespace {
 
 enum tag : int { tag_request = 1, tag_chunk = 2, tag_batch = 3 };
 
-// Between two polls: short against a replication (~10 ms and more), long enough not to eat a core.
-void sleep_briefly() { std::this_thread::sleep_for(std::chrono::microseconds(200)); }
+// Between two polls: short against a chunk of replications (10 ms and more each), long enough that a waiting
+// rank costs no core (a few hundred wake-ups a second).
+void sleep_briefly() { std::this_thread::sleep_for(std::chrono::microseconds(500)); }
 
 // Waits (polling, sleeping in between) for a message with `tag` from `source` (MPI_ANY_SOURCE allowed).
 std::pair<std::string, int> receive(int source, int tag) {
@@ -66,6 +67,7 @@ class root_batch {
   }
 
   replication_batch run(int ranks, bool share_rows) {
+    ranks_ = static_cast<std::uint64_t>(ranks);
     std::thread local([this] {
       for (auto [k, n] = take(); n > 0; std::tie(k, n) = take()) {
         store(run_replications(setup_, first_ + k, n, jobs_, {}));
@@ -92,10 +94,14 @@ class root_batch {
 
  private:
   // The next chunk [k, k + n) of the batch (relative indices); n == 0 when none is left or bad input stopped it.
+  // Guided: a share of what is left (few requests while much is left), shrinking to `jobs` replications at the
+  // end (a rank that finishes late holds the others up by one replication at most).
   std::pair<std::uint64_t, std::uint64_t> take() {
     std::lock_guard lock(mutex_);
     if (!errors_.empty() || next_ >= count_) return {0, 0};
-    const std::uint64_t k = next_, n = std::min<std::uint64_t>(jobs_, count_ - next_);
+    const std::uint64_t left = count_ - next_;
+    const std::uint64_t share = left / (2 * ranks_) / jobs_ * jobs_;
+    const std::uint64_t k = next_, n = std::min<std::uint64_t>(std::max<std::uint64_t>(share, jobs_), left);
     next_ += n;
     return {k, n};
   }
@@ -115,6 +121,7 @@ class root_batch {
   const replication_setup& setup_;
   std::uint64_t first_, count_;
   unsigned jobs_;
+  std::uint64_t ranks_ = 1;
   const std::function<void()>& done_;
   std::mutex mutex_;
   std::uint64_t next_ = 0;
