@@ -1,13 +1,15 @@
 // pushsim: the command line. Thin: parses flags with CLI11 and hands them to the library that owns each
 // subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
-// Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command),
-// serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
+// Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command), study merge
+// (study_merge_command), serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
 // changes (pushsim::changes changes_command).
 
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,9 @@
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
 #include "pushsim/harness/study_command.hpp"
+#if defined(PUSHSIM_HAS_MPI)
+#include "pushsim/harness/mpi/mpi_study.hpp"
+#endif
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 
@@ -71,7 +76,7 @@ void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::str
 
 // `pushsim study`: flags land in `a` (optionals are set after parsing, from the flag counts; --seed by read_seed).
 struct study_flags {
-  std::string scenario, vary, seed;
+  std::string scenario, vary, seed, shard;
   std::uint64_t replications = 0, max_replications = 0;
   double precision = 0, confidence = 0;
   unsigned jobs = 0;
@@ -97,7 +102,18 @@ CLI::App* add_study(CLI::App& app, pushsim::harness::study_arguments& a, study_f
   s->add_option("--csv", a.csv_path, "Write one row per replication and plan as CSV");
   s->add_option("--html", a.html_path, "Write a self-contained HTML report");
   s->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per study expectation)");
+  s->add_option("--shard", f.shard, "Run shard K/N (a block of the replications) and write its part file to --json");
   return s;
+}
+
+CLI::App* add_study_merge(CLI::App& study, pushsim::harness::study_merge_arguments& a) {
+  CLI::App* m = study.add_subcommand("merge", "Merge the part files of a sharded study into its outputs");
+  m->add_option("parts", a.parts, "Part files written by pushsim study --shard K/N --json PART")->required();
+  m->add_option("--json", a.json_path, "Write the study as JSON");
+  m->add_option("--csv", a.csv_path, "Write one row per replication and plan as CSV");
+  m->add_option("--html", a.html_path, "Write a self-contained HTML report");
+  m->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per study expectation)");
+  return m;
 }
 
 void finish_study(const CLI::App& s, pushsim::harness::study_arguments& a, const study_flags& f) {
@@ -108,6 +124,7 @@ void finish_study(const CLI::App& s, pushsim::harness::study_arguments& a, const
   if (s.count("--vary") > 0) a.vary = f.vary;
   if (s.count("--confidence") > 0) a.confidence = f.confidence;
   if (s.count("--jobs") > 0) a.jobs = f.jobs;
+  if (s.count("--shard") > 0) a.shard = f.shard;
   a.progress = isatty(STDERR_FILENO) != 0;
 }
 
@@ -148,6 +165,41 @@ void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uin
       ->check(CLI::Range(1, 999));
   c->add_option("--post-install-estimate", a.post_install_estimate,
                 "Post-install script cost estimate: OBJECT=US_PER_RECORD");
+}
+
+// `pushsim study`, under mpiexec spread over the job's ranks (harness/mpi); rank 0 alone prints and writes.
+int study_main(int& argc, char**& argv, pushsim::harness::study_arguments& a) {
+#if defined(PUSHSIM_HAS_MPI)
+  if (pushsim::harness::mpi::launched_by_mpiexec()) {
+    pushsim::harness::mpi::mpi_session session(argc, argv);
+    a.runner = session.runner(a.precision.has_value());
+    a.ranks = static_cast<unsigned>(session.size());
+    int code = 0;
+    if (session.rank() == 0) {
+      code = pushsim::harness::study_command(a, std::cout, std::cerr);
+    } else {
+      a.writes_outputs = false;
+      a.progress = false;
+      std::ostringstream quiet_out, quiet_err;
+      // Only bad input counts here (said, as this rank may end the job before rank 0 says it): rank 0 alone
+      // holds the rows that expectations judge.
+      code = pushsim::harness::study_command(a, quiet_out, quiet_err) == 2 ? 2 : 0;
+      if (code == 2) std::cerr << "rank " << session.rank() << ": " << quiet_err.str() << std::flush;
+    }
+    // Bad input or an unwritable output may be seen by one rank alone, while the others wait for it.
+    if (code == 2) session.abort(code);
+    return code;
+  }
+#else
+  (void)argc;
+  (void)argv;
+  if (const char* size = std::getenv("PMI_SIZE"); size != nullptr && std::string(size) != "1") {
+    std::cerr << "pushsim study: this pushsim is built without MPI (PUSHSIM_MPI=OFF, or MPICH was missing): under "
+                 "mpiexec every rank would run the whole study\n";
+    return 2;
+  }
+#endif
+  return pushsim::harness::study_command(a, std::cout, std::cerr);
 }
 
 // Reads a subcommand's --seed text the way a seed in a scenario is read (an integer in [0, 2^64 - 1]); false,
@@ -191,6 +243,8 @@ int main(int argc, char** argv) {
   pushsim::harness::study_arguments study_args;
   study_flags study;
   CLI::App* study_cmd = add_study(app, study_args, study);
+  pushsim::harness::study_merge_arguments merge_args;
+  CLI::App* merge_cmd = add_study_merge(*study_cmd, merge_args);
 
   try {
     app.parse(argc, argv);
@@ -238,10 +292,11 @@ int main(int argc, char** argv) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
     return pushsim::changes::changes_command(changes_args, std::cout, std::cerr);
   }
+  if (merge_cmd->parsed()) return pushsim::harness::study_merge_command(merge_args, std::cout, std::cerr);
   if (study_cmd->parsed()) {
     finish_study(*study_cmd, study_args, study);
     if (!read_seed(study_cmd, study.seed, study_args.seed)) return 2;
-    return pushsim::harness::study_command(study_args, std::cout, std::cerr);
+    return study_main(argc, argv, study_args);
   }
   return 2;
 }
