@@ -184,7 +184,7 @@ int study_main(int& argc, char**& argv, pushsim::harness::study_arguments& a) {
       // Only bad input counts here (said, as this rank may end the job before rank 0 says it): rank 0 alone
       // holds the rows that expectations judge.
       code = pushsim::harness::study_command(a, quiet_out, quiet_err) == 2 ? 2 : 0;
-      if (code == 2) std::cerr << "rank " << session.rank() << ": " << quiet_err.str() << std::flush;
+      if (code == 2) std::cerr << ("rank " + std::to_string(session.rank()) + ": " + quiet_err.str()) << std::flush;
     }
     // Bad input or an unwritable output may be seen by one rank alone, while the others wait for it.
     if (code == 2) session.abort(code);

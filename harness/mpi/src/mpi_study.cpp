@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -165,6 +166,10 @@ mpi_session::mpi_session(int& argc, char**& argv) {
 mpi_session::~mpi_session() { MPI_Finalize(); }
 
 void mpi_session::abort(int code) {
+  // What this rank said must reach mpiexec before the abort tears the job's output forwarding down (seen: a
+  // message lost whole, or cut after its first word).
+  std::fflush(nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   MPI_Abort(MPI_COMM_WORLD, code);
   std::_Exit(code);  // MPI_Abort does not return; this only tells the compiler so
 }
