@@ -10,6 +10,7 @@
 
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
+#include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/world.hpp"
@@ -114,6 +115,9 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path},
                                      input_files(args.scenario, *loaded.value), err);
   if (!targets) return 2;
+  if (const auto& im = loaded.value->population.imported) {
+    for (const auto& w : im->summary.warnings()) err << "pushsim: import: " << w << "\n";
+  }
   rehearsal_options options;
   options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
   if (args.progress) {
