@@ -3,7 +3,8 @@
 //
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command),
 // serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
-// changes (pushsim::changes changes_command).
+// changes (pushsim::changes changes_command), import (pushsim::harness import_command),
+// snapshot (pushsim::push run_snapshot).
 
 #include <cstdint>
 #include <iostream>
@@ -17,9 +18,11 @@
 
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
 #include "pushsim/harness/study_command.hpp"
+#include "pushsim/push/org_snapshot.hpp"
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 
@@ -55,6 +58,24 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
   run->add_option("--csv", a.csv_path, "Write failed and broken orgs as CSV");
   run->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per expectation)");
   run->add_option("--html", a.html_path, "Write a self-contained HTML report");
+}
+
+void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::string& scenario) {
+  CLI::App* im = app.add_subcommand("import", "Read a partner's exports (subscribers, licenses, App Analytics, push history)");
+  im->add_option("files", a.files, "Export files (CSV or REST JSON); each file's kind is found from its header")->required();
+  im->add_option("--scenario", scenario, "Scenario whose package the files are read against (default: the built-in one)");
+  im->add_option("--orgs-csv", a.orgs_csv_path, "Write the imported orgs as CSV (empty fields: no file gave them)");
+}
+
+void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
+  CLI::App* s = app.add_subcommand("snapshot", "Fetch a packaging org's subscribers, versions and push history as import files");
+  s->add_option("--instance-url", o.instance_url, "Instance URL, e.g. https://na1.my.salesforce.com")->required();
+  s->add_option("--token", o.token, "OAuth access token (Bearer)")->required();
+  s->add_option("--package-id", o.package_id, "MetadataPackage id (033...; default: the org's only package)");
+  s->add_option("--history", o.history, "Push requests to fetch with their jobs and errors, newest first")
+      ->capture_default_str();
+  s->add_option("--out", o.out_dir, "Existing folder the files are written into")->required()->check(CLI::ExistingDirectory);
+  s->add_flag("--insecure", o.insecure, "TLS without certificate checks (tests only)");
 }
 
 void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
@@ -173,6 +194,11 @@ int main(int argc, char** argv) {
   std::string compare_scenario;
   std::string compare_seed;
   add_compare(app, compare_args, compare_scenario, compare_seed);
+  pushsim::harness::import_arguments import_args;
+  std::string import_scenario;
+  add_import(app, import_args, import_scenario);
+  pushsim::push::snapshot_options snapshot_opts;
+  add_snapshot(app, snapshot_opts);
 
   pushsim::push::push_options push_opts;
   push_flag_values push_values;
@@ -227,6 +253,11 @@ int main(int argc, char** argv) {
     if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;
     if (!read_seed(cmp, compare_seed, compare_args.seed)) return 2;
     return pushsim::harness::compare_command(compare_args, std::cout, std::cerr);
+  }
+  if (app.get_subcommand("snapshot")->parsed()) return pushsim::push::run_snapshot(snapshot_opts, std::cout, std::cerr);
+  if (app.get_subcommand("import")->parsed()) {
+    if (!import_scenario.empty()) import_args.scenario = import_scenario;
+    return pushsim::harness::import_command(import_args, std::cout, std::cerr);
   }
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
