@@ -58,6 +58,8 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
   run->add_option("--csv", a.csv_path, "Write failed and broken orgs as CSV");
   run->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per expectation)");
   run->add_option("--html", a.html_path, "Write a self-contained HTML report");
+  run->add_option("--schedule-csv", a.schedule_csv_path,
+                  "Write each planned org's push start (UTC and local), wave and window as CSV");
 }
 
 void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::string& scenario) {
@@ -128,7 +130,7 @@ void finish_study(const CLI::App& s, pushsim::harness::study_arguments& a, const
 
 // Flags of `pushsim push` whose values main turns into typed options after parsing.
 struct push_flag_values {
-  std::string profiles, failures_csv, report_json, give_up_after = "15m";
+  std::string profiles, failures_csv, report_json, schedule_csv, give_up_after = "15m";
 };
 
 void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v) {
@@ -144,6 +146,8 @@ void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v
   push->add_option("--package-id", o.package_id, "MetadataPackage Id (033...); default: the org's only package");
   push->add_option("--failures-csv", v.failures_csv, "Write failed orgs as CSV (CumulusCI's push failure columns)");
   push->add_option("--report-json", v.report_json, "Write the summary (with --dry-run: the plan) as JSON");
+  push->add_option("--schedule-csv", v.schedule_csv,
+                   "With --dry-run: write each planned org's push start (UTC and local), wave and window as CSV");
   push->add_flag("--adopt-open-requests", o.adopt_open_requests,
                  "Run despite open requests / jobs of the target version: leave those orgs out, the requests alone");
   push->add_option("--give-up-after", v.give_up_after,
@@ -239,6 +243,7 @@ int main(int argc, char** argv) {
     if (push->count("--profiles") > 0) push_opts.profiles_file = push_values.profiles;
     if (push->count("--failures-csv") > 0) push_opts.failures_csv = push_values.failures_csv;
     if (push->count("--report-json") > 0) push_opts.report_json = push_values.report_json;
+    if (push->count("--schedule-csv") > 0) push_opts.schedule_csv = push_values.schedule_csv;
     const auto give_up = pushsim::scheduler::parse_duration_text(push_values.give_up_after);
     if (!give_up || *give_up <= pushsim::duration::zero()) {
       std::cerr << "pushsim push: --give-up-after " << push_values.give_up_after
