@@ -65,6 +65,22 @@ mkdir "$tmp/snap2"
 diff <(columns "$tmp/data.csv") <(columns "$tmp/snap2.csv") >"$tmp/diff2.txt" || fail "imported world differs: $(cat "$tmp/diff2.txt")"
 echo "imported world: $(($(wc -l <"$tmp/data.csv") - 1)) orgs reproduced"
 
+# push --dry-run --schedule-csv: one row per planned org of the served imported world, its zone the org's own
+# when the plan's profiles say so; without --dry-run the flag is refused (exit 2).
+write_plan "$tmp/plan.json" "2026-11-27T18:00:00Z"
+"$pushsim" push --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --dry-run --journal "$tmp/x.journal" --report-json "$tmp/planned.json" \
+  --schedule-csv "$tmp/schedule.csv" >"$tmp/dry.out" 2>"$tmp/dry.err" || fail "dry run: $(cat "$tmp/dry.out" "$tmp/dry.err")"
+rows=$(($(wc -l <"$tmp/schedule.csv") - 1))
+head -n1 "$tmp/schedule.csv" | grep -qx 'OrgKey,OrgName,Wave,StartUtc,StartLocal,TimeZone,Window' || fail "schedule header: $(head -n1 "$tmp/schedule.csv")"
+grep -q '^00D5g000004AcmE,Acme Corp,everyone,' "$tmp/schedule.csv" || fail "Acme is not in the schedule: $(cat "$tmp/schedule.csv")"
+echo "push --dry-run --schedule-csv: $rows orgs"
+set +e
+"$pushsim" push --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$tmp/y.journal" \
+  --schedule-csv "$tmp/schedule2.csv" >/dev/null 2>"$tmp/sched2.err"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "--schedule-csv without --dry-run: exit $rc, expected 2"
+
 mkdir "$tmp/snap3"
 set +e
 "$pushsim" snapshot --instance-url "$url" --token wrong --out "$tmp/snap3" >/dev/null 2>"$tmp/snap3.err"
