@@ -43,7 +43,7 @@ inline const std::vector<kind_signature>& signatures() {
       {import_kind::push_job, {"PackagePushRequestId", "SubscriberOrganizationKey"},
        {"Id", "SubscriberOrganizationKey", "Status"}},
       {import_kind::push_error, {"PackagePushJobId", "ErrorDetails"}, {"PackagePushJobId", "ErrorType"}},
-      {import_kind::push_fails, {"OrganizationId", "Gack Id", "Stacktrace Id"}, {"OrganizationId", "ErrorType"}},
+      {import_kind::push_fails, {"OrganizationId", "Gack Id", "Stacktrace Id", "ErrorTitle", "ErrorSeverity"}, {"OrganizationId", "ErrorType"}},
   };
   return s;
 }

@@ -176,6 +176,18 @@ TEST_F(ImportFiles, QuotedNewlinesAndCrlfAndBomAreRead) {
   EXPECT_TRUE(errors.empty()) << errors.front().to_string();
 }
 
+TEST_F(ImportFiles, UnknownStatusAndEditionAreKeptAsOtherAndCounted) {
+  const auto a = write("s.csv", subscriber_header + "00D5g000004AcmE,a,Production,Suspended,NA142,,,u\n");
+  const auto b = write("l.csv", "sfLma__Subscriber_Org_ID__c,sfLma__Org_Edition__c\n00D5g000004AcmE,Starter Edition\n");
+  std::vector<pushsim::input_error> errors;
+  const auto im = import_population({a, b}, {a, b}, pkg_, errors);
+  ASSERT_TRUE(im);
+  EXPECT_EQ(im->orgs[0].status, org_status::other);
+  EXPECT_EQ(im->orgs[0].edition, edition::other);
+  EXPECT_EQ(im->summary.unknown_statuses, 1u);
+  EXPECT_EQ(im->summary.unknown_editions, 1u);
+}
+
 TEST_F(ImportFiles, AFileOfNoKnownKindSaysSo) {
   const auto errors = import({write("x.csv", "name,seed\nfoo,1\n")});
   ASSERT_EQ(errors.size(), 1u);
