@@ -12,6 +12,7 @@
 
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
+#include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/world.hpp"
@@ -87,12 +88,12 @@ std::optional<std::vector<std::filesystem::path>> check_outputs(const std::vecto
 }
 
 // Renders the reports asked for and writes them as one set (all or none). 0, or 2 when writing failed.
+// `files` may already hold other outputs of the same set.
 int write_reports(const rehearsal_report& report, const std::vector<std::filesystem::path>& targets,
-                  std::ostream& err) {
+                  std::ostream& err, std::vector<output_text> files = {}) {
   using render_fn = std::string (*)(const rehearsal_report&);
   const render_fn renders[] = {render_json, render_csv, render_junit, render_html};
-  std::vector<output_text> files;
-  for (std::size_t i = 0; i < targets.size(); ++i) {
+  for (std::size_t i = 0; i < targets.size() && i < std::size(renders); ++i) {
     if (!targets[i].empty()) files.push_back({targets[i], renders[i](report)});
   }
   if (const auto e = write_all_atomically(files)) {
@@ -113,11 +114,16 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
     print_errors(loaded.errors, err);
     return 2;
   }
-  const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path},
+  const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path,
+                                      args.schedule_csv_path},
                                      input_files(args.scenario, *loaded.value), err);
   if (!targets) return 2;
+  if (const auto& im = loaded.value->population.imported) {
+    for (const auto& w : im->summary.warnings()) err << "pushsim: import: " << w << "\n";
+  }
   rehearsal_options options;
   options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
+  options.schedule_csv = !args.schedule_csv_path.empty();
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;
@@ -134,7 +140,9 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   }
   const auto& report = *result.report;
   print_summary(out, report);
-  const int code = write_reports(report, *targets, err);
+  std::vector<output_text> schedule;
+  if (!(*targets)[4].empty()) schedule.push_back({(*targets)[4], result.schedule_csv});
+  const int code = write_reports(report, *targets, err, std::move(schedule));
   for (const auto& v : result.invariant_violations) {
     err << "pushsim: INVARIANT BROKEN: " << v << "\n  reproduce: " << report.reproduce_command << "\n";
   }

@@ -1,3 +1,4 @@
+#include "pushsim/scheduler/schedule_csv.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 
 #include <algorithm>
@@ -213,6 +214,9 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   m["digest"] = w.sim->digest_hex();
   rep.expectations = check_expectations(s.expect, m);
   out.report = std::move(rep);
+  if (options.schedule_csv && ro.planned()) {
+    out.schedule_csv = sch::render_schedule_csv(*ro.planned(), ro.subscribers(), ro.the_plan());
+  }
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include "pushsim/push/summary.hpp"
 #include "adopted_requests.hpp"
 #include "pushsim/push/wall_clock.hpp"
+#include "pushsim/scheduler/schedule_csv.hpp"
 #include "pushsim/scheduler/http/http_transport.hpp"
 #include "pushsim/scheduler/rest/driver.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
@@ -64,6 +65,7 @@ struct output_targets {
   fs::path snapshot;   // fresh run: the subscriber snapshot
   fs::path failures_csv;
   fs::path report_json;
+  fs::path schedule_csv;  // --dry-run --schedule-csv
 };
 
 // What discovery found on the instance.
@@ -164,9 +166,14 @@ std::string snapshot_path_of(const push_options& o) { return o.journal_path + ".
 // Every file the run may write, checked before any work: the folder exists and is writable, the target is not a
 // folder, device, FIFO or socket, nor one of the inputs (plan, profiles, journal). Exit 2 naming each problem.
 or_exit<output_targets> check_outputs(const push_options& o, std::ostream& err) {
-  std::vector<std::string> outputs(4);
+  std::vector<std::string> outputs(5);
+  if (o.schedule_csv && !o.dry_run) {
+    err << "pushsim push: --schedule-csv needs --dry-run (it writes the plan's schedule)\n";
+    return push_exit_bad_input;
+  }
   if (o.dry_run) {
     outputs[0] = o.report_json ? *o.report_json : (fs::path(dir_of(o.journal_path)) / "plan.json").string();
+    outputs[4] = o.schedule_csv.value_or("");
   } else {
     if (!o.resume) outputs[1] = snapshot_path_of(o);
     outputs[2] = o.failures_csv.value_or("");
@@ -181,7 +188,7 @@ or_exit<output_targets> check_outputs(const push_options& o, std::ostream& err) 
     return push_exit_bad_input;
   }
   auto& t = std::get<std::vector<fs::path>>(checked);
-  return output_targets{t[0], t[1], t[2], t[3]};
+  return output_targets{t[0], t[1], t[2], t[3], t[4]};
 }
 
 // Writes one checked output; exit 1 with the message on failure.
@@ -397,6 +404,10 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(session& net, const inputs&
   out << sch::render_plan_summary(planned);
   if (auto code = write_output(targets.plan_json, sch::render_plan_json(planned, planning.subscribers()), err)) {
     return *code;
+  }
+  if (!targets.schedule_csv.empty()) {
+    const auto csv = sch::render_schedule_csv(planned, planning.subscribers(), planning.the_plan());
+    if (auto code = write_output(targets.schedule_csv, csv, err)) return *code;
   }
   out << "plan written to " << targets.plan_json.string() << " (" << net.counts().api_calls
       << " API calls, none side-effecting)\n";

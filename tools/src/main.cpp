@@ -3,7 +3,8 @@
 //
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command), study merge
 // (study_merge_command), serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
-// changes (pushsim::changes changes_command).
+// changes (pushsim::changes changes_command), import (pushsim::harness import_command),
+// snapshot (pushsim::push run_snapshot).
 
 #include <cstdint>
 #include <cstdlib>
@@ -19,12 +20,14 @@
 
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
 #include "pushsim/harness/study_command.hpp"
 #if defined(PUSHSIM_HAS_MPI)
 #include "pushsim/harness/mpi/mpi_study.hpp"
 #endif
+#include "pushsim/push/org_snapshot.hpp"
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 
@@ -60,6 +63,26 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
   run->add_option("--csv", a.csv_path, "Write failed and broken orgs as CSV");
   run->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per expectation)");
   run->add_option("--html", a.html_path, "Write a self-contained HTML report");
+  run->add_option("--schedule-csv", a.schedule_csv_path,
+                  "Write each planned org's push start (UTC and local), wave and window as CSV");
+}
+
+void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::string& scenario) {
+  CLI::App* im = app.add_subcommand("import", "Read a partner's exports (subscribers, licenses, App Analytics, push history)");
+  im->add_option("files", a.files, "Export files (CSV or REST JSON); each file's kind is found from its header")->required();
+  im->add_option("--scenario", scenario, "Scenario whose package the files are read against (default: the built-in one)");
+  im->add_option("--orgs-csv", a.orgs_csv_path, "Write the imported orgs as CSV (empty fields: no file gave them)");
+}
+
+void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
+  CLI::App* s = app.add_subcommand("snapshot", "Fetch a packaging org's subscribers, versions and push history as import files");
+  s->add_option("--instance-url", o.instance_url, "Instance URL, e.g. https://na1.my.salesforce.com")->required();
+  s->add_option("--token", o.token, "OAuth access token (Bearer)")->required();
+  s->add_option("--package-id", o.package_id, "MetadataPackage id (033...; default: the org's only package)");
+  s->add_option("--history", o.history, "Push requests to fetch with their jobs and errors, newest first")
+      ->capture_default_str();
+  s->add_option("--out", o.out_dir, "Existing folder the files are written into")->required()->check(CLI::ExistingDirectory);
+  s->add_flag("--insecure", o.insecure, "TLS without certificate checks (tests only)");
 }
 
 void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
@@ -130,7 +153,7 @@ void finish_study(const CLI::App& s, pushsim::harness::study_arguments& a, const
 
 // Flags of `pushsim push` whose values main turns into typed options after parsing.
 struct push_flag_values {
-  std::string profiles, failures_csv, report_json, give_up_after = "15m";
+  std::string profiles, failures_csv, report_json, schedule_csv, give_up_after = "15m";
 };
 
 void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v) {
@@ -146,6 +169,8 @@ void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v
   push->add_option("--package-id", o.package_id, "MetadataPackage Id (033...); default: the org's only package");
   push->add_option("--failures-csv", v.failures_csv, "Write failed orgs as CSV (CumulusCI's push failure columns)");
   push->add_option("--report-json", v.report_json, "Write the summary (with --dry-run: the plan) as JSON");
+  push->add_option("--schedule-csv", v.schedule_csv,
+                   "With --dry-run: write each planned org's push start (UTC and local), wave and window as CSV");
   push->add_flag("--adopt-open-requests", o.adopt_open_requests,
                  "Run despite open requests / jobs of the target version: leave those orgs out, the requests alone");
   push->add_option("--give-up-after", v.give_up_after,
@@ -231,6 +256,11 @@ int main(int argc, char** argv) {
   std::string compare_scenario;
   std::string compare_seed;
   add_compare(app, compare_args, compare_scenario, compare_seed);
+  pushsim::harness::import_arguments import_args;
+  std::string import_scenario;
+  add_import(app, import_args, import_scenario);
+  pushsim::push::snapshot_options snapshot_opts;
+  add_snapshot(app, snapshot_opts);
 
   pushsim::push::push_options push_opts;
   push_flag_values push_values;
@@ -273,6 +303,7 @@ int main(int argc, char** argv) {
     if (push->count("--profiles") > 0) push_opts.profiles_file = push_values.profiles;
     if (push->count("--failures-csv") > 0) push_opts.failures_csv = push_values.failures_csv;
     if (push->count("--report-json") > 0) push_opts.report_json = push_values.report_json;
+    if (push->count("--schedule-csv") > 0) push_opts.schedule_csv = push_values.schedule_csv;
     const auto give_up = pushsim::scheduler::parse_duration_text(push_values.give_up_after);
     if (!give_up || *give_up <= pushsim::duration::zero()) {
       std::cerr << "pushsim push: --give-up-after " << push_values.give_up_after
@@ -287,6 +318,11 @@ int main(int argc, char** argv) {
     if (!compare_scenario.empty()) compare_args.scenario = compare_scenario;
     if (!read_seed(cmp, compare_seed, compare_args.seed)) return 2;
     return pushsim::harness::compare_command(compare_args, std::cout, std::cerr);
+  }
+  if (app.get_subcommand("snapshot")->parsed()) return pushsim::push::run_snapshot(snapshot_opts, std::cout, std::cerr);
+  if (app.get_subcommand("import")->parsed()) {
+    if (!import_scenario.empty()) import_args.scenario = import_scenario;
+    return pushsim::harness::import_command(import_args, std::cout, std::cerr);
   }
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
