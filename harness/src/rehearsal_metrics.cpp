@@ -87,6 +87,23 @@ behind executor_behind(const sch::org_view& o) {
   return behind::other;
 }
 
+// Planned orgs whose expected run [start, start + expected_slot_duration) meets their instance's maintenance as
+// the platform applies it (the instance_table: windows of 3 h, longer than a run, so both ends are checked).
+std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro, const sch::plan& p) {
+  const sch::plan_result* planned = ro.planned();
+  if (!planned) return 0;
+  const auto& pop = *w.orgs;
+  std::size_t n = 0;
+  for (const auto& o : planned->orgs) {
+    const auto i = find_org(w, ro.subscribers()[o.subscriber_index].org_key);
+    if (!i) continue;
+    const auto inst = pop.instance(*i);
+    const time_point last = o.start + p.expected_slot_duration - std::chrono::microseconds{1};
+    if (pop.instances().in_maintenance(inst, o.start) || pop.instances().in_maintenance(inst, last)) ++n;
+  }
+  return n;
+}
+
 not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro) {
   not_pushed_tally n;
   const auto& truth = w.platform->truth();
@@ -414,6 +431,7 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   const world& w = run.w;
   const targeting tg = tally_targeting(w, run.ro);
   not_pushed_tally np = tally_not_pushed(w, run.ro);
+  rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan);
   const harm_tally h = tally_harm(w, tg, rep, violations);
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {

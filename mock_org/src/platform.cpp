@@ -246,6 +246,7 @@ api_result<job_id> platform::add_job_to_open_request(request_id request, org_ind
   j.next_of_org = last_job_of_org_[org];
   last_job_of_org_[org] = j.id;
   jobs_.push_back(j);
+  ++r.job_counts[static_cast<std::size_t>(push_status::created)];
   job_outcomes_.emplace_back();
   request_jobs_[request - 1].push_back(j.id);
   return {j.id, {}};
@@ -264,7 +265,7 @@ api_result<api_ok> platform::set_request_status(request_id request, push_status 
                                        "Status")};
     }
     r.status = push_status::pending;
-    for (job_id j : request_jobs_[request - 1]) jobs_[j - 1].status = push_status::pending;
+    for (job_id j : request_jobs_[request - 1]) set_job_status(jobs_[j - 1], push_status::pending);
     const time_point due = r.has_scheduled_start && r.scheduled_start > sim_.now() ? r.scheduled_start : sim_.now();
     const auto lo = config_.pickup_delay_min.count();
     const auto hi = config_.pickup_delay_max.count();
@@ -285,7 +286,7 @@ api_result<api_ok> platform::set_request_status(request_id request, push_status 
     r.end = sim_.now();
     for (job_id j : request_jobs_[request - 1]) {
       push_job_row& job = jobs_[j - 1];
-      job.status = push_status::canceled;
+      set_job_status(job, push_status::canceled);
       job.ended = true;
       job.end = sim_.now();
       ++jobs_finished_;
@@ -332,10 +333,17 @@ void platform::start_ready(instance_index inst) {
   }
 }
 
+void platform::set_job_status(push_job_row& j, push_status s) {
+  auto& counts = requests_[j.request - 1].job_counts;
+  --counts[static_cast<std::size_t>(j.status)];
+  ++counts[static_cast<std::size_t>(s)];
+  j.status = s;
+}
+
 void platform::start_job(job_id id) {
   push_job_row& j = jobs_[id - 1];
   const time_point now = sim_.now();
-  j.status = push_status::in_progress;
+  set_job_status(j, push_status::in_progress);
   j.started = true;
   j.start = now;
   org_truth& t = truth_.at(j.org);
@@ -362,7 +370,7 @@ void platform::end_job(job_id id) {
   t.time_us = to_us(now);
   t.decided_by = o.decided_by;
   if (o.result == outcome::kind::failed) {
-    j.status = push_status::failed;
+    set_job_status(j, push_status::failed);
     push_error_row e;
     e.id = static_cast<error_id>(errors_.size() + 1);
     e.job = id;
@@ -379,7 +387,7 @@ void platform::end_job(job_id id) {
     t.sev = severity::none;
     t.version_after = orgs_.installed_version(j.org);
   } else {
-    j.status = push_status::succeeded;
+    set_job_status(j, push_status::succeeded);
     orgs_.set_installed_version(j.org, r.version);
     t.version_after = r.version;
     if (o.result == outcome::kind::broken) {

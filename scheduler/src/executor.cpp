@@ -175,6 +175,7 @@ void executor_state::drive_active_slots(time_point now) {
       drive_monitoring(si, now);
     }
   }
+  issue_due_polls(now);
 }
 
 std::optional<time_point> executor_state::next_wake(time_point now) {

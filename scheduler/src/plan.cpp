@@ -217,6 +217,36 @@ class reader {
     return std::nullopt;
   }
 
+  // "maintenance": [{"instanceKeys": ["NA142"], "plannedStartTime": "...Z", "plannedEndTime": "...Z"}, ...]
+  void read_maintenance(const json& root, std::vector<maintenance_window>& out) {
+    const json* v = member(root, "maintenance");
+    if (v == nullptr) return;
+    if (!v->is_array()) {
+      error("/maintenance", "expected an array of {\"instanceKeys\", \"plannedStartTime\", \"plannedEndTime\"}, found " +
+                                json_found(*v));
+      return;
+    }
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const std::string p = at("/maintenance", i);
+      if (!object((*v)[i], p, {"instanceKeys", "plannedStartTime", "plannedEndTime", "name"})) continue;
+      maintenance_window m;
+      if (auto keys = strings((*v)[i], "instanceKeys", p)) {
+        for (auto& [name, ptr] : *keys) m.instances.push_back(name);
+      }
+      if (m.instances.empty()) error(at(p, "instanceKeys"), "expected at least one instance name");
+      const auto s = instant((*v)[i], "plannedStartTime", p, true);
+      const auto e = instant((*v)[i], "plannedEndTime", p, true);
+      if (!s || !e || m.instances.empty()) continue;
+      if (*e <= *s) {
+        error(at(p, "plannedEndTime"), "expected a time after plannedStartTime");
+        continue;
+      }
+      m.start = *s;
+      m.end = *e;
+      out.push_back(std::move(m));
+    }
+  }
+
   void read_windows(const json& root, window_spec& w) {
     const json* v = member(root, "windows");
     if (v == nullptr) return;
@@ -427,7 +457,7 @@ class reader {
   void read(const json& root, plan& out) {
     if (!object(root, "", {"name", "target", "start", "deadline", "seed", "slot_granularity", "expected_slot_duration",
                            "poll_interval", "windows", "concurrency", "api_budget", "retry", "job_creation", "gates",
-                           "gate_action", "waves"})) {
+                           "gate_action", "waves", "maintenance"})) {
       return;
     }
     if (auto n = string(root, "name", "")) out.name = *n;
@@ -447,6 +477,7 @@ class reader {
     if (auto d = span(root, "expected_slot_duration", "", true)) out.expected_slot_duration = *d;
     if (auto d = span(root, "poll_interval", "", true)) out.poll_interval = *d;
     read_windows(root, out.windows);
+    read_maintenance(root, out.maintenance);
 
     if (const json* c = member(root, "concurrency")) {
       const std::string p = "/concurrency";

@@ -794,3 +794,22 @@ TEST(Executor, FollowTheSunCanaryFailureInALaterRegionHaltsEveryRegion) {
   for (const auto& [org, n] : api.jobs_per_org()) EXPECT_TRUE(org[0] == 'A' || org[0] == 'B' || org[0] == 'C') << org;
   expect_no_request_left_open(api);
 }
+
+// Requests monitored at the same time share their status polls: eight requests cost about the polls of one,
+// not eight times as many, and every org still gets its outcome.
+TEST(Executor, StatusPollsOfConcurrentRequestsAreBatched) {
+  auto polls_for = [](int requests) {
+    std::vector<push_slot> slots;
+    for (int i = 0; i < requests; ++i) slots.push_back(slot(0, t0, keys("R" + std::to_string(i) + "-", 50)));
+    executor ex(base_config(), slots);
+    fake_push_api api;
+    fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+    d.run();
+    EXPECT_TRUE(ex.done());
+    EXPECT_EQ(count_state(ex.report(), org_final_state::upgraded), 50 * requests);
+    return ex.report().api_calls_by_endpoint.at("query_status_counts");
+  };
+  const auto one = polls_for(1);
+  const auto eight = polls_for(8);
+  EXPECT_LE(eight, one + 2);
+}

@@ -337,7 +337,7 @@ TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
   EXPECT_EQ(r.errors[0].to_string(),
             "p.json: /colour: unknown key \"colour\" (known keys: name, target, start, deadline, seed, slot_granularity, "
             "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, "
-            "gate_action, waves)");
+            "gate_action, waves, maintenance)");
   EXPECT_EQ(r.errors[1].to_string(),
             "p.json: /seed: expected an integer in [0, 18446744073709551615], found number -1");
   EXPECT_EQ(r.errors[2].to_string(),
@@ -347,4 +347,19 @@ TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
   const auto ok = parse_plan(R"({"target": {"version": "1.2"}, "waves": [{"name": "a"}]})", options);
   ASSERT_TRUE(ok) << ok.error_text();
   EXPECT_EQ(ok.value->start, *options.default_start);
+}
+
+// "maintenance" takes Salesforce's published records (instanceKeys, plannedStartTime, plannedEndTime).
+TEST(PlanFile, ReadsMaintenanceWindowsAndRejectsBadOnes) {
+  const std::string table = R"("maintenance": [{"instanceKeys": ["NA142", "CS42"],
+      "plannedStartTime": "2026-11-29T04:00:00.000Z", "plannedEndTime": "2026-11-29T07:00:00.000Z"}], "seed": 42)";
+  const auto r = parse_plan(mutate("\"seed\": 42", table));
+  ASSERT_TRUE(r) << r.error_text();
+  ASSERT_EQ(r.value->maintenance.size(), 1u);
+  EXPECT_EQ(r.value->maintenance[0].instances, (std::vector<std::string>{"NA142", "CS42"}));
+  EXPECT_EQ(r.value->maintenance[0].end - r.value->maintenance[0].start, std::chrono::hours{3});
+  expect_error_at(mutate("\"seed\": 42", R"("maintenance": [{"instanceKeys": ["NA1"], "plannedStartTime":
+      "2026-11-29T07:00:00Z", "plannedEndTime": "2026-11-29T04:00:00Z"}], "seed": 42)"),
+                  "/maintenance/0/plannedEndTime", "after plannedStartTime");
+  expect_error_at(mutate("\"seed\": 42", R"("maintenance": {"NA1": "sunday"}, "seed": 42)"), "/maintenance");
 }

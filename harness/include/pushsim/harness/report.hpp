@@ -63,6 +63,8 @@ struct rehearsal_report {
   std::vector<wave_row> waves;
   std::vector<org_row> harmed_orgs;
   std::vector<expectation_result> expectations;
+  // Planned orgs whose expected run meets their instance's maintenance window (as the platform applies it).
+  std::size_t jobs_planned_in_maintenance = 0;
 
   bool expectations_passed() const;
 };

@@ -150,6 +150,14 @@ struct job_creation_spec {
 };
 
 // The whole plan file, typed.
+// One published maintenance of Salesforce instances (as trust.salesforce.com lists it: instanceKeys,
+// plannedStartTime, plannedEndTime): jobs on these instances should not run in [start, end).
+struct maintenance_window {
+  std::vector<std::string> instances;  // InstanceName values, e.g. "NA142"
+  time_point start;
+  time_point end;
+};
+
 struct plan {
   std::string name;
   target_spec target;
@@ -168,6 +176,9 @@ struct plan {
   gate_spec gates;
   gate_action on_gate_trip;  // "gate_action" in the file; halt by default
   std::vector<wave_spec> waves;
+  // "maintenance": the planner gives no org a start whose expected run [start, start + expected_slot_duration)
+  // overlaps a maintenance of its instance. Empty: maintenance is not planned around.
+  std::vector<maintenance_window> maintenance;
 };
 
 // The horizon searched for slots when the plan has no deadline.
