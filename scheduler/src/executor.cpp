@@ -5,6 +5,7 @@
 
 #include "executor_state.hpp"
 #include "pushsim/base/assert.hpp"
+#include "pushsim/base/version.hpp"
 
 namespace pushsim::scheduler {
 
@@ -139,7 +140,7 @@ void executor_state::load(std::vector<push_slot> input) {
     return a.wave != b.wave ? a.wave < b.wave : a.start < b.start;
   });
   slot_loader{*this}.load(input);
-  write_journal(journal_begin{cfg.version_id, input_slots, orgs.size()});
+  write_journal(journal_begin{cfg.version_id, input_slots, orgs.size(), std::string(pushsim::version())});
 }
 
 executor_output executor_state::pump(time_point now) {
