@@ -148,7 +148,7 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   scenario_overrides overrides;
   overrides.seed = args.seed;
   if (!parse_overrides(args.set, overrides.set, err)) return 2;
-  if (args.plans.size() < 1) {
+  if (args.plans.empty()) {
     err << "pushsim compare: give at least one --plan FILE\n";
     return 2;
   }

@@ -31,7 +31,7 @@ class slot_loader {
  public:
   explicit slot_loader(executor_state& s) : s_(s) {
     instance_index_[""] = 0;
-    s_.instances.push_back("");
+    s_.instances.emplace_back("");
   }
 
   void load(const std::vector<push_slot>& slots) {
@@ -224,7 +224,7 @@ void executor::resume(const journal_state& state) { s_->begin_resume(state); }
 
 executor_output executor::on_time(time_point now) { return s_->pump(now); }
 
-executor_output executor::on_result(std::uint64_t call_id, api_result result, time_point now) {
+executor_output executor::on_result(std::uint64_t call_id, const api_result& result, time_point now) {
   s_->on_result(call_id, result, now);
   return s_->pump(now);
 }
