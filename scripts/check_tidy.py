@@ -6,7 +6,7 @@ A unit's key is the SHA-256 of clang-tidy's version, .clang-tidy, the compile co
 the compiler read for it (the build's own dependency list, `ninja -t deps`, so the build must have run). A clean unit
 leaves its key in the cache directory; a unit with findings never does. Exit 1 when any unit has a finding, 0
 otherwise; units not reached within the budget are named on stderr (the next run starts with them)."""
-import argparse, hashlib, json, os, re, shlex, subprocess, sys, time
+import argparse, hashlib, json, os, re, resource, shlex, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 ROOMS = re.compile(r"/(base|sim|mock_org|scheduler|harness|push|changes|tools|tests|bench)/")
@@ -98,6 +98,8 @@ def main():
             elif k is not None:
                 open(os.path.join(a.cache, k), "w").close()
     took = time.monotonic() - start
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"check-tidy: {took:.0f} s wall, {cpu.ru_utime + cpu.ru_stime:.0f} s of clang-tidy CPU", flush=True)
     if skipped:
         print(f"check-tidy: budget spent; not checked this time ({len(skipped)}): " + " ".join(sorted(skipped)),
               file=sys.stderr)
