@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <ranges>
 #include <functional>
 #include <initializer_list>
 
@@ -22,7 +23,7 @@ using detail::reader;
 
 template <class T>
 std::function<std::optional<T>(const std::string&, const std::string&)> enum_resolver(
-    reader& r, std::optional<T> (*parse)(std::string_view), std::string what) {
+    reader& r, std::optional<T> (*parse)(std::string_view), const std::string& what) {
   return [&r, parse, what](const std::string& key, const std::string& kp) -> std::optional<T> {
     auto v = parse(key);
     if (!v) r.fail(kp, "unknown " + what + " \"" + key + "\"");
@@ -263,8 +264,8 @@ population_spec default_population_spec(const package& pkg) {
     if (released.size() > 1) released.pop_back();
     double w = 0.45;
     double total = 0.0;
-    for (auto it = released.rbegin(); it != released.rend(); ++it) {
-      s.version_mix.emplace_back(*it, w);
+    for (const auto& version : std::ranges::reverse_view(released)) {
+      s.version_mix.emplace_back(version, w);
       total += w;
       w *= 0.5;
     }

@@ -151,7 +151,7 @@ std::optional<journal_record> decode_intent(const json& j, journal_call_kind kin
     case journal_call_kind::create: {
       journal_create_intent r;
       const bool ok = read_call(j, r) && read_time(j, "start", r.start);
-      return record_if(ok, std::move(r));
+      return record_if(ok, r);
     }
     case journal_call_kind::add_jobs: {
       journal_add_jobs_intent r;
@@ -183,7 +183,7 @@ std::optional<journal_record> decode_success(const json& j, journal_call_kind ki
     case journal_call_kind::patch: {
       journal_patch_result r;
       const bool ok = read_call(j, r);
-      return record_if(ok, std::move(r));
+      return record_if(ok, r);
     }
   }
   return std::nullopt;
