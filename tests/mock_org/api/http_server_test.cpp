@@ -88,7 +88,7 @@ class client {
     stream_.expires_after(5s);
     stream_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   }
-  void send(http::verb verb, std::string target, std::string body = {}) {
+  void send(http::verb verb, const std::string& target, std::string body = {}) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.body() = std::move(body);
@@ -177,6 +177,7 @@ TEST(HttpServer, AnswersPipelinedRequestsInOrder) {
 TEST(HttpServer, ServesFiftyConcurrentConnections) {
   running_server s;
   std::vector<std::unique_ptr<client>> clients;
+  clients.reserve(50);
   for (int i = 0; i < 50; ++i) clients.push_back(std::make_unique<client>(s.port));
   for (int i = 0; i < 50; ++i) clients[static_cast<std::size_t>(i)]->send(http::verb::get, "/c" + std::to_string(i));
   for (int i = 0; i < 50; ++i) {
