@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <ranges>
 #include <functional>
 #include <initializer_list>
 
@@ -264,8 +263,9 @@ population_spec default_population_spec(const package& pkg) {
     if (released.size() > 1) released.pop_back();
     double w = 0.45;
     double total = 0.0;
-    for (const auto& version : std::ranges::reverse_view(released)) {
-      s.version_mix.emplace_back(version, w);
+    // NOLINTNEXTLINE(modernize-loop-convert): clang 14 cannot parse libstdc++ 12's reverse_view
+    for (auto it = released.rbegin(); it != released.rend(); ++it) {
+      s.version_mix.emplace_back(*it, w);
       total += w;
       w *= 0.5;
     }
