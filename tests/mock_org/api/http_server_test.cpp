@@ -116,8 +116,8 @@ class client {
     EXPECT_FALSE(ec) << ec.message();
     return res;
   }
-  http::response<http::string_body> round_trip(http::verb verb, std::string target, std::string body = {}) {
-    send(verb, std::move(target), std::move(body));
+  http::response<http::string_body> round_trip(http::verb verb, const std::string& target, std::string body = {}) {
+    send(verb, target, std::move(body));
     return read();
   }
 
@@ -225,7 +225,7 @@ TEST(HttpServer, AnswersOversizeUriWith414) {
     client c(s.port);
     std::string target(length + 1, 'q');
     target.front() = '/';
-    c.send(http::verb::get, std::move(target));
+    c.send(http::verb::get, target);
     auto res = c.read();
     EXPECT_EQ(res.result_int(), 414u) << length;
     EXPECT_FALSE(res.keep_alive());
