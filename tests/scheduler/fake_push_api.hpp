@@ -352,7 +352,7 @@ struct fake_driver {
         auto c = std::move(unanswered.front());
         unanswered.pop_front();
         auto res = api.handle(c.call, now);
-        feed(ex.on_result(c.id, std::move(res), now), wake);
+        feed(ex.on_result(c.id, res, now), wake);
       }
       if (!keep_going()) {
         stopped = true;
