@@ -13,7 +13,7 @@ packages=(
   libhowardhinnant-date-dev libcli11-dev libssl-dev libpugixml-dev
   openssl tzdata
   curl python3
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format clang-tidy
   chromium fonts-liberation fonts-dejavu-core
   mpich libmpich-dev
   "$@"

@@ -57,7 +57,7 @@ struct cursor {
   std::size_t i = 0;
   std::string error;
 
-  bool fail(std::string what) {
+  bool fail(const std::string& what) {
     if (error.empty()) error = what + " at character " + std::to_string(i + 1) + " of \"" + std::string(s) + "\"";
     return false;
   }

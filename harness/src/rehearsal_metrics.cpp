@@ -403,7 +403,7 @@ std::vector<std::string> check_platform_invariants(const world& w) {
     if (job.started) spans.emplace_back(job.org, to_us(job.start), job.ended ? to_us(job.end) : INT64_MAX);
   }
   std::sort(pairs.begin(), pairs.end());
-  if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end()) out.push_back("an org has two jobs in one push request");
+  if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end()) out.emplace_back("an org has two jobs in one push request");
   for (std::size_t org = 0; org < succeeded.size(); ++org) {
     if (succeeded[org] > 1) {
       out.push_back("org " + pop.key(static_cast<org_index>(org)).str() +

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "pushsim/base/csv_text.hpp"
+#include "pushsim/base/version.hpp"
 #include "pushsim/base/xml_text.hpp"
 
 namespace pushsim::harness {
@@ -43,6 +44,7 @@ std::string render_json(const rehearsal_report& r) {
   j["scenario_file"] = r.scenario_file;
   j["seed"] = r.seed;
   j["reproduce"] = r.reproduce_command;
+  j["pushsim_version"] = std::string(pushsim::version());
   j["metrics"] = r.metrics;
   j["deadline"] = r.deadline ? nlohmann::json{{"at", format_iso8601(*r.deadline)}, {"kind", r.deadline_kind}}
                              : nlohmann::json();
@@ -101,6 +103,7 @@ std::string render_junit(const rehearsal_report& r) {
     out << "      <property name=\"digest\" value=\"" << xml_escape(r.metrics["digest"].get<std::string>()) << "\"/>\n";
   }
   out << "      <property name=\"reproduce\" value=\"" << xml_escape(r.reproduce_command) << "\"/>\n";
+  out << "      <property name=\"pushsim_version\" value=\"" << xml_escape(std::string(pushsim::version())) << "\"/>\n";
   out << "    </properties>\n";
   for (const auto& e : r.expectations) {
     out << "    <testcase classname=\"" << xml_escape(r.scenario_name) << "\" name=\"" << xml_escape(e.metric + " " + e.expected)
@@ -348,7 +351,7 @@ std::string render_html(const rehearsal_report& r) {
   s << "<h1>Push rehearsal: " << xml_escape(r.scenario_name) << "</h1>";
   if (!r.description.empty()) s << "<p>" << xml_escape(r.description) << "</p>";
   s << "<p class=\"muted\">seed " << r.seed << " · digest " << xml_escape(m.value("digest", std::string())) << " · reproduce: <code>"
-    << xml_escape(r.reproduce_command) << "</code></p>";
+    << xml_escape(r.reproduce_command) << "</code> · pushsim " << xml_escape(std::string(pushsim::version())) << "</p>";
   const bool halted = m.value("halted", false);
   if (const auto line = deadline_sentence(r); !line.empty()) {
     s << "<p id=\"deadline-cost\" class=\"deadline-cost\">" << xml_escape(line) << "</p>";

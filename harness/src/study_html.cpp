@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "pushsim/base/version.hpp"
 #include "pushsim/base/xml_text.hpp"
 #include "pushsim/harness/study_report.hpp"
 
@@ -139,7 +140,7 @@ std::string render_study_html(const study_report& r) {
     << "tr.significant{background:#fee2e2}</style></head><body>";
   s << "<h1>Study: " << xml_escape(r.scenario_name) << "</h1>";
   s << "<p>seed " << r.seed << ", vary " << to_string(r.vary) << ", confidence " << r.confidence << ", digest "
-    << r.digest() << "</p>";
+    << r.digest() << ", pushsim " << xml_escape(std::string(pushsim::version())) << "</p>";
   for (std::size_t i = 0; i < r.points.size(); ++i) {
     const auto& point = r.points[i];
     if (r.swept) s << "<h2>At " << xml_escape(point.set.dump()) << "</h2>";

@@ -7,10 +7,7 @@
 
 #include "pushsim/base/json_reader.hpp"
 #include "pushsim/base/random.hpp"
-
-#ifndef PUSHSIM_VERSION_TEXT
-#define PUSHSIM_VERSION_TEXT "unknown"
-#endif
+#include "pushsim/base/version.hpp"
 
 namespace pushsim::harness {
 
@@ -195,7 +192,7 @@ replication_range shard_range(const shard_spec& shard, std::uint64_t replication
 }
 
 const std::string& pushsim_version_text() {
-  static const std::string text = PUSHSIM_VERSION_TEXT;
+  static const std::string text(version());
   return text;
 }
 

@@ -8,6 +8,7 @@
 
 #include "pushsim/base/csv_text.hpp"
 #include "pushsim/base/random.hpp"
+#include "pushsim/base/version.hpp"
 #include "pushsim/base/xml_text.hpp"
 
 namespace pushsim::harness {
@@ -154,7 +155,8 @@ std::string render_study_json(const study_report& r) {
                       {"seed", r.seed},
                       {"replications", r.points.front().result.accumulator.replications()},
                       {"confidence", r.confidence},
-                      {"vary", to_string(r.vary)}};
+                      {"vary", to_string(r.vary)},
+                      {"pushsim_version", std::string(pushsim::version())}};
   if (!r.swept) {
     j["plans"] = plans_json(r, r.points.front());
     j["comparisons"] = comparisons_json(r, r.points.front());
@@ -195,7 +197,8 @@ std::string render_study_junit(const study_report& r) {
       << "\" failures=\"" << failures << "\" errors=\"0\">\n";
   out << "    <properties>\n      <property name=\"seed\" value=\"" << r.seed << "\"/>\n"
       << "      <property name=\"replications\" value=\"" << r.points.front().result.accumulator.replications()
-      << "\"/>\n      <property name=\"digest\" value=\"" << r.digest() << "\"/>\n    </properties>\n";
+      << "\"/>\n      <property name=\"digest\" value=\"" << r.digest() << "\"/>\n"
+      << "      <property name=\"pushsim_version\" value=\"" << xml_escape(std::string(pushsim::version())) << "\"/>\n    </properties>\n";
   for (const auto& e : r.expectations) {
     out << "    <testcase classname=\"" << xml_escape(r.scenario_name) << "\" name=\""
         << xml_escape(e.metric + " " + e.expected) << "\">";

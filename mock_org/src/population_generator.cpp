@@ -162,7 +162,7 @@ population generate_population(const population_spec& spec, const package& pkg, 
     if (o.heavy_customizer) users *= 2.0;  // heavy customizers skew large
     if (o.type == org_type::sandbox) users *= 0.25;
     users = std::clamp(users, static_cast<double>(spec.users_min), static_cast<double>(spec.users_max));
-    o.users = static_cast<std::uint32_t>(users + 0.5);
+    o.users = static_cast<std::uint32_t>(std::lround(users));
 
     if (o.type == org_type::sandbox && !productions.empty()) {
       o.parent = productions[sim::uniform_u64(r, 0, productions.size() - 1)];

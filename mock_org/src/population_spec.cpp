@@ -22,7 +22,7 @@ using detail::reader;
 
 template <class T>
 std::function<std::optional<T>(const std::string&, const std::string&)> enum_resolver(
-    reader& r, std::optional<T> (*parse)(std::string_view), std::string what) {
+    reader& r, std::optional<T> (*parse)(std::string_view), const std::string& what) {
   return [&r, parse, what](const std::string& key, const std::string& kp) -> std::optional<T> {
     auto v = parse(key);
     if (!v) r.fail(kp, "unknown " + what + " \"" + key + "\"");
@@ -263,6 +263,7 @@ population_spec default_population_spec(const package& pkg) {
     if (released.size() > 1) released.pop_back();
     double w = 0.45;
     double total = 0.0;
+    // NOLINTNEXTLINE(modernize-loop-convert): clang 14 cannot parse libstdc++ 12's reverse_view
     for (auto it = released.rbegin(); it != released.rend(); ++it) {
       s.version_mix.emplace_back(*it, w);
       total += w;

@@ -102,6 +102,7 @@ std::variant<open_work, query_failure> find_open_work(instance_client& client, c
   if (auto* f = std::get_if<query_failure>(&requests)) return std::move(*f);
   auto& rows = std::get<std::vector<sch::request_row>>(requests);
   std::vector<std::string> ids;
+  ids.reserve(rows.size());
   for (const auto& r : rows) ids.push_back(r.id);
   auto jobs = client.jobs_of(ids);
   if (auto* f = std::get_if<query_failure>(&jobs)) return std::move(*f);

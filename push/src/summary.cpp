@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pushsim/base/version.hpp"
+
 namespace pushsim::push {
 
 namespace sch = pushsim::scheduler;
@@ -53,6 +55,7 @@ std::string summary_text(const push_summary& s) {
 
 std::string summary_json(const push_summary& s) {
   nlohmann::json j;
+  j["pushsim_version"] = std::string(pushsim::version());
   j["status"] = s.halted ? "halted" : "done";
   j["halt_reason"] = s.halt_reason;
   j["resumed"] = s.resumed;

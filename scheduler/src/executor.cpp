@@ -5,6 +5,7 @@
 
 #include "executor_state.hpp"
 #include "pushsim/base/assert.hpp"
+#include "pushsim/base/version.hpp"
 
 namespace pushsim::scheduler {
 
@@ -30,7 +31,7 @@ class slot_loader {
  public:
   explicit slot_loader(executor_state& s) : s_(s) {
     instance_index_[""] = 0;
-    s_.instances.push_back("");
+    s_.instances.emplace_back("");
   }
 
   void load(const std::vector<push_slot>& slots) {
@@ -139,7 +140,7 @@ void executor_state::load(std::vector<push_slot> input) {
     return a.wave != b.wave ? a.wave < b.wave : a.start < b.start;
   });
   slot_loader{*this}.load(input);
-  write_journal(journal_begin{cfg.version_id, input_slots, orgs.size()});
+  write_journal(journal_begin{cfg.version_id, input_slots, orgs.size(), std::string(pushsim::version())});
 }
 
 executor_output executor_state::pump(time_point now) {
@@ -226,7 +227,7 @@ void executor::resume(const journal_state& state) { s_->begin_resume(state); }
 
 executor_output executor::on_time(time_point now) { return s_->pump(now); }
 
-executor_output executor::on_result(std::uint64_t call_id, api_result result, time_point now) {
+executor_output executor::on_result(std::uint64_t call_id, const api_result& result, time_point now) {
   s_->on_result(call_id, result, now);
   return s_->pump(now);
 }

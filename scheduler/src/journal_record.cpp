@@ -33,7 +33,9 @@ json call_json(const char* t, std::uint64_t id, int slot, journal_call_kind kind
 
 struct encoder {
   json operator()(const journal_begin& r) const {
-    return json{{"t", "begin"}, {"version", r.version}, {"slots", r.slots}, {"orgs", r.orgs}};
+    auto j = json{{"t", "begin"}, {"version", r.version}, {"slots", r.slots}, {"orgs", r.orgs}};
+    if (!r.pushsim_version.empty()) j["pushsim_version"] = r.pushsim_version;
+    return j;
   }
   json operator()(const journal_create_intent& r) const {
     auto j = call_json("intent", r.id, r.slot, journal_call_kind::create);
@@ -149,7 +151,7 @@ std::optional<journal_record> decode_intent(const json& j, journal_call_kind kin
     case journal_call_kind::create: {
       journal_create_intent r;
       const bool ok = read_call(j, r) && read_time(j, "start", r.start);
-      return record_if(ok, std::move(r));
+      return record_if(ok, r);
     }
     case journal_call_kind::add_jobs: {
       journal_add_jobs_intent r;
@@ -181,7 +183,7 @@ std::optional<journal_record> decode_success(const json& j, journal_call_kind ki
     case journal_call_kind::patch: {
       journal_patch_result r;
       const bool ok = read_call(j, r);
-      return record_if(ok, std::move(r));
+      return record_if(ok, r);
     }
   }
   return std::nullopt;
@@ -203,7 +205,8 @@ std::optional<journal_record> decode_object(const json& j) {
   if (!read(j, "t", t) || !read(j, "kind", kind_text)) return std::nullopt;
   if (t == "begin") {
     journal_begin r;
-    const bool ok = read(j, "version", r.version) && read(j, "slots", r.slots) && read(j, "orgs", r.orgs);
+    const bool ok = read(j, "version", r.version) && read(j, "slots", r.slots) && read(j, "orgs", r.orgs) &&
+                    read(j, "pushsim_version", r.pushsim_version);
     return record_if(ok, std::move(r));
   }
   if (t == "halt") {

@@ -15,7 +15,7 @@ void checksum(std::string_view key15, char out[3]) {
   for (int chunk = 0; chunk < 3; ++chunk) {
     int flags = 0;
     for (int i = 0; i < 5; ++i) {
-      const char c = key15[static_cast<std::size_t>(chunk * 5 + i)];
+      const char c = key15[static_cast<std::size_t>(chunk) * 5 + static_cast<std::size_t>(i)];
       if (c >= 'A' && c <= 'Z') flags |= 1 << i;
     }
     out[chunk] = alphabet[flags];

@@ -353,6 +353,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
         std::sort(inst_order.begin(), inst_order.end(),
                   [&](std::uint32_t a, std::uint32_t b) { return instance_names[a] < instance_names[b]; });
         std::vector<const std::vector<std::uint32_t>*> lists;
+        lists.reserve(inst_order.size());
         for (const auto k : inst_order) lists.push_back(&by_inst[k]);
         const auto order = select_random(lists.size(), lists.size(), seed);
         for (const auto li : order) {

@@ -10,6 +10,7 @@
 namespace pushsim::scheduler::detail {
 
 using xoshiro256 = pushsim::xoshiro256;
+// NOLINTNEXTLINE(modernize-use-using): __extension__ (quiets -Wpedantic on __int128) takes a typedef
 __extension__ typedef unsigned __int128 u128;  // exact products of two 64-bit counts
 
 // A seed for the stream `name` of `seed`.

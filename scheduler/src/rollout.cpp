@@ -162,7 +162,7 @@ executor_output rollout::on_time(time_point now) {
 executor_output rollout::on_result(std::uint64_t call_id, api_result result, time_point now) {
   if (phase_ == phase::executing) {
     if (!exec_) return {};
-    auto out = exec_->on_result(call_id, std::move(result), now);
+    auto out = exec_->on_result(call_id, result, now);
     if (exec_->done()) phase_ = phase::done;
     return out;
   }

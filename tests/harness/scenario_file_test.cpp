@@ -22,7 +22,7 @@ json_override set(const std::string& argument) {
   return o ? *o : json_override();
 }
 
-load_result load(const json& doc, std::vector<std::string> sets = {}, std::optional<std::uint64_t> seed = {}) {
+load_result load(const json& doc, const std::vector<std::string>& sets = {}, std::optional<std::uint64_t> seed = {}) {
   scenario_overrides o;
   for (const auto& s : sets) o.set.push_back(set(s));
   o.seed = seed;

@@ -17,7 +17,7 @@ namespace {
 // apply after these.
 scenario known_answer(int count, double noise, int max_attempts, const std::vector<json_override>& extra = {}) {
   std::vector<json_override> o;
-  const auto set = [&](const char* pointer, nlohmann::json v) { o.push_back({nlohmann::json::json_pointer(pointer), v}); };
+  const auto set = [&](const char* pointer, nlohmann::json v) { o.push_back({nlohmann::json::json_pointer(pointer), std::move(v)}); };
   set("/population/count", count);
   set("/population/mix/status", {{"Active", 1}});
   set("/population/mix/installed_version", {{"2.3.1", 1}});

@@ -30,7 +30,7 @@ platform_config quiet_config() {
   return c;
 }
 
-org make_org(std::string key, version_index installed) {
+org make_org(const std::string& key, version_index installed) {
   org o;
   o.key = *parse_org_key(key);
   o.installed_version = installed;

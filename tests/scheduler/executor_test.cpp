@@ -468,6 +468,7 @@ TEST(Executor, ConcurrencyCapsDeferSlots) {
   auto cfg = base_config();
   cfg.concurrency.jobs_in_flight_max = 100;
   std::vector<push_slot> slots;
+  slots.reserve(5);
   for (int i = 0; i < 5; ++i) slots.push_back(slot(0, t0, keys("S" + std::to_string(i) + "_", 100)));
   executor ex(cfg, slots);
   fake_push_api api;

@@ -355,7 +355,7 @@ struct basic_fake_driver {
         auto c = std::move(unanswered.front());
         unanswered.pop_front();
         auto res = api.handle(c.call, now);
-        feed(ex.on_result(c.id, std::move(res), now), wake);
+        feed(ex.on_result(c.id, res, now), wake);
       }
       if (!keep_going()) {
         stopped = true;

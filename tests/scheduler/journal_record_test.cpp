@@ -30,11 +30,18 @@ Record round_trip(const Record& record, const std::string& text) {
 }  // namespace
 
 TEST(JournalRecord, BeginRoundTrips) {
-  const auto r = round_trip(journal_begin{"04tTARGET", 3, 33},
+  const auto r = round_trip(journal_begin{"04tTARGET", 3, 33, ""},
                             R"({"orgs":33,"slots":3,"t":"begin","version":"04tTARGET"})");
   EXPECT_EQ(r.version, "04tTARGET");
   EXPECT_EQ(r.slots, 3u);
   EXPECT_EQ(r.orgs, 33u);
+  EXPECT_EQ(r.pushsim_version, "");
+}
+
+TEST(JournalRecord, BeginNamesTheBuildThatWroteIt) {
+  const auto r = round_trip(journal_begin{"04tTARGET", 3, 33, "0.1.0-g1766e51"},
+                            R"({"orgs":33,"pushsim_version":"0.1.0-g1766e51","slots":3,"t":"begin","version":"04tTARGET"})");
+  EXPECT_EQ(r.pushsim_version, "0.1.0-g1766e51");
 }
 
 TEST(JournalRecord, IntentsRoundTrip) {

@@ -22,6 +22,7 @@ const time_point t0 = from_us(1'800'000'000'000'000);
 
 std::vector<std::string> keys(const std::string& prefix, int n) {
   std::vector<std::string> v;
+  v.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) v.push_back(prefix + std::to_string(1000 + i));
   return v;
 }

@@ -63,7 +63,7 @@ std::string mutate(const std::string& from, const std::string& to) {
 }
 
 void expect_error_at(const std::string& text, const std::string& pointer, const std::string& words = {},
-                     plan_parse_options options = {}) {
+                     const plan_parse_options& options = {}) {
   const auto r = parse_plan(text, options);
   EXPECT_FALSE(r) << "expected an error at " << pointer;
   EXPECT_TRUE(has_error(r, pointer)) << "no error at " << pointer << "; got:\n" << r.error_text();

@@ -58,7 +58,7 @@ TEST(Distributions, UniformIntCoversTheRangeUniformly) {
   rng r(1);
   std::vector<int> counts(10, 0);
   for (int i = 0; i < draws; ++i) ++counts[static_cast<std::size_t>(uniform_int(r, -3, 6) + 3)];
-  for (int c : counts) EXPECT_NEAR(c, draws / 10, 5 * std::sqrt(draws * 0.1 * 0.9));
+  for (int c : counts) EXPECT_NEAR(c, draws / 10.0, 5 * std::sqrt(draws * 0.1 * 0.9));
   EXPECT_EQ(uniform_int(r, 5, 5), 5);
   // Extreme ranges do not overflow.
   const auto full = uniform_int(r, INT64_MIN, INT64_MAX);

@@ -18,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "pushsim/base/version.hpp"
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
 #include "pushsim/harness/import_command.hpp"
@@ -242,6 +243,7 @@ bool read_seed(CLI::App* cmd, const std::string& text, std::optional<std::uint64
 int main(int argc, char** argv) {
   CLI::App app{"pushsim: simulation and load-testing harness for Salesforce managed-package push upgrades"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(pushsim::version()), "Print the version of this build and exit");
 
   pushsim::harness::serve_options serve_opts;
   std::string scenario;

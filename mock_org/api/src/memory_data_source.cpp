@@ -66,6 +66,7 @@ void memory_data_source::index_erase(const object_def& obj, table& t, std::size_
   }
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): fields is consumed (values moved out by structured binding)
 row_id memory_data_source::add(std::string_view object, std::vector<std::pair<std::string_view, value>> fields) {
   const object_def* obj = schema_.find_object(object);
   PUSHSIM_ASSERT(obj != nullptr, "unknown object: " + std::string(object));

@@ -26,7 +26,7 @@ std::string salesforce_id18(std::string_view id) {
   for (int chunk = 0; chunk < 3; ++chunk) {
     unsigned bits = 0;
     for (int i = 0; i < 5; ++i) {
-      const char c = id[static_cast<std::size_t>(chunk * 5 + i)];
+      const char c = id[static_cast<std::size_t>(chunk) * 5 + static_cast<std::size_t>(i)];
       if (c >= 'A' && c <= 'Z') bits |= 1u << i;
     }
     out += alphabet[bits];

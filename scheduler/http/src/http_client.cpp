@@ -385,7 +385,7 @@ std::vector<send_result> http_client::send_all(const std::vector<rest_request>& 
   }
   const std::size_t workers = std::min(order.size(), requests.size());
   for (std::size_t k = 0; k < workers; ++k) {
-    asio::co_spawn(i.ioc, i.worker(*order[k], b), [](std::exception_ptr e) {
+    asio::co_spawn(i.ioc, i.worker(*order[k], b), [](const std::exception_ptr& e) {
       if (e) std::rethrow_exception(e);
     });
   }

@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 namespace {
 const std::string v = "/services/data/v62.0";
 
-std::string q(std::string soql) {
+std::string q(const std::string& soql) {
   std::string out;
   for (char c : soql) out += c == ' ' ? std::string("+") : std::string(1, c);
   return v + "/query?q=" + out;
@@ -227,7 +227,7 @@ TEST(ApiHandler, StatusTransitionsAndAbortRulesThroughRest) {
   for (const auto& j : jobs["records"]) {
     EXPECT_TRUE(j["Status"] == "Succeeded" || j["Status"] == "Failed") << j.dump();
     if (j["Status"] == "Failed") {
-      EXPECT_TRUE(j["PackagePushErrors"]["records"].size() >= 1u);
+      EXPECT_FALSE(j["PackagePushErrors"]["records"].empty());
     }
   }
   // abort a Pending request works; its jobs go Canceled
@@ -334,6 +334,7 @@ TEST(ApiHandler, SomethingBadHappenedCreatesNothingAndIsDeterministic) {
     std::size_t created = 0;
     for (int b = 0; b < 20; ++b) {
       std::vector<std::string> keys;
+      keys.reserve(10);
       for (int i = 0; i < 10; ++i) keys.push_back(w.pop.key(static_cast<org_index>(b * 10 + i)).str());
       auto a = w.respond("POST", v + "/composite/tree/PackagePushJob", tree_body(req, keys).dump());
       EXPECT_GT(a.latency.count(), 0);

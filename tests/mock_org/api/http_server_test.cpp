@@ -88,7 +88,7 @@ class client {
     stream_.expires_after(5s);
     stream_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   }
-  void send(http::verb verb, std::string target, std::string body = {}) {
+  void send(http::verb verb, const std::string& target, std::string body = {}) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.body() = std::move(body);
@@ -116,8 +116,8 @@ class client {
     EXPECT_FALSE(ec) << ec.message();
     return res;
   }
-  http::response<http::string_body> round_trip(http::verb verb, std::string target, std::string body = {}) {
-    send(verb, std::move(target), std::move(body));
+  http::response<http::string_body> round_trip(http::verb verb, const std::string& target, std::string body = {}) {
+    send(verb, target, std::move(body));
     return read();
   }
 
@@ -177,6 +177,7 @@ TEST(HttpServer, AnswersPipelinedRequestsInOrder) {
 TEST(HttpServer, ServesFiftyConcurrentConnections) {
   running_server s;
   std::vector<std::unique_ptr<client>> clients;
+  clients.reserve(50);
   for (int i = 0; i < 50; ++i) clients.push_back(std::make_unique<client>(s.port));
   for (int i = 0; i < 50; ++i) clients[static_cast<std::size_t>(i)]->send(http::verb::get, "/c" + std::to_string(i));
   for (int i = 0; i < 50; ++i) {
@@ -224,7 +225,7 @@ TEST(HttpServer, AnswersOversizeUriWith414) {
     client c(s.port);
     std::string target(length + 1, 'q');
     target.front() = '/';
-    c.send(http::verb::get, std::move(target));
+    c.send(http::verb::get, target);
     auto res = c.read();
     EXPECT_EQ(res.result_int(), 414u) << length;
     EXPECT_FALSE(res.keep_alive());

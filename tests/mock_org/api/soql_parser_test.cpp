@@ -28,6 +28,7 @@ TEST(SoqlParser, AcceptsTheSubset) {
       "SELECT Id FROM PackagePushJob WHERE StartTime <= 2026-11-23T10:00:00-08:00 AND EndTime = null",
       "SELECT Id FROM ScratchOrgInfo WHERE ExpirationDate > 2026-11-23",
       "SELECT Id FROM PackagePushJob WHERE DurationSeconds > 10 AND DurationSeconds <> 20",
+      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one query over two lines
       "SELECT Id FROM MetadataPackageVersion WHERE IsDeprecated = false AND ReleaseState = 'Released' "
       "AND MajorVersion >= 2 ORDER BY MajorVersion DESC, MinorVersion DESC LIMIT 1",
       "SELECT Id FROM MetadataPackageVersion WHERE IsDeprecated = TRUE",

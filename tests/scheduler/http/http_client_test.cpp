@@ -123,6 +123,7 @@ TEST(HttpClient, SendAllSpreadsOverThePoolAndKeepsOrder) {
   o.connections_max = 4;
   client_ns::http_client c(o);
   std::vector<pushsim::rest_request> batch;
+  batch.reserve(40);
   for (int i = 0; i < 40; ++i) batch.push_back(make_request("GET", "/b" + std::to_string(i)));
   const auto results = c.send_all(batch);
   ASSERT_EQ(results.size(), 40u);

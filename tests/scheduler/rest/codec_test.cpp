@@ -222,6 +222,7 @@ TEST(Codec, RequestsAndSubscribersQueries) {
 TEST(Codec, SplitsLongInListsUnderTheUriLimit) {
   codec c({"v60.0", 2048});
   std::vector<std::string> ids;
+  ids.reserve(400);
   for (int i = 0; i < 400; ++i) ids.push_back("0DV0000000" + std::to_string(100000 + i));
   const auto calls = c.split_call(query_jobs{ids, {"Failed", "Canceled"}, true, std::nullopt});
   ASSERT_GT(calls.size(), 1u);

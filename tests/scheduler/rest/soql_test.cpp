@@ -18,6 +18,7 @@ TEST(Soql, QuotesAndEscapesLiterals) {
 
 TEST(Soql, ChunksInListsUnderTheLimit) {
   std::vector<std::string> ids;
+  ids.reserve(1000);
   for (int i = 0; i < 1000; ++i) ids.push_back("0DV00000000" + std::to_string(10000 + i));
   const std::size_t fixed = 200, limit = 2000;
   const auto chunks = chunk_in_list(ids, fixed, limit);

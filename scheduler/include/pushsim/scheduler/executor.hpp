@@ -106,7 +106,7 @@ class executor {
   // Time has come (at or after the last wake_at, or whenever the driver likes).
   executor_output on_time(time_point now);
   // The result of call `call_id`.
-  executor_output on_result(std::uint64_t call_id, api_result result, time_point now);
+  executor_output on_result(std::uint64_t call_id, const api_result& result, time_point now);
   // Telemetry says this org broke after its upgrade (counted once per org for the broken-signal gate).
   executor_output on_signal(const std::string& org_key, time_point now);
 

@@ -3,7 +3,7 @@
 // and back. The executor builds records; read_journal decodes them; nothing else writes or reads the JSON.
 //
 // Text (one JSON object per line, keys in alphabetical order; times in microseconds since the epoch, UTC):
-//   begin            {"orgs":M,"slots":N,"t":"begin","version":"04t..."}
+//   begin            {"orgs":M,"pushsim_version":"0.1.0-g...","slots":N,"t":"begin","version":"04t..."}
 //   create intent    {"id":7,"kind":"create","slot":3,"start":<us>,"t":"intent"}
 //   add_jobs intent  {"id":8,"kind":"add_jobs","orgs":["00D...",...],"request":"0DV...","slot":3,"t":"intent"}
 //   patch intent     {"id":9,"kind":"patch","request":"0DV...","slot":3,"status":"Pending","t":"intent"}
@@ -36,6 +36,7 @@ struct journal_begin {
   std::string version;     // target PackageVersionId
   std::uint64_t slots = 0;  // input slots
   std::uint64_t orgs = 0;   // orgs given
+  std::string pushsim_version;  // the build that wrote it (pushsim --version); empty: not recorded
 };
 
 // Before a PackagePushRequest create is handed out. Slots index the executor's slots sorted by (wave, start).

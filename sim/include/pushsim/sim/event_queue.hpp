@@ -73,7 +73,7 @@ class event_queue {
   popped pop();
 
   // Runs and then releases the callable of a popped event. While it runs, cancel() of its handle returns false.
-  void run_popped(std::uint32_t slot);
+  void run_popped(std::uint32_t index);
 
   // Destroys every pending callable and empties the queue (handles become stale).
   void clear();

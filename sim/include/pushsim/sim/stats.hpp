@@ -45,7 +45,7 @@ class running_stats {
 class log_histogram {
  public:
   explicit log_histogram(unsigned sub_bucket_bits = 7, double zero_threshold = 1e-12);
-  void record(double value, std::uint64_t count = 1);
+  void record(double v, std::uint64_t n = 1);
   void merge(const log_histogram& other);
   // The q-quantile (q in [0, 1]): the smallest recorded value v such that at least q of the values are <= v,
   // within the relative error above. 0 when empty.
