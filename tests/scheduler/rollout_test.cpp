@@ -126,7 +126,9 @@ static void expect_resume_exactly_once(bool follow_the_sun, bool fail_reconcile 
       };
     }
     drive(ro, api, crash_time + std::chrono::seconds{5});
-    if (fail_reconcile) EXPECT_EQ(reconcile_failures, 2);
+    if (fail_reconcile) {
+      EXPECT_EQ(reconcile_failures, 2);
+    }
     ASSERT_TRUE(ro.done());
     const auto per_org = api.jobs_per_org();
     for (const auto& s : subs) {
