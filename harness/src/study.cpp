@@ -59,7 +59,9 @@ study_result run_study(const replication_setup& setup, const study_options& opti
     malloc_trim(0);
 #endif
     if (options.precision && first >= 2) {
-      out.imprecise = out.accumulator.imprecise_metrics(*options.precision, options.confidence);
+      auto split = out.accumulator.split_by_precision(*options.precision, options.confidence);
+      out.precise = std::move(split.met);
+      out.imprecise = std::move(split.missed);
       out.precision_reached = out.imprecise.empty();
       if (out.precision_reached) break;
     }
