@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything pushsim needs on Debian 12 (run as root, or with sudo available), including headless
-# Chromium and its fonts for the HTML report test (tests/tools/html_report_test.sh).
+# Chromium and its fonts for the HTML report test (tests/tools/html_report_test.sh), and MPICH for
+# `mpiexec -n P pushsim study` (PUSHSIM_MPI).
 # Idempotent: when every package is already present it only checks and returns in about a second.
 # Extra Debian package names may be given as arguments (scripts/setup-bench.sh adds nginx and wrk).
 set -euo pipefail
@@ -14,6 +15,7 @@ packages=(
   curl python3
   clang libclang-rt-14-dev
   chromium fonts-liberation fonts-dejavu-core
+  mpich libmpich-dev
   "$@"
 )
 

@@ -1,15 +1,18 @@
+#include "pushsim/harness/gate_action_flag.hpp"
 #include "pushsim/harness/commands.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
+#include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/world.hpp"
@@ -85,12 +88,12 @@ std::optional<std::vector<std::filesystem::path>> check_outputs(const std::vecto
 }
 
 // Renders the reports asked for and writes them as one set (all or none). 0, or 2 when writing failed.
+// `files` may already hold other outputs of the same set.
 int write_reports(const rehearsal_report& report, const std::vector<std::filesystem::path>& targets,
-                  std::ostream& err) {
+                  std::ostream& err, std::vector<output_text> files = {}) {
   using render_fn = std::string (*)(const rehearsal_report&);
   const render_fn renders[] = {render_json, render_csv, render_junit, render_html};
-  std::vector<output_text> files;
-  for (std::size_t i = 0; i < targets.size(); ++i) {
+  for (std::size_t i = 0; i < targets.size() && i < std::size(renders); ++i) {
     if (!targets[i].empty()) files.push_back({targets[i], renders[i](report)});
   }
   if (const auto e = write_all_atomically(files)) {
@@ -111,11 +114,16 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
     print_errors(loaded.errors, err);
     return 2;
   }
-  const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path},
+  const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path,
+                                      args.schedule_csv_path},
                                      input_files(args.scenario, *loaded.value), err);
   if (!targets) return 2;
+  if (const auto& im = loaded.value->population.imported) {
+    for (const auto& w : im->summary.warnings()) err << "pushsim: import: " << w << "\n";
+  }
   rehearsal_options options;
   options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
+  options.schedule_csv = !args.schedule_csv_path.empty();
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;
@@ -132,7 +140,9 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   }
   const auto& report = *result.report;
   print_summary(out, report);
-  const int code = write_reports(report, *targets, err);
+  std::vector<output_text> schedule;
+  if (!(*targets)[4].empty()) schedule.push_back({(*targets)[4], result.schedule_csv});
+  const int code = write_reports(report, *targets, err, std::move(schedule));
   for (const auto& v : result.invariant_violations) {
     err << "pushsim: INVARIANT BROKEN: " << v << "\n  reproduce: " << report.reproduce_command << "\n";
   }
@@ -148,8 +158,8 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   scenario_overrides overrides;
   overrides.seed = args.seed;
   if (!parse_overrides(args.set, overrides.set, err)) return 2;
-  if (args.plans.size() < 1) {
-    err << "pushsim compare: give at least one --plan FILE\n";
+  if (args.plans.empty() && args.gate_actions.empty()) {
+    err << "pushsim compare: give at least one --plan FILE or --gate-action\n";
     return 2;
   }
   const auto loaded = load(args.scenario, overrides);
@@ -157,8 +167,19 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     print_errors(loaded.errors, err);
     return 2;
   }
-  const auto scenarios = with_each_plan(*loaded.value, args.plans, err);
-  if (!scenarios) return 2;
+  std::string action_error;
+  const auto actions = parse_gate_action_flags(args.gate_actions, action_error);
+  if (!actions) {
+    err << "pushsim compare: " << action_error << "\n";
+    return 2;
+  }
+  const auto each_plan = with_each_plan(*loaded.value, args.plans, err);
+  if (!each_plan) return 2;
+  // Without --plan, the scenario's own plan under each --gate-action.
+  std::vector<plan_with_action> named;
+  if (args.plans.empty()) named.push_back({"scenario plan", *loaded.value});
+  for (std::size_t i = 0; i < each_plan->size(); ++i) named.push_back({args.plans[i], (*each_plan)[i]});
+  const auto runs = with_gate_actions(named, *actions);
   auto inputs = input_files(args.scenario, *loaded.value);
   inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
   const auto targets = check_outputs({args.json_path}, inputs, err);
@@ -168,25 +189,28 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     nlohmann::json metrics;
   };
   std::vector<row> rows;
-  for (std::size_t i = 0; i < scenarios->size(); ++i) {
+  for (const auto& run : runs) {
     rehearsal_options options;
-    options.reproduce_command = reproduce("compare", args.scenario, args.set, (*scenarios)[i].seed);
-    auto result = run_rehearsal((*scenarios)[i], options);
+    options.reproduce_command = reproduce("compare", args.scenario, args.set, run.loaded.seed);
+    auto result = run_rehearsal(run.loaded, options);
     if (!result.report) {
       print_errors(result.errors, err);
       return 2;
     }
-    for (const auto& v : result.invariant_violations) err << "pushsim: INVARIANT BROKEN (" << args.plans[i] << "): " << v << "\n";
-    rows.push_back({args.plans[i], result.report->metrics});
+    for (const auto& v : result.invariant_violations) err << "pushsim: INVARIANT BROKEN (" << run.name << "): " << v << "\n";
+    rows.push_back({run.name, result.report->metrics});
   }
-  const char* columns[] = {"blast_radius_orgs", "users_disrupted", "detection_delay_s", "rollout_duration_s",
-                           "api_calls", "deadline_met", "halted"};
+  const char* columns[] = {"blast_radius_orgs", "harmed_by_pushing_orgs", "harmed_by_not_pushing_orgs",
+                           "users_disrupted", "detection_delay_s", "rollout_duration_s", "api_calls", "deadline_met",
+                           "halted"};
   // The plan column fits the longest plan path, so long paths do not push the figures out of their columns.
   std::size_t plan_width = 32;
   for (const auto& r : rows) plan_width = std::max(plan_width, r.plan.size() + 2);
   const int plan_w = static_cast<int>(plan_width);
   out << std::left << std::setw(plan_w) << "plan";
-  for (const char* c : columns) out << std::setw(20) << c;
+  // Each figure column fits its name, so long names stay apart.
+  auto column_w = [](const char* c) { return static_cast<int>(std::max<std::size_t>(20, std::strlen(c) + 2)); };
+  for (const char* c : columns) out << std::setw(column_w(c)) << c;
   out << "\n";
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : rows) {
@@ -196,7 +220,7 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
       const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
       std::string text = v.is_number_float() ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
                                              : v.dump();
-      out << std::setw(20) << text;
+      out << std::setw(column_w(c)) << text;
       entry[c] = v;
     }
     entry["digest"] = r.metrics.value("digest", std::string());

@@ -1,3 +1,4 @@
+#include "pushsim/scheduler/schedule_csv.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 
 #include <algorithm>
@@ -6,6 +7,7 @@
 
 #include "in_process_transport.hpp"
 #include "rehearsal_metrics.hpp"
+#include "pushsim/base/assert.hpp"
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/harness/world.hpp"
 #include "pushsim/mock_org/api/api_handler.hpp"
@@ -69,11 +71,16 @@ const nlohmann::json& metric_names_template() {
       {"orgs_upgraded", 0},        {"orgs_failed", 0},          {"orgs_failed_by_type", nlohmann::json::object()},
       {"orgs_broken", 0},          {"orgs_broken_by_cause", nlohmann::json::object()},
       {"orgs_not_pushed", 0},      {"orgs_not_pushed_by_reason", nlohmann::json::object()},
+      {"orgs_left_behind", 0},     {"orgs_left_behind_by_reason", nlohmann::json::object()},
+      {"harmed_by_pushing_orgs", 0},     {"harmed_by_pushing_users", 0},
+      {"harmed_by_not_pushing_orgs", 0}, {"harmed_by_not_pushing_users", 0},
+      {"orgs_spared_by_halt", 0},
       {"blast_radius_orgs", 0},    {"harmed_after_first_signal", 0},
       {"detection_delay_s", 0},    {"halted", false},           {"halt_reason", ""},
       {"users_disrupted", 0},      {"rollout_duration_s", 0},   {"upgrades_per_hour", 0},
       {"api_calls", 0},            {"api_calls_by_endpoint", nlohmann::json::object()},
-      {"window_compliance", 0},    {"deadline_met", false},     {"stuck_jobs", 0},
+      {"window_compliance", 0},    {"deadline_met", false},     {"rollout_finished_before_deadline", false},
+      {"gate_pauses", 0},          {"stuck_jobs", 0},
       {"wall_s", 0},               {"events", 0},               {"events_per_s", 0},
       {"digest", ""}};
   return names;
@@ -135,6 +142,13 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   std::optional<sch::profile_set> profiles = s.profiles;
   if (s.profiles_from_population) profiles = profiles_from_population(w);
 
+  const auto target = w.platform->find_version(p.target.package_version_id);
+  PUSHSIM_ASSERT(target.has_value(), "the plan's target was resolved against the package");
+  const std::vector<detail::start_need> needs = detail::needs_at_start(w, *target);
+  // The deadline's cost in the world: an API retirement stops the integration of every org still on an old version.
+  const bool api_retires = p.deadline && p.deadline_cost == sch::deadline_kind::api_retirement && *p.deadline >= w.sim->now();
+  if (api_retires) w.platform->retire_api_at(*p.deadline, *target);
+
   set_assert_context(w.seed, options.reproduce_command);
   api::api_handler handler(*w.platform, acfg);
   sch::rollout ro(p, w.platform->package_id_string(), profiles ? &*profiles : nullptr);
@@ -162,7 +176,9 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   d.stop();
   w.platform->feed().on_signal(nullptr);
   // Let jobs still running end and late breakage signals appear (bounded by the telemetry horizon).
-  w.sim->run_until(std::max(w.sim->now(), std::min(t_max, w.sim->now() + from_seconds(w.platform->config().telemetry.horizon_s) + std::chrono::days(1))));
+  time_point settle_end = w.sim->now() + from_seconds(w.platform->config().telemetry.horizon_s) + std::chrono::days(1);
+  if (api_retires) settle_end = std::max(settle_end, *p.deadline + std::chrono::days(1));  // the retirement's signals
+  w.sim->run_until(std::max(w.sim->now(), std::min(t_max, settle_end)));
   if (options.progress && ro.planned()) options.progress(orgs_with_outcome(w), ro.planned()->orgs.size(), w.sim->now());
 
   // ---- invariants, metrics ----
@@ -182,11 +198,13 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   rep.scenario_file = s.file;
   rep.seed = w.seed;
   rep.reproduce_command = options.reproduce_command;
-  detail::measure(detail::finished_rollout{w, p, ro, ran_out}, rep, out.invariant_violations);
+  detail::measure(detail::finished_rollout{w, p, ro, ran_out, needs, *target}, rep, out.invariant_violations);
   nlohmann::json& m = rep.metrics;
   m["api_calls"] = d.stats().api_calls;
   m["api_calls_by_endpoint"] = d.stats().api_calls_by_endpoint;
   rep.halt_time = d.halt_time();
+  rep.deadline = p.deadline;
+  rep.deadline_kind = std::string(sch::to_string(p.deadline_cost));
 
   w.sim->fold_digest(w.platform->truth().digest());
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -196,6 +214,9 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   m["digest"] = w.sim->digest_hex();
   rep.expectations = check_expectations(s.expect, m);
   out.report = std::move(rep);
+  if (options.schedule_csv && ro.planned()) {
+    out.schedule_csv = sch::render_schedule_csv(*ro.planned(), ro.subscribers(), ro.the_plan());
+  }
   return out;
 }
 

@@ -1,12 +1,15 @@
 #include "rehearsal_metrics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <set>
 #include <tuple>
 
+#include "pushsim/mock_org/outcome_rules.hpp"
 #include "pushsim/scheduler/window_rules.hpp"
+#include "pushsim/sim/random.hpp"
 
 namespace pushsim::harness::detail {
 namespace {
@@ -25,7 +28,13 @@ void count(nlohmann::json& by, const std::string& key) { by[key] = by.value(key,
 
 // The orgs the plan selected (planned or without a feasible slot), as a dense per-org table: at a million orgs,
 // tree sets and maps would be a tenth of the run's memory.
+// Why an org that needed the target is left behind at the deadline (or at the end, without one).
+enum class behind : std::uint8_t { none, halted, failed, excluded, not_selected, no_capacity, other };
+constexpr std::array<const char*, 7> behind_names{"", "halted", "failed", "excluded", "not_selected", "no_capacity",
+                                                  "other"};
+
 struct targeting {
+  std::vector<behind> planner_why;  // per org: excluded, not selected, or no feasible slot
   std::vector<std::uint8_t> targeted;
   std::size_t targeted_count = 0;
   nlohmann::json excluded_by_reason = nlohmann::json::object();
@@ -35,6 +44,10 @@ struct targeting {
 targeting tally_targeting(const world& w, const sch::rollout& ro) {
   targeting t;
   t.targeted.assign(w.orgs->size(), 0);
+  t.planner_why.assign(w.orgs->size(), behind::none);
+  auto why = [&](std::size_t subscriber_index, behind b) {
+    if (const auto i = find_org(w, ro.subscribers()[subscriber_index].org_key)) t.planner_why[*i] = b;
+  };
   auto mark = [&](std::size_t subscriber_index) {
     const auto i = find_org(w, ro.subscribers()[subscriber_index].org_key);
     if (!i) return;
@@ -44,9 +57,14 @@ targeting tally_targeting(const world& w, const sch::rollout& ro) {
   const sch::plan_result* planned = ro.planned();
   if (!planned) return t;
   for (const auto& o : planned->orgs) mark(o.subscriber_index);
-  for (const auto& o : planned->infeasible) mark(o.subscriber_index);
+  for (const auto& o : planned->infeasible) {
+    mark(o.subscriber_index);
+    why(o.subscriber_index, behind::no_capacity);
+  }
   for (const auto& e : planned->excluded) {
-    if (e.reason == sch::exclusion_reason::not_selected) continue;
+    const bool not_selected = e.reason == sch::exclusion_reason::not_selected;
+    why(e.subscriber_index, not_selected ? behind::not_selected : behind::excluded);
+    if (not_selected) continue;
     count(t.excluded_by_reason, std::string(sch::to_string(e.reason)));
     ++t.excluded;
   }
@@ -58,18 +76,45 @@ struct not_pushed_tally {
   nlohmann::json by_reason = nlohmann::json::object();
   std::size_t count = 0;
   std::vector<std::int32_t> wave_of;  // per org, -1: the executor never had it
+  std::vector<behind> executor_why;   // per org the executor did not push: halted, no time left, excluded
   std::optional<sch::executor_report> exec_report;
 };
+
+behind executor_behind(const sch::org_view& o) {
+  if (o.message.starts_with("halted")) return behind::halted;
+  if (o.message.starts_with("deadline")) return behind::no_capacity;
+  if (o.state == sch::org_final_state::excluded) return behind::excluded;
+  return behind::other;
+}
+
+// Planned orgs whose expected run [start, start + expected_slot_duration) meets their instance's maintenance as
+// the platform applies it (the instance_table: windows of 3 h, longer than a run, so both ends are checked).
+std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro, const sch::plan& p) {
+  const sch::plan_result* planned = ro.planned();
+  if (!planned) return 0;
+  const auto& pop = *w.orgs;
+  std::size_t n = 0;
+  for (const auto& o : planned->orgs) {
+    const auto i = find_org(w, ro.subscribers()[o.subscriber_index].org_key);
+    if (!i) continue;
+    const auto inst = pop.instance(*i);
+    const time_point last = o.start + p.expected_slot_duration - std::chrono::microseconds{1};
+    if (pop.instances().in_maintenance(inst, o.start) || pop.instances().in_maintenance(inst, last)) ++n;
+  }
+  return n;
+}
 
 not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro) {
   not_pushed_tally n;
   const auto& truth = w.platform->truth();
   n.wave_of.assign(w.orgs->size(), -1);
+  n.executor_why.assign(w.orgs->size(), behind::none);
   ro.for_each_org([&](const sch::org_view& o) {
     const auto i = find_org(w, o.org_key);
     if (!i) return;
     n.wave_of[*i] = o.wave;
     if (truth.at(*i).st != st::untouched) return;
+    n.executor_why[*i] = executor_behind(o);
     // The reason without what is particular to the org (its key, its id): "excluded: FIELD_INTEGRITY_EXCEPTION".
     std::string reason = sch::to_string(o.state);
     if (!o.message.empty()) {
@@ -261,7 +306,89 @@ void fill_waves(const world& w, const sch::plan& p, bool halted, const not_pushe
   }
 }
 
+// Orgs that needed the target and did not have it by the deadline, by reason, and what that cost them.
+struct deadline_tally {
+  std::uint64_t left_behind = 0;
+  nlohmann::json by_reason = nlohmann::json::object();
+  bool eligible_all_upgraded = true;  // deadline_met
+  std::uint64_t harmed_orgs = 0, harmed_users = 0, spared_by_halt = 0;
+  std::vector<org_index> halted_orgs;  // left behind by the halt (to estimate what it spared them)
+};
+
+behind reason_left_behind(const finished_rollout& run, const targeting& tg, const not_pushed_tally& np, org_index i) {
+  const auto& t = run.w.platform->truth().at(i);
+  if (t.st == st::failed) return behind::failed;
+  if (t.st != st::untouched) return behind::no_capacity;  // upgraded, but after the deadline
+  if (run.needs[i] == start_need::blocked) return behind::excluded;
+  if (np.executor_why[i] != behind::none) return np.executor_why[i];
+  if (tg.planner_why[i] != behind::none) return tg.planner_why[i];
+  return behind::other;
+}
+
+bool upgraded_in_time(const mock_org::org_truth& t, const sch::plan& p) {
+  if (t.st != st::upgraded && t.st != st::broken) return false;
+  return !p.deadline || t.time_us <= to_us(*p.deadline);
+}
+
+// Of the orgs the halt left behind, those the new version's defects (its outcome rules without platform noise)
+// would have failed or broken: what the halt spared them.
+std::uint64_t spared_by_halt(const finished_rollout& run, const std::vector<org_index>& halted_orgs) {
+  if (halted_orgs.empty()) return 0;
+  mock_org::noise_config quiet = run.w.platform->config().noise;
+  quiet.unclassified_rate = 0;
+  quiet.lock_base_rate = 0;
+  quiet.lock_rate_per_active_user = 0;
+  quiet.maintenance_fails_jobs = false;
+  const mock_org::outcome_rules rules(run.w.pkg, run.target, quiet);
+  sim::rng r = sim::rng_streams(run.w.seed).get("spared_by_halt");
+  const time_point at = run.plan.deadline.value_or(run.w.sim->now());
+  std::uint64_t n = 0;
+  for (const auto i : halted_orgs) {
+    const auto o = rules.evaluate(*run.w.orgs, i, at, run.w.orgs->users(i), r);
+    if (o.result != mock_org::outcome::kind::succeeded) ++n;
+  }
+  return n;
+}
+
+deadline_tally tally_deadline(const finished_rollout& run, const targeting& tg, const not_pushed_tally& np) {
+  deadline_tally d;
+  for (std::size_t b = 1; b < behind_names.size() - 1; ++b) d.by_reason[behind_names[b]] = 0;
+  const auto& truth = run.w.platform->truth();
+  const auto& pop = *run.w.orgs;
+  const bool costly = run.plan.deadline && run.plan.deadline_cost != sch::deadline_kind::soft;
+  for (std::size_t idx = 0; idx < truth.size(); ++idx) {
+    const auto i = static_cast<org_index>(idx);
+    const auto& t = truth.at(i);
+    if (run.needs[i] == start_need::none || upgraded_in_time(t, run.plan)) continue;
+    const behind why = reason_left_behind(run, tg, np, i);
+    count(d.by_reason, behind_names[static_cast<std::size_t>(why)]);
+    ++d.left_behind;
+    if (run.needs[i] == start_need::eligible) d.eligible_all_upgraded = false;
+    if (why == behind::halted) d.halted_orgs.push_back(i);
+    // The world says who an API retirement stopped; compliance is the org's state at the deadline. An org a
+    // failed job already harmed counts once, under pushing.
+    const bool harmed = run.plan.deadline_cost == sch::deadline_kind::api_retirement ? t.integration_stopped_us >= 0
+                                                                                     : costly;
+    if (harmed && t.st != st::failed) {
+      ++d.harmed_orgs;
+      d.harmed_users += pop.users(i);
+    }
+  }
+  d.spared_by_halt = spared_by_halt(run, d.halted_orgs);
+  return d;
+}
+
 }  // namespace
+
+std::vector<start_need> needs_at_start(const world& w, mock_org::version_index target) {
+  std::vector<start_need> out(w.orgs->size(), start_need::none);
+  for (std::size_t idx = 0; idx < out.size(); ++idx) {
+    const auto why = w.platform->check_eligibility(static_cast<org_index>(idx), target);
+    if (why == mock_org::ineligibility::none) out[idx] = start_need::eligible;
+    if (why == mock_org::ineligibility::push_blocked) out[idx] = start_need::blocked;
+  }
+  return out;
+}
 
 std::vector<std::string> check_platform_invariants(const world& w) {
   std::vector<std::string> out;
@@ -304,6 +431,7 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   const world& w = run.w;
   const targeting tg = tally_targeting(w, run.ro);
   not_pushed_tally np = tally_not_pushed(w, run.ro);
+  rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan);
   const harm_tally h = tally_harm(w, tg, rep, violations);
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {
@@ -332,19 +460,30 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   m["orgs_broken_by_cause"] = h.broken_by_cause;
   m["orgs_not_pushed"] = h.untouched_targeted;
   m["orgs_not_pushed_by_reason"] = np.by_reason;
-  m["blast_radius_orgs"] = h.failed + h.broken;
+  const deadline_tally dl = tally_deadline(run, tg, np);
+  const std::uint64_t users_disrupted = w.platform->truth().summarize().users_disrupted;
+  m["orgs_left_behind"] = dl.left_behind;
+  m["orgs_left_behind_by_reason"] = dl.by_reason;
+  m["harmed_by_pushing_orgs"] = h.failed + h.broken;
+  m["harmed_by_pushing_users"] = users_disrupted;
+  m["harmed_by_not_pushing_orgs"] = dl.harmed_orgs;
+  m["harmed_by_not_pushing_users"] = dl.harmed_users;
+  m["orgs_spared_by_halt"] = dl.spared_by_halt;
+  m["blast_radius_orgs"] = h.failed + h.broken + dl.harmed_orgs;
   m["harmed_after_first_signal"] = harmed_after(w, first_signal);
   m["detection_delay_s"] = (first_signal && h.first_broken_us)
                                ? nlohmann::json(to_seconds(*first_signal - from_us(*h.first_broken_us)))
                                : nlohmann::json();
   m["halted"] = halted;
   m["halt_reason"] = np.exec_report ? np.exec_report->halt_reason : std::string();
-  m["users_disrupted"] = w.platform->truth().summarize().users_disrupted;
+  m["gate_pauses"] = np.exec_report ? np.exec_report->gate_pauses : 0;
+  m["users_disrupted"] = users_disrupted;
   m["rollout_duration_s"] = duration_s;
   m["upgrades_per_hour"] = duration_s > 0 ? static_cast<double>(h.upgraded) / (duration_s / 3600.0) : 0.0;
   m["window_compliance"] =
       jt.jobs_started ? static_cast<double>(jt.jobs_in_window) / static_cast<double>(jt.jobs_started) : 1.0;
-  m["deadline_met"] = !jt.late && !run.ran_out && run.ro.current_phase() == sch::rollout::phase::done;
+  m["deadline_met"] = dl.eligible_all_upgraded;
+  m["rollout_finished_before_deadline"] = !jt.late && !run.ran_out && run.ro.current_phase() == sch::rollout::phase::done;
   m["stuck_jobs"] = np.exec_report ? np.exec_report->stuck_jobs.size() : 0;
   fill_waves(w, run.plan, halted, np, rep);
 }

@@ -44,6 +44,8 @@ std::string render_json(const rehearsal_report& r) {
   j["seed"] = r.seed;
   j["reproduce"] = r.reproduce_command;
   j["metrics"] = r.metrics;
+  j["deadline"] = r.deadline ? nlohmann::json{{"at", format_iso8601(*r.deadline)}, {"kind", r.deadline_kind}}
+                             : nlohmann::json();
   auto& waves = j["waves"] = nlohmann::json::array();
   for (const auto& w : r.waves) {
     waves.push_back({{"wave", w.wave},
@@ -156,10 +158,81 @@ std::string minute_text(time_point t) {
   return text;
 }
 
+// The timeline's time axis. The rollout (every hour with upgrades or failures, every wave start, the halt) is drawn
+// at full scale; when later events (breakage signals days later, the deadline) would squeeze it, they go on a
+// compressed tail right of an axis break.
+struct time_axis {
+  time_point begin, zoom_end, end;
+  double left = 0, zoom_w = 0, tail_left = 0, tail_w = 0;
+  bool broken = false;
+  double x(time_point t) const {
+    if (!broken || t <= zoom_end) return left + to_seconds(t - begin) / to_seconds(zoom_end - begin) * zoom_w;
+    return tail_left + to_seconds(t - zoom_end) / to_seconds(end - zoom_end) * tail_w;
+  }
+  // Width of the hour starting at t.
+  double hour_w(time_point t) const { return x(t + std::chrono::hours(1)) - x(t); }
+};
+
+time_axis make_time_axis(const rehearsal_report& r, int left, int plot_w) {
+  const auto hour = std::chrono::hours(1);
+  time_axis a;
+  a.left = left;
+  a.begin = r.timeline.front().hour;
+  time_point active_end = a.begin + hour;
+  time_point end = r.timeline.back().hour + hour;
+  auto floor_h = [](time_point t) -> time_point { return std::chrono::floor<std::chrono::hours>(t); };
+  auto cover_active = [&](time_point t) {
+    a.begin = std::min(a.begin, floor_h(t));
+    active_end = std::max(active_end, floor_h(t) + hour);
+  };
+  for (const auto& b : r.timeline) {
+    if (b.upgrades + b.failures > 0) cover_active(b.hour);
+  }
+  for (const auto& ws : r.wave_starts) cover_active(ws.second);
+  if (r.halt_time) cover_active(*r.halt_time);
+  end = std::max(end, active_end);
+  if (r.deadline) end = std::max(end, floor_h(*r.deadline) + hour);
+  const double active_h = to_seconds(active_end - a.begin) / 3600.0, later_h = to_seconds(end - active_end) / 3600.0;
+  a.broken = later_h > 6 && later_h > 0.5 * active_h;
+  a.zoom_end = a.broken ? active_end : end;
+  a.end = end;
+  a.zoom_w = a.broken ? plot_w * 0.78 : plot_w;
+  a.tail_left = left + a.zoom_w + 14;
+  a.tail_w = a.broken ? plot_w - a.zoom_w - 14 : 0;
+  return a;
+}
+
+// Hour labels under the axis: about eight on the rollout, the ends of a compressed tail; the last label is
+// anchored at its end so that it is not cut off.
+void timeline_labels(std::ostringstream& s, const time_axis& a, int w, int y) {
+  const auto hour = std::chrono::hours(1);
+  const auto n_hours = static_cast<std::int64_t>(std::llround(to_seconds(a.zoom_end - a.begin) / 3600.0));
+  const std::int64_t every = std::max<std::int64_t>(1, (n_hours + 7) / 8);
+  auto label = [&](double x, time_point t, bool at_end) {
+    s << "<text x=\"" << fmt(x, 1) << "\" y=\"" << y << "\" class=\"axis\""
+      << (at_end ? " text-anchor=\"end\"" : "") << ">" << minute_text(t).substr(5) << "</text>";
+  };
+  for (std::int64_t i = 0; i < n_hours; i += every) {
+    const double x = a.x(a.begin + i * hour);
+    if (a.broken && x + 80 > a.left + a.zoom_w) break;
+    const bool last = x + 80 > w;
+    label(last ? w - 2.0 : x, a.begin + i * hour, last);
+  }
+  if (!a.broken) return;
+  label(a.tail_left + a.tail_w, a.end, true);
+  // The axis break: two slanted strokes in the gap, and what the tail is.
+  const double gx = a.left + a.zoom_w + 7;
+  for (const double dx : {-3.0, 3.0}) {
+    s << "<line class=\"axis-break\" x1=\"" << fmt(gx + dx - 3, 1) << "\" x2=\"" << fmt(gx + dx + 3, 1) << "\" y1=\""
+      << y - 10 << "\" y2=\"" << y - 22 << "\" stroke=\"#555\"/>";
+  }
+  s << "<text x=\"" << fmt(a.tail_left, 1) << "\" y=\"" << y << "\" class=\"axis\">later, compressed</text>";
+}
+
 // The timeline as inline SVG: per hour, upgrades (green) with failures (red) stacked on them; breakage signals
 // (orange, sized by count) in their own lane under the axis, since a handful of signals would vanish next to
-// thousands of upgrades; wave starts (dashed blue) and the halt (red). The hours span the buckets, every wave
-// start and the halt, so no marker falls outside the plot. A non-empty hour is at least 2 px tall.
+// thousands of upgrades; wave starts (dashed blue), the halt (red) and the deadline (purple). The rollout is drawn
+// at full scale, later hours on a compressed tail (time_axis). A non-empty hour is at least 2 px tall.
 std::string svg_timeline(const rehearsal_report& r) {
   if (r.timeline.empty()) return "<p class=\"muted\">No activity.</p>";
   const int w = 940, left = 60, right = 20, top = 34, plot_h = 220, lane_h = 26, axis_h = 24;
@@ -167,19 +240,8 @@ std::string svg_timeline(const rehearsal_report& r) {
   int max_value = 1;
   for (const auto& b : r.timeline) max_value = std::max(max_value, b.upgrades + b.failures);
   max_value = axis_top(max_value);
-  const auto hour = std::chrono::hours(1);
-  auto t_begin = r.timeline.front().hour;
-  auto t_end = r.timeline.back().hour + hour;
-  auto cover = [&](time_point t) {
-    const time_point t_hour = std::chrono::floor<std::chrono::hours>(t);
-    t_begin = std::min(t_begin, t_hour);
-    t_end = std::max(t_end, t_hour + hour);
-  };
-  for (const auto& ws : r.wave_starts) cover(ws.second);
-  if (r.halt_time) cover(*r.halt_time);
-  const double hours = to_seconds(t_end - t_begin) / 3600.0;
-  const double bar = plot_w / hours;
-  auto x_of = [&](time_point t) { return left + to_seconds(t - t_begin) / 3600.0 * bar; };
+  const time_axis axis = make_time_axis(r, left, plot_w);
+  auto x_of = [&](time_point t) { return axis.x(t); };
   auto y_of = [&](double v) { return top + plot_h - v * plot_h / max_value; };
   // Height of a stacked segment of `v` on top of `below`, at least 2 px when v > 0.
   auto seg_h = [&](int below, int v) {
@@ -196,9 +258,9 @@ std::string svg_timeline(const rehearsal_report& r) {
   }
   s << "<text x=\"" << left - 6 << "\" y=\"" << lane_y + lane_h / 2 + 4
     << "\" text-anchor=\"end\" class=\"axis\" fill=\"#ef6c00\">signals</text>";
-  const double bw = std::max(1.0, bar - 1);
   for (const auto& b : r.timeline) {
     const double x = x_of(b.hour);
+    const double bw = std::max(1.0, axis.hour_w(b.hour) - 1);
     const double up_h = seg_h(0, b.upgrades), fail_h = seg_h(b.upgrades, b.failures);
     s << "<rect class=\"upgrades\" x=\"" << fmt(x, 2) << "\" y=\"" << fmt(top + plot_h - up_h, 2) << "\" width=\""
       << fmt(bw, 2) << "\" height=\"" << fmt(up_h, 2) << "\" fill=\"#2e7d32\"><title>" << minute_text(b.hour)
@@ -213,20 +275,12 @@ std::string svg_timeline(const rehearsal_report& r) {
         << b.breakage_signals << " breakage signals</title></circle>";
     }
   }
-  // About eight hour labels; the last one is anchored at its end so that it is not cut off.
-  const auto n_hours = static_cast<std::int64_t>(std::llround(hours));
-  const std::int64_t every = std::max<std::int64_t>(1, (n_hours + 7) / 8);
-  for (std::int64_t i = 0; i < n_hours; i += every) {
-    const double x = left + static_cast<double>(i) * bar;
-    const bool last = x + 80 > w;
-    s << "<text x=\"" << fmt(last ? w - 2.0 : x, 1) << "\" y=\"" << h - 8 << "\" class=\"axis\""
-      << (last ? " text-anchor=\"end\"" : "") << ">" << minute_text(t_begin + i * hour).substr(5) << "</text>";
-  }
+  timeline_labels(s, axis, w, h - 8);
   // Marker labels get a white halo so that they stay readable over the bars.
   const char* halo = " paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\"";
   // A marker label goes right of its line, or left of it near the right edge.
   auto label_at = [&](double x) {
-    return x + 50 > w ? "x=\"" + fmt(x - 4, 1) + "\" text-anchor=\"end\"" : "x=\"" + fmt(x + 4, 1) + "\"";
+    return x + 90 > w ? "x=\"" + fmt(x - 4, 1) + "\" text-anchor=\"end\"" : "x=\"" + fmt(x + 4, 1) + "\"";
   };
   for (const auto& [wave, t] : r.wave_starts) {
     const double x = x_of(t);
@@ -242,11 +296,41 @@ std::string svg_timeline(const rehearsal_report& r) {
       << " UTC</title></line><text " << label_at(x) << " y=\"" << top - 18 << "\" fill=\"#b71c1c\"" << halo
       << ">halt</text>";
   }
+  if (r.deadline) {
+    const double x = x_of(*r.deadline);
+    const std::string what = r.deadline_kind == "soft" ? "deadline" : "deadline (" + r.deadline_kind + ")";
+    s << "<line class=\"deadline\" x1=\"" << fmt(x, 1) << "\" x2=\"" << fmt(x, 1) << "\" y1=\"" << top - 28
+      << "\" y2=\"" << top + plot_h << "\" stroke=\"#6a1b9a\" stroke-width=\"3\"><title>" << xml_escape(what) << " "
+      << minute_text(*r.deadline) << " UTC</title></line><text class=\"deadline-label\" " << label_at(x) << " y=\""
+      << top + 12 << "\" fill=\"#6a1b9a\"" << halo << ">" << xml_escape(what) << "</text>";  // below the halt's label
+  }
   s << "</svg>";
   return s.str();
 }
 
 }  // namespace
+
+std::string deadline_sentence(const rehearsal_report& r) {
+  const auto& m = r.metrics;
+  const auto left = static_cast<std::uint64_t>(num(m, "orgs_left_behind"));
+  const auto harmed = static_cast<std::uint64_t>(num(m, "harmed_by_not_pushing_orgs"));
+  if (!r.deadline) return left == 0 ? "" : std::to_string(left) + " orgs that needed the upgrade did not get it";
+  const std::string date = format_iso8601(*r.deadline).substr(0, 10);
+  std::string cost;
+  if (r.deadline_kind == "api_retirement") cost = "to break at the API retirement on " + date;
+  else if (r.deadline_kind == "compliance") cost = "out of compliance from " + date;
+  if (cost.empty()) {
+    return left == 0 ? "every org that needed the upgrade had it before the deadline on " + date
+                     : std::to_string(left) + " orgs that needed the upgrade did not have it by the deadline on " +
+                           date + " (a soft deadline: no harm counted)";
+  }
+  if (m.value("halted", false)) {
+    return "halting spared " + fmt(num(m, "orgs_spared_by_halt"), 0) + " orgs the defect and left " +
+           std::to_string(harmed) + " " + cost;
+  }
+  if (harmed == 0) return "no org was left " + cost;
+  return "the rollout left " + std::to_string(harmed) + " orgs " + cost;
+}
 
 std::string render_html(const rehearsal_report& r) {
   const auto& m = r.metrics;
@@ -259,12 +343,16 @@ std::string render_html(const rehearsal_report& r) {
        "th:first-child,td:first-child{text-align:left}.muted{color:#777}.pass{color:#2e7d32}.fail{color:#c62828}"
        ".axis{font-size:11px;fill:#555}svg text{font-size:12px}.legend span{display:inline-block;margin-right:14px}"
        ".sw{display:inline-block;width:10px;height:10px;margin-right:4px}.when{white-space:nowrap}"
-       ".wave-label{font-size:11px}</style></head><body>";
+       ".wave-label{font-size:11px}.deadline-cost{font-size:17px;font-weight:600;border-left:4px solid #6a1b9a;"
+       "padding:6px 10px;background:#f6f0fa}</style></head><body>";
   s << "<h1>Push rehearsal: " << xml_escape(r.scenario_name) << "</h1>";
   if (!r.description.empty()) s << "<p>" << xml_escape(r.description) << "</p>";
   s << "<p class=\"muted\">seed " << r.seed << " · digest " << xml_escape(m.value("digest", std::string())) << " · reproduce: <code>"
     << xml_escape(r.reproduce_command) << "</code></p>";
   const bool halted = m.value("halted", false);
+  if (const auto line = deadline_sentence(r); !line.empty()) {
+    s << "<p id=\"deadline-cost\" class=\"deadline-cost\">" << xml_escape(line) << "</p>";
+  }
   s << "<div class=\"cards\">";
   auto card = [&](const std::string& label, const std::string& value) {
     s << "<div class=\"card\">" << xml_escape(label) << "<b>" << xml_escape(value) << "</b></div>";
@@ -274,6 +362,9 @@ std::string render_html(const rehearsal_report& r) {
   card("failed", fmt(num(m, "orgs_failed"), 0));
   card("broken after upgrade", fmt(num(m, "orgs_broken"), 0));
   card("blast radius (orgs)", fmt(num(m, "blast_radius_orgs"), 0));
+  card("harmed by pushing", fmt(num(m, "harmed_by_pushing_orgs"), 0));
+  card("harmed by not pushing", fmt(num(m, "harmed_by_not_pushing_orgs"), 0));
+  card("left behind", fmt(num(m, "orgs_left_behind"), 0));
   card("users disrupted", fmt(num(m, "users_disrupted"), 0));
   card("detection delay", human_duration(num(m, "detection_delay_s", -1)));
   card("rollout duration", human_duration(num(m, "rollout_duration_s", -1)));
@@ -284,7 +375,8 @@ std::string render_html(const rehearsal_report& r) {
   s << "<h2>Timeline (per hour, UTC)</h2><div class=\"legend\"><span><i class=\"sw\" style=\"background:#2e7d32\"></i>upgrades</span>"
        "<span><i class=\"sw\" style=\"background:#c62828\"></i>failures</span><span><i class=\"sw\" style=\"background:#ef6c00\"></i>"
        "breakage signals</span><span><i class=\"sw\" style=\"background:#1565c0\"></i>wave start</span><span><i class=\"sw\" "
-       "style=\"background:#b71c1c\"></i>halt</span></div>"
+       "style=\"background:#b71c1c\"></i>halt</span><span><i class=\"sw\" style=\"background:#6a1b9a\"></i>deadline</span>"
+       "</div>"
     << svg_timeline(r);
   s << "<h2>Blast radius by cause</h2>" << svg_bars("blast-by-cause", r.blast_by_cause, "#c62828");
   s << "<h2>Blast radius by customization</h2>"
@@ -316,8 +408,21 @@ void print_summary(std::ostream& out, const rehearsal_report& r) {
   out << "  orgs targeted " << fmt(num(m, "orgs_targeted"), 0) << ", upgraded " << fmt(num(m, "orgs_upgraded"), 0)
       << ", failed " << fmt(num(m, "orgs_failed"), 0) << ", broken after upgrade " << fmt(num(m, "orgs_broken"), 0)
       << "\n";
-  out << "  blast radius: " << fmt(num(m, "blast_radius_orgs"), 0) << " orgs, " << fmt(num(m, "users_disrupted"), 0)
-      << " users disrupted\n";
+  out << "  blast radius: " << fmt(num(m, "blast_radius_orgs"), 0) << " orgs (" << fmt(num(m, "harmed_by_pushing_orgs"), 0)
+      << " harmed by pushing, " << fmt(num(m, "harmed_by_not_pushing_orgs"), 0) << " by not pushing), "
+      << fmt(num(m, "users_disrupted"), 0) << " users disrupted\n";
+  if (const auto line = deadline_sentence(r); !line.empty()) out << "  " << line << "\n";
+  if (num(m, "orgs_left_behind") > 0) {
+    out << "  left behind: " << fmt(num(m, "orgs_left_behind"), 0) << " orgs (";
+    std::string sep;
+    const nlohmann::json by_reason = m.value("orgs_left_behind_by_reason", nlohmann::json::object());
+    for (const auto& [reason, n] : by_reason.items()) {
+      if (n.get<double>() <= 0) continue;
+      out << sep << reason << " " << n.get<std::int64_t>();
+      sep = ", ";
+    }
+    out << ")\n";
+  }
   if (!r.blast_by_cause.empty()) {
     out << "  what broke:\n";
     std::vector<std::pair<std::string, int>> rows(r.blast_by_cause.begin(), r.blast_by_cause.end());
@@ -336,8 +441,10 @@ void print_summary(std::ostream& out, const rehearsal_report& r) {
       << "\n";
   out << "  rollout took " << human_duration(num(m, "rollout_duration_s", -1)) << " ("
       << fmt(num(m, "upgrades_per_hour"), 0) << " upgrades/hour), deadline "
-      << (m.value("deadline_met", false) ? "met" : "MISSED") << ", window compliance "
+      << (m.value("deadline_met", false) ? "met" : "MISSED (an eligible org was not upgraded in time)")
+      << ", window compliance "
       << fmt(100.0 * num(m, "window_compliance"), 1) << "%\n";
+  out << "  planned into an instance maintenance window: " << r.jobs_planned_in_maintenance << " jobs\n";
   out << "  API calls: " << fmt(num(m, "api_calls"), 0) << "\n";
   for (const auto& e : r.expectations) {
     out << "  expect " << e.metric << " " << e.expected << ": " << (e.passed ? "ok" : "FAILED, got " + e.actual) << "\n";

@@ -84,6 +84,22 @@ void apply_overrides(json& root, const std::string& file, const scenario_overrid
   if (o.seed && root.is_object()) root["seed"] = *o.seed;
 }
 
+// Reads population.from's files (relative to the file that names them) into the population spec.
+void import_population_files(const section_origin& origin, const std::filesystem::path& base_dir, scenario& s,
+                             std::vector<input_error>& errors) {
+  const std::filesystem::path dir = origin.pointer.empty() ? std::filesystem::path(dir_of(origin.file)) : base_dir;
+  std::vector<std::string> paths;
+  for (const auto& f : s.population.import_files) {
+    const std::filesystem::path p(f);
+    paths.push_back((p.is_relative() ? dir / p : p).string());
+  }
+  auto imported = mock_org::import_population(paths, paths, s.pkg, errors);
+  s.input_files.insert(s.input_files.end(), paths.begin(), paths.end());
+  if (!imported) return;
+  s.population.count = imported->orgs.size();
+  s.population.imported = std::make_shared<const mock_org::population_import>(std::move(*imported));
+}
+
 // The parsed sections owned by other rooms: package, population, plan.
 void parse_rooms(const json& root, document& d, const std::filesystem::path& base_dir, scenario& s,
                  std::vector<input_error>& errors) {
@@ -100,6 +116,7 @@ void parse_rooms(const json& root, document& d, const std::filesystem::path& bas
     auto spec = mock_org::parse_population_spec(*v, s.pkg, pop_origin.pointer);
     if (spec) s.population = std::move(*spec.value);
     else errors.push_back({pop_origin.file, spec.error.pointer, spec.error.message});
+    if (spec && !s.population.import_files.empty()) import_population_files(pop_origin, base_dir, s, errors);
   }
   s.plan_origin = d.origins["plan"];
   if (const json* v = json_reader::member(root, "plan"); v && v->is_object()) {

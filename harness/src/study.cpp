@@ -42,9 +42,11 @@ study_result run_study(const replication_setup& setup, const study_options& opti
     if (options.progress) options.progress(++done, options.replications);
   };
   const std::uint64_t batch = std::max<std::uint64_t>(1, options.batch);
-  for (std::uint64_t first = 0; first < options.replications;) {
-    const std::uint64_t count = std::min(batch, options.replications - first);
-    auto rows = run_replications(setup, first, count, options.jobs, on_done);
+  const std::uint64_t end = options.first + options.replications;
+  for (std::uint64_t first = options.first; first < end;) {
+    const std::uint64_t count = std::min(batch, end - first);
+    auto rows = options.runner ? options.runner(setup, first, count, options.jobs, on_done)
+                               : run_replications(setup, first, count, options.jobs, on_done);
     if (!rows.errors.empty()) {
       out.errors = std::move(rows.errors);
       return out;
@@ -58,7 +60,7 @@ study_result run_study(const replication_setup& setup, const study_options& opti
     // creep up with heap fragmentation from thousands of build-and-free cycles.
     malloc_trim(0);
 #endif
-    if (options.precision && first >= 2) {
+    if (options.precision && first - options.first >= 2) {
       auto split = out.accumulator.split_by_precision(*options.precision, options.confidence);
       out.precise = std::move(split.met);
       out.imprecise = std::move(split.missed);

@@ -1,3 +1,4 @@
+#include "pushsim/harness/gate_action_flag.hpp"
 #include "pushsim/harness/study_command.hpp"
 
 #include <chrono>
@@ -13,7 +14,9 @@
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/study_expectations.hpp"
 #include "pushsim/harness/study_report.hpp"
+#include "pushsim/harness/study_part.hpp"
 #include "pushsim/harness/world.hpp"
+#include "study_outputs.hpp"
 
 namespace pushsim::harness {
 
@@ -35,6 +38,12 @@ std::vector<std::string> check_flags(const study_arguments& a) {
   if (a.confidence && !(*a.confidence > 0.5 && *a.confidence < 0.999)) e.push_back("--confidence: expected a number in (0.5, 0.999)");
   if (a.vary && *a.vary != "population" && *a.vary != "platform") e.push_back("--vary: expected population or platform, found '" + *a.vary + "'");
   if (a.jobs && (*a.jobs < 1 || *a.jobs > 1024)) e.push_back("--jobs: expected 1 to 1024");
+  std::string action_error;
+  if (!parse_gate_action_flags(a.gate_actions, action_error)) e.push_back(action_error);
+  if (a.shard && a.precision) e.push_back("--shard: not with --precision (where a study stops depends on every replication before)");
+  if (a.shard && a.json_path.empty()) e.push_back("--shard: needs --json PART (the part file that `pushsim study merge` reads)");
+  if (a.shard && !a.html_path.empty()) e.push_back("--html: a shard writes its part only; merge the parts for the report");
+  if (a.shard && !a.junit_path.empty()) e.push_back("--junit: a shard writes its part only; merge the parts for the report");
   return e;
 }
 
@@ -59,56 +68,26 @@ std::vector<study_plan> study_plans(const study_arguments& a, const scenario& ba
   scenario s = base;
   s.expect.clear();
   s.study_expect.clear();
-  if (a.plans.empty()) {
-    const std::string name = s.plan.name.empty() ? "scenario plan" : s.plan.name;
-    return {{name, std::move(s), reproduce_prefix(a, "")}};
-  }
-  std::vector<study_plan> plans;
+  std::vector<plan_with_action> named;
+  if (a.plans.empty()) named.push_back({s.plan.name.empty() ? "scenario plan" : s.plan.name, s});
   for (const auto& path : a.plans) {
-    if (auto with_plan = with_plan_file(s, path, errors)) {
-      plans.push_back({path, std::move(*with_plan), reproduce_prefix(a, path)});
+    if (auto with_plan = with_plan_file(s, path, errors)) named.push_back({path, std::move(*with_plan)});
+  }
+  std::string unused;
+  const auto actions = parse_gate_action_flags(a.gate_actions, unused).value_or(std::vector<scheduler::gate_action>{});
+  std::vector<study_plan> plans;
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    const std::string file = a.plans.empty() ? "" : a.plans[i];
+    // The reproduce command carries the action: the plan key for `run`, the flag for `compare`.
+    for (auto& each : with_gate_actions({named[i]}, actions)) {
+      std::string cmd = reproduce_prefix(a, file);
+      const std::string action = scheduler::to_string(each.loaded.plan.on_gate_trip);
+      if (!actions.empty()) cmd += file.empty() ? " --set '/plan/gate_action=\"" + action + "\"'" : " --gate-action " + action;
+      plans.push_back({std::move(each.name), std::move(each.loaded), std::move(cmd)});
     }
   }
   return plans;
 }
-
-// Per-replication CSV rows streamed to a temporary file beside the target, renamed over it at commit; removed
-// when the study does not finish. (base/output_file writes whole texts; this is its streaming counterpart.)
-class csv_stream {
- public:
-  explicit csv_stream(const std::filesystem::path& target) : target_(target) {
-    if (target_.empty()) return;
-    temp_ = target_.parent_path() / ("." + target_.filename().string() + ".study-tmp");
-    file_.open(temp_, std::ios::binary | std::ios::trunc);
-  }
-  ~csv_stream() {
-    if (!temp_.empty() && !committed_) {
-      std::error_code ec;
-      std::filesystem::remove(temp_, ec);
-    }
-  }
-  csv_stream(const csv_stream&) = delete;
-  csv_stream& operator=(const csv_stream&) = delete;
-  void write(const std::string& text) {
-    if (!temp_.empty()) file_ << text;
-  }
-  // Renames the finished file into place; an error message, or empty.
-  std::string commit() {
-    if (temp_.empty()) return {};
-    file_.close();
-    if (!file_) return "cannot write '" + target_.string() + "'";
-    std::error_code ec;
-    std::filesystem::rename(temp_, target_, ec);
-    if (ec) return "cannot write '" + target_.string() + "': " + ec.message();
-    committed_ = true;
-    return {};
-  }
-
- private:
-  std::filesystem::path target_, temp_;
-  std::ofstream file_;
-  bool committed_ = false;
-};
 
 // "\r  340/1000 replications  45.2/s  ~14 s left", at most five times a second.
 std::function<void(std::uint64_t, std::uint64_t)> progress_line(std::ostream& err) {
@@ -146,6 +125,8 @@ resolved resolve(const study_arguments& a, const scenario& s) {
   r.options.precision = a.precision;
   r.options.confidence = a.confidence.value_or(section.confidence.value_or(0.95));
   r.options.jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
+  // A fixed count does not depend on the batch: big enough that every rank and thread stays busy until the end.
+  if (!a.precision) r.options.batch = std::max<std::uint64_t>(r.options.batch, std::uint64_t{a.ranks} * r.options.jobs * 8);
   r.vary = a.vary ? (*a.vary == "platform" ? vary_mode::platform : vary_mode::population)
                   : section.vary.value_or(vary_mode::population);
   return r;
@@ -197,6 +178,10 @@ std::optional<prepared> prepare(const study_arguments& a, std::ostream& err) {
   for (const auto& e : errors) err << e.to_string() << "\n";
   if (!errors.empty()) return std::nullopt;
   p.settings = resolve(a, p.loaded);
+  if (!a.writes_outputs) {  // an MPI rank other than 0: its folders may not even exist on its node
+    p.targets.assign(4, {});
+    return p;
+  }
   auto checked = check_output_paths({a.json_path, a.csv_path, a.html_path, a.junit_path}, input_files(a, p.loaded));
   if (const auto* bad = std::get_if<std::vector<output_error>>(&checked)) {
     for (const auto& e : *bad) err << "pushsim study: " << e.to_string() << "\n";
@@ -225,14 +210,46 @@ std::optional<std::vector<study_plan>> plans_at(const study_arguments& a, const 
   return plans;
 }
 
-int write_outputs(const study_report& report, const prepared& p, csv_stream& csv, std::ostream& err) {
-  std::vector<output_text> files;
-  const std::pair<std::size_t, std::string (*)(const study_report&)> renders[] = {
-      {0, render_study_json}, {2, render_study_html}, {3, render_study_junit}};
-  for (const auto& [i, render] : renders) {
-    if (!p.targets[i].empty()) files.push_back({p.targets[i], render(report)});
-  }
-  if (const auto e = write_all_atomically(files)) {
+// The identity every shard of this study carries (study_part.hpp).
+study_identity identity_of(const study_arguments& a, const prepared& p, const study_report& report) {
+  study_identity id;
+  id.pushsim_version = pushsim_version_text();
+  id.scenario_name = report.scenario_name;
+  id.scenario_file = report.scenario_file;
+  for (const auto& file : input_files(a, p.loaded)) id.input_hashes.push_back(file_hash_hex(file).value_or("unreadable"));
+  id.set = a.set;
+  id.seed = report.seed;
+  id.replications = p.settings.options.replications;
+  id.confidence = report.confidence;
+  id.vary = report.vary;
+  id.plans = report.plans;
+  id.sweep = p.axes;
+  id.expectations = p.settings.expectations;
+  return id;
+}
+
+study_report report_header(const study_arguments& args, const prepared& p) {
+  study_report report;
+  report.scenario_name = p.loaded.name;
+  report.scenario_file = p.loaded.file;
+  report.seed = args.seed.value_or(p.loaded.seed);
+  report.confidence = p.settings.options.confidence;
+  report.vary = p.settings.vary;
+  report.precision = args.precision;
+  report.swept = !p.axes.empty();
+  for (const auto& plan : p.plans) report.plans.push_back(plan.name);
+  return report;
+}
+
+// Writes shard `shard`'s part file (and its CSV rows); exit 1 when an invariant broke, 2 when a file cannot be
+// written.
+int finish_shard(const study_arguments& args, const prepared& p, const study_report& report,
+                 const shard_spec& shard, std::vector<part_point> points, detail::csv_stream& csv,
+                 std::ostream& out, std::ostream& err) {
+  study_part part{identity_of(args, p, report), shard, std::move(points)};
+  const auto range = shard_range(shard, part.identity.replications);
+  if (p.targets[0].empty()) return 0;  // an MPI rank other than 0
+  if (const auto e = write_atomically(p.targets[0], render_study_part(part))) {
     err << "pushsim study: " << e->to_string() << "\n";
     return 2;
   }
@@ -240,7 +257,69 @@ int write_outputs(const study_report& report, const prepared& p, csv_stream& csv
     err << "pushsim study: " << e << "\n";
     return 2;
   }
-  return 0;
+  out << "Study shard " << shard.index << "/" << shard.count << " of " << report.scenario_name << ": replications "
+      << range.first << " to " << range.first + range.count - 1 << " of " << part.identity.replications
+      << " (seed " << report.seed << ") written to " << args.json_path
+      << "\n  merge every shard's part with: pushsim study merge PART... --json F [--csv F] [--html F] [--junit F]\n";
+  bool broken = false;
+  for (const auto& point : part.points) {
+    for (const auto& v : point.invariant_violations) err << "pushsim: INVARIANT BROKEN: " << v << "\n";
+    broken = broken || !point.invariant_violations.empty();
+  }
+  return broken ? 1 : 0;
+}
+
+// The replications this process runs: all of them, or the block of --shard K/N (then `shard` is set). Nothing,
+// after saying why, when the shard is malformed or there are fewer replications than shards.
+std::optional<replication_range> replications_to_run(const study_arguments& a, std::uint64_t replications,
+                                                     std::optional<shard_spec>& shard, std::ostream& err) {
+  if (!a.shard) return replication_range{0, replications};
+  std::string error;
+  shard = parse_shard(*a.shard, error);
+  if (shard && shard->count > replications) {
+    error = "--shard: " + std::to_string(shard->count) + " shards of " + std::to_string(replications) +
+            " replications leave some empty";
+    shard.reset();
+  }
+  if (!shard) {
+    err << "pushsim study: " << error << "\n";
+    return std::nullopt;
+  }
+  return shard_range(*shard, replications);
+}
+
+// What every grid point of one study run shares.
+struct study_run {
+  const study_arguments& args;
+  const prepared& p;
+  replication_range range;
+  detail::csv_stream& csv;
+  std::vector<part_point>* parts;  // a shard's rows per point; null for a whole study
+};
+
+// Runs grid point `g` (`set`) into `report`, streaming its rows to the CSV (and a shard's part). False, after
+// printing the errors, on bad input found by a run.
+bool run_point(const study_run& run, const nlohmann::json& set, std::size_t g, std::vector<study_plan> plans,
+               study_report& report, std::ostream& err) {
+  study_options options = run.p.settings.options;
+  options.first = run.range.first;
+  options.replications = run.range.count;
+  options.on_rows = [&](const std::vector<replication_row>& rows) {
+    run.csv.write(study_csv_rows(rows, report.plans, report.swept ? std::optional<std::size_t>(g) : std::nullopt));
+    if (run.parts) (*run.parts)[g].rows.insert((*run.parts)[g].rows.end(), rows.begin(), rows.end());
+  };
+  if (run.args.progress) options.progress = progress_line(err);
+  options.runner = run.args.runner;
+  auto result = run_study(replication_setup{std::move(plans), report.seed, report.vary}, options);
+  if (run.args.progress) err << "\n";
+  if (!result.errors.empty()) {
+    const std::string where = report.swept ? " (at --sweep point " + set.dump() + ")" : "";
+    for (const auto& e : result.errors) err << e.to_string() << where << "\n";
+    return false;
+  }
+  if (run.parts) (*run.parts)[g].invariant_violations = result.invariant_violations;
+  report.points.push_back({set, std::move(result)});
+  return true;
 }
 
 }  // namespace
@@ -248,17 +327,11 @@ int write_outputs(const study_report& report, const prepared& p, csv_stream& csv
 int study_command(const study_arguments& args, std::ostream& out, std::ostream& err) {
   auto p = prepare(args, err);
   if (!p) return 2;
-  study_report report;
-  report.scenario_name = p->loaded.name;
-  report.scenario_file = p->loaded.file;
-  report.seed = args.seed.value_or(p->loaded.seed);
-  report.confidence = p->settings.options.confidence;
-  report.vary = p->settings.vary;
-  report.precision = args.precision;
-  report.swept = !p->axes.empty();
-  for (const auto& plan : p->plans) report.plans.push_back(plan.name);
-
-  csv_stream csv(p->targets[1]);
+  std::optional<shard_spec> shard;
+  const auto range = replications_to_run(args, p->settings.options.replications, shard, err);
+  if (!range) return 2;
+  study_report report = report_header(args, *p);
+  detail::csv_stream csv(p->targets[1]);
   csv.write(study_csv_header(report.swept));
   // Every grid point is loaded (and so checked) before the first replication runs.
   const auto grid = sweep_grid(p->axes);
@@ -268,43 +341,15 @@ int study_command(const study_arguments& args, std::ostream& out, std::ostream& 
     if (!plans) return 2;
     point_plans.push_back(std::move(*plans));
   }
+  std::vector<part_point> parts(shard ? grid.size() : 0);
+  const study_run run{args, *p, *range, csv, shard ? &parts : nullptr};
   for (std::size_t g = 0; g < grid.size(); ++g) {
-    study_options options = p->settings.options;
-    options.on_rows = [&](const std::vector<replication_row>& rows) {
-      csv.write(study_csv_rows(rows, report.plans, report.swept ? std::optional<std::size_t>(g) : std::nullopt));
-    };
-    if (args.progress) options.progress = progress_line(err);
-    auto result = run_study(replication_setup{std::move(point_plans[g]), report.seed, report.vary}, options);
-    if (args.progress) err << "\n";
-    if (!result.errors.empty()) {
-      const std::string where = report.swept ? " (at --sweep point " + grid[g].dump() + ")" : "";
-      for (const auto& e : result.errors) err << e.to_string() << where << "\n";
-      return 2;
-    }
-    report.points.push_back({grid[g], std::move(result)});
+    if (!run_point(run, grid[g], g, std::move(point_plans[g]), report, err)) return 2;
   }
+  if (shard) return finish_shard(args, *p, report, *shard, std::move(parts), csv, out, err);
   if (report.swept) report.sensitivity = sensitivity_table(p->axes, report.points, report.confidence);
-  for (const auto& point : report.points) {
-    for (std::size_t plan = 0; plan < report.plans.size(); ++plan) {
-      const std::string label = report.plans[plan] + (report.swept ? " at " + point.set.dump() : "");
-      auto checked = check_study_expectations(p->settings.expectations,
-                                              point.result.accumulator.summarize_plan(plan, report.confidence), label);
-      report.expectations.insert(report.expectations.end(), checked.begin(), checked.end());
-    }
-  }
-  print_study_summary(out, report);
-  if (const int code = write_outputs(report, *p, csv, err); code != 0) return code;
-  bool broken = false;
-  for (const auto& point : report.points) {
-    for (const auto& v : point.result.invariant_violations) err << "pushsim: INVARIANT BROKEN: " << v << "\n";
-    broken = broken || !point.result.invariant_violations.empty();
-  }
-  if (broken) return 1;
-  if (!report.expectations_passed()) {
-    err << "pushsim study: a study expectation failed\n";
-    return 1;
-  }
-  return 0;
+  const detail::study_targets targets{p->targets[0], p->targets[1], p->targets[2], p->targets[3]};
+  return detail::conclude_study(report, p->settings.expectations, targets, csv, out, err);
 }
 
 }  // namespace pushsim::harness

@@ -45,6 +45,12 @@ std::optional<sweep_axis> parse_sweep(const std::string& argument, std::string& 
     error = "--sweep '" + argument + "': expected /json/pointer=v1,v2,...";
     return std::nullopt;
   }
+  try {
+    (void)nlohmann::json(argument).dump();  // a value that is not UTF-8 text could not be reported later
+  } catch (const nlohmann::json::exception&) {
+    error = "--sweep: the argument is not UTF-8 text";
+    return std::nullopt;
+  }
   sweep_axis axis{argument.substr(0, eq), {}};
   try {
     (void)nlohmann::json::json_pointer(axis.pointer);

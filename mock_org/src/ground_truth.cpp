@@ -39,6 +39,8 @@ std::uint64_t ground_truth::digest() const {
                  (static_cast<std::uint64_t>(r.cause) << 16) | (static_cast<std::uint64_t>(r.version_after) << 24) |
                  (static_cast<std::uint64_t>(r.decided_by) << 32) | (std::uint64_t{r.attempts} << 40));
     d.fold_value(static_cast<std::uint64_t>(r.time_us) ^ (static_cast<std::uint64_t>(r.signal_us) << 1));
+    // Folded only when it happened, so worlds without a retired API keep their digests.
+    if (r.integration_stopped_us >= 0) d.fold_value(static_cast<std::uint64_t>(r.integration_stopped_us) ^ 0xA71u);
   }
   return d.value();
 }

@@ -9,6 +9,7 @@ namespace pushsim::mock_org {
 namespace {
 constexpr sim::event_kind kind_pickup = 0x4D4F'0001u;
 constexpr sim::event_kind kind_job_end = 0x4D4F'0002u;
+constexpr sim::event_kind kind_api_retired = 0x4D4F'0004u;
 
 std::optional<std::int64_t> duration_between(bool started, bool ended, time_point a, time_point b) {
   if (!started || !ended) return std::nullopt;
@@ -257,6 +258,7 @@ api_result<job_id> platform::add_job_to_open_request(request_id request, org_ind
   j.next_of_org = last_job_of_org_[org];
   last_job_of_org_[org] = j.id;
   jobs_.push_back(j);
+  ++r.job_counts[static_cast<std::size_t>(push_status::created)];
   job_outcomes_.emplace_back();
   request_jobs_[request - 1].push_back(j.id);
   return {j.id, {}};
@@ -275,7 +277,7 @@ api_result<api_ok> platform::set_request_status(request_id request, push_status 
                                        "Status")};
     }
     r.status = push_status::pending;
-    for (job_id j : request_jobs_[request - 1]) jobs_[j - 1].status = push_status::pending;
+    for (job_id j : request_jobs_[request - 1]) set_job_status(jobs_[j - 1], push_status::pending);
     const time_point due = r.has_scheduled_start && r.scheduled_start > sim_.now() ? r.scheduled_start : sim_.now();
     const auto lo = config_.pickup_delay_min.count();
     const auto hi = config_.pickup_delay_max.count();
@@ -296,7 +298,7 @@ api_result<api_ok> platform::set_request_status(request_id request, push_status 
     r.end = sim_.now();
     for (job_id j : request_jobs_[request - 1]) {
       push_job_row& job = jobs_[j - 1];
-      job.status = push_status::canceled;
+      set_job_status(job, push_status::canceled);
       job.ended = true;
       job.end = sim_.now();
       ++jobs_finished_;
@@ -343,10 +345,17 @@ void platform::start_ready(instance_index inst) {
   }
 }
 
+void platform::set_job_status(push_job_row& j, push_status s) {
+  auto& counts = requests_[j.request - 1].job_counts;
+  --counts[static_cast<std::size_t>(j.status)];
+  ++counts[static_cast<std::size_t>(s)];
+  j.status = s;
+}
+
 void platform::start_job(job_id id) {
   push_job_row& j = jobs_[id - 1];
   const time_point now = sim_.now();
-  j.status = push_status::in_progress;
+  set_job_status(j, push_status::in_progress);
   j.started = true;
   j.start = now;
   org_truth& t = truth_.at(j.org);
@@ -373,7 +382,7 @@ void platform::end_job(job_id id) {
   t.time_us = to_us(now);
   t.decided_by = o.decided_by;
   if (o.result == outcome::kind::failed) {
-    j.status = push_status::failed;
+    set_job_status(j, push_status::failed);
     push_error_row e;
     e.id = static_cast<error_id>(errors_.size() + 1);
     e.job = id;
@@ -390,7 +399,7 @@ void platform::end_job(job_id id) {
     t.sev = severity::none;
     t.version_after = orgs_.installed_version(j.org);
   } else {
-    j.status = push_status::succeeded;
+    set_job_status(j, push_status::succeeded);
     orgs_.set_installed_version(j.org, r.version);
     t.version_after = r.version;
     if (o.result == outcome::kind::broken) {
@@ -415,6 +424,24 @@ void platform::end_job(job_id id) {
   --queues_[inst].running;
   start_ready(inst);
   if (--r.jobs_left == 0) finish_request(r);
+}
+
+void platform::retire_api_at(time_point at, version_index first_version_off) {
+  PUSHSIM_ASSERT(at >= sim_.now(), "an API retirement must lie ahead of the simulation");
+  sim_.schedule_at(at, [this, first_version_off] { stop_integrations(first_version_off); }, kind_api_retired);
+}
+
+void platform::stop_integrations(version_index first_version_off) {
+  const time_point now = sim_.now();
+  for (std::size_t idx = 0; idx < orgs_.size(); ++idx) {
+    const auto i = static_cast<org_index>(idx);
+    const version_index v = orgs_.installed_version(i);
+    if (v == not_installed || v >= first_version_off || orgs_.status(i) == org_status::inactive) continue;
+    org_truth& t = truth_.at(i);
+    t.integration_stopped_us = to_us(now);
+    const auto seen = telemetry_.report_breakage(i, break_cause::integration_stops, severity::critical);
+    if (t.st != org_truth::state::broken) t.signal_us = seen ? to_us(*seen) : -1;
+  }
 }
 
 void platform::finish_request(push_request_row& r) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "pushsim/base/assert.hpp"
+#include "population_import_draw.hpp"
 #include "pushsim/mock_org/population_spec.hpp"
 #include "pushsim/sim/random.hpp"
 
@@ -53,11 +54,14 @@ population generate_population(const population_spec& spec, const package& pkg, 
   for (const auto& fp : spec.field_propensity) PUSHSIM_ASSERT(fp.size() == n_fields, "propensities per field");
   pop.reserve(spec.count, spec.count * 3);
 
+  const std::size_t imported = spec.imported ? spec.imported->orgs.size() : 0;
+  if (spec.imported) detail::add_imported_orgs(pop, spec, pkg, seed);
   for (const org& o : spec.orgs) {
     const std::string err = pop.add(o, pkg);
     PUSHSIM_ASSERT(err.empty(), "pinned org rejected after parsing: " + err);
   }
-  const std::uint64_t generated = spec.count - spec.orgs.size();
+  PUSHSIM_ASSERT(spec.count >= spec.orgs.size() + imported, "count below the pinned and imported orgs");
+  const std::uint64_t generated = spec.count - spec.orgs.size() - imported;
   if (generated == 0) return pop;
 
   sim::rng r = sim::rng_streams(seed).child("population").get("orgs");
@@ -126,7 +130,7 @@ population generate_population(const population_spec& spec, const package& pkg, 
     population::raw_org o{};
     do {
       o.key = generated_key(key_n++, salt);
-    } while (!spec.orgs.empty() && pop.key_taken(o.key));
+    } while ((!spec.orgs.empty() || imported > 0) && pop.key_taken(o.key));
     o.type = spec.type_mix[type_t(r)].first;
     o.status = spec.status_mix[status_t(r)].first;
     const std::size_t inst = instance_t(r);

@@ -313,6 +313,27 @@ population_spec default_population_spec(const package& pkg) {
   return s;
 }
 
+namespace {
+
+// "from": a non-empty array of file paths; no "count" or "orgs" beside it (the files decide the orgs).
+bool parse_import_files(reader& r, const json& j, const std::string& base, population_spec& s) {
+  const std::string fp = child(base, "from");
+  const json& f = j["from"];
+  if (!f.is_array() || f.empty()) return r.fail(fp, "expected a non-empty array of export file paths");
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (!f[i].is_string() || f[i].get<std::string>().empty()) {
+      return r.fail(child(fp, i), "expected a file path, found " + detail::json_found(f[i]));
+    }
+    s.import_files.push_back(f[i].get<std::string>());
+  }
+  for (const char* key : {"count", "orgs"}) {
+    if (j.contains(key)) return r.fail(child(base, key), "not with \"from\": the imported files decide the orgs");
+  }
+  return true;
+}
+
+}  // namespace
+
 parse_result<population_spec> parse_population_spec(const json& j, const package& pkg, std::string_view pointer) {
   reader r;
   population_spec s = default_population_spec(pkg);
@@ -321,7 +342,8 @@ parse_result<population_spec> parse_population_spec(const json& j, const package
     if (r.failed) return {std::nullopt, r.err};
     return {std::move(s), {}};
   };
-  if (!r.object(j, base, {"count", "orgs", "mix", "users", "records", "customization"})) return done();
+  if (!r.object(j, base, {"count", "orgs", "from", "mix", "users", "records", "customization"})) return done();
+  if (j.contains("from") && !parse_import_files(r, j, base, s)) return done();
 
   // Pinned orgs first, so "count" can be checked against them.
   if (j.contains("orgs")) {

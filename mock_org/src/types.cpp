@@ -14,9 +14,9 @@ std::optional<E> lookup(const std::array<std::string_view, N>& names, std::strin
   return std::nullopt;
 }
 constexpr std::array<std::string_view, 2> org_type_names{"Production", "Sandbox"};
-constexpr std::array<std::string_view, 5> org_status_names{"Active", "Demo", "Free", "Inactive", "Trial"};
-constexpr std::array<std::string_view, 5> edition_names{"Professional", "Enterprise", "Unlimited", "Performance",
-                                                        "Developer"};
+constexpr std::array<std::string_view, 6> org_status_names{"Active", "Demo", "Free", "Inactive", "Trial", "Other"};
+constexpr std::array<std::string_view, 6> edition_names{"Professional", "Enterprise", "Unlimited", "Performance",
+                                                        "Developer",    "Other"};
 constexpr std::array<std::string_view, platform_feature_count> feature_names{
     "MultiCurrency", "PersonAccounts", "StateCountryPicklists", "TerritoryManagement",
     "Communities",   "PlatformEncryption", "EinsteinAnalytics", "SalesforceCPQ"};
@@ -46,6 +46,7 @@ std::uint32_t custom_field_limit(edition e) {
     case edition::unlimited: return 800;
     case edition::performance: return 800;
     case edition::developer: return 500;
+    case edition::other: return 500;
   }
   return 500;
 }

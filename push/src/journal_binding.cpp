@@ -1,5 +1,6 @@
 #include "pushsim/push/journal_binding.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -38,12 +39,13 @@ std::string plan_content_hash(std::string_view plan_bytes) {
 }
 
 std::string encode_binding(const journal_binding& b) {
-  return json{{"t", "bind"},
-              {"instance", b.instance_org_id},
-              {"package", b.package_id},
-              {"version", b.target_version_id},
-              {"plan", b.plan_hash}}
-      .dump();
+  json j{{"t", "bind"},
+         {"instance", b.instance_org_id},
+         {"package", b.package_id},
+         {"version", b.target_version_id},
+         {"plan", b.plan_hash}};
+  if (!b.adopted_request_ids.empty()) j["adopted"] = b.adopted_request_ids;
+  return j.dump();
 }
 
 std::variant<journal_binding, std::string> decode_binding(std::string_view line) {
@@ -60,6 +62,13 @@ std::variant<journal_binding, std::string> decode_binding(std::string_view line)
     }
     *into = j[key].get<std::string>();
   }
+  if (!j.contains("adopted")) return b;
+  const json& adopted = j["adopted"];
+  const auto is_id = [](const json& v) { return v.is_string() && !v.get_ref<const std::string&>().empty(); };
+  if (!adopted.is_array() || !std::all_of(adopted.begin(), adopted.end(), is_id)) {
+    return std::string("the bind record's \"adopted\" is not a list of push request ids");
+  }
+  for (const auto& id : adopted) b.adopted_request_ids.push_back(id.get<std::string>());
   return b;
 }
 

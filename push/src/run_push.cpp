@@ -23,6 +23,7 @@
 #include "pushsim/push/summary.hpp"
 #include "adopted_requests.hpp"
 #include "pushsim/push/wall_clock.hpp"
+#include "pushsim/scheduler/schedule_csv.hpp"
 #include "pushsim/scheduler/http/http_transport.hpp"
 #include "pushsim/scheduler/rest/driver.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
@@ -64,6 +65,7 @@ struct output_targets {
   fs::path snapshot;   // fresh run: the subscriber snapshot
   fs::path failures_csv;
   fs::path report_json;
+  fs::path schedule_csv;  // --dry-run --schedule-csv
 };
 
 // What discovery found on the instance.
@@ -164,9 +166,14 @@ std::string snapshot_path_of(const push_options& o) { return o.journal_path + ".
 // Every file the run may write, checked before any work: the folder exists and is writable, the target is not a
 // folder, device, FIFO or socket, nor one of the inputs (plan, profiles, journal). Exit 2 naming each problem.
 or_exit<output_targets> check_outputs(const push_options& o, std::ostream& err) {
-  std::vector<std::string> outputs(4);
+  std::vector<std::string> outputs(5);
+  if (o.schedule_csv && !o.dry_run) {
+    err << "pushsim push: --schedule-csv needs --dry-run (it writes the plan's schedule)\n";
+    return push_exit_bad_input;
+  }
   if (o.dry_run) {
     outputs[0] = o.report_json ? *o.report_json : (fs::path(dir_of(o.journal_path)) / "plan.json").string();
+    outputs[4] = o.schedule_csv.value_or("");
   } else {
     if (!o.resume) outputs[1] = snapshot_path_of(o);
     outputs[2] = o.failures_csv.value_or("");
@@ -181,7 +188,7 @@ or_exit<output_targets> check_outputs(const push_options& o, std::ostream& err) 
     return push_exit_bad_input;
   }
   auto& t = std::get<std::vector<fs::path>>(checked);
-  return output_targets{t[0], t[1], t[2], t[3]};
+  return output_targets{t[0], t[1], t[2], t[3], t[4]};
 }
 
 // Writes one checked output; exit 1 with the message on failure.
@@ -239,21 +246,35 @@ std::optional<int> check_binding(const journal_binding& journal, const journal_b
 
 // --resume: every push request the journal names must be on this instance (requests are never deleted): one
 // missing means the journal was made against another instance, though it reports the same Organization Id.
-std::optional<int> check_journal_requests(detail::instance_client& client, const sch::journal_state& state,
-                                          const found& where, const push_options& o, std::ostream& err) {
+// Returns the rows of the requests the journal's run adopted (to schedule those still Created and await all).
+or_exit<std::vector<sch::request_row>> check_journal_requests(detail::instance_client& client,
+                                                             const bound_journal& journal, const found& where,
+                                                             const push_options& o, std::ostream& err) {
   auto requests = client.requests_for_version(where.version.id);
   if (auto* f = std::get_if<query_failure>(&requests)) return fail(err, *f);
+  const auto& rows = std::get<std::vector<sch::request_row>>(requests);
   std::set<std::string> known;
-  for (const auto& r : std::get<std::vector<sch::request_row>>(requests)) known.insert(r.id);
+  for (const auto& r : rows) known.insert(r.id);
   std::vector<std::string> missing;
-  for (const auto& id : state.request_ids) {
+  for (const auto& id : journal.state.request_ids) {
     if (!id.empty() && !known.contains(id)) missing.push_back(id);
   }
-  if (missing.empty()) return std::nullopt;
+  for (const auto& id : journal.binding.adopted_request_ids) {
+    if (!known.contains(id)) missing.push_back(id);
+  }
+  if (missing.empty()) {
+    const std::set<std::string> adopted(journal.binding.adopted_request_ids.begin(),
+                                        journal.binding.adopted_request_ids.end());
+    std::vector<sch::request_row> out;
+    for (const auto& r : rows) {
+      if (adopted.contains(r.id)) out.push_back(r);
+    }
+    return out;
+  }
   err << "pushsim push: journal " << o.journal_path << " belongs to another push; refusing to resume:\n  instance: "
-      << missing.size() << " of the journal's " << state.request_ids.size() << " push requests (" << missing.front()
-      << (missing.size() > 1 ? ", ..." : "") << ") are not on " << o.instance_url << " (Organization "
-      << where.org_id << "): the journal was made against another instance\n";
+      << missing.size() << " of the journal's " << journal.state.request_ids.size() + journal.binding.adopted_request_ids.size()
+      << " push requests (" << missing.front() << (missing.size() > 1 ? ", ..." : "") << ") are not on "
+      << o.instance_url << " (Organization " << where.org_id << "): the journal was made against another instance\n";
   return push_exit_bad_input;
 }
 
@@ -384,6 +405,10 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(session& net, const inputs&
   if (auto code = write_output(targets.plan_json, sch::render_plan_json(planned, planning.subscribers()), err)) {
     return *code;
   }
+  if (!targets.schedule_csv.empty()) {
+    const auto csv = sch::render_schedule_csv(planned, planning.subscribers(), planning.the_plan());
+    if (auto code = write_output(targets.schedule_csv, csv, err)) return *code;
+  }
   out << "plan written to " << targets.plan_json.string() << " (" << net.counts().api_calls
       << " API calls, none side-effecting)\n";
   return push_exit_done;
@@ -430,6 +455,13 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
   return std::optional<kill_switch_journal>(std::in_place, journal, static_cast<std::uint64_t>(std::atoll(k)));
 }
 
+
+// Test hook for the adoption crash test: with PUSHSIM_PUSH_KILL_AFTER_BIND=1 the process kills itself with
+// SIGKILL right after writing the bind record (adopted requests named, none scheduled yet).
+void kill_after_bind_hook() {
+  const char* k = std::getenv("PUSHSIM_PUSH_KILL_AFTER_BIND");
+  if (k != nullptr && std::string_view(k) == "1") ::kill(::getpid(), SIGKILL);
+}
 
 // A fresh run's subscribers: refuse or adopt what is under way, fetch and plan, leave adopted orgs out, and
 // make the snapshot durable before anything side-effecting.
@@ -492,7 +524,12 @@ int execute(session& net, const push_options& o, const inputs& in, const found& 
   const auto wall_start = steady::now();
   sch::file_journal journal(o.journal_path);
   if (!journal.ok()) return fail(err, push_exit_error, "journal " + o.journal_path + ": " + journal.error());
-  if (!resume) journal.append(encode_binding(now));
+  if (!resume) {
+    journal_binding bound = now;
+    for (const auto& r : facts.adopted) bound.adopted_request_ids.push_back(r.id);
+    journal.append(encode_binding(bound));
+    kill_after_bind_hook();
+  }
   auto kill_switch = kill_switch_for(journal);
   sch::plan p = in.plan;
   p.target.package_version_id = where.version.id;
@@ -515,13 +552,15 @@ int run_locked(const push_options& o, const inputs& in, const output_targets& ta
   if (auto* code = std::get_if<int>(&f)) return *code;
   const found& where = std::get<found>(f);
   if (o.dry_run) return dry_run(net, o, in, where, targets, out, err);
-  const journal_binding now{where.org_id, where.package_id, where.version.id, in.plan_hash};
+  const journal_binding now{where.org_id, where.package_id, where.version.id, in.plan_hash, {}};
   run_facts facts;
   facts.resumed = resume.has_value();
   std::vector<sch::subscriber> subscribers;
   if (resume) {
     if (auto code = check_binding(resume->journal.binding, now, o, err)) return *code;
-    if (auto code = check_journal_requests(net.client, resume->journal.state, where, o, err)) return *code;
+    auto adopted = check_journal_requests(net.client, resume->journal, where, o, err);
+    if (auto* code = std::get_if<int>(&adopted)) return *code;
+    facts.adopted = std::move(std::get<std::vector<sch::request_row>>(adopted));
     subscribers = std::move(resume->snapshot);
   } else {
     auto fresh = fresh_subscribers(net, o, in, where, targets, facts, out, err);

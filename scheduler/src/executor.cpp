@@ -153,7 +153,7 @@ executor_output executor_state::pump(time_point now) {
   advance_waves(now);
   if (halted) {
     finish_waiting_slots(now);
-  } else {
+  } else if (!paused(now)) {
     start_due_slots(now);
   }
   drive_active_slots(now);
@@ -175,13 +175,16 @@ void executor_state::drive_active_slots(time_point now) {
       drive_monitoring(si, now);
     }
   }
+  issue_due_polls(now);
 }
 
 std::optional<time_point> executor_state::next_wake(time_point now) {
   wake_up wake{now, std::nullopt};
   if (!delayed.empty()) wake.want(delayed.front().at);
   bool waiting_on_caps = false;
-  if (!halted) {
+  if (paused(now)) {
+    wake.want(*paused_until);
+  } else if (!halted) {
     waiting_on_caps = want_slot_starts(wake);
     want_bake_ends(wake);
   }
@@ -266,6 +269,7 @@ executor_report executor::report(bool with_orgs) const {
   }
   r.halted = s.halted;
   r.halt_reason = s.halt_reason;
+  r.gate_pauses = s.gate_pauses;
   r.api_calls = s.api_calls;
   r.api_calls_by_endpoint = s.calls_by_endpoint;
   r.stuck_jobs = s.stuck;

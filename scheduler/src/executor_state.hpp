@@ -114,7 +114,7 @@ struct call_ctx {
   api_call call;
   int attempt = 1;
   std::uint64_t id = 0;  // call id of the latest issue
-  std::vector<std::uint32_t> batch;
+  std::vector<std::uint32_t> batch;  // add_batch: its orgs; poll_counts: the slots polled
   bool final = false;
   bool incremental = false;  // a fetch bounded by the failed-job watermark
 };
@@ -201,6 +201,9 @@ struct executor_state {
   // Gates.
   bool halted = false;
   std::string halt_reason;
+  std::optional<time_point> paused_until;  // a tripped gate's review pause (gate_review_pause)
+  std::int64_t gate_pauses = 0;
+  bool paused(time_point now) const { return paused_until && now < *paused_until; }
   gate_tally tally;
   std::set<std::string> transient_types;  // ErrorTypes whose failed jobs are re-pushed
   retry_backoff backoff;
@@ -277,13 +280,19 @@ struct executor_state {
 
   // ---- monitoring (monitoring.cpp): status polls, failure reads, stuck jobs -------------------------------------
   void start_monitoring(std::uint32_t si, time_point now);
-  // Polls when due; after a halt, cancels a request none of whose jobs has started.
+  // After a halt, cancels a request none of whose jobs has started.
   void drive_monitoring(std::uint32_t si, time_point now);
   void want_polls(wake_up& wake) const;
-  void issue_poll(std::uint32_t si, time_point now);
+  // Polls every monitored request due now (and those due within the shortest interval) in batched queries.
+  void issue_due_polls(time_point now);
+  // One status count query for these slots' requests.
+  void issue_poll(std::vector<std::uint32_t> batch, time_point now);
   void issue_fetch(std::uint32_t si, std::vector<std::string> statuses, bool with_errors, purpose p, bool final,
                    time_point now, std::optional<time_point> ended_at_or_after = std::nullopt);
-  void on_status_counts(call_ctx& ctx, const status_counts_page& p, time_point now);
+  // A batched poll's answer, split by request.
+  void on_status_counts(const call_ctx& ctx, const status_counts_page& p, time_point now);
+  // One request's job counts: gates, the next poll, failure reads, stuck checks, the end of the request.
+  void on_request_counts(std::uint32_t si, const status_counts& c, time_point now);
   // Every job is final: finish, or read the failures not known yet.
   void read_final_failures(std::uint32_t si, const status_counts& c, time_point now);
   void on_jobs_page(call_ctx& ctx, const jobs_page& p, time_point now);

@@ -26,6 +26,9 @@ class gate_tally {
   // A wave's gates passed: every ErrorType seen so far is known from now on.
   void accept_seen_error_types() { known_error_types_.insert(seen_error_types_.begin(), seen_error_types_.end()); }
 
+  // A reviewer accepted everything seen so far: from now on the gates judge only what comes after.
+  void accept_reviewed();
+
   // Why the run must halt under g, or empty while g holds.
   std::optional<std::string> verdict(const gate_config& g) const;
 
@@ -35,6 +38,8 @@ class gate_tally {
 
   std::int64_t succeeded_ = 0;
   std::int64_t failed_ = 0;  // orgs failed for good
+  // Counts a review accepted (accept_reviewed); verdicts judge what came after them.
+  std::int64_t reviewed_succeeded_ = 0, reviewed_failed_ = 0, reviewed_broken_ = 0;
   std::set<std::string> known_error_types_;
   std::set<std::string> seen_error_types_;
   std::set<std::string> broken_orgs_;

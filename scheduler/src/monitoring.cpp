@@ -1,8 +1,13 @@
-// The executor's monitoring of activated requests: adaptive status polls (one GROUP BY Status query per request),
+// The executor's monitoring of activated requests: adaptive status polls (one GROUP BY PackagePushRequestId,
+// Status query answers every request due, up to poll_batch_max of them),
 // reads of failed jobs with their errors (incremental, bounded by the EndTime watermark), stuck-job detection,
 // and the end of a request once every failure is known.
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include "executor_state.hpp"
 
@@ -20,22 +25,53 @@ void executor_state::drive_monitoring(std::uint32_t si, time_point now) {
   if (halted && !s.ever_active && !s.cancel_tried && !s.poll_in_flight && !s.fetch_in_flight) {
     if (s.cancel_reason.empty()) s.cancel_reason = "halted: " + halt_reason;
     start_cancel(si, now);
-  } else if (!s.poll_in_flight && !s.fetch_in_flight && now >= s.next_poll) {
-    issue_poll(si, now);
   }
 }
+
+namespace {
+
+// A monitored request with no status poll and no read of its jobs in flight.
+bool pollable(const slot_rec& s) { return s.ph == phase::monitoring && !s.poll_in_flight && !s.fetch_in_flight; }
+
+// Request ids one status poll covers at most: 150 quoted 18-character ids keep the WHERE clause under the
+// 4,000 characters Salesforce accepts, and 150 x 6 statuses stay under an aggregate query's 2,000 rows.
+constexpr std::size_t poll_batch_max = 150;
+
+}  // namespace
 
 void executor_state::want_polls(wake_up& wake) const {
   for (auto si : active) {
     const auto& s = slots[si];
-    if (s.ph == phase::monitoring && !s.poll_in_flight && !s.fetch_in_flight) wake.want(s.next_poll);
+    if (pollable(s)) wake.want(s.next_poll);
   }
 }
 
-void executor_state::issue_poll(std::uint32_t si, time_point now) {
-  auto& s = slots[si];
-  s.poll_in_flight = true;
-  issue(call_for(purpose::poll_counts, si, query_request_status_counts{{s.request_id}}), now);
+// When any monitored request is due, one query polls it together with every other request due within the
+// shortest poll interval: no request is polled later than its own schedule, and requests fall into step.
+void executor_state::issue_due_polls(time_point now) {
+  const bool any_due = std::any_of(active.begin(), active.end(), [&](std::uint32_t si) {
+    return pollable(slots[si]) && slots[si].next_poll <= now;
+  });
+  if (!any_due) return;
+  std::vector<std::uint32_t> batch;
+  for (const std::uint32_t si : active) {
+    if (!pollable(slots[si]) || slots[si].next_poll > now + cfg.polling.min_interval) continue;
+    batch.push_back(si);
+    if (batch.size() == poll_batch_max) issue_poll(std::exchange(batch, {}), now);
+  }
+  if (!batch.empty()) issue_poll(std::move(batch), now);
+}
+
+void executor_state::issue_poll(std::vector<std::uint32_t> batch, time_point now) {
+  query_request_status_counts q;
+  q.request_ids.reserve(batch.size());
+  for (const std::uint32_t si : batch) {
+    slots[si].poll_in_flight = true;
+    q.request_ids.push_back(slots[si].request_id);
+  }
+  call_ctx c = call_for(purpose::poll_counts, no_slot, std::move(q));
+  c.batch = std::move(batch);
+  issue(std::move(c), now);
 }
 
 void executor_state::issue_fetch(std::uint32_t si, std::vector<std::string> statuses, bool with_errors, purpose p,
@@ -53,27 +89,53 @@ void executor_state::issue_fetch(std::uint32_t si, std::vector<std::string> stat
 
 namespace {
 
-// The job counts of one request by Status (the rows of other requests left out).
-status_counts count_statuses(const status_counts_page& p, const std::string& request_id) {
+// The index of a Status value in status_counts, or nullopt for a status the scheduler does not count.
+std::optional<std::size_t> status_index(const std::string& status) {
   static constexpr std::array<const char*, 6> names{"Created", "Pending", "InProgress", "Succeeded", "Failed",
                                                     "Canceled"};
-  status_counts c{0, 0, 0, 0, 0, 0};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (status == names[i]) return i;
+  }
+  if (status == "In Progress") return n_in_progress;
+  return std::nullopt;
+}
+
+// Job counts by request id; the rows without a request id (a one-request poll) under the empty id.
+std::map<std::string_view, status_counts> counts_by_request(const status_counts_page& p) {
+  std::map<std::string_view, status_counts> by_request;
   for (const auto& row : p.rows) {
-    if (!row.request_id.empty() && row.request_id != request_id) continue;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (row.status == names[i] || (i == n_in_progress && row.status == "In Progress")) c[i] += row.count;
-    }
+    const auto i = status_index(row.status);
+    if (!i) continue;
+    auto [it, fresh] = by_request.try_emplace(row.request_id);
+    if (fresh) it->second.fill(0);
+    it->second[*i] += row.count;
+  }
+  return by_request;
+}
+
+// One request's counts from counts_by_request (zero when no row names it).
+status_counts counts_of(const std::map<std::string_view, status_counts>& by_request, const std::string& request_id) {
+  status_counts c{0, 0, 0, 0, 0, 0};
+  for (const std::string_view id : {std::string_view{request_id}, std::string_view{}}) {
+    const auto it = by_request.find(id);
+    if (it == by_request.end()) continue;
+    for (std::size_t i = 0; i < c.size(); ++i) c[i] += it->second[i];
   }
   return c;
 }
 
 }  // namespace
 
-void executor_state::on_status_counts(call_ctx& ctx, const status_counts_page& p, time_point now) {
-  auto& s = slots[ctx.slot];
-  s.poll_in_flight = false;
-  if (s.ph != phase::monitoring) return;
-  const status_counts c = count_statuses(p, s.request_id);
+void executor_state::on_status_counts(const call_ctx& ctx, const status_counts_page& p, time_point now) {
+  const auto by_request = counts_by_request(p);
+  for (const std::uint32_t si : ctx.batch) {
+    slots[si].poll_in_flight = false;
+    if (slots[si].ph == phase::monitoring) on_request_counts(si, counts_of(by_request, slots[si].request_id), now);
+  }
+}
+
+void executor_state::on_request_counts(std::uint32_t si, const status_counts& c, time_point now) {
+  auto& s = slots[si];
   const bool changed = c != s.last_counts;
   s.last_counts = c;
   tally.add_succeeded(c[n_succeeded] - s.last_succeeded);
@@ -81,22 +143,29 @@ void executor_state::on_status_counts(call_ctx& ctx, const status_counts_page& p
   const std::int64_t active_jobs = c[n_created] + c[n_pending] + c[n_in_progress];
   const std::int64_t total = active_jobs + c[n_succeeded] + c[n_failed] + c[n_canceled];
   if (c[n_in_progress] + c[n_succeeded] + c[n_failed] > 0) s.ever_active = true;
-  s.interval = changed ? cfg.polling.min_interval : std::min(s.interval * 2, cfg.polling.max_interval);
+  // An early poll (batched with a due one) that saw nothing new does not stretch the interval: batching must
+  // never make a request's polls sparser than its own schedule would.
+  const bool due = now >= s.next_poll;
+  if (changed) {
+    s.interval = cfg.polling.min_interval;
+  } else if (due) {
+    s.interval = std::min(s.interval * 2, cfg.polling.max_interval);
+  }
   check_gates(now);
   s.stable_idle_polls = (active_jobs == 0 && !changed) ? s.stable_idle_polls + 1 : 0;
   // Finished: every job we know of is final (or nothing has moved for three polls with none active, which
   // covers a job count we over-estimated).
   if (active_jobs == 0 && (total >= s.jobs || s.stable_idle_polls >= 3)) {
-    if (!s.fetch_in_flight) read_final_failures(ctx.slot, c, now);
+    if (!s.fetch_in_flight) read_final_failures(si, c, now);
     return;
   }
   if (c[n_failed] > s.failed_fetched && !s.fetch_in_flight) {
     s.failed_fetched = c[n_failed];
-    issue_fetch(ctx.slot, {"Failed"}, true, purpose::fetch_jobs, false, now, s.failed_watermark);
+    issue_fetch(si, {"Failed"}, true, purpose::fetch_jobs, false, now, s.failed_watermark);
   }
   if (c[n_in_progress] > 0 && now >= s.next_stuck_check && now >= s.scheduled_start + cfg.stuck_after) {
     s.next_stuck_check = now + cfg.stuck_after;
-    issue_fetch(ctx.slot, {"InProgress"}, false, purpose::fetch_stuck, false, now);
+    issue_fetch(si, {"InProgress"}, false, purpose::fetch_stuck, false, now);
   }
   s.next_poll = now + s.interval;
 }

@@ -23,6 +23,29 @@ std::string plan_parse_result::error_text() const {
   return out;
 }
 
+std::optional<gate_action> parse_gate_action(std::string_view text) {
+  if (text == "halt") return gate_action{};
+  constexpr std::string_view pause = "pause:";
+  if (!text.starts_with(pause)) return std::nullopt;
+  const auto review = parse_duration_text(std::string(text.substr(pause.size())));
+  if (!review || review->count() <= 0) return std::nullopt;
+  return gate_action{gate_action::kind::pause, *review};
+}
+
+std::string to_string(const gate_action& a) {
+  if (a.what == gate_action::kind::halt) return "halt";
+  return "pause:" + format_duration_text(a.review);
+}
+
+std::string_view to_string(deadline_kind k) {
+  switch (k) {
+    case deadline_kind::soft: return "soft";
+    case deadline_kind::api_retirement: return "api_retirement";
+    case deadline_kind::compliance: return "compliance";
+  }
+  return "soft";
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -192,6 +215,36 @@ class reader {
     }
     error(at(pointer, key), "expected a local time \"HH:MM\" between 00:00 and 24:00, found " + json_found(*v));
     return std::nullopt;
+  }
+
+  // "maintenance": [{"instanceKeys": ["NA142"], "plannedStartTime": "...Z", "plannedEndTime": "...Z"}, ...]
+  void read_maintenance(const json& root, std::vector<maintenance_window>& out) {
+    const json* v = member(root, "maintenance");
+    if (v == nullptr) return;
+    if (!v->is_array()) {
+      error("/maintenance", "expected an array of {\"instanceKeys\", \"plannedStartTime\", \"plannedEndTime\"}, found " +
+                                json_found(*v));
+      return;
+    }
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const std::string p = at("/maintenance", i);
+      if (!object((*v)[i], p, {"instanceKeys", "plannedStartTime", "plannedEndTime", "name"})) continue;
+      maintenance_window m;
+      if (auto keys = strings((*v)[i], "instanceKeys", p)) {
+        for (auto& [name, ptr] : *keys) m.instances.push_back(name);
+      }
+      if (m.instances.empty()) error(at(p, "instanceKeys"), "expected at least one instance name");
+      const auto s = instant((*v)[i], "plannedStartTime", p, true);
+      const auto e = instant((*v)[i], "plannedEndTime", p, true);
+      if (!s || !e || m.instances.empty()) continue;
+      if (*e <= *s) {
+        error(at(p, "plannedEndTime"), "expected a time after plannedStartTime");
+        continue;
+      }
+      m.start = *s;
+      m.end = *e;
+      out.push_back(std::move(m));
+    }
   }
 
   void read_windows(const json& root, window_spec& w) {
@@ -372,17 +425,47 @@ class reader {
     if (auto n = unsigned_int(*sel, "max_orgs", sp, 1)) s.max_orgs = static_cast<std::size_t>(*n);
   }
 
+  // "deadline": an instant (soft), or {"at": instant, "kind": "soft" | "api_retirement" | "compliance"}.
+  void read_deadline(const json& root, plan& out) {
+    const json* v = member(root, "deadline");
+    if (v == nullptr || !v->is_object()) {
+      out.deadline = instant(root, "deadline", "");
+      return;
+    }
+    const std::string p = "/deadline";
+    if (!object(*v, p, {"at", "kind"})) return;
+    deadline_pointer_ = "/deadline/at";
+    out.deadline = instant(*v, "at", p, true);
+    const auto kind = string(*v, "kind", p);
+    if (!kind) return;
+    for (const auto k : {deadline_kind::soft, deadline_kind::api_retirement, deadline_kind::compliance}) {
+      if (*kind == to_string(k)) {
+        out.deadline_cost = k;
+        return;
+      }
+    }
+    error(at(p, "kind"), "expected \"soft\", \"api_retirement\" or \"compliance\", got \"" + *kind + "\"");
+  }
+
+  void read_gate_action(const json& root, plan& out) {
+    const auto text = string(root, "gate_action", "");
+    if (!text) return;
+    if (auto a = parse_gate_action(*text)) out.on_gate_trip = *a;
+    else error("/gate_action", "expected \"halt\" or \"pause:<duration>\" such as \"pause:4h\", got \"" + *text + "\"");
+  }
+
   void read(const json& root, plan& out) {
     if (!object(root, "", {"name", "target", "start", "deadline", "seed", "slot_granularity", "expected_slot_duration",
                            "poll_interval", "windows", "concurrency", "api_budget", "retry", "job_creation", "gates",
-                           "waves"})) {
+                           "gate_action", "waves", "maintenance"})) {
       return;
     }
     if (auto n = string(root, "name", "")) out.name = *n;
     read_target(root, out.target);
     const auto start = instant(root, "start", "", true);
     if (start) out.start = *start;
-    out.deadline = instant(root, "deadline", "");
+    read_deadline(root, out);
+    read_gate_action(root, out);
     if (auto s = unsigned_int(root, "seed", "")) out.seed = *s;
     if (auto g = span(root, "slot_granularity", "", true)) {
       if (*g < std::chrono::minutes{1} || *g > std::chrono::hours{24} || g->count() % 1'000'000 != 0) {
@@ -394,6 +477,7 @@ class reader {
     if (auto d = span(root, "expected_slot_duration", "", true)) out.expected_slot_duration = *d;
     if (auto d = span(root, "poll_interval", "", true)) out.poll_interval = *d;
     read_windows(root, out.windows);
+    read_maintenance(root, out.maintenance);
 
     if (const json* c = member(root, "concurrency")) {
       const std::string p = "/concurrency";
@@ -479,9 +563,9 @@ class reader {
     // Cross-field checks.
     if (start && out.deadline) {
       if (*out.deadline <= *start) {
-        error("/deadline", "deadline in the past: " + format_iso8601(*out.deadline) + " is not after the plan start " + format_iso8601(*start));
+        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) + " is not after the plan start " + format_iso8601(*start));
       } else if (options_.now && *out.deadline <= *options_.now) {
-        error("/deadline", "deadline in the past: " + format_iso8601(*out.deadline) + " is not after now (" + format_iso8601(*options_.now) + ")");
+        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) + " is not after now (" + format_iso8601(*options_.now) + ")");
       }
     }
     if (start) {
@@ -502,6 +586,7 @@ class reader {
 
  private:
   const plan_parse_options& options_;
+  std::string deadline_pointer_ = "/deadline";  // where the deadline instant was written
   json_reader jr_;
 };
 

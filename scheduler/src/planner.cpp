@@ -161,6 +161,33 @@ const date::time_zone* find_zone(const std::string& name) {
   }
 }
 
+// The plan's maintenance windows by planner instance: a start t is blocked for an instance when the expected run
+// [t, t + expected_slot_duration) overlaps one of its windows.
+class maintenance_calendar {
+ public:
+  maintenance_calendar(const plan& p, const std::vector<std::string>& instance_names)
+      : expected_(p.expected_slot_duration), windows_(instance_names.size()) {
+    for (std::size_t i = 0; i < instance_names.size(); ++i) {
+      for (const auto& m : p.maintenance) {
+        if (std::find(m.instances.begin(), m.instances.end(), instance_names[i]) != m.instances.end()) {
+          windows_[i].emplace_back(m.start, m.end);
+          empty_ = false;
+        }
+      }
+    }
+  }
+  bool empty() const { return empty_; }
+  bool blocks(std::uint32_t instance, time_point t) const {
+    return std::any_of(windows_[instance].begin(), windows_[instance].end(),
+                       [&](const auto& w) { return t < w.second && t + expected_ > w.first; });
+  }
+
+ private:
+  duration expected_;
+  std::vector<std::vector<std::pair<time_point, time_point>>> windows_;
+  bool empty_ = true;
+};
+
 }  // namespace
 
 plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* profiles, const plan& p) {
@@ -401,6 +428,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   const std::uint32_t instance_cap = cap_per_cell(p.concurrency.max_jobs_in_flight_per_instance);
   const bool capped = p.concurrency.max_jobs_in_flight || p.concurrency.max_jobs_in_flight_per_instance;
   std::vector<std::uint32_t> global_count(capped ? grid.cells : 0, 0);
+  const maintenance_calendar maint(p, instance_names);
   std::vector<std::vector<std::uint32_t>> instance_count(p.concurrency.max_jobs_in_flight_per_instance ? instance_names.size() : 0);
 
   constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
@@ -430,6 +458,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     // Forward-only cursors into each group's calendar (per instance when capped).
     std::vector<std::uint32_t> group_first(groups.size(), no_cell);
     std::unordered_map<std::uint64_t, std::uint32_t> cursors;
+    std::unordered_map<std::uint64_t, std::uint32_t> clear_from;  // uncapped: (group, instance) -> first clear position
     for (const auto c : wave_members[w]) {
       const candidate& cd = cands[c];
       const auto& cal = calendar(cd.group);
@@ -442,7 +471,19 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
         continue;
       }
       if (!capped) {
-        cell_of[c] = cal[gf];
+        std::uint32_t pos = gf;
+        if (!maint.empty()) {
+          auto [it, fresh] = clear_from.try_emplace((static_cast<std::uint64_t>(cd.group) << 32) | cd.instance, gf);
+          if (fresh) {
+            while (it->second < cal.size() && maint.blocks(cd.instance, grid.at(cal[it->second]))) ++it->second;
+          }
+          pos = it->second;
+        }
+        if (pos == cal.size()) {
+          r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w), infeasible_reason::no_window});
+        } else {
+          cell_of[c] = cal[pos];
+        }
         continue;
       }
       const std::uint64_t cursor_key = (static_cast<std::uint64_t>(cd.group) << 32) | cd.instance;
@@ -453,7 +494,10 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
         icount = &instance_count[cd.instance];
         if (icount->empty()) icount->assign(grid.cells, 0);
       }
-      while (pos < cal.size() && (global_count[cal[pos]] >= global_cap || (icount != nullptr && (*icount)[cal[pos]] >= instance_cap))) ++pos;
+      while (pos < cal.size() && (global_count[cal[pos]] >= global_cap || (icount != nullptr && (*icount)[cal[pos]] >= instance_cap) ||
+                                  maint.blocks(cd.instance, grid.at(cal[pos])))) {
+        ++pos;
+      }
       it->second = pos;
       if (pos == cal.size()) {
         r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w), infeasible_reason::no_capacity});

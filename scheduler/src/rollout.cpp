@@ -29,6 +29,7 @@ executor_config make_executor_config(const plan& p) {
     return out;
   };
   c.gates = to_gates(p.gates);
+  if (p.on_gate_trip.what == gate_action::kind::pause) c.gate_review_pause = p.on_gate_trip.review;
   for (std::size_t w = 0; w < p.waves.size(); ++w) {
     if (p.waves[w].gates) c.gates_per_wave[static_cast<int>(w) + 1] = to_gates(*p.waves[w].gates);
   }

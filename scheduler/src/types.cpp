@@ -13,6 +13,7 @@ std::string_view to_string(org_status s) {
     case org_status::free: return "Free";
     case org_status::inactive: return "Inactive";
     case org_status::trial: return "Trial";
+    case org_status::other: return "Other";
   }
   return "Active";
 }
@@ -24,7 +25,8 @@ std::optional<org_type> parse_org_type(std::string_view text) {
 }
 
 std::optional<org_status> parse_org_status(std::string_view text) {
-  for (auto s : {org_status::active, org_status::demo, org_status::free, org_status::inactive, org_status::trial}) {
+  for (auto s : {org_status::active, org_status::demo, org_status::free, org_status::inactive, org_status::trial,
+                 org_status::other}) {
     if (text == to_string(s)) return s;
   }
   return std::nullopt;

@@ -44,8 +44,17 @@ const gate_config& executor_state::gates_now() const {
 }
 
 void executor_state::check_gates(time_point now, const gate_config& g) {
-  if (halted) return;
-  if (auto why = tally.verdict(g)) halt(std::move(*why), now);
+  if (halted || paused(now)) return;
+  auto why = tally.verdict(g);
+  if (!why) return;
+  if (!cfg.gate_review_pause) {
+    halt(std::move(*why), now);
+    return;
+  }
+  // Review: nothing new starts until the pause ends; what was seen is accepted.
+  paused_until = now + *cfg.gate_review_pause;
+  ++gate_pauses;
+  tally.accept_reviewed();
 }
 
 duration executor_state::bake_of(int wave) const {
@@ -60,14 +69,15 @@ void executor_state::advance_waves(time_point now) {
   }
 }
 
-// Everywhere: a wave finished in every region and baked opens the next one. False when the gates halted the run.
+// Everywhere: a wave finished in every region and baked opens the next one. False when the gates halted or paused
+// the run.
 bool executor_state::advance_everywhere(time_point now) {
   while (allowed_wave < waves.size()) {
     auto& w = waves[allowed_wave];
     if (w.open > 0 || !w.finished) break;
     if (now < *w.finished + bake_of(w.wave)) break;
     check_gates(now, gates_of(allowed_wave));
-    if (halted) return false;
+    if (halted || paused(now)) return false;
     w.gates_passed = true;
     tally.accept_seen_error_types();
     ++allowed_wave;
@@ -87,7 +97,7 @@ bool executor_state::advance_region(std::uint32_t r, time_point now) {
     if (wr.input_slots == 0 || wr.open > 0 || !wr.finished) break;  // no canary of its own: wait for all
     if (now < *wr.finished + bake_of(waves[w].wave)) break;
     check_gates(now, gates_of(w));
-    if (halted) return false;
+    if (halted || paused(now)) return false;
     tally.accept_seen_error_types();
     region_allowed[r] = w + 1;
   }

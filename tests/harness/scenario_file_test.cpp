@@ -52,7 +52,7 @@ TEST(ScenarioFile, LoadsTheDefaultScenarioIntoTypedValues) {
   EXPECT_FALSE(r.value->plan.waves.empty());
   EXPECT_EQ(r.value->plan.start, r.value->start);  // the plan has no start of its own
   EXPECT_EQ(r.value->plan_origin.pointer, "/plan");
-  EXPECT_GT(r.value->platform.api.faults.latency_median_ms, 0);
+  EXPECT_GT(r.value->platform.api.faults.latency_ms_median, 0);
 }
 
 TEST(ScenarioFile, WrongTypeInTheFile) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "pushsim/mock_org/population_spec.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
@@ -375,4 +376,39 @@ TEST(Platform, SubscriberRowsReflectTheOrgAndItsUpgrades) {
   ASSERT_TRUE(f.plat->set_request_status(r, push_status::pending));
   f.sim.run();
   EXPECT_EQ(f.plat->subscriber(0).version, v(2, 4, 0));
+}
+
+TEST(Platform, ApiRetirementStopsTheIntegrationOfEveryOrgStillOnAnOldVersion) {
+  fixture f;
+  const request_id r = f.request();
+  ASSERT_TRUE(f.plat->add_job(r, "00D000000000001"));
+  ASSERT_TRUE(f.plat->add_job(r, "00D000000000002"));
+  ASSERT_TRUE(f.plat->set_request_status(r, push_status::pending));
+  f.sim.run();
+  time_point last_end{};
+  for (job_id j : f.plat->jobs_of(r)) last_end = std::max(last_end, f.plat->job(j).end);
+  // The last upgrade ended a minute before the retirement: not stopped.
+  const time_point retired = last_end + 1min;
+  f.plat->retire_api_at(retired, v(2, 4, 0));
+  f.sim.run();
+  std::set<std::string> stopped;
+  for (std::size_t i = 0; i < f.pop.size(); ++i) {
+    const auto& t = f.plat->truth().at(static_cast<org_index>(i));
+    if (t.integration_stopped_us < 0) continue;
+    stopped.insert(f.pop.key(static_cast<org_index>(i)).str());
+    EXPECT_EQ(t.integration_stopped_us, to_us(retired));
+    EXPECT_EQ(t.st, org_truth::state::untouched);  // the harm of not being upgraded, not of an upgrade
+  }
+  // Still on 2.3.1 (the blocked org included); not the upgraded, inactive, uninstalled or current ones.
+  EXPECT_EQ(stopped, (std::set<std::string>{"00D000000000003", "00D000000000004", "00D000000000005",
+                                            "00D000000000009"}));
+  // The partner's telemetry sees them as critical integration breakages after the retirement.
+  std::set<std::string> seen;
+  for (const auto& s : f.plat->feed().feed()) {
+    EXPECT_GE(s.at, retired);
+    EXPECT_EQ(s.cause, break_cause::integration_stops);
+    EXPECT_EQ(s.sev, severity::critical);
+    seen.insert(f.pop.key(s.org).str());
+  }
+  EXPECT_EQ(seen, stopped);
 }

@@ -43,7 +43,8 @@ TEST(PopulationSpecFiles, SchemaListsEveryKeyTheParserAccepts) {
   const json schema = json::parse(read("scenarios/schema/population.schema.json"));
   EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
   const json& props = schema["properties"];
-  EXPECT_EQ(keys_of(props), (std::set<std::string>{"count", "orgs", "mix", "users", "records", "customization"}));
+  EXPECT_EQ(keys_of(props),
+            (std::set<std::string>{"count", "orgs", "from", "mix", "users", "records", "customization"}));
   EXPECT_EQ(keys_of(props["mix"]["properties"]),
             (std::set<std::string>{"type", "status", "edition", "instance", "time_zones", "fiscal_year_start_month",
                                    "installed_version", "features", "push_blocked", "always_fails"}));

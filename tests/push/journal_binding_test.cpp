@@ -9,7 +9,7 @@ namespace pushsim::push {
 namespace {
 
 journal_binding sample() {
-  return journal_binding{"00D000000000001AAA", "033000000000001AAA", "04t000000000001AAA", plan_content_hash("{}")};
+  return journal_binding{"00D000000000001AAA", "033000000000001AAA", "04t000000000001AAA", plan_content_hash("{}"), {}};
 }
 
 std::string error_of(std::string_view text) {
@@ -33,6 +33,22 @@ TEST(JournalBinding, EncodesAndDecodesTheBindRecord) {
   auto missing = decode_binding(R"({"t":"bind","instance":"00D1","package":"0331","version":"04t1"})");
   ASSERT_TRUE(std::holds_alternative<std::string>(missing));
   EXPECT_EQ(std::get<std::string>(missing), "the bind record lacks \"plan\"");
+}
+
+TEST(JournalBinding, CarriesTheAdoptedRequestsAndRefusesAMalformedList) {
+  journal_binding b = sample();
+  EXPECT_EQ(encode_binding(b).find("adopted"), std::string::npos);  // absent when nothing was adopted
+  b.adopted_request_ids = {"0DV000000000001AAA", "0DV000000000002AAA"};
+  auto back = decode_binding(encode_binding(b));
+  ASSERT_TRUE(std::holds_alternative<journal_binding>(back)) << std::get<std::string>(back);
+  EXPECT_EQ(std::get<journal_binding>(back).adopted_request_ids, b.adopted_request_ids);
+  EXPECT_TRUE(binding_mismatches(sample(), b).empty());  // adoption is a fact of the run, not of the push asked for
+  const std::string head = R"({"t":"bind","instance":"00D1","package":"0331","version":"04t1","plan":"p","adopted":)";
+  for (const char* bad : {R"("0DV1"})", R"([1]})", R"([""]})", R"({"a":1}})"}) {
+    auto r = decode_binding(head + bad);
+    ASSERT_TRUE(std::holds_alternative<std::string>(r)) << bad;
+    EXPECT_EQ(std::get<std::string>(r), "the bind record's \"adopted\" is not a list of push request ids");
+  }
 }
 
 TEST(JournalBinding, MismatchesNameEachFieldWithBothValues) {

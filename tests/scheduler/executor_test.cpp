@@ -316,6 +316,46 @@ TEST(Executor, NewErrorTypeAndBrokenSignalsHalt) {
   }
 }
 
+TEST(Executor, GatePauseWaitsForTheReviewThenContinues) {
+  auto cfg = base_config();
+  cfg.gates.max_broken_signals = 1;
+  cfg.gate_review_pause = std::chrono::hours{4};
+  executor ex(cfg, {slot(0, t0, keys("A", 10)), slot(1, t0, keys("B", 10))});
+  fake_push_api api;
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run(3);
+  (void)ex.on_signal("A00001", d.now);
+  (void)ex.on_signal("A00002", d.now);
+  const time_point tripped = d.now;
+  EXPECT_FALSE(ex.halted());
+  d.run();
+  ASSERT_TRUE(ex.done());
+  const auto r = ex.report();
+  EXPECT_FALSE(r.halted);
+  EXPECT_EQ(r.gate_pauses, 1);
+  EXPECT_EQ(find_org(r, "B00000").state, org_final_state::upgraded);
+  // Nothing of wave 1 started during the review.
+  ASSERT_TRUE(r.waves[1].first_start);
+  EXPECT_GE(*r.waves[1].first_start, tripped + std::chrono::hours{4});
+}
+
+TEST(Executor, GatePauseTripsAgainOnlyOnNewEvidence) {
+  auto cfg = base_config();
+  cfg.gates.max_broken_signals = 1;
+  cfg.gate_review_pause = std::chrono::hours{1};
+  executor ex(cfg, {slot(0, t0, keys("A", 10)), slot(1, t0, keys("B", 10))});
+  fake_push_api api;
+  fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+  d.run(3);
+  (void)ex.on_signal("A00001", d.now);
+  (void)ex.on_signal("A00002", d.now);
+  (void)ex.on_signal("A00003", d.now + std::chrono::hours{2});
+  EXPECT_EQ(ex.report().gate_pauses, 1);
+  (void)ex.on_signal("A00004", d.now + std::chrono::hours{2});
+  EXPECT_EQ(ex.report().gate_pauses, 2);
+  EXPECT_FALSE(ex.halted());
+}
+
 TEST(Executor, ApiBudgetDefersWorkAndKeepsTheReserve) {
   auto cfg = base_config();
   cfg.budget.calls_per_24h = 12;
@@ -753,4 +793,23 @@ TEST(Executor, FollowTheSunCanaryFailureInALaterRegionHaltsEveryRegion) {
   EXPECT_EQ(count_state(r, org_final_state::failed), 1);
   for (const auto& [org, n] : api.jobs_per_org()) EXPECT_TRUE(org[0] == 'A' || org[0] == 'B' || org[0] == 'C') << org;
   expect_no_request_left_open(api);
+}
+
+// Requests monitored at the same time share their status polls: eight requests cost about the polls of one,
+// not eight times as many, and every org still gets its outcome.
+TEST(Executor, StatusPollsOfConcurrentRequestsAreBatched) {
+  auto polls_for = [](int requests) {
+    std::vector<push_slot> slots;
+    for (int i = 0; i < requests; ++i) slots.push_back(slot(0, t0, keys("R" + std::to_string(i) + "-", 50)));
+    executor ex(base_config(), slots);
+    fake_push_api api;
+    fake_driver d{ex, api, t0 - std::chrono::hours{1}};
+    d.run();
+    EXPECT_TRUE(ex.done());
+    EXPECT_EQ(count_state(ex.report(), org_final_state::upgraded), 50 * requests);
+    return ex.report().api_calls_by_endpoint.at("query_status_counts");
+  };
+  const auto one = polls_for(1);
+  const auto eight = polls_for(8);
+  EXPECT_LE(eight, one + 2);
 }

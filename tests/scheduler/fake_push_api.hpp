@@ -319,11 +319,14 @@ class fake_push_api {
   }
 };
 
-// Runs an executor against the fake API until done (or max_steps wake-ups). Calls are answered at once,
-// in the order they were handed out.
-struct fake_driver {
-  fake_driver(executor& e, fake_push_api& a, time_point start) : ex(e), api(a), now(start) {}
-  executor& ex;
+// Runs a sans-I/O core (an executor or a rollout: anything with on_time / on_result / done) against the fake
+// API until done (or max_steps wake-ups). Calls are answered at once, in the order they were handed out. This is
+// the one typed loop of the scheduler's tests; over REST, tests use scheduler::rest::driver with a scripted
+// transport (tests/scheduler/rest/driver_test.cpp).
+template <class Core>
+struct basic_fake_driver {
+  basic_fake_driver(Core& c, fake_push_api& a, time_point start) : ex(c), api(a), now(start) {}
+  Core& ex;
   fake_push_api& api;
   time_point now;
   // Called before each call is answered; return false to stop the run there (simulated crash).
@@ -368,5 +371,6 @@ struct fake_driver {
     return steps;
   }
 };
+using fake_driver = basic_fake_driver<executor>;
 
 }  // namespace pushsim::scheduler::testing

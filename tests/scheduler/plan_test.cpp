@@ -200,6 +200,53 @@ TEST(PlanFile, RejectsDeadlineInThePast) {
   expect_error_at(good_plan, "/deadline", "not after now", later);
 }
 
+TEST(PlanFile, DeadlineSaysWhatMissingItCosts) {
+  const auto bare = parse_plan(good_plan);
+  ASSERT_TRUE(bare) << bare.error_text();
+  EXPECT_EQ(bare.value->deadline_cost, deadline_kind::soft);
+  const auto retired = parse_plan(mutate("\"deadline\": \"2026-12-15T00:00:00Z\"",
+                                         R"("deadline": {"at": "2026-12-15T00:00:00Z", "kind": "api_retirement"})"));
+  ASSERT_TRUE(retired) << retired.error_text();
+  EXPECT_EQ(retired.value->deadline_cost, deadline_kind::api_retirement);
+  EXPECT_EQ(format_iso8601(*retired.value->deadline), "2026-12-15T00:00:00Z");
+  const auto compliance = parse_plan(mutate("\"deadline\": \"2026-12-15T00:00:00Z\"",
+                                            R"("deadline": {"at": "2026-12-15T00:00:00Z", "kind": "compliance"})"));
+  ASSERT_TRUE(compliance) << compliance.error_text();
+  EXPECT_EQ(compliance.value->deadline_cost, deadline_kind::compliance);
+  // An object without a kind is soft.
+  const auto no_kind = parse_plan(mutate("\"deadline\": \"2026-12-15T00:00:00Z\"", R"("deadline": {"at": "2026-12-15T00:00:00Z"})"));
+  ASSERT_TRUE(no_kind) << no_kind.error_text();
+  EXPECT_EQ(no_kind.value->deadline_cost, deadline_kind::soft);
+}
+
+TEST(PlanFile, RejectsBadDeadlineObjects) {
+  const std::string bare = "\"deadline\": \"2026-12-15T00:00:00Z\"";
+  expect_error_at(mutate(bare, R"("deadline": {"at": "2026-12-15T00:00:00Z", "kind": "hard"})"), "/deadline/kind",
+                  "\"api_retirement\"");
+  expect_error_at(mutate(bare, R"("deadline": {"kind": "compliance"})"), "/deadline/at", "missing");
+  expect_error_at(mutate(bare, R"("deadline": {"at": "2026-12-15T00:00:00Z", "when": 1})"), "/deadline/when",
+                  "unknown key");
+  expect_error_at(mutate(bare, R"("deadline": {"at": "2026-11-26T00:00:00Z", "kind": "compliance"})"),
+                  "/deadline/at", "deadline in the past");
+  expect_error_at(mutate(bare, R"("deadline": 5)"), "/deadline", "ISO-8601");
+}
+
+TEST(PlanFile, GateActionIsHaltOrAPauseForReview) {
+  const auto halt = parse_plan(good_plan);
+  ASSERT_TRUE(halt);
+  EXPECT_EQ(halt.value->on_gate_trip.what, gate_action::kind::halt);
+  const auto pause = parse_plan(mutate("\"seed\"", R"("gate_action": "pause:4h", "seed")"));
+  ASSERT_TRUE(pause) << pause.error_text();
+  EXPECT_EQ(pause.value->on_gate_trip.what, gate_action::kind::pause);
+  EXPECT_EQ(pause.value->on_gate_trip.review, std::chrono::hours{4});
+  EXPECT_EQ(to_string(pause.value->on_gate_trip), "pause:4h");
+  expect_error_at(mutate("\"seed\"", R"("gate_action": "pause", "seed")"), "/gate_action", "pause:4h");
+  expect_error_at(mutate("\"seed\"", R"("gate_action": "pause:0m", "seed")"), "/gate_action");
+  expect_error_at(mutate("\"seed\"", R"("gate_action": "stop", "seed")"), "/gate_action");
+  EXPECT_FALSE(parse_gate_action("pause:4x"));
+  EXPECT_FALSE(parse_gate_action("Halt"));
+}
+
 TEST(PlanFile, RejectsBatchSizeOver200) {
   expect_error_at(mutate("\"batch_size\": 150", "\"batch_size\": 201"), "/job_creation/batch_size", "[1, 200]");
   expect_error_at(mutate("\"mode\": \"sobject_collections\"", "\"mode\": \"bulk\""), "/job_creation/mode");
@@ -289,7 +336,8 @@ TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
   ASSERT_EQ(r.errors.size(), 3u) << r.error_text();
   EXPECT_EQ(r.errors[0].to_string(),
             "p.json: /colour: unknown key \"colour\" (known keys: name, target, start, deadline, seed, slot_granularity, "
-            "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, waves)");
+            "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, "
+            "gate_action, waves, maintenance)");
   EXPECT_EQ(r.errors[1].to_string(),
             "p.json: /seed: expected an integer in [0, 18446744073709551615], found number -1");
   EXPECT_EQ(r.errors[2].to_string(),
@@ -299,4 +347,19 @@ TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
   const auto ok = parse_plan(R"({"target": {"version": "1.2"}, "waves": [{"name": "a"}]})", options);
   ASSERT_TRUE(ok) << ok.error_text();
   EXPECT_EQ(ok.value->start, *options.default_start);
+}
+
+// "maintenance" takes Salesforce's published records (instanceKeys, plannedStartTime, plannedEndTime).
+TEST(PlanFile, ReadsMaintenanceWindowsAndRejectsBadOnes) {
+  const std::string table = R"("maintenance": [{"instanceKeys": ["NA142", "CS42"],
+      "plannedStartTime": "2026-11-29T04:00:00.000Z", "plannedEndTime": "2026-11-29T07:00:00.000Z"}], "seed": 42)";
+  const auto r = parse_plan(mutate("\"seed\": 42", table));
+  ASSERT_TRUE(r) << r.error_text();
+  ASSERT_EQ(r.value->maintenance.size(), 1u);
+  EXPECT_EQ(r.value->maintenance[0].instances, (std::vector<std::string>{"NA142", "CS42"}));
+  EXPECT_EQ(r.value->maintenance[0].end - r.value->maintenance[0].start, std::chrono::hours{3});
+  expect_error_at(mutate("\"seed\": 42", R"("maintenance": [{"instanceKeys": ["NA1"], "plannedStartTime":
+      "2026-11-29T07:00:00Z", "plannedEndTime": "2026-11-29T04:00:00Z"}], "seed": 42)"),
+                  "/maintenance/0/plannedEndTime", "after plannedStartTime");
+  expect_error_at(mutate("\"seed\": 42", R"("maintenance": {"NA1": "sunday"}, "seed": 42)"), "/maintenance");
 }

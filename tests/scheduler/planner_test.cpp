@@ -524,3 +524,18 @@ TEST(Planner, FollowTheSunCanaryCoversEachRegionsOwnFeatures) {
   EXPECT_TRUE(has_42);   // New York's rare customization is in New York's canary
   EXPECT_TRUE(has_250);  // and Tokyo's in Tokyo's, which runs before Tokyo's rest
 }
+
+// A published maintenance of an instance moves its orgs' starts past the window (the expected run must not
+// meet it); orgs on other instances keep their start, and without the table nothing moves.
+TEST(Planner, MaintenanceWindowsMoveOnlyTheirInstancesOrgs) {
+  const std::vector<subscriber> s = {make_sub(0, "XX1"), make_sub(1, "XX2")};
+  plan p = base_plan("2026-06-06T00:00:00Z", "2026-06-20T00:00:00Z");
+  EXPECT_EQ(starts_of(plan_rollout(s, nullptr, p)),
+            (std::vector<std::string>{"2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z"}));
+  p.maintenance.push_back({{"XX2"}, at("2026-06-05T23:00:00Z"), at("2026-06-06T02:00:00Z")});
+  const auto r = plan_rollout(s, nullptr, p);
+  ASSERT_EQ(r.orgs.size(), 2u);
+  for (const auto& o : r.orgs) {
+    EXPECT_EQ(format_iso8601(o.start), o.subscriber_index == 0 ? "2026-06-06T00:00:00Z" : "2026-06-06T02:00:00Z");
+  }
+}

@@ -64,27 +64,10 @@ class crashing_journal final : public journal_sink {
 // Drives a rollout against the fake API until it is done, or until stop() says the process died.
 // Returns the time reached.
 time_point drive(rollout& ro, fake_push_api& api, time_point now, const std::function<bool()>& stop = [] { return false; }) {
-  std::deque<outgoing_call> queue;
-  std::optional<time_point> wake;
-  auto feed = [&](executor_output out) {
-    for (auto& c : out.calls) queue.push_back(std::move(c));
-    wake = out.wake_at;
-  };
-  feed(ro.on_time(now));
-  for (int steps = 0; steps < 100000 && !ro.done(); ++steps) {
-    while (!queue.empty()) {
-      if (stop()) return now;
-      auto c = std::move(queue.front());
-      queue.pop_front();
-      auto res = api.handle(c.call, now);
-      feed(ro.on_result(c.id, std::move(res), now));
-    }
-    if (stop() || ro.done() || !wake) break;
-    now = std::max(now, *wake);
-    api.advance(now);
-    feed(ro.on_time(now));
-  }
-  return now;
+  pushsim::scheduler::testing::basic_fake_driver<rollout> d{ro, api, now};
+  d.keep_going = [&] { return !stop(); };
+  d.run();
+  return d.now;
 }
 
 }  // namespace

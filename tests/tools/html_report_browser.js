@@ -52,6 +52,7 @@ async function main() {
           waves: all(tl, 'line.wave').map(box),
           waveLabels: all(tl, 'text.wave-label').map((t) => ({ text: t.textContent, ...box(t) })),
           halts: all(tl, 'line.halt').map(box),
+          deadlines: all(tl, 'line.deadline').map(box),
         },
         byCause: chart('blast-by-cause'),
         byCustomization: chart('blast-by-customization'),
@@ -101,6 +102,12 @@ async function main() {
       for (const w of started) {
         check(tl.waveLabels.some((t) => t.text === `wave ${w.wave}` && drawn(t)), `no label 'wave ${w.wave}'`);
       }
+      // The deadline is marked inside the plot, and the rollout keeps readable bars however late the deadline or
+      // the last signals are (they go on a compressed tail).
+      check(tl.deadlines.length === (truth.deadline ? 1 : 0) && tl.deadlines.every((b) => shown(b) && inside(b, tl.box)),
+        `${tl.deadlines.length} deadline markers drawn for deadline ${JSON.stringify(truth.deadline)}`);
+      const widest = Math.max(0, ...tl.upgrades.filter(drawn).map((b) => b.w));
+      check(widest >= 4, `the widest upgrade bar is ${widest.toFixed(1)} px: the rollout is squeezed`);
       check(truth.metrics.halted === true, 'the scenario did not halt: pick one that does');
       check(tl.halts.length === (truth.metrics.halted ? 1 : 0) &&
         tl.halts.every((b) => b.visible && b.h >= tl.box.h / 2),

@@ -15,7 +15,7 @@ trap 'exit 143' TERM INT HUP
 trap 'stop_isolated; kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files
 orgs=1000
 kill_line=25   # PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE: requests created, jobs being added, none scheduled yet
-items="1 2 2b 3 4 4b 5 6"
+items="1 2 2b 2c 3 4 4b 5 6"
 only=${PUSH_MISUSE_ITEMS:-$items}   # to run some items only while debugging, e.g. PUSH_MISUSE_ITEMS="2 5"
 want() { [[ " $only " == *" $1 "* ]]; }
 
@@ -126,6 +126,27 @@ item_2b() {
   check_truth --planned "$tmp/planned.json" --journal "$tmp/first.journal" --journal "$tmp/second.journal" \
     || fail "2b: server truth after --adopt-open-requests"
   echo "2b. fresh run under a new name after a kill: exit 2 listing $(echo $open | wc -w) open requests; --adopt-open-requests: exit 0, no second job"
+}
+
+# ---- 2c. An adopting run killed right after its bind record, then --resume ----
+# The bind record names the adopted requests, so the resumed run still schedules those left in Created and waits
+# for them: none stays in Created (forgotten orgs), none of their orgs gets a second job.
+item_2c() {
+  new_world $orgs
+  killed_run "$tmp/c_first.journal"
+  open=$(open_requests)
+  [ -n "$open" ] || fail "2c: the killed run left no open request"
+  env_args=(PUSHSIM_PUSH_KILL_AFTER_BIND=1)
+  push_fg adopt_killed 120 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$tmp/c_second.journal" --adopt-open-requests
+  env_args=()
+  [ "$rc" -eq 137 ] || fail "2c: the adopting push with the after-bind kill hook exited $rc, not 137: $(tail -n 5 "$tmp/adopt_killed.err")"
+  head -n 1 "$tmp/c_second.journal" | grep -q '"adopted":\["0DV' || fail "2c: the bind record does not name the adopted requests: $(head -c 300 "$tmp/c_second.journal")"
+  push_fg adopt_resumed 180 --instance-url "$url" --token "$token" --plan "$tmp/plan.json" --journal "$tmp/c_second.journal" --resume
+  expect_rc adopt_resumed 0 "adopted"
+  journal_intact "$tmp/c_second.journal"
+  check_truth --planned "$tmp/planned.json" --journal "$tmp/c_first.journal" --journal "$tmp/c_second.journal" \
+    || fail "2c: server truth after an adopting run was killed after its bind record and resumed"
+  echo "2c. adopting run killed after its bind record, then --resume: exit 0, adopted requests scheduled and awaited"
 }
 
 # ---- 3. --resume with another plan, another target, another instance ----

@@ -2,7 +2,7 @@
 # run_test.sh PUSHSIM SOURCE_DIR: end-to-end checks of `pushsim run`: bad input exits 2 naming the file and the
 # JSON pointer and writes nothing; an output that cannot be written safely (an input, a FIFO, a missing folder)
 # is refused before the run; the default rehearsal writes every report, following a symlink; same seed,
-# same digest; a failed expectation exits 1 with a JUnit failure.
+# same digest; a failed expectation exits 1 with a JUnit failure; compare/study --gate-action.
 set -euo pipefail
 pushsim=$1
 src=$2
@@ -123,4 +123,16 @@ set -e
 [ $rc -eq 1 ] || fail "failed expectation: exit $rc, expected 1"
 grep -q '<failure message="blast_radius_orgs: expected &lt;= 0' "$tmp/f.xml" || fail "JUnit has no failure: $(cat "$tmp/f.xml")"
 grep -q "reproduce: pushsim run --set" "$tmp/f.err" || fail "no reproduce command: $(cat "$tmp/f.err")"
+# --gate-action: bad values exit 2 naming the flag (compare and study); good ones run the plan once per action.
+for cmd in compare study; do
+  set +e
+  "$pushsim" $cmd --gate-action pause >"$tmp/g.out" 2>"$tmp/g.err"; rc=$?
+  set -e
+  [ $rc -eq 2 ] && grep -qF -- "--gate-action: expected halt or pause:<duration>" "$tmp/g.err" \
+    || fail "$cmd --gate-action pause: exit $rc: $(cat "$tmp/g.err")"
+done
+"$pushsim" compare --set /population/count=300 --gate-action halt --gate-action pause:4h >"$tmp/g.out" 2>"$tmp/g.err" \
+  || fail "compare --gate-action: $(cat "$tmp/g.err")"
+grep -q "^scenario plan \[halt\] " "$tmp/g.out" && grep -q "^scenario plan \[pause:4h\] " "$tmp/g.out" \
+  || fail "compare --gate-action rows: $(cat "$tmp/g.out")"
 echo "run_test: 1 passed, 0 failed"

@@ -33,6 +33,8 @@ expect_bad "unknown vary" "--vary" --vary weather
 expect_bad "jobs 0" "--jobs" --jobs 0
 expect_bad "bad sweep" "--sweep" --sweep /population/count=10
 expect_bad "bad set" "--set" --set nonsense
+expect_bad "sweep value not UTF-8" "--sweep: the argument is not UTF-8 text" --sweep "/name=a,$(printf '\xff')"
+expect_bad "set value not UTF-8" "--set" --set "/name=$(printf '\xff')"
 expect_bad "sweep to a bad value" "/population/count: expected an integer" --replications 2 --sweep /population/count=40,-5
 
 echo '{"name": ' > "$tmp/broken.plan.json"

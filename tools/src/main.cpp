@@ -1,13 +1,16 @@
 // pushsim: the command line. Thin: parses flags with CLI11 and hands them to the library that owns each
 // subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad flags or bad input.
 //
-// Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command),
-// serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
-// changes (pushsim::changes changes_command).
+// Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command), study merge
+// (study_merge_command), serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
+// changes (pushsim::changes changes_command), import (pushsim::harness import_command),
+// snapshot (pushsim::push run_snapshot).
 
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,9 +20,14 @@
 
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
 #include "pushsim/harness/study_command.hpp"
+#if defined(PUSHSIM_HAS_MPI)
+#include "pushsim/harness/mpi/mpi_study.hpp"
+#endif
+#include "pushsim/push/org_snapshot.hpp"
 #include "pushsim/push/run_push.hpp"
 #include "pushsim/scheduler/duration_text.hpp"
 
@@ -55,12 +63,35 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
   run->add_option("--csv", a.csv_path, "Write failed and broken orgs as CSV");
   run->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per expectation)");
   run->add_option("--html", a.html_path, "Write a self-contained HTML report");
+  run->add_option("--schedule-csv", a.schedule_csv_path,
+                  "Write each planned org's push start (UTC and local), wave and window as CSV");
+}
+
+void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::string& scenario) {
+  CLI::App* im = app.add_subcommand("import", "Read a partner's exports (subscribers, licenses, App Analytics, push history)");
+  im->add_option("files", a.files, "Export files (CSV or REST JSON); each file's kind is found from its header")->required();
+  im->add_option("--scenario", scenario, "Scenario whose package the files are read against (default: the built-in one)");
+  im->add_option("--orgs-csv", a.orgs_csv_path, "Write the imported orgs as CSV (empty fields: no file gave them)");
+}
+
+void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
+  CLI::App* s = app.add_subcommand("snapshot", "Fetch a packaging org's subscribers, versions and push history as import files");
+  s->add_option("--instance-url", o.instance_url, "Instance URL, e.g. https://na1.my.salesforce.com")->required();
+  s->add_option("--token", o.token, "OAuth access token (Bearer)")->required();
+  s->add_option("--package-id", o.package_id, "MetadataPackage id (033...; default: the org's only package)");
+  s->add_option("--history", o.history, "Push requests to fetch with their jobs and errors, newest first")
+      ->capture_default_str();
+  s->add_option("--out", o.out_dir, "Existing folder the files are written into")->required()->check(CLI::ExistingDirectory);
+  s->add_flag("--insecure", o.insecure, "TLS without certificate checks (tests only)");
 }
 
 void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
   CLI::App* cmp = app.add_subcommand("compare", "Run the same world and seed under several plans, side by side");
   cmp->add_option("scenario", scenario, "Scenario JSON file (default: the built-in default scenario)");
-  cmp->add_option("--plan", a.plans, "Plan file (repeatable)")->required();
+  cmp->add_option("--plan", a.plans, "Plan file (repeatable; none: the scenario's plan, with --gate-action)");
+  cmp->add_option("--gate-action", a.gate_actions,
+                  "What a tripped gate does: halt, or pause:<duration> (review, then continue); repeatable: each plan "
+                  "runs once per action");
   cmp->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
   cmp->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
   cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
@@ -68,7 +99,7 @@ void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::str
 
 // `pushsim study`: flags land in `a` (optionals are set after parsing, from the flag counts; --seed by read_seed).
 struct study_flags {
-  std::string scenario, vary, seed;
+  std::string scenario, vary, seed, shard;
   std::uint64_t replications = 0, max_replications = 0;
   double precision = 0, confidence = 0;
   unsigned jobs = 0;
@@ -81,6 +112,9 @@ CLI::App* add_study(CLI::App& app, pushsim::harness::study_arguments& a, study_f
   s->add_option("--precision", f.precision, "Run batches until every metric's relative half-width is <= this");
   s->add_option("--max-replications", f.max_replications, "With --precision: the most replications to run");
   s->add_option("--plan", a.plans, "Plan file (repeatable; the first is the baseline of the comparisons)");
+  s->add_option("--gate-action", a.gate_actions,
+                "What a tripped gate does: halt, or pause:<duration> (review, then continue); repeatable: each plan "
+                "runs once per action");
   s->add_option("--vary", f.vary, "population (default: redraw everything) or platform (keep the population)");
   s->add_option("--confidence", f.confidence, "Confidence level of the intervals, in (0.5, 0.999); default 0.95");
   s->add_option("--jobs", f.jobs, "Threads (default: the machine's cores); results do not depend on it");
@@ -91,7 +125,18 @@ CLI::App* add_study(CLI::App& app, pushsim::harness::study_arguments& a, study_f
   s->add_option("--csv", a.csv_path, "Write one row per replication and plan as CSV");
   s->add_option("--html", a.html_path, "Write a self-contained HTML report");
   s->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per study expectation)");
+  s->add_option("--shard", f.shard, "Run shard K/N (a block of the replications) and write its part file to --json");
   return s;
+}
+
+CLI::App* add_study_merge(CLI::App& study, pushsim::harness::study_merge_arguments& a) {
+  CLI::App* m = study.add_subcommand("merge", "Merge the part files of a sharded study into its outputs");
+  m->add_option("parts", a.parts, "Part files written by pushsim study --shard K/N --json PART")->required();
+  m->add_option("--json", a.json_path, "Write the study as JSON");
+  m->add_option("--csv", a.csv_path, "Write one row per replication and plan as CSV");
+  m->add_option("--html", a.html_path, "Write a self-contained HTML report");
+  m->add_option("--junit", a.junit_path, "Write a JUnit report (one testcase per study expectation)");
+  return m;
 }
 
 void finish_study(const CLI::App& s, pushsim::harness::study_arguments& a, const study_flags& f) {
@@ -102,12 +147,13 @@ void finish_study(const CLI::App& s, pushsim::harness::study_arguments& a, const
   if (s.count("--vary") > 0) a.vary = f.vary;
   if (s.count("--confidence") > 0) a.confidence = f.confidence;
   if (s.count("--jobs") > 0) a.jobs = f.jobs;
+  if (s.count("--shard") > 0) a.shard = f.shard;
   a.progress = isatty(STDERR_FILENO) != 0;
 }
 
 // Flags of `pushsim push` whose values main turns into typed options after parsing.
 struct push_flag_values {
-  std::string profiles, failures_csv, report_json, give_up_after = "15m";
+  std::string profiles, failures_csv, report_json, schedule_csv, give_up_after = "15m";
 };
 
 void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v) {
@@ -123,6 +169,8 @@ void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v
   push->add_option("--package-id", o.package_id, "MetadataPackage Id (033...); default: the org's only package");
   push->add_option("--failures-csv", v.failures_csv, "Write failed orgs as CSV (CumulusCI's push failure columns)");
   push->add_option("--report-json", v.report_json, "Write the summary (with --dry-run: the plan) as JSON");
+  push->add_option("--schedule-csv", v.schedule_csv,
+                   "With --dry-run: write each planned org's push start (UTC and local), wave and window as CSV");
   push->add_flag("--adopt-open-requests", o.adopt_open_requests,
                  "Run despite open requests / jobs of the target version: leave those orgs out, the requests alone");
   push->add_option("--give-up-after", v.give_up_after,
@@ -142,6 +190,41 @@ void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uin
       ->check(CLI::Range(1, 999));
   c->add_option("--post-install-estimate", a.post_install_estimate,
                 "Post-install script cost estimate: OBJECT=US_PER_RECORD");
+}
+
+// `pushsim study`, under mpiexec spread over the job's ranks (harness/mpi); rank 0 alone prints and writes.
+int study_main(int& argc, char**& argv, pushsim::harness::study_arguments& a) {
+#if defined(PUSHSIM_HAS_MPI)
+  if (pushsim::harness::mpi::launched_by_mpiexec()) {
+    pushsim::harness::mpi::mpi_session session(argc, argv);
+    a.runner = session.runner(a.precision.has_value());
+    a.ranks = static_cast<unsigned>(session.size());
+    int code = 0;
+    if (session.rank() == 0) {
+      code = pushsim::harness::study_command(a, std::cout, std::cerr);
+    } else {
+      a.writes_outputs = false;
+      a.progress = false;
+      std::ostringstream quiet_out, quiet_err;
+      // Only bad input counts here (said, as this rank may end the job before rank 0 says it): rank 0 alone
+      // holds the rows that expectations judge.
+      code = pushsim::harness::study_command(a, quiet_out, quiet_err) == 2 ? 2 : 0;
+      if (code == 2) std::cerr << ("rank " + std::to_string(session.rank()) + ": " + quiet_err.str()) << std::flush;
+    }
+    // Bad input or an unwritable output may be seen by one rank alone, while the others wait for it.
+    if (code == 2) session.abort(code);
+    return code;
+  }
+#else
+  (void)argc;
+  (void)argv;
+  if (const char* size = std::getenv("PMI_SIZE"); size != nullptr && std::string(size) != "1") {
+    std::cerr << "pushsim study: this pushsim is built without MPI (PUSHSIM_MPI=OFF, or MPICH was missing): under "
+                 "mpiexec every rank would run the whole study\n";
+    return 2;
+  }
+#endif
+  return pushsim::harness::study_command(a, std::cout, std::cerr);
 }
 
 // Reads a subcommand's --seed text the way a seed in a scenario is read (an integer in [0, 2^64 - 1]); false,
@@ -173,6 +256,11 @@ int main(int argc, char** argv) {
   std::string compare_scenario;
   std::string compare_seed;
   add_compare(app, compare_args, compare_scenario, compare_seed);
+  pushsim::harness::import_arguments import_args;
+  std::string import_scenario;
+  add_import(app, import_args, import_scenario);
+  pushsim::push::snapshot_options snapshot_opts;
+  add_snapshot(app, snapshot_opts);
 
   pushsim::push::push_options push_opts;
   push_flag_values push_values;
@@ -185,6 +273,8 @@ int main(int argc, char** argv) {
   pushsim::harness::study_arguments study_args;
   study_flags study;
   CLI::App* study_cmd = add_study(app, study_args, study);
+  pushsim::harness::study_merge_arguments merge_args;
+  CLI::App* merge_cmd = add_study_merge(*study_cmd, merge_args);
 
   try {
     app.parse(argc, argv);
@@ -213,6 +303,7 @@ int main(int argc, char** argv) {
     if (push->count("--profiles") > 0) push_opts.profiles_file = push_values.profiles;
     if (push->count("--failures-csv") > 0) push_opts.failures_csv = push_values.failures_csv;
     if (push->count("--report-json") > 0) push_opts.report_json = push_values.report_json;
+    if (push->count("--schedule-csv") > 0) push_opts.schedule_csv = push_values.schedule_csv;
     const auto give_up = pushsim::scheduler::parse_duration_text(push_values.give_up_after);
     if (!give_up || *give_up <= pushsim::duration::zero()) {
       std::cerr << "pushsim push: --give-up-after " << push_values.give_up_after
@@ -228,14 +319,20 @@ int main(int argc, char** argv) {
     if (!read_seed(cmp, compare_seed, compare_args.seed)) return 2;
     return pushsim::harness::compare_command(compare_args, std::cout, std::cerr);
   }
+  if (app.get_subcommand("snapshot")->parsed()) return pushsim::push::run_snapshot(snapshot_opts, std::cout, std::cerr);
+  if (app.get_subcommand("import")->parsed()) {
+    if (!import_scenario.empty()) import_args.scenario = import_scenario;
+    return pushsim::harness::import_command(import_args, std::cout, std::cerr);
+  }
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
     return pushsim::changes::changes_command(changes_args, std::cout, std::cerr);
   }
+  if (merge_cmd->parsed()) return pushsim::harness::study_merge_command(merge_args, std::cout, std::cerr);
   if (study_cmd->parsed()) {
     finish_study(*study_cmd, study_args, study);
     if (!read_seed(study_cmd, study.seed, study_args.seed)) return 2;
-    return pushsim::harness::study_command(study_args, std::cout, std::cerr);
+    return study_main(argc, argv, study_args);
   }
   return 2;
 }

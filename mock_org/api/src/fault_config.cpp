@@ -40,12 +40,12 @@ bool read_rates(const json& o, json_reader& r, const std::string& ptr, fault_rat
 void read_latency(const json& o, json_reader& r, const std::string& ptr, fault_config& out) {
   if (!r.object(o, ptr, {"median_ms", "p99_ms"})) return;
   if (const json* v = json_reader::member(o, "median_ms")) {
-    if (const auto x = r.number(*v, ptr + "/median_ms", 0.0)) out.latency_median_ms = *x;
+    if (const auto x = r.number(*v, ptr + "/median_ms", 0.0)) out.latency_ms_median = *x;
   }
   if (const json* v = json_reader::member(o, "p99_ms")) {
-    if (const auto x = r.number(*v, ptr + "/p99_ms", 0.0)) out.latency_p99_ms = *x;
+    if (const auto x = r.number(*v, ptr + "/p99_ms", 0.0)) out.latency_ms_p99 = *x;
   }
-  if (out.latency_p99_ms < out.latency_median_ms) out.latency_p99_ms = out.latency_median_ms;
+  if (out.latency_ms_p99 < out.latency_ms_median) out.latency_ms_p99 = out.latency_ms_median;
 }
 
 }  // namespace
@@ -55,7 +55,7 @@ double fault_rates::total() const {
 }
 
 bool fault_config::enabled() const {
-  if (any.total() > 0 || latency_median_ms > 0) return true;
+  if (any.total() > 0 || latency_ms_median > 0) return true;
   for (const auto& r : per_class) {
     if (r.total() > 0) return true;
   }

@@ -55,9 +55,9 @@ std::optional<answer> fault_injector::draw(endpoint_class cls) {
 }
 
 duration fault_injector::draw_latency() {
-  if (config_.latency_median_ms <= 0) return duration{0};
-  const double med_us = config_.latency_median_ms * 1000.0;
-  const double p99_us = config_.latency_p99_ms * 1000.0;
+  if (config_.latency_ms_median <= 0) return duration{0};
+  const double med_us = config_.latency_ms_median * 1000.0;
+  const double p99_us = config_.latency_ms_p99 * 1000.0;
   const double sigma = p99_us > med_us ? std::log(p99_us / med_us) / 2.3263478740408408 : 0.0;
   const double us = sigma > 0 ? sim::lognormal(latency_rng_, std::log(med_us), sigma) : med_us;
   return duration{static_cast<std::int64_t>(us)};

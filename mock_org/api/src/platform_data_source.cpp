@@ -276,6 +276,24 @@ bool platform_data_source::lookup_is_exact(const object_def& obj, const field_de
   return !r || platform::request_id_string(*r) == *s;
 }
 
+std::optional<std::vector<group_count>> platform_data_source::counts_by(const object_def& obj,
+                                                                        const field_def& filter, const value& v,
+                                                                        const field_def& group) const {
+  const std::string* s = as_string(v);
+  if (s == nullptr || kind_of(obj) != k_job || filter.name != "PackagePushRequestId" || group.name != "Status") {
+    return std::nullopt;
+  }
+  std::vector<group_count> out;
+  const auto r = p_.find_request(*s);
+  if (!r || platform::request_id_string(*r) != *s) return out;
+  const auto& counts = p_.request(*r).job_counts;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    out.push_back({std::string(to_string(static_cast<push_status>(i), spaced_)), std::int64_t{counts[i]}});
+  }
+  return out;
+}
+
 std::optional<row_id> platform_data_source::parent(const object_def& obj, row_id row, const field_def& ref,
                                                    const object_def& target) const {
   const obj_kind k = kind_of(obj);

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <span>
 
+#include "soql_counted_groups.hpp"
+
 namespace pushsim::mock_org::api {
 
 namespace {
@@ -103,6 +105,13 @@ class evaluator {
       : ds_(ds), use_index_(use_index), stats_(stats) {}
 
   query_result run(const std::shared_ptr<const compiled_query>& q, projection_mode mode) {
+    if (use_index_) {
+      if (auto counted = detail::counted_groups(*q, ds_)) {
+        if (stats_) stats_->used_index = true;
+        counted->query = q;
+        return std::move(*counted);
+      }
+    }
     query_result r;
     r.query = q;
     std::vector<row_id> rows = select_rows(*q, nullptr);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "api_fixture.hpp"
@@ -402,4 +403,34 @@ TEST(ApiHandler, StatusFiltersAcceptBothSpellings) {
   ASSERT_EQ(w.plat->request(1).status, push_status::in_progress);
   EXPECT_EQ(w.get_json(q("SELECT Id FROM PackagePushRequest WHERE Status = 'InProgress'"))["totalSize"], 1);
   EXPECT_EQ(w.get_json(q("SELECT Id FROM PackagePushRequest WHERE Status = 'In Progress'"))["totalSize"], 1);
+}
+
+// A batched status poll (one GROUP BY over several requests) answers from the platform's per-request counters:
+// the counts must be those of the job rows themselves, for every request, while jobs run and after.
+TEST(ApiHandler, BatchedStatusCountsMatchTheJobRows) {
+  api_world w(60);
+  const std::string a = w.new_request(), b = w.new_request();
+  for (std::size_t i = 0; i < 60; ++i) {
+    const std::string& req = i % 3 == 0 ? a : b;
+    const auto r = w.call("POST", v + "/sobjects/PackagePushJob",
+                          json{{"PackagePushRequestId", req},
+                               {"SubscriberOrganizationKey", w.plat->orgs().key(static_cast<org_index>(i)).str()}}
+                              .dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  ASSERT_EQ(w.call("PATCH", v + "/sobjects/PackagePushRequest/" + a, R"({"Status":"Pending"})").status, 204);
+  const std::string batched = "SELECT PackagePushRequestId, Status, COUNT(Id) FROM PackagePushJob "
+                              "WHERE PackagePushRequestId IN ('" + a + "','" + b + "','" + a +
+                              "') GROUP BY PackagePushRequestId, Status";
+  for (int step = 0; step < 4; ++step) {
+    std::map<std::pair<std::string, std::string>, std::int64_t> counted, rows;
+    for (const auto& rec : w.get_json(q(batched))["records"]) {
+      counted[{rec["PackagePushRequestId"], rec["Status"]}] += rec["expr0"].get<std::int64_t>();
+    }
+    for (const auto& rec : w.get_json(q("SELECT PackagePushRequestId, Status FROM PackagePushJob"))["records"]) {
+      ++rows[{rec["PackagePushRequestId"], rec["Status"]}];
+    }
+    EXPECT_EQ(counted, rows) << "step " << step;
+    w.sim.run_until(w.sim.now() + 20min);
+  }
 }

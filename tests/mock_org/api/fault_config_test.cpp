@@ -14,7 +14,7 @@ TEST(FaultConfig, ParsesRatesSeedAndLatency) {
   EXPECT_EQ(r.config.seed, 7u);
   EXPECT_DOUBLE_EQ(r.config.any.http_503, 0.01);
   EXPECT_DOUBLE_EQ(r.config.per_class[static_cast<int>(endpoint_class::composite)].something_bad_400, 0.05);
-  EXPECT_DOUBLE_EQ(r.config.latency_p99_ms, 800);
+  EXPECT_DOUBLE_EQ(r.config.latency_ms_p99, 800);
   EXPECT_TRUE(r.config.enabled());
 }
 

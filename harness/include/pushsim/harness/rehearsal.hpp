@@ -23,12 +23,14 @@ struct rehearsal_options {
   std::function<void(std::uint64_t, std::uint64_t, time_point)> progress;
   // Hard stop for runaway scenarios: simulated time after the scenario start.
   duration sim_time_max = std::chrono::days(120);
+  bool schedule_csv = false;  // render the planned rollout as a schedule CSV (rehearsal_result::schedule_csv)
 };
 
 struct rehearsal_result {
   std::optional<rehearsal_report> report;  // absent when the input was bad
   std::vector<input_error> errors;         // bad input (exit 2)
   std::vector<std::string> invariant_violations;  // broken invariants (a bug: exit 1 and say so)
+  std::string schedule_csv;  // with options.schedule_csv: one row per planned org (scheduler/schedule_csv.hpp)
 };
 
 // Runs a parsed scenario. Never throws on bad input: errors found only once the world exists (a target version

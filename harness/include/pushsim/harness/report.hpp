@@ -56,11 +56,15 @@ struct rehearsal_report {
   std::vector<hourly_bucket> timeline;
   std::vector<std::pair<int, time_point>> wave_starts;
   std::optional<time_point> halt_time;
+  std::optional<time_point> deadline;  // the plan's
+  std::string deadline_kind = "soft";  // what missing it costs: "soft", "api_retirement", "compliance"
   std::map<std::string, int> blast_by_cause;          // cause or ErrorType -> orgs
   std::map<std::string, int> blast_by_customization;  // customization feature -> harmed orgs having it
   std::vector<wave_row> waves;
   std::vector<org_row> harmed_orgs;
   std::vector<expectation_result> expectations;
+  // Planned orgs whose expected run meets their instance's maintenance window (as the platform applies it).
+  std::size_t jobs_planned_in_maintenance = 0;
 
   bool expectations_passed() const;
 };
@@ -69,6 +73,9 @@ std::string render_json(const rehearsal_report& r);
 std::string render_csv(const rehearsal_report& r);
 std::string render_junit(const rehearsal_report& r);
 std::string render_html(const rehearsal_report& r);
+// The one line on both sides of the deadline ("halting spared 59 orgs the defect and left 915 to break at the API
+// retirement on 2027-01-25"), or empty when the plan has no deadline and nothing was left behind.
+std::string deadline_sentence(const rehearsal_report& r);
 // The partner-readable summary: what broke, for whom, when it was noticed, what the gates did, how long, API use.
 void print_summary(std::ostream& out, const rehearsal_report& r);
 

@@ -15,7 +15,14 @@
 
 namespace pushsim::harness {
 
+// Runs replications [first, first + count) of every plan, as run_replications does (its default). A runner that
+// spreads them over processes (harness/mpi) returns the same batch in every process.
+using replication_runner = std::function<replication_batch(const replication_setup& setup, std::uint64_t first,
+                                                           std::uint64_t count, unsigned jobs,
+                                                           const std::function<void()>& done)>;
+
 struct study_options {
+  std::uint64_t first = 0;             // the first replication's index (a shard's block starts later)
   std::uint64_t replications = 100;    // the count; with `precision`, the maximum
   std::optional<double> precision;     // target relative half-width of every numeric metric's interval
   double confidence = 0.95;            // in (0, 1)
@@ -25,6 +32,7 @@ struct study_options {
   std::function<void(const std::vector<replication_row>&)> on_rows;
   // Called after each finished replication with (done, planned), serialized. May be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  replication_runner runner;  // empty: run_replications on `jobs` threads
 };
 
 struct study_result {

@@ -26,6 +26,9 @@ struct org_truth {
   std::uint32_t last_job = 0;                    // job id of the last job that ended (0: none)
   std::int64_t time_us = 0;                      // end of the last job (UTC microseconds)
   std::int64_t signal_us = -1;                   // when the breakage showed in telemetry (-1: not (yet))
+  // When a retired API stopped the package integration of this org, still on an old version (-1: never). The
+  // org's state stays what its jobs made it (untouched or failed): this harm comes from not being upgraded.
+  std::int64_t integration_stopped_us = -1;
 };
 std::string_view to_string(org_truth::state s);  // "untouched", "upgraded", "failed", "broken"
 

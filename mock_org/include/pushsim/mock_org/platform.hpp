@@ -23,6 +23,7 @@
 // schedules events that point at it: do not run the simulation after destroying the platform.
 // All randomness comes from the "platform" and "telemetry" streams of the seed, so a run is reproducible.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -112,6 +113,8 @@ struct push_request_row {
   bool ended = false;
   std::uint32_t jobs_left = 0;  // not yet terminal (internal)
   std::uint32_t jobs_failed = 0;
+  // Jobs of this request by Status (indexed by push_status), kept as jobs move: a status count answers from it.
+  std::array<std::uint32_t, 6> job_counts{};
   sim::event_handle pickup;
   // DurationSeconds, when ended and started.
   std::optional<std::int64_t> duration_s() const;
@@ -200,6 +203,12 @@ class platform {
   // Why an org could not take `version` now (ineligibility::none if it can).
   ineligibility check_eligibility(org_index i, version_index version) const;
 
+  // Salesforce retires an API version at `at`: every org still on a version older than `first_version_off` (the
+  // first version that no longer calls it) then has its package integration stop, unless it is inactive. Recorded
+  // in its ground truth (integration_stopped_us) and reported to telemetry as a critical integration_stops
+  // breakage, as any other breakage is. Call before the simulation reaches `at`.
+  void retire_api_at(time_point at, version_index first_version_off);
+
   // ---- reads ----
   std::span<const push_request_row> requests() const { return requests_; }
   std::span<const push_job_row> jobs() const { return jobs_; }
@@ -249,7 +258,10 @@ class platform {
   void start_ready(instance_index inst);
   void start_job(job_id id);
   void end_job(job_id id);
+  // Moves a job to status s, keeping its request's job_counts.
+  void set_job_status(push_job_row& j, push_status s);
   void finish_request(push_request_row& r);
+  void stop_integrations(version_index first_version_off);
 
   sim::simulation& sim_;
   population& orgs_;

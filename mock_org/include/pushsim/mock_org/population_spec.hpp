@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "pushsim/mock_org/org.hpp"
 #include "pushsim/mock_org/package.hpp"
 #include "pushsim/mock_org/population.hpp"
+#include "pushsim/mock_org/population_import.hpp"
 #include "pushsim/mock_org/spec_error.hpp"
 
 namespace pushsim::mock_org {
@@ -32,6 +34,10 @@ namespace pushsim::mock_org {
 struct population_spec {
   std::uint64_t count = 10'000;  // orgs in all, pinned ones included
   std::vector<org> orgs;         // pinned orgs, created first and exactly as given (index 0..orgs.size()-1)
+  // "from": export files to import the orgs from, as written (relative to the file that names them). The loader
+  // that can read files fills `imported` and sets count to its orgs; then there are no pinned or generated orgs.
+  std::vector<std::string> import_files;
+  std::shared_ptr<const population_import> imported;
 
   std::vector<std::pair<org_type, double>> type_mix;
   std::vector<std::pair<org_status, double>> status_mix;
@@ -75,7 +81,8 @@ parse_result<population_spec> parse_population_spec(const nlohmann::json& j, con
 // Parses JSON text (syntax errors are reported with pointer "" and the byte offset).
 parse_result<population_spec> parse_population_spec_text(std::string_view text, const package& pkg);
 
-// Draws the population: pinned orgs first, exactly as given, then count - pinned generated orgs.
+// Draws the population: imported orgs first (what the files do not show drawn, see README "Importing a subscriber
+// base"), pinned orgs next, exactly as given, then the rest generated up to count.
 // Deterministic: the same spec, package and seed give the same population. The spec must come from
 // parse_population_spec or default_population_spec (bad specs are bugs here and assert).
 population generate_population(const population_spec& spec, const package& pkg, std::uint64_t seed);

@@ -13,10 +13,12 @@ namespace pushsim::mock_org {
 // PackageSubscriber.OrgType.
 enum class org_type : std::uint8_t { production, sandbox };
 // PackageSubscriber.OrgStatus.
-enum class org_status : std::uint8_t { active, demo, free, inactive, trial };
+// `other`: a status an imported export spelled in a way the model does not know (counted in a warning).
+enum class org_status : std::uint8_t { active, demo, free, inactive, trial, other };
 // Salesforce edition; decides the custom-field-per-object limit.
-enum class edition : std::uint8_t { professional, enterprise, unlimited, performance, developer };
-inline constexpr std::size_t edition_count = 5;
+// `other`: an edition an imported export names that the model does not know (custom-field limit as Enterprise).
+enum class edition : std::uint8_t { professional, enterprise, unlimited, performance, developer, other };
+inline constexpr std::size_t edition_count = 6;
 
 std::string_view to_string(org_type v);
 std::string_view to_string(org_status v);

@@ -1,7 +1,10 @@
 #pragma once
 // The journal's contract: its FIRST record binds it to one push —
-//   {"t":"bind","instance":"00D...","package":"033...","version":"04t...","plan":"fnv1a64:0123456789abcdef"}
-// (instance: the packaging org's Organization Id; plan: FNV-1a 64 of the plan file's bytes, 16 hex digits).
+//   {"t":"bind","instance":"00D...","package":"033...","version":"04t...","plan":"fnv1a64:0123456789abcdef",
+//    "adopted":["0DV...",...]}
+// (instance: the packaging org's Organization Id; plan: FNV-1a 64 of the plan file's bytes, 16 hex digits;
+// adopted, only when non-empty: the open requests a fresh run took over with --adopt-open-requests, so that a
+// --resume after a crash still schedules the ones left in Created and waits for all of them).
 // --resume reads the journal strictly (every line an object with "t", except a torn LAST line left by a crash),
 // and refuses a journal whose binding differs from the push asked for now.
 
@@ -20,6 +23,7 @@ struct journal_binding {
   std::string package_id;         // MetadataPackage (033...)
   std::string target_version_id;  // MetadataPackageVersion (04t...)
   std::string plan_hash;          // "fnv1a64:<16 hex>" of the plan file's bytes
+  std::vector<std::string> adopted_request_ids;  // PackagePushRequest ids taken over (not compared on resume)
   bool operator==(const journal_binding&) const = default;
 };
 

@@ -31,6 +31,7 @@ struct push_options {
   std::string package_id;                    // MetadataPackage id (033...); empty: discovered
   std::optional<std::string> failures_csv;   // failed orgs, CumulusCI's push failure report columns
   std::optional<std::string> report_json;    // the run summary (or, with dry_run, the plan) as JSON
+  std::optional<std::string> schedule_csv;   // dry_run: each planned org's start (UTC, local), wave, window
   bool progress_tty = false;  // stderr is a terminal: a \r progress line each second (else a line a minute)
 };
 

@@ -79,6 +79,7 @@ struct executor_report {
   std::vector<wave_report> waves;
   bool halted = false;
   std::string halt_reason;
+  std::int64_t gate_pauses = 0;  // times a tripped gate paused the run for review (gate_review_pause)
   std::int64_t api_calls = 0;
   std::map<std::string, std::int64_t> api_calls_by_endpoint;
   std::vector<stuck_job_report> stuck_jobs;

@@ -83,6 +83,9 @@ struct executor_config {
   time_point deadline = time_point::max();           // slots that cannot start by then are not pushed
   retry_policy retry;
   gate_config gates;
+  // What a tripped gate does: none halts the run; a duration pauses it (no slot starts) that long, then the run
+  // continues with the evidence seen so far accepted, so a gate trips again only on new evidence.
+  std::optional<duration> gate_review_pause;
   // Wave number -> gates that replace `gates` while that wave is the newest one allowed to run in any region (a
   // canary's stricter gates, say); a regional hand-over (follow_the_sun_waves) is judged by the handing wave's.
   std::map<int, gate_config> gates_per_wave;

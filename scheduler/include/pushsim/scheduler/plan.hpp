@@ -58,6 +58,25 @@ struct gate_spec {
   std::size_t min_samples = 0;                     // finished jobs needed before a rate is judged
 };
 
+// What a tripped gate does: halt the rollout (every slot not started is not pushed), or pause it for a review of
+// stated length and then continue, the evidence seen so far accepted (a gate trips again only on new evidence).
+struct gate_action {
+  enum class kind : std::uint8_t { halt, pause };
+  kind what = kind::halt;
+  duration review{0};  // pause: how long nothing new starts
+};
+// "halt" or "pause:<duration>" ("pause:4h", "pause:30m"); nullopt for anything else.
+std::optional<gate_action> parse_gate_action(std::string_view text);
+// "halt" or "pause:4h" (the text parse_gate_action reads).
+std::string to_string(const gate_action& a);
+
+// What missing the deadline costs. soft: nothing beyond lateness (a bare instant in the plan); api_retirement: the
+// API the old versions use is retired at the deadline, so orgs still on them stop working; compliance: orgs not
+// upgraded by the deadline are out of compliance from then on.
+enum class deadline_kind : std::uint8_t { soft, api_retirement, compliance };
+// "soft", "api_retirement", "compliance".
+std::string_view to_string(deadline_kind k);
+
 // One stage of the rollout.
 struct wave_spec {
   std::string name;
@@ -131,11 +150,20 @@ struct job_creation_spec {
 };
 
 // The whole plan file, typed.
+// One published maintenance of Salesforce instances (as trust.salesforce.com lists it: instanceKeys,
+// plannedStartTime, plannedEndTime): jobs on these instances should not run in [start, end).
+struct maintenance_window {
+  std::vector<std::string> instances;  // InstanceName values, e.g. "NA142"
+  time_point start;
+  time_point end;
+};
+
 struct plan {
   std::string name;
   target_spec target;
   time_point start;                   // no slot before this
   std::optional<time_point> deadline;  // every slot starts before this
+  deadline_kind deadline_cost = deadline_kind::soft;  // what missing the deadline costs (with a deadline only)
   std::uint64_t seed = 1;             // for random selection
   duration slot_granularity = std::chrono::minutes{15};  // slot starts are plan start + k * granularity
   duration expected_slot_duration = std::chrono::minutes{30};  // planning estimate for one request to finish
@@ -146,7 +174,11 @@ struct plan {
   retry_spec retry;
   job_creation_spec job_creation;
   gate_spec gates;
+  gate_action on_gate_trip;  // "gate_action" in the file; halt by default
   std::vector<wave_spec> waves;
+  // "maintenance": the planner gives no org a start whose expected run [start, start + expected_slot_duration)
+  // overlaps a maintenance of its instance. Empty: maintenance is not planned around.
+  std::vector<maintenance_window> maintenance;
 };
 
 // The horizon searched for slots when the plan has no deadline.

@@ -13,7 +13,7 @@ namespace pushsim::scheduler {
 // PackageSubscriber.OrgType.
 enum class org_type : std::uint8_t { production, sandbox };
 // PackageSubscriber.OrgStatus.
-enum class org_status : std::uint8_t { active, demo, free, inactive, trial };
+enum class org_status : std::uint8_t { active, demo, free, inactive, trial, other };
 // PackageSubscriber.InstalledStatus ("i" installed, "u" uninstalled on the wire).
 enum class installed_status : std::uint8_t { installed, uninstalled };
 

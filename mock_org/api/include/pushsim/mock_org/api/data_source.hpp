@@ -15,6 +15,12 @@ namespace pushsim::mock_org::api {
 // Opaque row handle, unique within one object. Row order (ascending row_id) is the order of unordered results.
 using row_id = std::uint64_t;
 
+// One group of a counted lookup: the group field's value and how many rows hold it.
+struct group_count {
+  value key;
+  std::int64_t count = 0;
+};
+
 // A read-only view of the org's records.
 class data_source {
  public:
@@ -39,6 +45,15 @@ class data_source {
   virtual bool lookup_is_exact(const object_def& obj, const field_def& f, const value& v) const {
     (void)obj, (void)f, (void)v;
     return false;
+  }
+
+  // The rows of obj whose field `filter` equals v, counted by the value of field `group` (groups with no rows
+  // left out, in an order of the source's choosing), or nullopt when the source keeps no such counters (the
+  // evaluator then groups the rows itself). Only asked when lookup_is_exact(obj, filter, v). Default: nullopt.
+  virtual std::optional<std::vector<group_count>> counts_by(const object_def& obj, const field_def& filter,
+                                                            const value& v, const field_def& group) const {
+    (void)obj, (void)filter, (void)v, (void)group;
+    return std::nullopt;
   }
 
   // The current time, for relative date literals (TODAY, LAST_N_DAYS:n). The platform answers sim time.

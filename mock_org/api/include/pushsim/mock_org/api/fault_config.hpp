@@ -47,8 +47,8 @@ struct fault_config {
   std::uint64_t seed = 0;
   fault_rates any;
   std::array<fault_rates, 6> per_class{};  // indexed by endpoint_class
-  double latency_median_ms = 0;
-  double latency_p99_ms = 0;
+  double latency_ms_median = 0;
+  double latency_ms_p99 = 0;
   bool enabled() const;
 };
 

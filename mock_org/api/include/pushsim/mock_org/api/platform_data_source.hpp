@@ -47,6 +47,10 @@ class platform_data_source final : public data_source {
   bool lookup_is_exact(const object_def& obj, const field_def& f, const value& v) const override;
   std::optional<row_id> parent(const object_def& obj, row_id row, const field_def& ref,
                                const object_def& target) const override;
+  // PackagePushJob by Status for one PackagePushRequestId, from the platform's per-request counters (a status
+  // poll costs six numbers, not a walk over the request's jobs). Groups in Status order.
+  std::optional<std::vector<group_count>> counts_by(const object_def& obj, const field_def& filter, const value& v,
+                                                    const field_def& group) const override;
 
   // Number of rows of an object.
   std::size_t size(const object_def& obj) const;

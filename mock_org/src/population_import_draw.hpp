@@ -1,0 +1,15 @@
+#pragma once
+// Adds a spec's imported orgs to a population, drawing what the files do not show (private to generate_population).
+
+#include <cstdint>
+
+#include "pushsim/mock_org/population_spec.hpp"
+
+namespace pushsim::mock_org::detail {
+
+// Appends spec.imported's orgs (production orgs and orgs without a parent first, then sandboxes with one). Each
+// org's drawn attributes come from its own stream (root seed, "import", its key), so one org's draw does not
+// depend on which other orgs were imported.
+void add_imported_orgs(population& pop, const population_spec& spec, const package& pkg, std::uint64_t seed);
+
+}  // namespace pushsim::mock_org::detail
