@@ -70,14 +70,14 @@ std::vector<comparison_summary> study_accumulator::compare(double confidence) co
   return out;
 }
 
-std::vector<std::string> study_accumulator::imprecise_metrics(double limit, double confidence) const {
-  std::vector<std::string> out;
+study_accumulator::precision_split study_accumulator::split_by_precision(double limit, double confidence) const {
+  precision_split out;
   const auto& metrics = study_metrics();
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     if (metrics[m].boolean) continue;
     bool precise = true;
     for (const auto& plan : samples_) precise = precise && plan[m].moments(confidence).relative_half_width() <= limit;
-    if (!precise) out.push_back(metrics[m].name);
+    (precise ? out.met : out.missed).push_back(metrics[m].name);
   }
   return out;
 }

@@ -62,6 +62,7 @@ nlohmann::json precision_json(const study_report& r, const study_point& point) {
   if (!r.precision) return nullptr;
   return {{"target", *r.precision},
           {"reached", point.result.precision_reached},
+          {"precise_metrics", point.result.precise},
           {"imprecise_metrics", point.result.imprecise}};
 }
 
@@ -212,21 +213,30 @@ std::string render_study_junit(const study_report& r) {
   return out.str();
 }
 
+namespace {
+
+// " (precision reached: ...)" or " (the maximum; ... met by N of M metrics, still above for a, b)".
+void print_precision(std::ostream& out, double target, const study_result& result) {
+  const std::size_t numeric = result.precise.size() + result.imprecise.size();
+  if (result.precision_reached) {
+    out << " (precision reached: every relative half-width <= " << target << ", all " << numeric << " numeric metrics)";
+    return;
+  }
+  out << " (the maximum; relative half-width <= " << target << " for " << result.precise.size() << " of " << numeric
+      << " numeric metrics, still above for";
+  for (std::size_t i = 0; i < result.imprecise.size(); ++i) out << (i == 0 ? " " : ", ") << result.imprecise[i];
+  out << ")";
+}
+
+}  // namespace
+
 void print_study_summary(std::ostream& out, const study_report& r) {
   out << "Study: " << r.scenario_name << " (" << r.scenario_file << ")\n";
   out << "  seed " << r.seed << ", vary " << to_string(r.vary) << ", confidence " << r.confidence << "\n";
   for (const auto& point : r.points) {
     if (r.swept) out << "\n== at " << point.set.dump() << "\n";
     out << "  replications: " << point.result.accumulator.replications();
-    if (r.precision) {
-      out << (point.result.precision_reached ? " (precision reached: every relative half-width <= "
-                                             : " (the maximum; relative half-width still above ")
-          << *r.precision;
-      for (std::size_t i = 0; i < point.result.imprecise.size(); ++i) {
-        out << (i == 0 ? " for " : ", ") << point.result.imprecise[i];
-      }
-      out << ")";
-    }
+    if (r.precision) print_precision(out, *r.precision, point.result);
     out << "\n";
     for (std::size_t p = 0; p < r.plans.size(); ++p) print_plan_table(out, r, point, p);
     print_comparisons(out, r, point);

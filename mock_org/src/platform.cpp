@@ -31,6 +31,43 @@ std::string_view to_string(api_error_code c) {
   return names[static_cast<std::size_t>(c)];
 }
 
+// Salesforce does not publish the text of each push-job refusal; these messages keep the words of its push
+// upgrade documentation, so a partner's script that matches them reads what it would read in the docs:
+// - eligibility: "Schedule a Push Upgrade Using CLI" and `sf package push-upgrade schedule` (developer.salesforce.com
+//   /docs/atlas.en-us.pkg2_dev.meta/pkg2_dev/push_upgrade_cli.htm): every listed org "must have a package version
+//   installed ... that is lower than the package version you specified"; PackageSubscriber.OrgStatus (Inactive);
+//   PushUpgradeCustomization.CustomUpgradeType "BlockedBySubscriber" (object reference,
+//   sforce_api_objects_pushupgradecustomization.htm);
+// - beta: PackagePushRequest.PackageVersionId, "the non-beta, non-deprecated package version that the package is
+//   being upgraded to" (object reference, sforce_api_objects_packagepushrequest.htm);
+// - duplicate: the platform's DUPLICATE_VALUE text, "duplicate value found: <field> duplicates value on record with
+//   id: <id>" (Salesforce Help, knowledge article 000383480), with "<unknown>" for a record of the same batch.
+std::string ineligible_org_message(ineligibility why, std::string_view org_key, std::string_view version) {
+  const std::string head = "The organization " + std::string(org_key) + " isn't eligible for this push upgrade: ";
+  const std::string v(version);
+  switch (why) {
+    case ineligibility::org_inactive: return head + "its OrgStatus is Inactive.";
+    case ineligibility::package_not_installed: return head + "the package isn't installed in it.";
+    case ineligibility::same_or_newer_version:
+      return head + "it must have a package version installed that is lower than " + v + ".";
+    case ineligibility::beta_target:
+      return head + v + " is a beta; push a non-beta, non-deprecated package version.";
+    case ineligibility::push_blocked: return head + "its push upgrades are BlockedBySubscriber.";
+    case ineligibility::none: break;
+  }
+  return head;
+}
+
+std::string unpushable_version_message(const package_version& v) {
+  return "PackageVersionId must be a non-beta, non-deprecated package version; " + v.number.str() +
+         (v.state != release_state::released ? " is a beta." : " is deprecated.");
+}
+
+std::string duplicate_job_message(std::string_view existing) {
+  return "duplicate value found: SubscriberOrganizationKey duplicates value on record with id: " +
+         (existing.empty() ? std::string("<unknown>") : std::string(existing));
+}
+
 std::optional<std::int64_t> push_request_row::duration_s() const { return duration_between(started, ended, start, end); }
 std::optional<std::int64_t> push_job_row::duration_s() const { return duration_between(started, ended, start, end); }
 
@@ -130,15 +167,8 @@ api_result<request_id> platform::create_request(version_index version, std::opti
             make_error(api_error_code::invalid_cross_reference_key, "invalid cross reference id", "PackageVersionId")};
   }
   const auto& pv = pkg_.versions[version];
-  if (pv.state != release_state::released) {
-    return {std::nullopt, make_error(api_error_code::field_integrity_exception,
-                                     "Package version " + pv.number.str() +
-                                         " is a beta version. You can push only released package versions.",
-                                     "PackageVersionId")};
-  }
-  if (pv.deprecated) {
-    return {std::nullopt, make_error(api_error_code::field_integrity_exception,
-                                     "Package version " + pv.number.str() + " is deprecated and can't be pushed.",
+  if (pv.state != release_state::released || pv.deprecated) {
+    return {std::nullopt, make_error(api_error_code::field_integrity_exception, unpushable_version_message(pv),
                                      "PackageVersionId")};
   }
   if (requests_.size() >= max_id_sequence || requests_.size() >= 0xFFFF'FFF0u) {
@@ -207,34 +237,16 @@ api_result<job_id> platform::add_job(request_id request, org_index org) {
 
 api_result<job_id> platform::add_job_to_open_request(request_id request, org_index org) {
   push_request_row& r = requests_[request - 1];
-  for (job_id j = last_job_of_org_[org]; j != 0; j = jobs_[j - 1].next_of_org) {
-    if (jobs_[j - 1].request == request) {
-      return {std::nullopt, make_error(api_error_code::duplicate_value,
-                                       "duplicate value found: SubscriberOrganizationKey duplicates value on record "
-                                       "with id: " +
-                                           job_id_string(j),
-                                       "SubscriberOrganizationKey")};
-    }
+  if (const auto existing = job_in_request(request, org)) {
+    return {std::nullopt, make_error(api_error_code::duplicate_value, duplicate_job_message(job_id_string(*existing)),
+                                     "SubscriberOrganizationKey")};
   }
   const ineligibility why = check_eligibility(org, r.version);
   if (why != ineligibility::none) {
-    const std::string k = orgs_.key(org).str();
-    const std::string v = pkg_.versions[r.version].number.str();
-    std::string msg;
-    switch (why) {
-      case ineligibility::org_inactive: msg = "The organization " + k + " is inactive and can't be upgraded."; break;
-      case ineligibility::package_not_installed: msg = "The package isn't installed in the organization " + k + "."; break;
-      case ineligibility::same_or_newer_version:
-        msg = "The organization " + k + " already has version " + v + " or a later version installed.";
-        break;
-      case ineligibility::beta_target: msg = "You can't push a beta package version (" + v + ")."; break;
-      case ineligibility::push_blocked:
-        msg = "The organization " + k + " has blocked push upgrades for this package.";
-        break;
-      case ineligibility::none: break;
-    }
-    return {std::nullopt,
-            make_error(api_error_code::field_integrity_exception, std::move(msg), "SubscriberOrganizationKey", why)};
+    return {std::nullopt, make_error(api_error_code::field_integrity_exception,
+                                     ineligible_org_message(why, orgs_.key(org).str(),
+                                                            pkg_.versions[r.version].number.str()),
+                                     "SubscriberOrganizationKey", why)};
   }
   if (jobs_.size() >= 0xFFFF'FFF0u) {
     return {std::nullopt, make_error(api_error_code::invalid_operation, "too many push jobs")};
@@ -468,11 +480,11 @@ std::size_t platform::memory_bytes() const {
   return n;
 }
 
-bool platform::has_job_in_request(request_id id, org_index org) const {
+std::optional<job_id> platform::job_in_request(request_id id, org_index org) const {
   for (job_id j = last_job_of_org_[org]; j != 0; j = jobs_[j - 1].next_of_org) {
-    if (jobs_[j - 1].request == id) return true;
+    if (jobs_[j - 1].request == id) return j;
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace pushsim::mock_org

@@ -62,9 +62,12 @@ class SimpleSalesforceTest(unittest.TestCase):
         self.assertEqual(soql["records"][0]["Status"], "Canceled")
 
     def test_bulk2_query_pages_every_org(self):
+        jobs_left = self.sf.restful("limits/")["DailyBulkV2QueryJobs"]["Remaining"]
         pages = list(self.sf.bulk2.PackageSubscriber.query("SELECT Id, OrgKey, OrgStatus FROM PackageSubscriber",
                                                            max_records=1000))
         self.assertEqual(len(pages), 3)
+        # The daily Bulk API 2.0 query job limit counts the job just made.
+        self.assertEqual(self.sf.restful("limits/")["DailyBulkV2QueryJobs"]["Remaining"], jobs_left - 1)
         rows = [r for page in pages for r in csv.DictReader(io.StringIO(page))]
         self.assertEqual(len(rows), self.truth["summary"]["orgs"])
         rest = {r["Id"]: r for r in self.sf.query_all("SELECT Id, OrgKey, OrgStatus FROM PackageSubscriber")["records"]}

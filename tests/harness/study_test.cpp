@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "pushsim/harness/scenario_file.hpp"
@@ -174,4 +175,21 @@ TEST(Study, PrecisionStopsAtTheFirstBatchWithinTheTarget) {
   EXPECT_TRUE(r.precision_reached);
   EXPECT_LT(r.accumulator.replications(), 1000u);
   EXPECT_EQ(r.accumulator.replications() % 20, 0u);
+  EXPECT_TRUE(r.imprecise.empty());
+}
+
+TEST(Study, PrecisionNotReachedSaysWhichMetricsMetIt) {
+  const replication_setup setup{{{"a", known_answer(100, 0.1, 1), ""}}, 5, vary_mode::population};
+  study_options o;
+  o.replications = 40;
+  o.precision = 0.05;
+  o.batch = 20;
+  const auto r = run_study(setup, o);
+  EXPECT_FALSE(r.precision_reached);
+  EXPECT_EQ(r.accumulator.replications(), 40u);
+  // The failed count varies with the noise: about 10 +- 3 of 100 orgs, a half-width near 10% after 40 replications.
+  EXPECT_NE(std::find(r.imprecise.begin(), r.imprecise.end(), "orgs_failed"), r.imprecise.end());
+  std::size_t numeric = 0;
+  for (const auto& m : study_metrics()) numeric += m.boolean ? 0 : 1;
+  EXPECT_EQ(r.precise.size() + r.imprecise.size(), numeric);
 }

@@ -147,7 +147,7 @@ rest_response api_handler::state::dispatch(const rest_request& req, const route&
   const bool get = req.method == "GET" || req.method == "HEAD";
   switch (r.what) {
     case route::version_root: return version_root_response(r.version, config_);
-    case route::limits: return usage_.limits_response();
+    case route::limits: return usage_.limits_response(bulk_queries_.jobs_created_in_day(p_.simulation().now()));
     case route::userinfo: return userinfo_response(config_);
     case route::identity: return identity_response(config_);
     case route::query: return queries_.first_page(req, r, ds_, p_.simulation().now());

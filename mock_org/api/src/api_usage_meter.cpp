@@ -41,13 +41,15 @@ void api_usage_meter::add_limit_info(rest_response& out, time_point now) {
                            "api-usage=" + std::to_string(total_) + "/" + std::to_string(daily_requests_max_));
 }
 
-rest_response api_usage_meter::limits_response() const {
+rest_response api_usage_meter::limits_response(std::int64_t bulk_v2_query_jobs_in_day) const {
   const std::int64_t max = daily_requests_max_;
   const std::int64_t remaining = std::max<std::int64_t>(0, max - total_);
   std::string b = "{\"DailyApiRequests\":{\"Max\":" + std::to_string(max) + ",\"Remaining\":" +
                   std::to_string(remaining) + "}";
   b += ",\"DailyBulkApiBatches\":{\"Max\":15000,\"Remaining\":15000}";
-  b += ",\"DailyBulkV2QueryJobs\":{\"Max\":10000,\"Remaining\":10000}";
+  constexpr std::int64_t bulk_v2_query_jobs_max = 10000;
+  b += ",\"DailyBulkV2QueryJobs\":{\"Max\":" + std::to_string(bulk_v2_query_jobs_max) + ",\"Remaining\":" +
+       std::to_string(std::max<std::int64_t>(0, bulk_v2_query_jobs_max - bulk_v2_query_jobs_in_day)) + "}";
   b += ",\"DataStorageMB\":{\"Max\":5,\"Remaining\":5}";
   b += ",\"FileStorageMB\":{\"Max\":20,\"Remaining\":20}}";
   return json_response(200, std::move(b));

@@ -21,8 +21,9 @@ class api_usage_meter {
   std::optional<rest_response> admit(time_point now);
   // Adds `Sforce-Limit-Info: api-usage=N/M` as of now.
   void add_limit_info(rest_response& out, time_point now);
-  // GET /limits: DailyApiRequests {Max, Remaining} as of the last admit, and fixed values for the others.
-  rest_response limits_response() const;
+  // GET /limits: DailyApiRequests {Max, Remaining} as of the last admit, DailyBulkV2QueryJobs from the Bulk API 2.0
+  // query jobs created in the last 24 h, and fixed values for the others.
+  rest_response limits_response(std::int64_t bulk_v2_query_jobs_in_day) const;
   // Calls counted in the 24 h of sim time up to now.
   std::int64_t used_at(time_point now) const;
 

@@ -101,7 +101,14 @@ rest_response bulk_query::create_job(const rest_request& req, const route& r, co
                                   created.line_ending, now, 0);
   created.state = "JobComplete";  // evaluated at once: the first poll sees it complete
   jobs_.emplace(next_job_++, std::move(created));
+  while (!created_times_.empty() && now - created_times_.front() >= std::chrono::hours(24)) created_times_.pop_front();
+  created_times_.push_back(now);
   return json_response(200, info.dump());
+}
+
+std::int64_t bulk_query::jobs_created_in_day(time_point now) const {
+  return std::count_if(created_times_.begin(), created_times_.end(),
+                       [&](time_point t) { return t <= now && now - t < std::chrono::hours(24); });
 }
 
 rest_response bulk_query::answer_job(const rest_request& req, const route& r, const data_source& ds) {

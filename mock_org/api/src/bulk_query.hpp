@@ -5,6 +5,7 @@
 // Private to mock_org/api.
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,8 @@ class bulk_query {
  public:
   // Answers a request to .../jobs/query[/{id}[/results]] (r.what == route::bulk_query) over ds.
   rest_response handle(const rest_request& req, const route& r, const data_source& ds, time_point now);
+  // Query jobs created in the 24 h of sim time up to now, deleted ones included (/limits DailyBulkV2QueryJobs).
+  std::int64_t jobs_created_in_day(time_point now) const;
 
  private:
   struct job {
@@ -39,6 +42,7 @@ class bulk_query {
   static rest_response results_page(const job& j, const route& r, const data_source& ds);
 
   std::map<std::uint64_t, job> jobs_;
+  std::deque<time_point> created_times_;  // creation times of the last 24 h, oldest first
   std::uint64_t next_job_ = 1;
 };
 

@@ -111,8 +111,7 @@ std::optional<record_error> precheck_request(const platform& p, const record_spe
   if (!v) return record_error{"INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", {"PackageVersionId"}};
   const auto& pv = p.pkg().versions[*v];
   if (pv.state != release_state::released || pv.deprecated) {
-    return record_error{"FIELD_INTEGRITY_EXCEPTION", "The package version must be released and not deprecated.",
-                        {"PackageVersionId"}};
+    return record_error{"FIELD_INTEGRITY_EXCEPTION", unpushable_version_message(pv), {"PackageVersionId"}};
   }
   return std::nullopt;
 }
@@ -138,14 +137,16 @@ std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_
                         {"SubscriberOrganizationKey"}};
   }
   s.org = *org;
-  const bool dup = !seen.insert({*r, *org}).second || p.has_job_in_request(*r, *org);
-  if (dup) {
-    return record_error{"DUPLICATE_VALUE", "duplicate value found: SubscriberOrganizationKey duplicates value",
+  if (const auto existing = p.job_in_request(*r, *org)) {
+    return record_error{"DUPLICATE_VALUE", duplicate_job_message(platform::job_id_string(*existing)),
                         {"SubscriberOrganizationKey"}};
   }
-  if (p.check_eligibility(*org, row.version) != ineligibility::none) {
+  if (!seen.insert({*r, *org}).second) {
+    return record_error{"DUPLICATE_VALUE", duplicate_job_message({}), {"SubscriberOrganizationKey"}};
+  }
+  if (const auto why = p.check_eligibility(*org, row.version); why != ineligibility::none) {
     return record_error{std::string(ineligible_org_code),
-                        "The organization " + key->str() + " isn't eligible for this push upgrade.",
+                        ineligible_org_message(why, key->str(), p.pkg().versions[row.version].number.str()),
                         {"SubscriberOrganizationKey"}};
   }
   return std::nullopt;

@@ -151,6 +151,56 @@ TEST(IneligibleOrg, RefusedWithInvalidOperation) {
                                               {"PackagePushRequestId", same_req},
                                               {"SubscriberOrganizationKey", key}}}}}.dump());
   EXPECT_EQ(json::parse(tree.body)["results"][0]["errors"][0]["statusCode"], "INVALID_OPERATION") << tree.body;
+  // One wording on both endpoints, in the words of the push upgrade documentation.
+  const std::string said = json::parse(one.body)[0]["message"];
+  EXPECT_EQ(said, "The organization " + key + " isn't eligible for this push upgrade: it must have a package version "
+                  "installed that is lower than 2.3.1.");
+  EXPECT_EQ(json::parse(tree.body)["results"][0]["errors"][0]["message"], said);
   EXPECT_EQ(w.call("POST", v + "/sobjects/PackagePushJob",
                    json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", key}}.dump()).status, 201);
+}
+
+TEST(DuplicateJob, NamesTheExistingJobOrUnknownInTheSameBatch) {
+  api_world w(5);
+  const std::string req = w.new_request();
+  const std::string key = w.pop.key(0).str();
+  const auto first = w.call("POST", v + "/sobjects/PackagePushJob",
+                            json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", key}}.dump());
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string job = json::parse(first.body)["id"];
+  const std::string dup_message = "duplicate value found: SubscriberOrganizationKey duplicates value on record with id: ";
+  const auto again = w.call("POST", v + "/sobjects/PackagePushJob",
+                            json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", key}}.dump());
+  EXPECT_EQ(json::parse(again.body)[0]["errorCode"], "DUPLICATE_VALUE") << again.body;
+  EXPECT_EQ(json::parse(again.body)[0]["message"], dup_message + job);
+  const auto record = [&](const char* ref, const std::string& org) {
+    return json{{"attributes", {{"type", "PackagePushJob"}, {"referenceId", ref}}},
+                {"PackagePushRequestId", req}, {"SubscriberOrganizationKey", org}};
+  };
+  const std::string other = w.pop.key(1).str();
+  const auto tree = w.call("POST", v + "/composite/tree/PackagePushJob",
+                           json{{"records", {record("a", key), record("b", other), record("c", other)}}}.dump());
+  const json results = json::parse(tree.body)["results"];
+  ASSERT_EQ(results.size(), 2u) << tree.body;
+  EXPECT_EQ(results[0]["errors"][0]["message"], dup_message + job) << tree.body;
+  EXPECT_EQ(results[1]["referenceId"], "c") << tree.body;
+  EXPECT_EQ(results[1]["errors"][0]["message"], dup_message + "<unknown>") << tree.body;
+}
+
+TEST(Limits, DailyBulkV2QueryJobsCountsCreatedJobs) {
+  api_world w(5);
+  const auto remaining = [&] { return w.get_json(v + "/limits")["DailyBulkV2QueryJobs"]["Remaining"].get<int>(); };
+  EXPECT_EQ(remaining(), 10000);
+  std::string id;
+  for (int i = 0; i < 2; ++i) {
+    const auto created = w.call("POST", v + "/jobs/query",
+                                json{{"operation", "query"}, {"query", "SELECT Id FROM PackageSubscriber"}}.dump());
+    ASSERT_EQ(created.status, 200) << created.body;
+    id = json::parse(created.body)["id"];
+  }
+  // A refused job is not a job; a deleted one still counts for the day.
+  EXPECT_EQ(w.call("POST", v + "/jobs/query", json{{"operation", "query"}, {"query", "SELECT Nope FROM X"}}.dump()).status,
+            400);
+  EXPECT_EQ(w.call("DELETE", v + "/jobs/query/" + id, "").status, 204);
+  EXPECT_EQ(remaining(), 9998);
 }

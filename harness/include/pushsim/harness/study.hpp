@@ -38,7 +38,8 @@ struct study_options {
 struct study_result {
   study_accumulator accumulator{0};
   bool precision_reached = false;            // meaningful with a precision target
-  std::vector<std::string> imprecise;        // metrics still above the precision target at the end
+  std::vector<std::string> precise;          // numeric metrics within the precision target at the end
+  std::vector<std::string> imprecise;        // numeric metrics still above it
   std::vector<std::string> invariant_violations;  // each with its replication, plan and reproduce command
   std::vector<input_error> errors;           // bad input (nothing ran)
 };

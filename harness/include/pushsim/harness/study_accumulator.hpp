@@ -43,8 +43,12 @@ class study_accumulator {
   // The figures per plan (study_metrics() order) and per comparison (plan, then metric).
   std::vector<metric_summary> summarize_plan(std::size_t plan, double confidence) const;
   std::vector<comparison_summary> compare(double confidence) const;
-  // Metrics of any plan whose relative half-width exceeds `limit` (numeric metrics only).
-  std::vector<std::string> imprecise_metrics(double limit, double confidence) const;
+  // The numeric metrics split by a relative half-width target: `met` when every plan's is within `limit`, `missed`
+  // when some plan's exceeds it (each in study_metrics() order).
+  struct precision_split {
+    std::vector<std::string> met, missed;
+  };
+  precision_split split_by_precision(double limit, double confidence) const;
   // The values of one plan's metric (index into study_metrics()), in replication order.
   const sim::ordered_sample& sample(std::size_t plan, std::size_t metric) const { return samples_[plan][metric]; }
   // A digest of every run's digest in (replication, plan) order, as 16 hex digits.

@@ -59,6 +59,17 @@ std::string_view to_string(api_error_code c);
 enum class ineligibility : std::uint8_t { none, org_inactive, package_not_installed, same_or_newer_version, beta_target,
                                           push_blocked };
 
+// The message of a push job refused because the org cannot take `version` (the text after "The organization
+// <org_key> isn't eligible for this push upgrade"); the same words on every endpoint that creates jobs.
+std::string ineligible_org_message(ineligibility why, std::string_view org_key, std::string_view version);
+
+// The message of a push request refused because its version is a beta or deprecated.
+std::string unpushable_version_message(const package_version& v);
+
+// The message of a push job refused because its org already has a job in the request: `existing` is that job's
+// id, or empty when the other job is in the same batch and has no id yet.
+std::string duplicate_job_message(std::string_view existing);
+
 // An expected failure of a platform call: Salesforce's errorCode, message and fields.
 struct api_error {
   api_error_code code = api_error_code::invalid_operation;
@@ -207,8 +218,8 @@ class platform {
   const push_error_row& error(error_id id) const { return errors_[id - 1]; }
   // Jobs of a request, in creation order.
   std::span<const job_id> jobs_of(request_id id) const { return request_jobs_[id - 1]; }
-  // True if the org already has a job in this request (walks the org's own job chain: O(jobs of the org)).
-  bool has_job_in_request(request_id id, org_index org) const;
+  // The org's job in this request, if it has one (walks the org's own job chain: O(jobs of the org)).
+  std::optional<job_id> job_in_request(request_id id, org_index org) const;
   // Errors of a job.
   std::span<const push_error_row> errors_of(job_id id) const;
   // ErrorTitle / ErrorMessage / ErrorDetails of an error row.
