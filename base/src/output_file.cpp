@@ -72,9 +72,9 @@ std::optional<std::string> check_existing_target(const fs::path& target) {
 }
 
 bool same_inode(const fs::path& a, const fs::path& b) {
-  struct stat sa {}, sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
+  struct stat sa {
+  }, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // Is the resolved target the file `input` names (through symlinks or a hard link)?
@@ -135,7 +135,8 @@ std::variant<staged_file, output_error> stage(const fs::path& target, std::strin
 std::optional<output_error> sync_folder(const fs::path& target) {
   const fs::path folder = folder_of(target);
   const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return output_error{target.string(), "written, but its folder cannot be opened to sync: " + errno_text(errno)};
+  if (fd < 0)
+    return output_error{target.string(), "written, but its folder cannot be opened to sync: " + errno_text(errno)};
   const int rc = ::fsync(fd);
   const int error = errno;
   ::close(fd);
@@ -157,7 +158,8 @@ std::optional<output_error> commit(const staged_file& s) {
 
 }  // namespace
 
-std::variant<fs::path, output_error> check_output_path(const std::string& path, const std::vector<std::string>& inputs) {
+std::variant<fs::path, output_error> check_output_path(const std::string& path,
+                                                       const std::vector<std::string>& inputs) {
   const auto fail = [&](std::string message) { return output_error{path, std::move(message)}; };
   if (path.empty()) return fail("the path is empty");
   const auto followed = follow_links(path);
@@ -172,7 +174,8 @@ std::variant<fs::path, output_error> check_output_path(const std::string& path, 
   if (ec) return fail("cannot resolve the folder '" + folder.string() + "': " + ec.message());
   if (auto e = check_existing_target(target)) return fail(*e);
   for (const auto& input : inputs) {
-    if (same_file(target, input)) return fail("it is the input file '" + input + "'; writing it would destroy that input");
+    if (same_file(target, input))
+      return fail("it is the input file '" + input + "'; writing it would destroy that input");
   }
   if (auto e = check_folder_writable(folder)) return fail(*e);
   return target;
@@ -192,7 +195,8 @@ std::variant<std::vector<fs::path>, std::vector<output_error>> check_output_path
     targets[i] = std::get<fs::path>(std::move(checked));
     for (std::size_t j = 0; j < i; ++j) {
       if (targets[j].empty() || !(targets[j] == targets[i] || same_inode(targets[j], targets[i]))) continue;
-      errors.push_back({outputs[i], "it is the same file as the output '" + outputs[j] + "'; give each output its own file"});
+      errors.push_back(
+          {outputs[i], "it is the same file as the output '" + outputs[j] + "'; give each output its own file"});
       break;
     }
   }

@@ -21,9 +21,12 @@ civil split(time_point t) {
   const year_month_day ymd{day_point};
   const auto in_day = t - day_point;  // microseconds in [0, 1 day)
   const auto us = in_day.count();
-  return civil{static_cast<int>(ymd.year()),     static_cast<unsigned>(ymd.month()),
-               static_cast<unsigned>(ymd.day()), static_cast<unsigned>(us / 3'600'000'000LL),
-               static_cast<unsigned>(us / 60'000'000LL % 60), static_cast<unsigned>(us / 1'000'000LL % 60),
+  return civil{static_cast<int>(ymd.year()),
+               static_cast<unsigned>(ymd.month()),
+               static_cast<unsigned>(ymd.day()),
+               static_cast<unsigned>(us / 3'600'000'000LL),
+               static_cast<unsigned>(us / 60'000'000LL % 60),
+               static_cast<unsigned>(us / 1'000'000LL % 60),
                us % 1'000'000LL};
 }
 
@@ -36,8 +39,8 @@ std::string format_iso8601(time_point t) {
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02uZ", c.year, c.month, c.day, c.hour, c.minute,
                   c.second);
   } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%06lldZ", c.year, c.month, c.day, c.hour,
-                  c.minute, c.second, static_cast<long long>(c.micros));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%06lldZ", c.year, c.month, c.day, c.hour, c.minute,
+                  c.second, static_cast<long long>(c.micros));
   }
   return buf;
 }
@@ -45,8 +48,8 @@ std::string format_iso8601(time_point t) {
 std::string format_salesforce(time_point t) {
   const civil c = split(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03lld+0000", c.year, c.month, c.day, c.hour,
-                c.minute, c.second, static_cast<long long>(c.micros / 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03lld+0000", c.year, c.month, c.day, c.hour, c.minute,
+                c.second, static_cast<long long>(c.micros / 1000));
   return buf;
 }
 
@@ -160,8 +163,8 @@ parse_time_result parse_iso8601(std::string_view text) {
     }
   }
   const sys_days day_point{ymd};
-  const time_point t = time_point{day_point} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros} -
-                       seconds{offset_s};
+  const time_point t =
+      time_point{day_point} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros} - seconds{offset_s};
   return {t, {}};
 }
 

@@ -31,11 +31,13 @@ std::string field(int o, int f, bool newer) {
   std::string type = f % 6 == 0 ? "Picklist" : (f % 3 == 0 ? "Number" : "Text");
   if (newer && n % 60 == 1) type = "LongTextArea";
   const bool required = newer && n % 180 == 2;
-  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                  "<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
-                  "    <fullName>F" + std::to_string(f) + "__c</fullName>\n    <label>Field " + std::to_string(f) +
-                  "</label>\n    <description>A generated field.</description>\n    <required>" +
-                  (required ? "true" : "false") + "</required>\n    <type>" + type + "</type>\n";
+  std::string s =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
+      "    <fullName>F" +
+      std::to_string(f) + "__c</fullName>\n    <label>Field " + std::to_string(f) +
+      "</label>\n    <description>A generated field.</description>\n    <required>" + (required ? "true" : "false") +
+      "</required>\n    <type>" + type + "</type>\n";
   if (type == "Picklist") {
     s += "    <valueSet>\n        <valueSetDefinition>\n";
     const int values = newer && n % 90 == 0 ? 7 : 8;

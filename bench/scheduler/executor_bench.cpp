@@ -98,4 +98,3 @@ void BM_Executor_Bookkeeping(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_Executor_Bookkeeping)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
-

@@ -42,11 +42,11 @@ struct world {
 };
 
 world make_world(std::size_t n) {
-  static const char* zones[] = {"America/New_York", "America/Chicago",  "America/Denver",   "America/Los_Angeles",
-                                "America/Sao_Paulo", "Europe/London",   "Europe/Berlin",    "Europe/Paris",
-                                "Europe/Madrid",    "Asia/Kolkata",     "Asia/Tokyo",       "Asia/Singapore",
-                                "Australia/Sydney", "Australia/Lord_Howe", "Pacific/Auckland", "Asia/Dubai",
-                                "Africa/Johannesburg", "America/Toronto", "Asia/Shanghai",  "UTC"};
+  static const char* zones[] = {"America/New_York",    "America/Chicago",     "America/Denver",   "America/Los_Angeles",
+                                "America/Sao_Paulo",   "Europe/London",       "Europe/Berlin",    "Europe/Paris",
+                                "Europe/Madrid",       "Asia/Kolkata",        "Asia/Tokyo",       "Asia/Singapore",
+                                "Australia/Sydney",    "Australia/Lord_Howe", "Pacific/Auckland", "Asia/Dubai",
+                                "Africa/Johannesburg", "America/Toronto",     "Asia/Shanghai",    "UTC"};
   static const char* regions[] = {"NA", "EU", "AP", "CS", "AU", "IN", "USA", "DEU"};
   world w;
   w.subs.reserve(n);

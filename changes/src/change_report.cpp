@@ -60,9 +60,7 @@ std::string change_line(const derived_change& c) {
   return s;
 }
 
-std::string where(const evidence& e) {
-  return e.line == 0 ? e.file : e.file + ":" + std::to_string(e.line);
-}
+std::string where(const evidence& e) { return e.line == 0 ? e.file : e.file + ":" + std::to_string(e.line); }
 
 }  // namespace
 
@@ -83,8 +81,8 @@ std::string text_report(const change_list& list, const std::string& from, const 
   o << list.unclassified.size() << " unclassified (seen, but no change kind covers it):\n";
   for (const unclassified_item& u : list.unclassified) o << "  " << u.what << "\n      " << where(u.at) << "\n";
   for (const patch_violation& v : list.patch_violations) {
-    o << "error: patch " << list.version->str() << " breaks a rule: " << v.rule << ": " << v.what << " ("
-      << where(v.at) << ")\n";
+    o << "error: patch " << list.version->str() << " breaks a rule: " << v.rule << ": " << v.what << " (" << where(v.at)
+      << ")\n";
   }
   return std::move(o).str();
 }
@@ -105,8 +103,11 @@ std::string json_report(const change_list& list, const std::string& from, const 
   }
   j["unclassified"] = ordered_json::array();
   for (const unclassified_item& u : list.unclassified) {
-    j["unclassified"].push_back({{"file", u.at.file}, {"line", u.at.line}, {"element", u.at.element},
-                                 {"what", u.what}, {"removal", u.removal}});
+    j["unclassified"].push_back({{"file", u.at.file},
+                                 {"line", u.at.line},
+                                 {"element", u.at.element},
+                                 {"what", u.what},
+                                 {"removal", u.removal}});
   }
   j["patch_violations"] = ordered_json::array();
   for (const patch_violation& v : list.patch_violations) {

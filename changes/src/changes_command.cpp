@@ -73,8 +73,8 @@ void fill_estimates(change_list& list, const changes_arguments& a, const parsed_
 
 // The files to write: the JSON report and the updated package; an error when the package cannot take the list.
 std::variant<std::vector<output_text>, input_error> render_outputs(const changes_arguments& a, const parsed_flags& f,
-                                                                  const change_list& list,
-                                                                  const std::vector<fs::path>& targets) {
+                                                                   const change_list& list,
+                                                                   const std::vector<fs::path>& targets) {
   std::vector<output_text> files;
   if (!a.json_path.empty()) files.push_back({targets[0], json_report(list, a.from, a.to)});
   if (f.package) {

@@ -11,8 +11,7 @@ using mock_org::change_kind;
 // New, changed and removed components of one type; `on_new` decides about a new one (true: it is covered).
 template <class OnNew>
 void diff_set(const dx_source& from, const dx_source& to, const std::map<std::string, dx_component>& before,
-              const std::map<std::string, dx_component>& after, std::string_view type, OnNew on_new,
-              change_list& out) {
+              const std::map<std::string, dx_component>& after, std::string_view type, OnNew on_new, change_list& out) {
   const std::string t(type);
   for (const auto& [name, c] : after) {
     const auto it = before.find(name);
@@ -114,8 +113,8 @@ void diff_api_versions(const dx_source& from, const dx_source& to, std::uint16_t
   const auto before = at_or_below(from, retired);
   const auto still = at_or_below(to, retired);
   for (const evidence& e : still) {
-    out.unclassified.push_back({e, "still on an API version at or below the retirement line " +
-                                       std::to_string(retired) + ".0"});
+    out.unclassified.push_back(
+        {e, "still on an API version at or below the retirement line " + std::to_string(retired) + ".0"});
   }
   if (before.empty() || !still.empty()) return;
   derived_change c;

@@ -82,8 +82,7 @@ void diff_other_elements(const dx_source& from, const dx_source& to, const std::
 }
 
 // One change per object, listing every field as evidence.
-void add_per_object(change_kind kind, const std::map<std::string, std::vector<evidence>>& by_object,
-                    change_list& out) {
+void add_per_object(change_kind kind, const std::map<std::string, std::vector<evidence>>& by_object, change_list& out) {
   for (const auto& [object, seen] : by_object) {
     derived_change c;
     c.kind = kind;

@@ -53,8 +53,7 @@ struct project {
   std::vector<std::string> package_dirs;
 };
 
-std::variant<project, input_error> read_project(const fs::path& root, const std::string& shown_root,
-                                                dx_source& into) {
+std::variant<project, input_error> read_project(const fs::path& root, const std::string& shown_root, dx_source& into) {
   const std::string shown = shown_root + "sfdx-project.json";
   std::error_code ec;
   if (!fs::is_regular_file(root / "sfdx-project.json", ec)) {

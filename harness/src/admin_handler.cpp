@@ -155,8 +155,11 @@ rest_response admin_handler::handle(const rest_request& req) {
       continue;
     }
     if (r.method != req.method) {
-      rest_response refused = error_response(
-          {405, "METHOD_NOT_ALLOWED", "HTTP method '" + req.method + "' not allowed here; use " + std::string(r.method), {}});
+      rest_response refused =
+          error_response({405,
+                          "METHOD_NOT_ALLOWED",
+                          "HTTP method '" + req.method + "' not allowed here; use " + std::string(r.method),
+                          {}});
       refused.set_header("Allow", std::string(r.method));
       return refused;
     }
@@ -211,9 +214,8 @@ rest_response admin_handler::get_stats(const rest_request&) {
                  {"connections_open", c.connections_open},
                  {"requests_handled", c.requests_handled},
                  {"errors_answered", c.errors_answered}};
-  j["simulation"] = {{"events_processed", s.events_processed()},
-                     {"pending_events", s.pending()},
-                     {"digest", s.digest_hex()}};
+  j["simulation"] = {
+      {"events_processed", s.events_processed()}, {"pending_events", s.pending()}, {"digest", s.digest_hex()}};
   j["platform"] = {{"requests", p.requests().size()},
                    {"jobs", p.jobs().size()},
                    {"errors", p.errors().size()},

@@ -89,8 +89,8 @@ std::optional<std::vector<std::filesystem::path>> check_outputs(const std::vecto
 
 // Renders the reports asked for and writes them as one set (all or none). 0, or 2 when writing failed.
 // `files` may already hold other outputs of the same set.
-int write_reports(const rehearsal_report& report, const std::vector<std::filesystem::path>& targets,
-                  std::ostream& err, std::vector<output_text> files = {}) {
+int write_reports(const rehearsal_report& report, const std::vector<std::filesystem::path>& targets, std::ostream& err,
+                  std::vector<output_text> files = {}) {
   using render_fn = std::string (*)(const rehearsal_report&);
   const render_fn renders[] = {render_json, render_csv, render_junit, render_html};
   for (std::size_t i = 0; i < targets.size() && i < std::size(renders); ++i) {
@@ -114,9 +114,9 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
     print_errors(loaded.errors, err);
     return 2;
   }
-  const auto targets = check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path,
-                                      args.schedule_csv_path},
-                                     input_files(args.scenario, *loaded.value), err);
+  const auto targets =
+      check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path, args.schedule_csv_path},
+                    input_files(args.scenario, *loaded.value), err);
   if (!targets) return 2;
   if (const auto& im = loaded.value->population.imported) {
     for (const auto& w : im->summary.warnings()) err << "pushsim: import: " << w << "\n";
@@ -128,8 +128,9 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;
       const int filled = total ? static_cast<int>(width * std::min<std::uint64_t>(done, total) / total) : 0;
-      err << "\r[" << std::string(static_cast<std::size_t>(filled), '#') << std::string(static_cast<std::size_t>(width - filled), '.')
-          << "] " << done << "/" << total << " orgs  sim " << format_iso8601(now) << "   " << std::flush;
+      err << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+          << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << done << "/" << total << " orgs  sim "
+          << format_iso8601(now) << "   " << std::flush;
     };
   }
   auto result = run_rehearsal(*loaded.value, options);
@@ -197,12 +198,13 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
       print_errors(result.errors, err);
       return 2;
     }
-    for (const auto& v : result.invariant_violations) err << "pushsim: INVARIANT BROKEN (" << run.name << "): " << v << "\n";
+    for (const auto& v : result.invariant_violations)
+      err << "pushsim: INVARIANT BROKEN (" << run.name << "): " << v << "\n";
     rows.push_back({run.name, result.report->metrics});
   }
   const char* columns[] = {"blast_radius_orgs", "harmed_by_pushing_orgs", "harmed_by_not_pushing_orgs",
-                           "users_disrupted", "detection_delay_s", "rollout_duration_s", "api_calls", "deadline_met",
-                           "halted"};
+                           "users_disrupted",   "detection_delay_s",      "rollout_duration_s",
+                           "api_calls",         "deadline_met",           "halted"};
   // The plan column fits the longest plan path, so long paths do not push the figures out of their columns.
   std::size_t plan_width = 32;
   for (const auto& r : rows) plan_width = std::max(plan_width, r.plan.size() + 2);
@@ -218,8 +220,9 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     nlohmann::json entry = {{"plan", r.plan}};
     for (const char* c : columns) {
       const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
-      std::string text = v.is_number_float() ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
-                                             : v.dump();
+      std::string text = v.is_number_float()
+                             ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
+                             : v.dump();
       out << std::setw(column_w(c)) << text;
       entry[c] = v;
     }

@@ -23,7 +23,8 @@ void print_import_summary(const mock_org::population_import& im, std::ostream& o
   }
   out << "orgs: " << im.orgs.size() << " (" << im.summary.push_jobs << " push jobs in the history, "
       << im.summary.orgs_always_failing << " orgs failed every push)\n";
-  const char* names[8] = {"type", "status", "instance", "installed version", "time zone", "edition", "users", "records"};
+  const char* names[8] = {"type",      "status",  "instance", "installed version",
+                          "time zone", "edition", "users",    "records"};
   out << "known (the rest drawn from the scenario):";
   for (std::size_t i = 0; i < 8; ++i) out << (i ? ", " : " ") << names[i] << " " << known[i];
   out << "\n";
@@ -37,17 +38,16 @@ std::string imported_orgs_csv(const mock_org::population_import& im, const mock_
     const std::string version = opt(o.installed_version, [&](mock_org::version_index v) {
       return v == mock_org::not_installed ? std::string("none") : pkg.versions[v].number.str();
     });
-    const std::vector<std::string> fields = {
-        o.key.str(),
-        o.name,
-        opt(o.type, [](auto v) { return mock_org::to_string(v); }),
-        opt(o.status, [](auto v) { return mock_org::to_string(v); }),
-        opt(o.instance, [&](auto v) { return im.instances.name(v); }),
-        opt(o.parent, [](const auto& v) { return v.str(); }),
-        version,
-        opt(o.edition, [](auto v) { return mock_org::to_string(v); }),
-        opt(o.zone, [&](auto v) { return im.zones.name(v); }),
-        opt(o.users, [](auto v) { return std::to_string(v); })};
+    const std::vector<std::string> fields = {o.key.str(),
+                                             o.name,
+                                             opt(o.type, [](auto v) { return mock_org::to_string(v); }),
+                                             opt(o.status, [](auto v) { return mock_org::to_string(v); }),
+                                             opt(o.instance, [&](auto v) { return im.instances.name(v); }),
+                                             opt(o.parent, [](const auto& v) { return v.str(); }),
+                                             version,
+                                             opt(o.edition, [](auto v) { return mock_org::to_string(v); }),
+                                             opt(o.zone, [&](auto v) { return im.zones.name(v); }),
+                                             opt(o.users, [](auto v) { return std::to_string(v); })};
     for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
     out += "\n";
   }

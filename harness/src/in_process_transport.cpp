@@ -10,7 +10,8 @@ namespace api = mock_org::api;
 // The answer the client sees: the response, or the transport failure the handler asked for.
 exchange_result client_view(api::answer a) {
   if (a.fault == api::wire_fault::none) return std::move(a.response);
-  const auto kind = a.fault == api::wire_fault::malformed ? transport_failure_kind::malformed : transport_failure_kind::dropped;
+  const auto kind =
+      a.fault == api::wire_fault::malformed ? transport_failure_kind::malformed : transport_failure_kind::dropped;
   return transport_failure{kind, "transport fault: " + std::string(api::to_string(a.fault))};
 }
 

@@ -28,9 +28,10 @@ void read_pickup_delay(const json& j, json_reader& r, const std::string& ptr, mo
 }
 
 void read_noise(const json& j, json_reader& r, const std::string& ptr, mock_org::noise_config& c) {
-  if (!r.object(j, ptr, {"unclassified_rate", "lock_base_rate", "lock_rate_per_active_user", "lock_rate_max",
-                         "maintenance_fails_jobs", "post_install_cpu_budget_s", "base_duration_s", "duration_sigma",
-                         "per_record_us", "early_failure_share"})) {
+  if (!r.object(j, ptr,
+                {"unclassified_rate", "lock_base_rate", "lock_rate_per_active_user", "lock_rate_max",
+                 "maintenance_fails_jobs", "post_install_cpu_budget_s", "base_duration_s", "duration_sigma",
+                 "per_record_us", "early_failure_share"})) {
     return;
   }
   read_number(j, r, ptr, "unclassified_rate", 0, 1, c.unclassified_rate);

@@ -66,23 +66,42 @@ std::uint64_t orgs_with_outcome(const world& w) {
 }  // namespace
 
 const nlohmann::json& metric_names_template() {
-  static const nlohmann::json names = {
-      {"orgs_targeted", 0},        {"orgs_excluded", 0},        {"orgs_excluded_by_reason", nlohmann::json::object()},
-      {"orgs_upgraded", 0},        {"orgs_failed", 0},          {"orgs_failed_by_type", nlohmann::json::object()},
-      {"orgs_broken", 0},          {"orgs_broken_by_cause", nlohmann::json::object()},
-      {"orgs_not_pushed", 0},      {"orgs_not_pushed_by_reason", nlohmann::json::object()},
-      {"orgs_left_behind", 0},     {"orgs_left_behind_by_reason", nlohmann::json::object()},
-      {"harmed_by_pushing_orgs", 0},     {"harmed_by_pushing_users", 0},
-      {"harmed_by_not_pushing_orgs", 0}, {"harmed_by_not_pushing_users", 0},
-      {"orgs_spared_by_halt", 0},
-      {"blast_radius_orgs", 0},    {"harmed_after_first_signal", 0},
-      {"detection_delay_s", 0},    {"halted", false},           {"halt_reason", ""},
-      {"users_disrupted", 0},      {"rollout_duration_s", 0},   {"upgrades_per_hour", 0},
-      {"api_calls", 0},            {"api_calls_by_endpoint", nlohmann::json::object()},
-      {"window_compliance", 0},    {"deadline_met", false},     {"rollout_finished_before_deadline", false},
-      {"gate_pauses", 0},          {"stuck_jobs", 0},
-      {"wall_s", 0},               {"events", 0},               {"events_per_s", 0},
-      {"digest", ""}};
+  static const nlohmann::json names = {{"orgs_targeted", 0},
+                                       {"orgs_excluded", 0},
+                                       {"orgs_excluded_by_reason", nlohmann::json::object()},
+                                       {"orgs_upgraded", 0},
+                                       {"orgs_failed", 0},
+                                       {"orgs_failed_by_type", nlohmann::json::object()},
+                                       {"orgs_broken", 0},
+                                       {"orgs_broken_by_cause", nlohmann::json::object()},
+                                       {"orgs_not_pushed", 0},
+                                       {"orgs_not_pushed_by_reason", nlohmann::json::object()},
+                                       {"orgs_left_behind", 0},
+                                       {"orgs_left_behind_by_reason", nlohmann::json::object()},
+                                       {"harmed_by_pushing_orgs", 0},
+                                       {"harmed_by_pushing_users", 0},
+                                       {"harmed_by_not_pushing_orgs", 0},
+                                       {"harmed_by_not_pushing_users", 0},
+                                       {"orgs_spared_by_halt", 0},
+                                       {"blast_radius_orgs", 0},
+                                       {"harmed_after_first_signal", 0},
+                                       {"detection_delay_s", 0},
+                                       {"halted", false},
+                                       {"halt_reason", ""},
+                                       {"users_disrupted", 0},
+                                       {"rollout_duration_s", 0},
+                                       {"upgrades_per_hour", 0},
+                                       {"api_calls", 0},
+                                       {"api_calls_by_endpoint", nlohmann::json::object()},
+                                       {"window_compliance", 0},
+                                       {"deadline_met", false},
+                                       {"rollout_finished_before_deadline", false},
+                                       {"gate_pauses", 0},
+                                       {"stuck_jobs", 0},
+                                       {"wall_s", 0},
+                                       {"events", 0},
+                                       {"events_per_s", 0},
+                                       {"digest", ""}};
   return names;
 }
 
@@ -96,15 +115,15 @@ void resolve_target(const scenario& s, const world& w, sch::plan& p, std::vector
     if (w.platform->find_version(p.target.package_version_id)) return;
     std::string ids;
     for (std::size_t v = 0; v < w.pkg.versions.size(); ++v) {
-      ids += (ids.empty() ? "" : ", ") + w.platform->version_id_string(static_cast<mock_org::version_index>(v)) +
-             " (" + w.pkg.versions[v].number.str() + ")";
+      ids += (ids.empty() ? "" : ", ") + w.platform->version_id_string(static_cast<mock_org::version_index>(v)) + " (" +
+             w.pkg.versions[v].number.str() + ")";
     }
     errors.push_back({s.plan_origin.file, target_pointer + "/package_version_id",
                       "no such version in the scenario's package (versions: " + ids + ")"});
   } else if (p.target.version) {
-    const auto target = w.pkg.find_version(mock_org::version_number{static_cast<std::uint16_t>(p.target.version->major),
-                                                                    static_cast<std::uint16_t>(p.target.version->minor),
-                                                                    static_cast<std::uint16_t>(p.target.version->patch)});
+    const auto target = w.pkg.find_version(mock_org::version_number{
+        static_cast<std::uint16_t>(p.target.version->major), static_cast<std::uint16_t>(p.target.version->minor),
+        static_cast<std::uint16_t>(p.target.version->patch)});
     if (target) {
       p.target.package_version_id = w.platform->version_id_string(*target);
       return;
@@ -146,7 +165,8 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   PUSHSIM_ASSERT(target.has_value(), "the plan's target was resolved against the package");
   const std::vector<detail::start_need> needs = detail::needs_at_start(w, *target);
   // The deadline's cost in the world: an API retirement stops the integration of every org still on an old version.
-  const bool api_retires = p.deadline && p.deadline_cost == sch::deadline_kind::api_retirement && *p.deadline >= w.sim->now();
+  const bool api_retires =
+      p.deadline && p.deadline_cost == sch::deadline_kind::api_retirement && *p.deadline >= w.sim->now();
   if (api_retires) w.platform->retire_api_at(*p.deadline, *target);
 
   set_assert_context(w.seed, options.reproduce_command);
@@ -186,9 +206,10 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
     out.invariant_violations.push_back("the rollout failed before pushing: " + ro.error());
   }
   if (ran_out) {
-    out.invariant_violations.push_back("the rollout did not finish within " +
-                                       std::to_string(std::chrono::duration_cast<std::chrono::hours>(options.sim_time_max).count() / 24) +
-                                       " simulated days");
+    out.invariant_violations.push_back(
+        "the rollout did not finish within " +
+        std::to_string(std::chrono::duration_cast<std::chrono::hours>(options.sim_time_max).count() / 24) +
+        " simulated days");
   }
   for (auto& v : detail::check_platform_invariants(w)) out.invariant_violations.push_back(std::move(v));
 

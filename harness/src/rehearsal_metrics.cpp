@@ -30,7 +30,7 @@ void count(nlohmann::json& by, const std::string& key) { by[key] = by.value(key,
 // tree sets and maps would be a tenth of the run's memory.
 // Why an org that needed the target is left behind at the deadline (or at the end, without one).
 enum class behind : std::uint8_t { none, halted, failed, excluded, not_selected, no_capacity, other };
-constexpr std::array<const char*, 7> behind_names{"", "halted", "failed", "excluded", "not_selected", "no_capacity",
+constexpr std::array<const char*, 7> behind_names{"",     "halted", "failed", "excluded", "not_selected", "no_capacity",
                                                   "other"};
 
 struct targeting {
@@ -191,7 +191,8 @@ std::string describe_harm(const world& w, org_index i, harm_tally& h, org_row& r
   return "broken: " + cause;
 }
 
-harm_tally tally_harm(const world& w, const targeting& tg, rehearsal_report& rep, std::vector<std::string>& violations) {
+harm_tally tally_harm(const world& w, const targeting& tg, rehearsal_report& rep,
+                      std::vector<std::string>& violations) {
   harm_tally h;
   const auto& truth = w.platform->truth();
   const auto& pop = *w.orgs;
@@ -202,7 +203,8 @@ harm_tally tally_harm(const world& w, const targeting& tg, rehearsal_report& rep
       if (tg.targeted[i]) ++h.untouched_targeted;
       continue;
     }
-    if (!tg.targeted[i]) violations.push_back("org " + pop.key(i).str() + " got a job although the plan did not target it");
+    if (!tg.targeted[i])
+      violations.push_back("org " + pop.key(i).str() + " got a job although the plan did not target it");
     const bool is_failed = t.st == st::failed;
     const bool is_broken = t.st == st::broken;
     h.upgraded += is_failed ? 0 : 1;
@@ -367,8 +369,8 @@ deadline_tally tally_deadline(const finished_rollout& run, const targeting& tg, 
     if (why == behind::halted) d.halted_orgs.push_back(i);
     // The world says who an API retirement stopped; compliance is the org's state at the deadline. An org a
     // failed job already harmed counts once, under pushing.
-    const bool harmed = run.plan.deadline_cost == sch::deadline_kind::api_retirement ? t.integration_stopped_us >= 0
-                                                                                     : costly;
+    const bool harmed =
+        run.plan.deadline_cost == sch::deadline_kind::api_retirement ? t.integration_stopped_us >= 0 : costly;
     if (harmed && t.st != st::failed) {
       ++d.harmed_orgs;
       d.harmed_users += pop.users(i);
@@ -403,7 +405,8 @@ std::vector<std::string> check_platform_invariants(const world& w) {
     if (job.started) spans.emplace_back(job.org, to_us(job.start), job.ended ? to_us(job.end) : INT64_MAX);
   }
   std::sort(pairs.begin(), pairs.end());
-  if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end()) out.emplace_back("an org has two jobs in one push request");
+  if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end())
+    out.emplace_back("an org has two jobs in one push request");
   for (std::size_t org = 0; org < succeeded.size(); ++org) {
     if (succeeded[org] > 1) {
       out.push_back("org " + pop.key(static_cast<org_index>(org)).str() +
@@ -437,8 +440,8 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {
     violations.push_back("counts do not add up: targeted " + std::to_string(tg.targeted_count) + " != upgraded " +
                          std::to_string(h.upgraded) + " + failed " + std::to_string(h.failed) + " + not pushed " +
-                         std::to_string(h.untouched_targeted) + " (orgs with a not-pushed reason: " +
-                         std::to_string(np.count) + ")");
+                         std::to_string(h.untouched_targeted) +
+                         " (orgs with a not-pushed reason: " + std::to_string(np.count) + ")");
   }
   const auto& feed = w.platform->feed().feed();
   const std::optional<time_point> first_signal = feed.empty() ? std::nullopt : std::optional(feed.front().at);
@@ -483,7 +486,8 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   m["window_compliance"] =
       jt.jobs_started ? static_cast<double>(jt.jobs_in_window) / static_cast<double>(jt.jobs_started) : 1.0;
   m["deadline_met"] = dl.eligible_all_upgraded;
-  m["rollout_finished_before_deadline"] = !jt.late && !run.ran_out && run.ro.current_phase() == sch::rollout::phase::done;
+  m["rollout_finished_before_deadline"] =
+      !jt.late && !run.ran_out && run.ro.current_phase() == sch::rollout::phase::done;
   m["stuck_jobs"] = np.exec_report ? np.exec_report->stuck_jobs.size() : 0;
   fill_waves(w, run.plan, halted, np, rep);
 }

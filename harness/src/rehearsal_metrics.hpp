@@ -31,8 +31,8 @@ std::vector<start_need> needs_at_start(const world& w, mock_org::version_index t
 struct finished_rollout {
   const world& w;
   const scheduler::plan& plan;
-  scheduler::rollout& ro;  // its executor is released (take_report) while the metrics are computed
-  bool ran_out = false;    // stopped at the simulated time limit
+  scheduler::rollout& ro;                // its executor is released (take_report) while the metrics are computed
+  bool ran_out = false;                  // stopped at the simulated time limit
   const std::vector<start_need>& needs;  // needs_at_start before the run
   mock_org::version_index target = 0;
 };

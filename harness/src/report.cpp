@@ -46,8 +46,8 @@ std::string render_json(const rehearsal_report& r) {
   j["reproduce"] = r.reproduce_command;
   j["pushsim_version"] = std::string(pushsim::version());
   j["metrics"] = r.metrics;
-  j["deadline"] = r.deadline ? nlohmann::json{{"at", format_iso8601(*r.deadline)}, {"kind", r.deadline_kind}}
-                             : nlohmann::json();
+  j["deadline"] =
+      r.deadline ? nlohmann::json{{"at", format_iso8601(*r.deadline)}, {"kind", r.deadline_kind}} : nlohmann::json();
   auto& waves = j["waves"] = nlohmann::json::array();
   for (const auto& w : r.waves) {
     waves.push_back({{"wave", w.wave},
@@ -106,8 +106,8 @@ std::string render_junit(const rehearsal_report& r) {
   out << "      <property name=\"pushsim_version\" value=\"" << xml_escape(std::string(pushsim::version())) << "\"/>\n";
   out << "    </properties>\n";
   for (const auto& e : r.expectations) {
-    out << "    <testcase classname=\"" << xml_escape(r.scenario_name) << "\" name=\"" << xml_escape(e.metric + " " + e.expected)
-        << "\">";
+    out << "    <testcase classname=\"" << xml_escape(r.scenario_name) << "\" name=\""
+        << xml_escape(e.metric + " " + e.expected) << "\">";
     if (!e.passed) {
       out << "\n      <failure message=\"" << xml_escape(e.metric + ": expected " + e.expected + ", got " + e.actual)
           << "\">" << xml_escape("reproduce: " + r.reproduce_command) << "</failure>\n    ";
@@ -212,8 +212,8 @@ void timeline_labels(std::ostringstream& s, const time_axis& a, int w, int y) {
   const auto n_hours = static_cast<std::int64_t>(std::llround(to_seconds(a.zoom_end - a.begin) / 3600.0));
   const std::int64_t every = std::max<std::int64_t>(1, (n_hours + 7) / 8);
   auto label = [&](double x, time_point t, bool at_end) {
-    s << "<text x=\"" << fmt(x, 1) << "\" y=\"" << y << "\" class=\"axis\""
-      << (at_end ? " text-anchor=\"end\"" : "") << ">" << minute_text(t).substr(5) << "</text>";
+    s << "<text x=\"" << fmt(x, 1) << "\" y=\"" << y << "\" class=\"axis\"" << (at_end ? " text-anchor=\"end\"" : "")
+      << ">" << minute_text(t).substr(5) << "</text>";
   };
   for (std::int64_t i = 0; i < n_hours; i += every) {
     const double x = a.x(a.begin + i * hour);
@@ -273,9 +273,9 @@ std::string svg_timeline(const rehearsal_report& r) {
       << minute_text(b.hour) << " UTC: " << b.failures << " failed</title></rect>";
     if (b.breakage_signals > 0) {
       const double radius = std::min(9.0, 3.0 + 1.5 * std::log2(static_cast<double>(b.breakage_signals)));
-      s << "<circle class=\"signals\" cx=\"" << fmt(x + bw / 2, 2) << "\" cy=\"" << lane_y + lane_h / 2
-        << "\" r=\"" << fmt(radius, 1) << "\" fill=\"#ef6c00\"><title>" << minute_text(b.hour) << " UTC: "
-        << b.breakage_signals << " breakage signals</title></circle>";
+      s << "<circle class=\"signals\" cx=\"" << fmt(x + bw / 2, 2) << "\" cy=\"" << lane_y + lane_h / 2 << "\" r=\""
+        << fmt(radius, 1) << "\" fill=\"#ef6c00\"><title>" << minute_text(b.hour) << " UTC: " << b.breakage_signals
+        << " breakage signals</title></circle>";
     }
   }
   timeline_labels(s, axis, w, h - 8);
@@ -350,8 +350,9 @@ std::string render_html(const rehearsal_report& r) {
        "padding:6px 10px;background:#f6f0fa}</style></head><body>";
   s << "<h1>Push rehearsal: " << xml_escape(r.scenario_name) << "</h1>";
   if (!r.description.empty()) s << "<p>" << xml_escape(r.description) << "</p>";
-  s << "<p class=\"muted\">seed " << r.seed << " · digest " << xml_escape(m.value("digest", std::string())) << " · reproduce: <code>"
-    << xml_escape(r.reproduce_command) << "</code> · pushsim " << xml_escape(std::string(pushsim::version())) << "</p>";
+  s << "<p class=\"muted\">seed " << r.seed << " · digest " << xml_escape(m.value("digest", std::string()))
+    << " · reproduce: <code>" << xml_escape(r.reproduce_command) << "</code> · pushsim "
+    << xml_escape(std::string(pushsim::version())) << "</p>";
   const bool halted = m.value("halted", false);
   if (const auto line = deadline_sentence(r); !line.empty()) {
     s << "<p id=\"deadline-cost\" class=\"deadline-cost\">" << xml_escape(line) << "</p>";
@@ -390,7 +391,8 @@ std::string render_html(const rehearsal_report& r) {
     s << "<tr><td>" << w.wave << (w.name.empty() ? "" : " " + xml_escape(w.name)) << "</td><td>" << w.orgs_planned
       << "</td><td>" << w.orgs_upgraded << "</td><td>" << w.orgs_failed << "</td><td>" << w.orgs_broken << "</td><td>"
       << w.orgs_not_pushed << "</td><td class=\"when\">" << (w.first_start ? minute_text(*w.first_start) : "")
-      << "</td><td class=\"when\">" << (w.last_end ? minute_text(*w.last_end) : "") << "</td><td>" << xml_escape(w.gate) << "</td></tr>";
+      << "</td><td class=\"when\">" << (w.last_end ? minute_text(*w.last_end) : "") << "</td><td>" << xml_escape(w.gate)
+      << "</td></tr>";
   }
   s << "</tbody></table>";
   if (!r.expectations.empty()) {
@@ -411,9 +413,10 @@ void print_summary(std::ostream& out, const rehearsal_report& r) {
   out << "  orgs targeted " << fmt(num(m, "orgs_targeted"), 0) << ", upgraded " << fmt(num(m, "orgs_upgraded"), 0)
       << ", failed " << fmt(num(m, "orgs_failed"), 0) << ", broken after upgrade " << fmt(num(m, "orgs_broken"), 0)
       << "\n";
-  out << "  blast radius: " << fmt(num(m, "blast_radius_orgs"), 0) << " orgs (" << fmt(num(m, "harmed_by_pushing_orgs"), 0)
-      << " harmed by pushing, " << fmt(num(m, "harmed_by_not_pushing_orgs"), 0) << " by not pushing), "
-      << fmt(num(m, "users_disrupted"), 0) << " users disrupted\n";
+  out << "  blast radius: " << fmt(num(m, "blast_radius_orgs"), 0) << " orgs ("
+      << fmt(num(m, "harmed_by_pushing_orgs"), 0) << " harmed by pushing, "
+      << fmt(num(m, "harmed_by_not_pushing_orgs"), 0) << " by not pushing), " << fmt(num(m, "users_disrupted"), 0)
+      << " users disrupted\n";
   if (const auto line = deadline_sentence(r); !line.empty()) out << "  " << line << "\n";
   if (num(m, "orgs_left_behind") > 0) {
     out << "  left behind: " << fmt(num(m, "orgs_left_behind"), 0) << " orgs (";
@@ -438,19 +441,21 @@ void print_summary(std::ostream& out, const rehearsal_report& r) {
   }
   const double delay = num(m, "detection_delay_s", -1);
   out << "  first breakage noticed: "
-      << (delay >= 0 ? human_duration(delay) + " after the first broken upgrade" : std::string("never (no breakage signal)"))
+      << (delay >= 0 ? human_duration(delay) + " after the first broken upgrade"
+                     : std::string("never (no breakage signal)"))
       << ", " << fmt(num(m, "harmed_after_first_signal"), 0) << " orgs harmed after that\n";
-  out << "  gates: " << (m.value("halted", false) ? "HALTED — " + m.value("halt_reason", std::string()) : std::string("no halt"))
+  out << "  gates: "
+      << (m.value("halted", false) ? "HALTED — " + m.value("halt_reason", std::string()) : std::string("no halt"))
       << "\n";
   out << "  rollout took " << human_duration(num(m, "rollout_duration_s", -1)) << " ("
       << fmt(num(m, "upgrades_per_hour"), 0) << " upgrades/hour), deadline "
       << (m.value("deadline_met", false) ? "met" : "MISSED (an eligible org was not upgraded in time)")
-      << ", window compliance "
-      << fmt(100.0 * num(m, "window_compliance"), 1) << "%\n";
+      << ", window compliance " << fmt(100.0 * num(m, "window_compliance"), 1) << "%\n";
   out << "  planned into an instance maintenance window: " << r.jobs_planned_in_maintenance << " jobs\n";
   out << "  API calls: " << fmt(num(m, "api_calls"), 0) << "\n";
   for (const auto& e : r.expectations) {
-    out << "  expect " << e.metric << " " << e.expected << ": " << (e.passed ? "ok" : "FAILED, got " + e.actual) << "\n";
+    out << "  expect " << e.metric << " " << e.expected << ": " << (e.passed ? "ok" : "FAILED, got " + e.actual)
+        << "\n";
   }
   out << "  " << fmt(num(m, "events"), 0) << " events in " << fmt(num(m, "wall_s"), 3) << " s wall\n";
   out << "digest " << m.value("digest", std::string()) << "\n";

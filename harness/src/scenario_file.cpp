@@ -38,7 +38,7 @@ std::optional<std::string> read_text(const std::filesystem::path& path) {
 // The scenario document on its way to being parsed, with where each section came from.
 struct document {
   json root;
-  std::vector<std::string> input_files;  // section files read
+  std::vector<std::string> input_files;                        // section files read
   std::map<std::string, section_origin, std::less<>> origins;  // package, population, plan
 };
 
@@ -157,13 +157,15 @@ void check_section(const json& root, const char* key, json_reader& r) {
 void parse_top_level(const json& root, document& d, const std::string& file, const std::filesystem::path& base_dir,
                      scenario& s, std::vector<input_error>& errors) {
   json_reader r(file, errors);
-  if (!r.object(root, "", {"$schema", "name", "description", "seed", "start", "population", "package", "platform",
-                           "plan", "profiles", "expect", "study"})) {
+  if (!r.object(root, "",
+                {"$schema", "name", "description", "seed", "start", "population", "package", "platform", "plan",
+                 "profiles", "expect", "study"})) {
     return;
   }
   if (const json* v = json_reader::member(root, "$schema")) r.string(*v, "/$schema");
   if (const json* v = r.required(root, "", "name", "a string")) s.name = r.string(*v, "/name").value_or("");
-  if (const json* v = json_reader::member(root, "description")) s.description = r.string(*v, "/description").value_or("");
+  if (const json* v = json_reader::member(root, "description"))
+    s.description = r.string(*v, "/description").value_or("");
   if (const json* v = r.required(root, "", "seed", "a seed (an integer in [0, 18446744073709551615])")) {
     s.seed = r.uint64(*v, "/seed").value_or(0);
   }
@@ -222,7 +224,8 @@ std::optional<std::uint64_t> parse_seed_argument(std::string_view text, const st
   std::uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    errors.push_back({flag, "", "expected an integer in [0, 18446744073709551615], found \"" + std::string(text) + "\""});
+    errors.push_back(
+        {flag, "", "expected an integer in [0, 18446744073709551615], found \"" + std::string(text) + "\""});
     return std::nullopt;
   }
   return v;

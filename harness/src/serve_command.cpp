@@ -87,8 +87,8 @@ class serve_runtime {
     if (!rest_) {
       return {hs.connections_accepted, hs.connections_open, hs.requests_handled, hs.errors_answered, 0, 0};
     }
-    return {hs.connections_accepted, hs.connections_open,     hs.requests_handled,
-            hs.errors_answered,      rest_->api_usage(), rest_->faults_injected()};
+    return {hs.connections_accepted, hs.connections_open, hs.requests_handled,
+            hs.errors_answered,      rest_->api_usage(),  rest_->faults_injected()};
   }
 
   std::unique_ptr<world> world_;
@@ -119,8 +119,8 @@ std::unique_ptr<world> load_world(const serve_options& options, std::ostream& er
     }
     overrides.set.push_back(std::move(*o));
   }
-  load_result loaded = options.scenario ? load_scenario_file(*options.scenario, overrides)
-                                        : load_default_scenario(overrides);
+  load_result loaded =
+      options.scenario ? load_scenario_file(*options.scenario, overrides) : load_default_scenario(overrides);
   if (!loaded.value) {
     print_errors(loaded.errors, err);
     return nullptr;
@@ -223,8 +223,8 @@ int serve_command(const serve_options& options, std::ostream& out, std::ostream&
                                                  std::move(server_options));
   const boost::system::result<mock_org::api::bound_endpoint> bound = runtime->start(scheme, host);
   if (!bound) {
-    err << "pushsim serve: cannot " << (scheme == "https" ? "load the TLS files or " : "") << "listen on " << options.bind << ":" << options.port << ": "
-        << bound.error().message() << '\n';
+    err << "pushsim serve: cannot " << (scheme == "https" ? "load the TLS files or " : "") << "listen on "
+        << options.bind << ":" << options.port << ": " << bound.error().message() << '\n';
     return serve_exit_runtime;
   }
   runtime->server().stop_on_signals();

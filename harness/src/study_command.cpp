@@ -35,15 +35,21 @@ std::vector<std::string> check_flags(const study_arguments& a) {
   if (a.precision && !(*a.precision > 0.0 && *a.precision < 1e6)) e.push_back("--precision: expected a number > 0");
   if (a.precision && a.replications) e.push_back("--precision: give either --replications or --precision");
   if (a.max_replications && !a.precision) e.push_back("--max-replications: only with --precision");
-  if (a.confidence && !(*a.confidence > 0.5 && *a.confidence < 0.999)) e.push_back("--confidence: expected a number in (0.5, 0.999)");
-  if (a.vary && *a.vary != "population" && *a.vary != "platform") e.push_back("--vary: expected population or platform, found '" + *a.vary + "'");
+  if (a.confidence && !(*a.confidence > 0.5 && *a.confidence < 0.999))
+    e.push_back("--confidence: expected a number in (0.5, 0.999)");
+  if (a.vary && *a.vary != "population" && *a.vary != "platform")
+    e.push_back("--vary: expected population or platform, found '" + *a.vary + "'");
   if (a.jobs && (*a.jobs < 1 || *a.jobs > 1024)) e.push_back("--jobs: expected 1 to 1024");
   std::string action_error;
   if (!parse_gate_action_flags(a.gate_actions, action_error)) e.push_back(action_error);
-  if (a.shard && a.precision) e.push_back("--shard: not with --precision (where a study stops depends on every replication before)");
-  if (a.shard && a.json_path.empty()) e.push_back("--shard: needs --json PART (the part file that `pushsim study merge` reads)");
-  if (a.shard && !a.html_path.empty()) e.push_back("--html: a shard writes its part only; merge the parts for the report");
-  if (a.shard && !a.junit_path.empty()) e.push_back("--junit: a shard writes its part only; merge the parts for the report");
+  if (a.shard && a.precision)
+    e.push_back("--shard: not with --precision (where a study stops depends on every replication before)");
+  if (a.shard && a.json_path.empty())
+    e.push_back("--shard: needs --json PART (the part file that `pushsim study merge` reads)");
+  if (a.shard && !a.html_path.empty())
+    e.push_back("--html: a shard writes its part only; merge the parts for the report");
+  if (a.shard && !a.junit_path.empty())
+    e.push_back("--junit: a shard writes its part only; merge the parts for the report");
   return e;
 }
 
@@ -63,8 +69,7 @@ std::string reproduce_prefix(const study_arguments& a, const std::string& plan_f
 
 // The plans of the study: the scenario's own plan, or each --plan file in its place (parsed by the strict plan
 // reader); expectations removed (the study checks the statistical ones itself).
-std::vector<study_plan> study_plans(const study_arguments& a, const scenario& base,
-                                       std::vector<input_error>& errors) {
+std::vector<study_plan> study_plans(const study_arguments& a, const scenario& base, std::vector<input_error>& errors) {
   scenario s = base;
   s.expect.clear();
   s.study_expect.clear();
@@ -82,7 +87,8 @@ std::vector<study_plan> study_plans(const study_arguments& a, const scenario& ba
     for (auto& each : with_gate_actions({named[i]}, actions)) {
       std::string cmd = reproduce_prefix(a, file);
       const std::string action = scheduler::to_string(each.loaded.plan.on_gate_trip);
-      if (!actions.empty()) cmd += file.empty() ? " --set '/plan/gate_action=\"" + action + "\"'" : " --gate-action " + action;
+      if (!actions.empty())
+        cmd += file.empty() ? " --set '/plan/gate_action=\"" + action + "\"'" : " --gate-action " + action;
       plans.push_back({std::move(each.name), std::move(each.loaded), std::move(cmd)});
     }
   }
@@ -120,13 +126,14 @@ resolved resolve(const study_arguments& a, const scenario& s) {
   resolved r;
   const study_section& section = s.study;
   r.expectations = s.study_expect;
-  r.options.replications = a.precision ? *a.max_replications
-                                       : a.replications.value_or(section.replications.value_or(replications_default));
+  r.options.replications =
+      a.precision ? *a.max_replications : a.replications.value_or(section.replications.value_or(replications_default));
   r.options.precision = a.precision;
   r.options.confidence = a.confidence.value_or(section.confidence.value_or(0.95));
   r.options.jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
   // A fixed count does not depend on the batch: big enough that every rank and thread stays busy until the end.
-  if (!a.precision) r.options.batch = std::max<std::uint64_t>(r.options.batch, std::uint64_t{a.ranks} * r.options.jobs * 8);
+  if (!a.precision)
+    r.options.batch = std::max<std::uint64_t>(r.options.batch, std::uint64_t{a.ranks} * r.options.jobs * 8);
   r.vary = a.vary ? (*a.vary == "platform" ? vary_mode::platform : vary_mode::population)
                   : section.vary.value_or(vary_mode::population);
   return r;
@@ -192,8 +199,8 @@ std::optional<prepared> prepare(const study_arguments& a, std::ostream& err) {
 }
 
 // The plans of one grid point: the scenario loaded again with the point's values as overrides.
-std::optional<std::vector<study_plan>> plans_at(const study_arguments& a, const prepared& p,
-                                                const nlohmann::json& set, std::ostream& err) {
+std::optional<std::vector<study_plan>> plans_at(const study_arguments& a, const prepared& p, const nlohmann::json& set,
+                                                std::ostream& err) {
   if (set.empty()) return p.plans;
   auto overrides = p.overrides;
   for (const auto& [pointer, value] : set.items()) overrides.push_back({nlohmann::json::json_pointer(pointer), value});
@@ -216,7 +223,8 @@ study_identity identity_of(const study_arguments& a, const prepared& p, const st
   id.pushsim_version = pushsim_version_text();
   id.scenario_name = report.scenario_name;
   id.scenario_file = report.scenario_file;
-  for (const auto& file : input_files(a, p.loaded)) id.input_hashes.push_back(file_hash_hex(file).value_or("unreadable"));
+  for (const auto& file : input_files(a, p.loaded))
+    id.input_hashes.push_back(file_hash_hex(file).value_or("unreadable"));
   id.set = a.set;
   id.seed = report.seed;
   id.replications = p.settings.options.replications;
@@ -243,9 +251,8 @@ study_report report_header(const study_arguments& args, const prepared& p) {
 
 // Writes shard `shard`'s part file (and its CSV rows); exit 1 when an invariant broke, 2 when a file cannot be
 // written.
-int finish_shard(const study_arguments& args, const prepared& p, const study_report& report,
-                 const shard_spec& shard, std::vector<part_point> points, detail::csv_stream& csv,
-                 std::ostream& out, std::ostream& err) {
+int finish_shard(const study_arguments& args, const prepared& p, const study_report& report, const shard_spec& shard,
+                 std::vector<part_point> points, detail::csv_stream& csv, std::ostream& out, std::ostream& err) {
   study_part part{identity_of(args, p, report), shard, std::move(points)};
   const auto range = shard_range(shard, part.identity.replications);
   if (p.targets[0].empty()) return 0;  // an MPI rank other than 0
@@ -258,8 +265,8 @@ int finish_shard(const study_arguments& args, const prepared& p, const study_rep
     return 2;
   }
   out << "Study shard " << shard.index << "/" << shard.count << " of " << report.scenario_name << ": replications "
-      << range.first << " to " << range.first + range.count - 1 << " of " << part.identity.replications
-      << " (seed " << report.seed << ") written to " << args.json_path
+      << range.first << " to " << range.first + range.count - 1 << " of " << part.identity.replications << " (seed "
+      << report.seed << ") written to " << args.json_path
       << "\n  merge every shard's part with: pushsim study merge PART... --json F [--csv F] [--html F] [--junit F]\n";
   bool broken = false;
   for (const auto& point : part.points) {

@@ -100,7 +100,8 @@ std::vector<expectation_result> check_study_expectations(const std::vector<study
                                                          const std::string& plan) {
   std::vector<expectation_result> out;
   for (const auto& e : expectations) {
-    const auto it = std::find_if(summaries.begin(), summaries.end(), [&](const auto& s) { return s.metric == e.metric; });
+    const auto it =
+        std::find_if(summaries.begin(), summaries.end(), [&](const auto& s) { return s.metric == e.metric; });
     expectation_result r;
     r.metric = plan + ": " + e.metric;
     const bool is_min = e.key.ends_with("_min");

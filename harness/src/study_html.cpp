@@ -73,11 +73,11 @@ void distributions(std::ostream& s, const study_report& r, const study_point& po
           << "]";
       } else if (sample.size() > 0) {
         const auto sum = sample.summary(r.confidence);
-        histogram_svg(s, "hist-" + std::to_string(index) + "-" + metrics[m].name + "-" + std::to_string(p), sample.values(), sum,
-                      metrics[m].duration);
-        s << "<div>mean " << readable(sum.mean, metrics[m].duration) << " [" << readable(sum.ci.low, metrics[m].duration)
-          << ", " << readable(sum.ci.high, metrics[m].duration) << "], p95 " << readable(sum.p95, metrics[m].duration)
-          << "</div>";
+        histogram_svg(s, "hist-" + std::to_string(index) + "-" + metrics[m].name + "-" + std::to_string(p),
+                      sample.values(), sum, metrics[m].duration);
+        s << "<div>mean " << readable(sum.mean, metrics[m].duration) << " ["
+          << readable(sum.ci.low, metrics[m].duration) << ", " << readable(sum.ci.high, metrics[m].duration)
+          << "], p95 " << readable(sum.p95, metrics[m].duration) << "</div>";
       }
       s << "</td>";
     }
@@ -90,7 +90,8 @@ void comparisons(std::ostream& s, const study_report& r, const study_point& poin
   const auto rows = point.result.accumulator.compare(r.confidence);
   if (rows.empty()) return;
   s << "<h2>Paired differences (plan - " << xml_escape(r.plans[0]) << ", same seeds)</h2>";
-  s << "<table id=\"comparisons-" << index << "\" class=\"comparisons\"><tr><th>plan</th><th>metric</th><th>mean difference</th><th>interval</th>"
+  s << "<table id=\"comparisons-" << index
+    << "\" class=\"comparisons\"><tr><th>plan</th><th>metric</th><th>mean difference</th><th>interval</th>"
        "<th>significant</th></tr>";
   for (const auto& c : rows) {
     const bool d = std::any_of(study_metrics().begin(), study_metrics().end(),

@@ -71,7 +71,8 @@ bool same_study(const std::vector<loaded_part>& parts, std::ostream& err) {
 
 // Each shard 1..N exactly once; sorts the parts by shard.
 bool complete_shards(std::vector<loaded_part>& parts, std::ostream& err) {
-  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.part.shard.index < b.part.shard.index; });
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.part.shard.index < b.part.shard.index; });
   bool ok = true;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     if (parts[i].part.shard.index != parts[i - 1].part.shard.index) continue;

@@ -53,7 +53,8 @@ std::vector<sweep_axis> parse_axes(const json& v, const std::string& pointer, js
     const std::string at = json_child_pointer(pointer, i);
     if (!r.object(v[i], at, {"pointer", "values"})) continue;
     sweep_axis axis;
-    if (const auto* p = r.required(v[i], at, "pointer", "a JSON pointer")) axis.pointer = r.string(*p, at + "/pointer").value_or("");
+    if (const auto* p = r.required(v[i], at, "pointer", "a JSON pointer"))
+      axis.pointer = r.string(*p, at + "/pointer").value_or("");
     if (const auto* vs = r.required(v[i], at, "values", "an array of values"); vs && r.array(*vs, at + "/values")) {
       axis.values.assign(vs->begin(), vs->end());
     }
@@ -69,7 +70,8 @@ std::vector<study_expectation> parse_expectation_list(const json& v, const std::
     const std::string at = json_child_pointer(pointer, i);
     if (!r.object(v[i], at, {"metric", "key", "bound"})) continue;
     study_expectation e;
-    if (const auto* m = r.required(v[i], at, "metric", "a metric name")) e.metric = r.string(*m, at + "/metric").value_or("");
+    if (const auto* m = r.required(v[i], at, "metric", "a metric name"))
+      e.metric = r.string(*m, at + "/metric").value_or("");
     if (const auto* k = r.required(v[i], at, "key", "a bound's key")) e.key = r.string(*k, at + "/key").value_or("");
     if (const auto* b = r.required(v[i], at, "bound", "a number")) e.bound = r.number(*b, at + "/bound").value_or(0.0);
     out.push_back(std::move(e));
@@ -78,9 +80,9 @@ std::vector<study_expectation> parse_expectation_list(const json& v, const std::
 }
 
 const std::vector<std::string>& identity_keys() {
-  static const std::vector<std::string> keys = {"pushsim_version", "scenario", "scenario_file", "input_hashes",
-                                                "set", "seed", "replications", "confidence", "vary", "plans",
-                                                "sweep", "expectations"};
+  static const std::vector<std::string> keys = {
+      "pushsim_version", "scenario",   "scenario_file", "input_hashes", "set",   "seed",
+      "replications",    "confidence", "vary",          "plans",        "sweep", "expectations"};
   return keys;
 }
 
@@ -117,7 +119,8 @@ bool parse_row(const json& v, const std::string& at, std::uint64_t expected_inde
   const std::size_t width = study_metrics().size();
   if (!v.is_array() || v.size() != 5) return r.expected(v, at, "[index, seed, plan, digest, [values]]");
   if (!v[0].is_number_unsigned() || v[0].get<std::uint64_t>() != expected_index) {
-    return r.expected(v[0], at + "/0", "replication " + std::to_string(expected_index) + " (the shard's block, in order)");
+    return r.expected(v[0], at + "/0",
+                      "replication " + std::to_string(expected_index) + " (the shard's block, in order)");
   }
   if (!v[1].is_number_unsigned()) return r.expected(v[1], at + "/1", "a seed");
   if (!v[2].is_number_unsigned() || v[2].get<std::uint64_t>() != expected_plan) {
@@ -163,8 +166,8 @@ part_point parse_point(const json& v, const std::string& at, const replication_r
   }
   point.rows.resize(rows->size());
   for (std::size_t i = 0; i < rows->size(); ++i) {
-    if (!parse_row((*rows)[i], at + "/rows/" + std::to_string(i), range.first + i / plans, i % plans,
-                   point.rows[i], r)) {
+    if (!parse_row((*rows)[i], at + "/rows/" + std::to_string(i), range.first + i / plans, i % plans, point.rows[i],
+                   r)) {
       break;
     }
   }
@@ -211,7 +214,8 @@ nlohmann::json identity_json(const study_identity& id) {
   json sweep = json::array();
   for (const auto& axis : id.sweep) sweep.push_back({{"pointer", axis.pointer}, {"values", axis.values}});
   json expectations = json::array();
-  for (const auto& e : id.expectations) expectations.push_back({{"metric", e.metric}, {"key", e.key}, {"bound", e.bound}});
+  for (const auto& e : id.expectations)
+    expectations.push_back({{"metric", e.metric}, {"key", e.key}, {"bound", e.bound}});
   return {{"pushsim_version", id.pushsim_version},
           {"scenario", id.scenario_name},
           {"scenario_file", id.scenario_file},
@@ -244,15 +248,18 @@ std::optional<study_part> parse_study_part(std::string_view text, const std::str
   json_reader r(file, errors);
   if (!r.object(*doc, "", {"format", "shard", "identity", "points"})) return std::nullopt;
   const json* format = r.required(*doc, "", "format", std::string("\"") + part_format + "\"");
-  if (format && (!format->is_string() || *format != part_format)) r.expected(*format, "/format", std::string("\"") + part_format + "\"");
+  if (format && (!format->is_string() || *format != part_format))
+    r.expected(*format, "/format", std::string("\"") + part_format + "\"");
   study_part part;
-  if (const json* s = r.required(*doc, "", "shard", "{\"index\", \"count\"}"); s && r.object(*s, "/shard", {"index", "count"})) {
+  if (const json* s = r.required(*doc, "", "shard", "{\"index\", \"count\"}");
+      s && r.object(*s, "/shard", {"index", "count"})) {
     const json* n = r.required(*s, "/shard", "count", "the number of shards");
     const json* k = r.required(*s, "/shard", "index", "the shard's number");
     if (n) part.shard.count = r.uint64(*n, "/shard/count", 1, shards_max).value_or(1);
     if (k) part.shard.index = r.uint64(*k, "/shard/index", 1, part.shard.count).value_or(1);
   }
-  if (const json* id = r.required(*doc, "", "identity", "the study's identity")) part.identity = parse_identity(*id, "/identity", r);
+  if (const json* id = r.required(*doc, "", "identity", "the study's identity"))
+    part.identity = parse_identity(*id, "/identity", r);
   if (errors.size() != before) return std::nullopt;
   const json* points = r.required(*doc, "", "points", "an array of grid points");
   if (!points || !r.array(*points, "/points")) return std::nullopt;
@@ -263,8 +270,8 @@ std::optional<study_part> parse_study_part(std::string_view text, const std::str
   }
   const auto range = shard_range(part.shard, part.identity.replications);
   for (std::size_t g = 0; g < grid && errors.size() == before; ++g) {
-    part.points.push_back(parse_point((*points)[g], "/points/" + std::to_string(g), range,
-                                      part.identity.plans.size(), r));
+    part.points.push_back(
+        parse_point((*points)[g], "/points/" + std::to_string(g), range, part.identity.plans.size(), r));
   }
   if (errors.size() != before) return std::nullopt;
   return part;

@@ -23,8 +23,8 @@ std::string number_text(double v) {
 }
 
 nlohmann::json sample_json(const sim::sample_summary& s) {
-  return {{"n", s.n},       {"mean", s.mean}, {"sd", s.sd},   {"ci_low", s.ci.low}, {"ci_high", s.ci.high},
-          {"min", s.min},   {"p5", s.p5},     {"p50", s.p50}, {"p95", s.p95},       {"max", s.max}};
+  return {{"n", s.n},     {"mean", s.mean}, {"sd", s.sd},   {"ci_low", s.ci.low}, {"ci_high", s.ci.high},
+          {"min", s.min}, {"p5", s.p5},     {"p50", s.p50}, {"p95", s.p95},       {"max", s.max}};
 }
 
 nlohmann::json plans_json(const study_report& r, const study_point& point) {
@@ -87,8 +87,9 @@ bool is_duration(const std::string& metric) {
 void print_plan_table(std::ostream& out, const study_report& r, const study_point& point, std::size_t plan) {
   const int pct = static_cast<int>(std::lround(r.confidence * 100));
   out << "\nplan " << r.plans[plan] << "\n";
-  out << "  " << std::left << std::setw(28) << "metric" << std::right << std::setw(14) << "mean" << "   "
-      << std::left << std::setw(32) << (std::to_string(pct) + "% interval") << std::right << std::setw(14) << "p95"
+  out << "  " << std::left << std::setw(28) << "metric" << std::right << std::setw(14) << "mean"
+      << "   " << std::left << std::setw(32) << (std::to_string(pct) + "% interval") << std::right << std::setw(14)
+      << "p95"
       << "\n";
   for (const auto& s : point.result.accumulator.summarize_plan(plan, r.confidence)) {
     out << "  " << std::left << std::setw(28) << s.metric << std::right;
@@ -113,8 +114,8 @@ void print_comparisons(std::ostream& out, const study_report& r, const study_poi
     if (c.plan != plan) {
       plan = c.plan;
       out << "\npaired differences: " << r.plans[plan] << " - " << r.plans[0] << " (same seeds)\n";
-      out << "  " << std::left << std::setw(28) << "metric" << std::right << std::setw(14) << "difference" << "   "
-          << std::left << std::setw(32) << (std::to_string(pct) + "% interval") << "significant\n";
+      out << "  " << std::left << std::setw(28) << "metric" << std::right << std::setw(14) << "difference"
+          << "   " << std::left << std::setw(32) << (std::to_string(pct) + "% interval") << "significant\n";
     }
     const bool d = is_duration(c.metric);
     out << "  " << std::left << std::setw(28) << c.metric << std::right << std::setw(14) << show(c.difference.mean, d)
@@ -174,14 +175,20 @@ std::string render_study_json(const study_report& r) {
     j["sweep"] = std::move(sweep);
     nlohmann::json sens = nlohmann::json::array();
     for (const auto& row : r.sensitivity) {
-      sens.push_back({{"pointer", row.pointer}, {"metric", row.metric}, {"low", row.low}, {"high", row.high},
-                      {"at_low", row.at_low}, {"at_high", row.at_high}, {"swing", row.swing}});
+      sens.push_back({{"pointer", row.pointer},
+                      {"metric", row.metric},
+                      {"low", row.low},
+                      {"high", row.high},
+                      {"at_low", row.at_low},
+                      {"at_high", row.at_high},
+                      {"swing", row.swing}});
     }
     j["sensitivity"] = std::move(sens);
   }
   nlohmann::json expectations = nlohmann::json::array();
   for (const auto& e : r.expectations) {
-    expectations.push_back({{"metric", e.metric}, {"expected", e.expected}, {"actual", e.actual}, {"passed", e.passed}});
+    expectations.push_back(
+        {{"metric", e.metric}, {"expected", e.expected}, {"actual", e.actual}, {"passed", e.passed}});
   }
   j["expectations"] = std::move(expectations);
   j["digest"] = r.digest();
@@ -199,7 +206,8 @@ std::string render_study_junit(const study_report& r) {
   out << "    <properties>\n      <property name=\"seed\" value=\"" << r.seed << "\"/>\n"
       << "      <property name=\"replications\" value=\"" << r.points.front().result.accumulator.replications()
       << "\"/>\n      <property name=\"digest\" value=\"" << r.digest() << "\"/>\n"
-      << "      <property name=\"pushsim_version\" value=\"" << xml_escape(std::string(pushsim::version())) << "\"/>\n    </properties>\n";
+      << "      <property name=\"pushsim_version\" value=\"" << xml_escape(std::string(pushsim::version()))
+      << "\"/>\n    </properties>\n";
   for (const auto& e : r.expectations) {
     out << "    <testcase classname=\"" << xml_escape(r.scenario_name) << "\" name=\""
         << xml_escape(e.metric + " " + e.expected) << "\">";

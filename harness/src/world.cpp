@@ -16,8 +16,8 @@ std::unique_ptr<world> build_world(const scenario& s) {
   const sim::rng_streams population_streams(s.population_seed.value_or(w->seed));
   w->orgs = std::make_unique<mock_org::population>(
       mock_org::generate_population(s.population, w->pkg, population_streams.seed_for("population")));
-  w->platform =
-      std::make_unique<mock_org::platform>(*w->sim, *w->orgs, w->pkg, s.platform.platform, streams.seed_for("platform"));
+  w->platform = std::make_unique<mock_org::platform>(*w->sim, *w->orgs, w->pkg, s.platform.platform,
+                                                     streams.seed_for("platform"));
   return w;
 }
 

@@ -85,8 +85,9 @@ void import_table::load_json(std::string_view text) {
       records = rec;
       json_pointer_ = "/records";
     } else {
-      r.error("", "expected a REST query result {\"records\": [...]}, the sf CLI's --json output or an array of "
-                  "records");
+      r.error("",
+              "expected a REST query result {\"records\": [...]}, the sf CLI's --json output or an array of "
+              "records");
       ok_ = false;
       return;
     }
@@ -132,9 +133,9 @@ bool import_table::next() {
     return true;
   }
   if (csv_->error()) {
-    errors_->push_back({file_, "line " + std::to_string(csv_->error()->line) + ", column " +
-                                   std::to_string(csv_->error()->column),
-                        csv_->error()->message});
+    errors_->push_back(
+        {file_, "line " + std::to_string(csv_->error()->line) + ", column " + std::to_string(csv_->error()->column),
+         csv_->error()->message});
     ok_ = false;
   }
   return false;

@@ -12,9 +12,21 @@ struct prefix_region {
 };
 // Longest prefixes first so "APAC" wins over "AP" and "EUR" over "EU".
 constexpr std::array<prefix_region, 16> prefixes{{
-    {"APAC", region::ap}, {"USA", region::na}, {"CAN", region::na}, {"EUR", region::eu}, {"FRA", region::eu},
-    {"DEU", region::eu},  {"AUS", region::ap}, {"IND", region::ap}, {"SGP", region::ap}, {"NA", region::na},
-    {"CS", region::na},   {"UM", region::na},  {"EU", region::eu},  {"UK", region::eu},  {"AP", region::ap},
+    {"APAC", region::ap},
+    {"USA", region::na},
+    {"CAN", region::na},
+    {"EUR", region::eu},
+    {"FRA", region::eu},
+    {"DEU", region::eu},
+    {"AUS", region::ap},
+    {"IND", region::ap},
+    {"SGP", region::ap},
+    {"NA", region::na},
+    {"CS", region::na},
+    {"UM", region::na},
+    {"EU", region::eu},
+    {"UK", region::eu},
+    {"AP", region::ap},
     {"JP", region::ap},
 }};
 constexpr std::array<std::string_view, region_count> region_names{"NA", "EU", "AP"};

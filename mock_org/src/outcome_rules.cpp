@@ -29,8 +29,8 @@ constexpr std::array<rule_info, rule_count> table{{
      severity::none},
     {"F6", "field type change on a field an Apex trigger references", error_type::deploy_error, break_cause::none,
      severity::none},
-    {"F7", "post-install script exceeds its CPU budget on the org's records", error_type::pac_error,
-     break_cause::none, severity::none},
+    {"F7", "post-install script exceeds its CPU budget on the org's records", error_type::pac_error, break_cause::none,
+     severity::none},
     {"F8", "row lock conflict with active users", error_type::locking_failure, break_cause::none, severity::none},
     {"F9", "platform noise", error_type::unclassified_error, break_cause::none, severity::none},
     {"B1", "field type change on a field a flow references", error_type::unclassified_error,
@@ -89,9 +89,9 @@ outcome outcome_rules::evaluate(const population& pop, org_index i, time_point s
       post_install_s += c->cost_us_per_record * static_cast<double>(pop.records(i, c->object)) * 1e-6;
     }
   }
-  double run_s = noise_.base_duration_s * (noise_.duration_sigma > 0 ? sim::lognormal(r, 0.0, noise_.duration_sigma)
-                                                                     : 1.0) +
-                 static_cast<double>(pop.total_records(i)) * noise_.per_record_us * 1e-6 + post_install_s;
+  double run_s =
+      noise_.base_duration_s * (noise_.duration_sigma > 0 ? sim::lognormal(r, 0.0, noise_.duration_sigma) : 1.0) +
+      static_cast<double>(pop.total_records(i)) * noise_.per_record_us * 1e-6 + post_install_s;
   const double u_lock = r.uniform01();
   const double u_noise = r.uniform01();
 
@@ -169,8 +169,8 @@ outcome outcome_rules::evaluate(const population& pop, org_index i, time_point s
     }
   }
   // F8, F9: noise.
-  const double lock_p = std::min(noise_.lock_rate_max,
-                                 noise_.lock_base_rate + noise_.lock_rate_per_active_user * active_users);
+  const double lock_p =
+      std::min(noise_.lock_rate_max, noise_.lock_base_rate + noise_.lock_rate_per_active_user * active_users);
   if (u_lock < lock_p) return fail(rule::f_lock_conflict, no_index, false);
   if (u_noise < noise_.unclassified_rate) return fail(rule::f_unclassified_noise, no_index, false);
 
@@ -235,8 +235,7 @@ outcome outcome_rules::evaluate(const population& pop, org_index i, time_point s
         }
         break;
       }
-      default:
-        break;
+      default: break;
     }
   }
   out.result = out.breakages > 0 ? outcome::kind::broken : outcome::kind::succeeded;
@@ -271,8 +270,8 @@ std::string outcome_rules::error_message(const population& pop, org_index i, rul
     case rule::f_always_fails:
     case rule::f_unclassified_noise:
       return "An unexpected error occurred. Please include this ErrorId if you contact support: " +
-             std::to_string(1'000'000'000ull + (pop.key(i).chars[14] * 7919ull + i) % 999'999'999ull) +
-             "-" + std::to_string(static_cast<unsigned>(rl)) + " (" + pop.key(i).str() + ")";
+             std::to_string(1'000'000'000ull + (pop.key(i).chars[14] * 7919ull + i) % 999'999'999ull) + "-" +
+             std::to_string(static_cast<unsigned>(rl)) + " (" + pop.key(i).str() + ")";
     case rule::f_feature_missing:
       return "Package version " + target + " requires the feature " +
              std::string(to_string(static_cast<platform_feature>(subject))) +
@@ -292,8 +291,7 @@ std::string outcome_rules::error_message(const population& pop, org_index i, rul
              std::to_string(pop.records(i, subject)) + " " + pkg_.objects[subject].api_name + " records).";
     case rule::f_lock_conflict:
       return "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record while users were editing it.";
-    default:
-      return "The upgrade failed.";
+    default: return "The upgrade failed.";
   }
 }
 
@@ -305,19 +303,12 @@ std::string outcome_rules::breakage_message(rule rl, std::uint16_t subject) cons
     case rule::b_layout_removed_validation:
     case rule::b_layout_removed_flow:
     case rule::b_picklist_automation:
-    case rule::b_picklist_integration:
-      about = pkg_.qualified_field_name(subject);
-      break;
+    case rule::b_picklist_integration: about = pkg_.qualified_field_name(subject); break;
     case rule::b_required_integration:
     case rule::b_required_trigger:
-    case rule::b_new_trigger_recursion:
-      about = pkg_.objects[subject].api_name;
-      break;
-    case rule::b_api_retired:
-      about = "API v" + std::to_string(subject) + ".0";
-      break;
-    default:
-      break;
+    case rule::b_new_trigger_recursion: about = pkg_.objects[subject].api_name; break;
+    case rule::b_api_retired: about = "API v" + std::to_string(subject) + ".0"; break;
+    default: break;
   }
   return std::string(rule_code(rl)) + " " + std::string(rule_description(rl)) + (about.empty() ? "" : ": " + about);
 }

@@ -4,13 +4,11 @@
 
 namespace pushsim::mock_org {
 namespace {
-constexpr std::array<std::string_view, 10> field_type_names{"Text",     "Number",   "Currency", "Percent",
-                                                            "Date",     "DateTime", "Checkbox", "Picklist",
-                                                            "Lookup",   "LongTextArea"};
+constexpr std::array<std::string_view, 10> field_type_names{
+    "Text", "Number", "Currency", "Percent", "Date", "DateTime", "Checkbox", "Picklist", "Lookup", "LongTextArea"};
 constexpr std::array<std::string_view, change_kind_count> change_names{
-    "field_type_change",   "field_removed_from_layouts", "new_required_field",
-    "picklist_value_removed", "new_trigger",             "post_install_script",
-    "required_feature",    "api_version_retired",        "new_custom_fields"};
+    "field_type_change",   "field_removed_from_layouts", "new_required_field",  "picklist_value_removed", "new_trigger",
+    "post_install_script", "required_feature",           "api_version_retired", "new_custom_fields"};
 }  // namespace
 
 std::string_view to_string(field_type t) { return field_type_names[static_cast<std::size_t>(t)]; }
@@ -93,8 +91,7 @@ std::string package::validate() const {
                                c.kind == change_kind::field_removed_from_layouts ||
                                c.kind == change_kind::picklist_value_removed;
       const bool needs_object = c.kind == change_kind::new_required_field || c.kind == change_kind::new_trigger ||
-                                c.kind == change_kind::post_install_script ||
-                                c.kind == change_kind::new_custom_fields;
+                                c.kind == change_kind::post_install_script || c.kind == change_kind::new_custom_fields;
       if (needs_field && c.field >= fields.size()) return "a change of " + versions[v].number.str() + " needs a field";
       if (needs_object && c.object >= objects.size()) {
         return "a change of " + versions[v].number.str() + " needs an object";

@@ -51,11 +51,9 @@ bool parse_change(reader& r, const json& j, const std::string& ptr, const packag
       c.new_type = *t;
       return true;
     }
-    case change_kind::field_removed_from_layouts:
-      return r.object(j, ptr, {"kind", "field"}) && need_field();
+    case change_kind::field_removed_from_layouts: return r.object(j, ptr, {"kind", "field"}) && need_field();
     case change_kind::new_required_field:
-    case change_kind::new_trigger:
-      return r.object(j, ptr, {"kind", "object"}) && need_object();
+    case change_kind::new_trigger: return r.object(j, ptr, {"kind", "object"}) && need_object();
     case change_kind::picklist_value_removed:
       if (!r.object(j, ptr, {"kind", "field", "value"}) || !need_field()) return false;
       if (!j.contains("value")) return r.fail(ptr, "picklist_value_removed needs \"value\"");
@@ -197,8 +195,8 @@ parse_result<package> parse_package(const json& j, std::string_view pointer) {
     }
     pv.number = *num;
     if (!p.versions.empty() && !(p.versions.back().number < pv.number)) {
-      r.fail(child(ip, "number"), "versions must ascend: " + pv.number.str() + " after " +
-                                      p.versions.back().number.str());
+      r.fail(child(ip, "number"),
+             "versions must ascend: " + pv.number.str() + " after " + p.versions.back().number.str());
       return done();
     }
     if (v.contains("name") && !r.string(v["name"], child(ip, "name"), pv.name)) return done();

@@ -50,8 +50,7 @@ std::string ineligible_org_message(ineligibility why, std::string_view org_key, 
     case ineligibility::package_not_installed: return head + "the package isn't installed in it.";
     case ineligibility::same_or_newer_version:
       return head + "it must have a package version installed that is lower than " + v + ".";
-    case ineligibility::beta_target:
-      return head + v + " is a beta; push a non-beta, non-deprecated package version.";
+    case ineligibility::beta_target: return head + v + " is a beta; push a non-beta, non-deprecated package version.";
     case ineligibility::push_blocked: return head + "its push upgrades are BlockedBySubscriber.";
     case ineligibility::none: break;
   }
@@ -68,7 +67,9 @@ std::string duplicate_job_message(std::string_view existing) {
          (existing.empty() ? std::string("<unknown>") : std::string(existing));
 }
 
-std::optional<std::int64_t> push_request_row::duration_s() const { return duration_between(started, ended, start, end); }
+std::optional<std::int64_t> push_request_row::duration_s() const {
+  return duration_between(started, ended, start, end);
+}
 std::optional<std::int64_t> push_job_row::duration_s() const { return duration_between(started, ended, start, end); }
 
 platform::platform(sim::simulation& sim, population& orgs, const package& pkg, platform_config config,
@@ -168,8 +169,8 @@ api_result<request_id> platform::create_request(version_index version, std::opti
   }
   const auto& pv = pkg_.versions[version];
   if (pv.state != release_state::released || pv.deprecated) {
-    return {std::nullopt, make_error(api_error_code::field_integrity_exception, unpushable_version_message(pv),
-                                     "PackageVersionId")};
+    return {std::nullopt,
+            make_error(api_error_code::field_integrity_exception, unpushable_version_message(pv), "PackageVersionId")};
   }
   if (requests_.size() >= max_id_sequence || requests_.size() >= 0xFFFF'FFF0u) {
     return {std::nullopt, make_error(api_error_code::invalid_operation, "too many push requests")};
@@ -216,9 +217,9 @@ api_result<job_id> platform::add_job(request_id request, std::string_view org_ke
   if (auto e = job_request_error(request)) return {std::nullopt, std::move(*e)};
   const auto key = parse_org_key(org_key_text);
   if (!key) {
-    return {std::nullopt, make_error(api_error_code::invalid_id_field,
-                                     "invalid organization ID: " + std::string(org_key_text),
-                                     "SubscriberOrganizationKey")};
+    return {std::nullopt,
+            make_error(api_error_code::invalid_id_field, "invalid organization ID: " + std::string(org_key_text),
+                       "SubscriberOrganizationKey")};
   }
   const auto org = orgs_.find(*key);
   if (!org) {
@@ -243,10 +244,10 @@ api_result<job_id> platform::add_job_to_open_request(request_id request, org_ind
   }
   const ineligibility why = check_eligibility(org, r.version);
   if (why != ineligibility::none) {
-    return {std::nullopt, make_error(api_error_code::field_integrity_exception,
-                                     ineligible_org_message(why, orgs_.key(org).str(),
-                                                            pkg_.versions[r.version].number.str()),
-                                     "SubscriberOrganizationKey", why)};
+    return {std::nullopt,
+            make_error(api_error_code::field_integrity_exception,
+                       ineligible_org_message(why, orgs_.key(org).str(), pkg_.versions[r.version].number.str()),
+                       "SubscriberOrganizationKey", why)};
   }
   if (jobs_.size() >= 0xFFFF'FFF0u) {
     return {std::nullopt, make_error(api_error_code::invalid_operation, "too many push jobs")};
@@ -272,9 +273,9 @@ api_result<api_ok> platform::set_request_status(request_id request, push_status 
   const std::string from(to_string(r.status));
   if (status == push_status::pending) {
     if (r.status != push_status::created) {
-      return {std::nullopt, make_error(api_error_code::invalid_operation,
-                                       "You can't change the status of a push request from " + from + " to Pending.",
-                                       "Status")};
+      return {std::nullopt,
+              make_error(api_error_code::invalid_operation,
+                         "You can't change the status of a push request from " + from + " to Pending.", "Status")};
     }
     r.status = push_status::pending;
     for (job_id j : request_jobs_[request - 1]) set_job_status(jobs_[j - 1], push_status::pending);
@@ -282,14 +283,16 @@ api_result<api_ok> platform::set_request_status(request_id request, push_status 
     const auto lo = config_.pickup_delay_min.count();
     const auto hi = config_.pickup_delay_max.count();
     const duration delay{sim::uniform_int(rng_, lo, hi)};
-    r.pickup = sim_.schedule_at(due + delay, [this, request] { pickup(request); }, kind_pickup);
+    r.pickup = sim_.schedule_at(
+        due + delay, [this, request] { pickup(request); }, kind_pickup);
     return {api_ok{}, {}};
   }
   if (status == push_status::canceled) {
     if (r.status != push_status::created && r.status != push_status::pending) {
       return {std::nullopt, make_error(api_error_code::invalid_operation,
                                        "You can abort a push request only while its status is Created or Pending; "
-                                       "this one is " + from + ".",
+                                       "this one is " +
+                                           from + ".",
                                        "Status")};
     }
     if (r.pickup.valid()) sim_.cancel(r.pickup);
@@ -306,10 +309,10 @@ api_result<api_ok> platform::set_request_status(request_id request, push_status 
     sim_.fold_digest(0xCA9CE1ull << 32 | request);
     return {api_ok{}, {}};
   }
-  return {std::nullopt, make_error(api_error_code::invalid_operation,
-                                   "Status can be set only to Pending or Canceled, not " +
-                                       std::string(to_string(status)) + ".",
-                                   "Status")};
+  return {std::nullopt,
+          make_error(api_error_code::invalid_operation,
+                     "Status can be set only to Pending or Canceled, not " + std::string(to_string(status)) + ".",
+                     "Status")};
 }
 
 // ---- sim-time progress ----
@@ -365,7 +368,8 @@ void platform::start_job(job_id id) {
   o = rules_for(requests_[j.request - 1].version).evaluate(orgs_, j.org, now, active, rng_);
   o.active_users = active;
   ++jobs_running_;
-  sim_.schedule_after(o.run_time, [this, id] { end_job(id); }, kind_job_end);
+  sim_.schedule_after(
+      o.run_time, [this, id] { end_job(id); }, kind_job_end);
 }
 
 void platform::end_job(job_id id) {
@@ -428,7 +432,8 @@ void platform::end_job(job_id id) {
 
 void platform::retire_api_at(time_point at, version_index first_version_off) {
   PUSHSIM_ASSERT(at >= sim_.now(), "an API retirement must lie ahead of the simulation");
-  sim_.schedule_at(at, [this, first_version_off] { stop_integrations(first_version_off); }, kind_api_retired);
+  sim_.schedule_at(
+      at, [this, first_version_off] { stop_integrations(first_version_off); }, kind_api_retired);
 }
 
 void platform::stop_integrations(version_index first_version_off) {

@@ -9,8 +9,8 @@
 namespace pushsim::mock_org {
 
 std::string_view to_string(customization_kind k) {
-  static constexpr std::array<std::string_view, customization_kind_count> names{
-      "validation_rule", "trigger", "flow", "custom_fields", "integration"};
+  static constexpr std::array<std::string_view, customization_kind_count> names{"validation_rule", "trigger", "flow",
+                                                                                "custom_fields", "integration"};
   return names[static_cast<std::size_t>(k)];
 }
 
@@ -65,8 +65,8 @@ std::optional<org_index> population::find(const org_key& k) const {
 
 void population::index_insert(org_index i) {
   // Keys are unique (add() and the generator check before appending): no position can match.
-  index_.insert(i, hash_key(keys_[i]), [](org_index) { return false; },
-                [this](org_index at) { return hash_key(keys_[at]); });
+  index_.insert(
+      i, hash_key(keys_[i]), [](org_index) { return false; }, [this](org_index at) { return hash_key(keys_[at]); });
 }
 
 void population::rebuild_index() {
@@ -145,14 +145,12 @@ std::string population::name(org_index i) const {
   auto it = std::lower_bound(given_names_.begin(), given_names_.end(), i,
                              [](const auto& e, org_index v) { return e.first < v; });
   if (it != given_names_.end() && it->first == i) return it->second;
-  static constexpr std::array<std::string_view, 16> first{"Acme",    "Blue Harbor", "Northwind", "Summit",
-                                                          "Granite", "Redwood",     "Cobalt",    "Meridian",
-                                                          "Pioneer", "Silverline",  "Atlas",     "Lakeshore",
-                                                          "Evergreen", "Ironbridge", "Brightway", "Keystone"};
-  static constexpr std::array<std::string_view, 16> second{"Logistics", "Health",   "Capital",  "Software",
-                                                           "Foods",     "Energy",   "Partners", "Manufacturing",
-                                                           "Insurance", "Media",    "Retail",   "Analytics",
-                                                           "Robotics",  "Realty",   "Telecom",  "Travel"};
+  static constexpr std::array<std::string_view, 16> first{
+      "Acme",    "Blue Harbor", "Northwind", "Summit",    "Granite",   "Redwood",    "Cobalt",    "Meridian",
+      "Pioneer", "Silverline",  "Atlas",     "Lakeshore", "Evergreen", "Ironbridge", "Brightway", "Keystone"};
+  static constexpr std::array<std::string_view, 16> second{
+      "Logistics", "Health", "Capital", "Software",  "Foods",    "Energy", "Partners", "Manufacturing",
+      "Insurance", "Media",  "Retail",  "Analytics", "Robotics", "Realty", "Telecom",  "Travel"};
   const std::uint64_t h = hash_key(keys_[i]);
   std::string n;
   n.reserve(32);

@@ -25,7 +25,7 @@ std::uint64_t threshold32(double p) {
   return static_cast<std::uint64_t>(p * 4294967296.0);
 }
 
-constexpr std::uint64_t key_space = 56'800'235'584ull;  // 62^6
+constexpr std::uint64_t key_space = 56'800'235'584ull;    // 62^6
 constexpr std::uint64_t key_multiplier = 198'491'317ull;  // coprime with 62: a bijection on [0, 62^6); no overflow
 
 org_key generated_key(std::uint64_t n, std::uint64_t salt) {
@@ -202,8 +202,8 @@ population generate_population(const population_spec& spec, const package& pkg, 
       if ((b & 0xFFFF'FFFFu) < cft[ob]) {
         double count = 1.0 + sim::exponential(r, cf_mean) * (o.heavy_customizer ? 2.0 : 1.0);
         count = std::min(count, 5000.0);
-        custom.push_back({static_cast<std::uint16_t>(ob), static_cast<std::uint16_t>(count),
-                          customization_kind::custom_fields});
+        custom.push_back(
+            {static_cast<std::uint16_t>(ob), static_cast<std::uint16_t>(count), customization_kind::custom_fields});
       }
       if ((b >> 32) < itt[ob]) {
         custom.push_back({static_cast<std::uint16_t>(ob), spec.integration_api_versions[api_t(r)].first,

@@ -78,8 +78,9 @@ std::optional<import_kind> importer::detect(const import_table& t) {
   }
   for (const auto c : best->required) {
     if (t.column(c)) continue;
-    errors_.push_back({t.file(), at, "missing column " + std::string(c) + ": the file looks like a " +
-                                         std::string(to_string(best->kind)) + " export, which needs it"});
+    errors_.push_back({t.file(), at,
+                       "missing column " + std::string(c) + ": the file looks like a " +
+                           std::string(to_string(best->kind)) + " export, which needs it"});
     return std::nullopt;
   }
   return best->kind;
@@ -128,8 +129,10 @@ std::optional<std::uint32_t> importer::org_of(const import_table& t, std::string
   const std::string_view text = get(t, column);
   const auto key = parse_org_key(text);
   if (!key) {
-    fail(t, column, "\"" + std::string(text) + "\" is not an org id (\"00D\" and 12 letters or digits, or 18 "
-                    "characters whose last three are the case checksum)");
+    fail(t, column,
+         "\"" + std::string(text) +
+             "\" is not an org id (\"00D\" and 12 letters or digits, or 18 "
+             "characters whose last three are the case checksum)");
     return std::nullopt;
   }
   const auto [it, added] = index_.try_emplace(*key, static_cast<std::uint32_t>(out_.orgs.size()));
@@ -152,7 +155,8 @@ std::string importer::text_of(std::uint32_t org, attr a) const {
     case a_status: return std::string(to_string(*o.status));
     case a_instance: return std::string(out_.instances.name(*o.instance));
     case a_parent: return o.parent->str();
-    case a_version: return *o.installed_version == not_installed ? "not installed" : pkg_.versions[*o.installed_version].number.str();
+    case a_version:
+      return *o.installed_version == not_installed ? "not installed" : pkg_.versions[*o.installed_version].number.str();
     case a_zone: return std::string(out_.zones.name(*o.zone));
     case a_edition: return std::string(to_string(*o.edition));
     case a_users: return std::to_string(*o.users);
@@ -175,8 +179,9 @@ bool importer::set(const import_table& t, std::uint32_t org, attr a, std::option
   const origin there = origins_[org][a];
   slot = value;
   const std::string now = text_of(org, a);
-  return fail(t, column, "org " + out_.orgs[org].key.str() + ": " + std::string(attr_names[a]) + " \"" + now +
-                             "\" here, but \"" + before + "\" in " + files_[there.file].label + ": " + where(there));
+  return fail(t, column,
+              "org " + out_.orgs[org].key.str() + ": " + std::string(attr_names[a]) + " \"" + now + "\" here, but \"" +
+                  before + "\" in " + files_[there.file].label + ": " + where(there));
 }
 
 template bool importer::set(const import_table&, std::uint32_t, attr, std::optional<org_type>&, org_type,
@@ -199,13 +204,15 @@ bool importer::set_name(const import_table& t, std::uint32_t org, std::string_vi
   imported_org& o = out_.orgs[org];
   if (o.name.empty()) {
     o.name = name;
-    origins_[org][a_name] = {static_cast<std::uint32_t>(files_.size() - 1), t.row(), static_cast<std::uint32_t>(col(column))};
+    origins_[org][a_name] = {static_cast<std::uint32_t>(files_.size() - 1), t.row(),
+                             static_cast<std::uint32_t>(col(column))};
     return true;
   }
   if (o.name == name) return true;
   const origin there = origins_[org][a_name];
-  return fail(t, column, "org " + o.key.str() + ": name \"" + std::string(name) + "\" here, but \"" + o.name +
-                             "\" in " + files_[there.file].label + ": " + where(there));
+  return fail(t, column,
+              "org " + o.key.str() + ": name \"" + std::string(name) + "\" here, but \"" + o.name + "\" in " +
+                  files_[there.file].label + ": " + where(there));
 }
 
 void importer::resolve_versions() {

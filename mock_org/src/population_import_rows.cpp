@@ -12,8 +12,8 @@ namespace {
 std::optional<edition> edition_of(std::string_view text) {
   std::string s = lower(text);
   if (s.ends_with(" edition")) s.resize(s.size() - 8);
-  for (const edition e : {edition::professional, edition::enterprise, edition::unlimited, edition::performance,
-                          edition::developer}) {
+  for (const edition e :
+       {edition::professional, edition::enterprise, edition::unlimited, edition::performance, edition::developer}) {
     if (lower(to_string(e)) == s) return e;
   }
   return std::nullopt;
@@ -21,8 +21,8 @@ std::optional<edition> edition_of(std::string_view text) {
 
 std::optional<org_status> status_of(std::string_view text) {
   const std::string s = lower(text);
-  for (const org_status v : {org_status::active, org_status::demo, org_status::free, org_status::inactive,
-                             org_status::trial}) {
+  for (const org_status v :
+       {org_status::active, org_status::demo, org_status::free, org_status::inactive, org_status::trial}) {
     if (lower(to_string(v)) == s) return v;
   }
   return std::nullopt;
@@ -99,7 +99,10 @@ bool importer::set_instance(const import_table& t, std::uint32_t org, std::strin
   const std::string_view text = get(t, column);
   if (text.empty()) return true;
   const auto v = out_.instances.intern(text);
-  if (!v) return fail(t, column, "\"" + std::string(text) + "\" is not an instance name pushsim knows (NA142, USA246, EU44, AP15, CS42, ...)");
+  if (!v)
+    return fail(
+        t, column,
+        "\"" + std::string(text) + "\" is not an instance name pushsim knows (NA142, USA246, EU44, AP15, CS42, ...)");
   return set(t, org, a_instance, out_.orgs[org].instance, *v, column);
 }
 
@@ -134,9 +137,11 @@ bool importer::subscriber_row(const import_table& t) {
     if (!set(t, *org, a_parent, out_.orgs[*org].parent, *key, "ParentOrg")) return false;
   }
   const std::string_view installed = get(t, "InstalledStatus");
-  if (installed == "u") return set(t, *org, a_version, out_.orgs[*org].installed_version, not_installed, "InstalledStatus");
+  if (installed == "u")
+    return set(t, *org, a_version, out_.orgs[*org].installed_version, not_installed, "InstalledStatus");
   if (!installed.empty() && installed != "i") {
-    return fail(t, "InstalledStatus", "expected i (installed) or u (uninstalled), found \"" + std::string(installed) + "\"");
+    return fail(t, "InstalledStatus",
+                "expected i (installed) or u (uninstalled), found \"" + std::string(installed) + "\"");
   }
   const std::string_view id = get(t, "MetadataPackageVersionId");
   if (id.empty()) return true;
@@ -144,7 +149,8 @@ bool importer::subscriber_row(const import_table& t) {
   if (!id15) {
     return fail(t, "MetadataPackageVersionId", "\"" + std::string(id) + "\" is not a package version id (04t...)");
   }
-  pending_versions_.push_back({*org, std::move(*id15),
+  pending_versions_.push_back({*org,
+                               std::move(*id15),
                                {static_cast<std::uint32_t>(files_.size() - 1), t.row(),
                                 static_cast<std::uint32_t>(col("MetadataPackageVersionId"))}});
   return true;
@@ -164,7 +170,8 @@ bool importer::version_row(const import_table& t) {
     if (!p) return false;
     patch = *p;
   }
-  if (*major > 0xFFFF || *minor > 0xFFFF || patch > 0xFFFF) return fail(t, "MajorVersion", "a version part is above 65535");
+  if (*major > 0xFFFF || *minor > 0xFFFF || patch > 0xFFFF)
+    return fail(t, "MajorVersion", "a version part is above 65535");
   n = {static_cast<std::uint16_t>(*major), static_cast<std::uint16_t>(*minor), static_cast<std::uint16_t>(patch)};
   version_ids_[*id15] = n;
   return true;
@@ -176,7 +183,9 @@ bool importer::lma_row(const import_table& t) {
   if (!set_instance(t, *org, "sfLma__Org_Instance__c") || !set_edition(t, *org, "sfLma__Org_Edition__c")) return false;
   if (const auto sandbox = get(t, "sfLma__Subscriber_Org_Is_Sandbox__c"); !sandbox.empty()) {
     const auto b = boolean_of(sandbox);
-    if (!b) return fail(t, "sfLma__Subscriber_Org_Is_Sandbox__c", "expected true or false, found \"" + std::string(sandbox) + "\"");
+    if (!b)
+      return fail(t, "sfLma__Subscriber_Org_Is_Sandbox__c",
+                  "expected true or false, found \"" + std::string(sandbox) + "\"");
     if (!set(t, *org, a_type, out_.orgs[*org].type, *b ? org_type::sandbox : org_type::production,
              "sfLma__Subscriber_Org_Is_Sandbox__c")) {
       return false;
@@ -189,7 +198,8 @@ bool importer::lma_row(const import_table& t) {
     if (!set_version_text(t, *org, c)) return false;
   }
   std::string_view users_col = "sfLma__Used_Licenses__c";
-  if (get(t, users_col).empty()) users_col = get(t, "sfLma__Licensed_Seats__c").empty() ? "sfLma__Seats__c" : "sfLma__Licensed_Seats__c";
+  if (get(t, users_col).empty())
+    users_col = get(t, "sfLma__Licensed_Seats__c").empty() ? "sfLma__Seats__c" : "sfLma__Licensed_Seats__c";
   const std::string_view users = get(t, users_col);
   if (users.empty() || lower(users) == "site license" || users == "-1") return true;  // -1: LMA's site license
   const auto n = count(t, users_col);
@@ -198,7 +208,8 @@ bool importer::lma_row(const import_table& t) {
 
 bool importer::snapshot_row(const import_table& t) {
   const auto org = org_of(t, "organization_id", true);
-  if (!org || !set_edition(t, *org, "organization_edition") || !set_status(t, *org, "organization_status")) return false;
+  if (!org || !set_edition(t, *org, "organization_edition") || !set_status(t, *org, "organization_status"))
+    return false;
   const auto object = pkg_.find_object(get(t, "custom_entity"));
   if (!object) {
     ++out_.summary.snapshot_rows_unknown_object;
@@ -230,7 +241,11 @@ bool importer::job_row(const import_table& t) {
   if (!org) return false;
   const std::string_view text = get(t, "Status");
   const auto s = parse_push_status(text);
-  if (!s) return fail(t, "Status", "expected a PackagePushJob status (Created, Pending, InProgress, Succeeded, Failed, Canceled), found \"" + std::string(text) + "\"");
+  if (!s)
+    return fail(
+        t, "Status",
+        "expected a PackagePushJob status (Created, Pending, InProgress, Succeeded, Failed, Canceled), found \"" +
+            std::string(text) + "\"");
   ++out_.summary.push_jobs;
   if (*s == push_status::succeeded || *s == push_status::failed) ++job_counts_[*org].first;
   if (*s == push_status::failed) ++job_counts_[*org].second;
@@ -239,7 +254,10 @@ bool importer::job_row(const import_table& t) {
 
 bool importer::error_row(const import_table& t) {
   const std::string_view text = get(t, "ErrorType");
-  if (!parse_error_type(text)) return fail(t, "ErrorType", "expected a PackagePushError ErrorType (ApexTestFailure, DeployError, ...), found \"" + std::string(text) + "\"");
+  if (!parse_error_type(text))
+    return fail(t, "ErrorType",
+                "expected a PackagePushError ErrorType (ApexTestFailure, DeployError, ...), found \"" +
+                    std::string(text) + "\"");
   return true;
 }
 

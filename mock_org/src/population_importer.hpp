@@ -27,31 +27,49 @@ struct kind_signature {
 
 inline const std::vector<kind_signature>& signatures() {
   static const std::vector<kind_signature> s = {
-      {import_kind::package_subscriber, {"OrgKey", "InstalledStatus", "MetadataPackageVersionId", "OrgType"},
+      {import_kind::package_subscriber,
+       {"OrgKey", "InstalledStatus", "MetadataPackageVersionId", "OrgType"},
        {"OrgKey", "OrgType", "OrgStatus", "InstanceName"}},
-      {import_kind::package_version, {"MajorVersion", "MinorVersion", "PatchVersion", "ReleaseState"},
+      {import_kind::package_version,
+       {"MajorVersion", "MinorVersion", "PatchVersion", "ReleaseState"},
        {"Id", "MajorVersion", "MinorVersion"}},
       {import_kind::lma_license,
        {"sfLma__Subscriber_Org_ID__c", "sfLma__Used_Licenses__c", "sfLma__Seats__c", "sfLma__Licensed_Seats__c",
         "sfLma__Org_Instance__c", "sfLma__Subscriber_Org_Is_Sandbox__c"},
        {"sfLma__Subscriber_Org_ID__c"}},
-      {import_kind::subscriber_snapshot, {"custom_entity", "count", "attribute_name", "attribute_value"},
+      {import_kind::subscriber_snapshot,
+       {"custom_entity", "count", "attribute_name", "attribute_value"},
        {"organization_id", "custom_entity", "count"}},
-      {import_kind::package_usage_log, {"log_record_type", "user_id_token", "organization_time_zone", "timestamp_derived"},
+      {import_kind::package_usage_log,
+       {"log_record_type", "user_id_token", "organization_time_zone", "timestamp_derived"},
        {"organization_id", "log_record_type"}},
       {import_kind::push_request, {"ScheduledStartTime", "PackageVersionId"}, {"Id", "Status"}},
-      {import_kind::push_job, {"PackagePushRequestId", "SubscriberOrganizationKey"},
+      {import_kind::push_job,
+       {"PackagePushRequestId", "SubscriberOrganizationKey"},
        {"Id", "SubscriberOrganizationKey", "Status"}},
       {import_kind::push_error, {"PackagePushJobId", "ErrorDetails"}, {"PackagePushJobId", "ErrorType"}},
-      {import_kind::push_fails, {"OrganizationId", "Gack Id", "Stacktrace Id", "ErrorTitle", "ErrorSeverity"}, {"OrganizationId", "ErrorType"}},
+      {import_kind::push_fails,
+       {"OrganizationId", "Gack Id", "Stacktrace Id", "ErrorTitle", "ErrorSeverity"},
+       {"OrganizationId", "ErrorType"}},
   };
   return s;
 }
 
 // The attributes checked for conflicts between rows.
-enum attr : std::size_t { a_name, a_type, a_status, a_instance, a_parent, a_version, a_zone, a_edition, a_users, attr_count };
-inline constexpr std::array<std::string_view, attr_count> attr_names{"name",      "type",      "status",  "instance", "parent",
-                                                              "installed version", "time zone", "edition", "users"};
+enum attr : std::size_t {
+  a_name,
+  a_type,
+  a_status,
+  a_instance,
+  a_parent,
+  a_version,
+  a_zone,
+  a_edition,
+  a_users,
+  attr_count
+};
+inline constexpr std::array<std::string_view, attr_count> attr_names{
+    "name", "type", "status", "instance", "parent", "installed version", "time zone", "edition", "users"};
 
 // Where a value came from: file number, row reference, column. file == no_file: not set.
 struct origin {

@@ -83,15 +83,16 @@ bool parse_propensity(reader& r, const json& j, const std::string& ptr, const pa
 bool parse_pinned_org(reader& r, const json& j, const std::string& ptr, const package& pkg, org& o) {
   if (!r.object(j, ptr,
                 {"key", "name", "type", "status", "parent", "instance", "time_zone", "fiscal_year_start_month",
-                 "edition", "installed_version", "push_blocked", "always_fails", "heavy_customizer", "users",
-                 "records", "features", "customizations"})) {
+                 "edition", "installed_version", "push_blocked", "always_fails", "heavy_customizer", "users", "records",
+                 "features", "customizations"})) {
     return false;
   }
   std::string s;
   if (!j.contains("key")) return r.fail(ptr, "a pinned org needs a \"key\" (its 15- or 18-character org id)");
   if (!r.string(j["key"], child(ptr, "key"), s)) return false;
   const auto key = parse_org_key(s);
-  if (!key) return r.fail(child(ptr, "key"), "expected an org id: \"00D\" + 12 or 15 letters/digits, got \"" + s + "\"");
+  if (!key)
+    return r.fail(child(ptr, "key"), "expected an org id: \"00D\" + 12 or 15 letters/digits, got \"" + s + "\"");
   o.key = *key;
   if (j.contains("name") && !r.string(j["name"], child(ptr, "name"), o.name)) return false;
   if (j.contains("type")) {
@@ -237,21 +238,18 @@ population_spec default_population_spec(const package& pkg) {
                    {edition::professional, 0.15},
                    {edition::performance, 0.03},
                    {edition::developer, 0.07}};
-  s.instance_mix = {{"NA142", 3},  {"NA174", 2}, {"USA246", 3}, {"USA544S", 1}, {"CS42", 2},
-                    {"EU45", 2},   {"EU32", 2},  {"UK12", 1},   {"AP24", 1},    {"JP12", 1},
-                    {"AUS8", 1}};
+  s.instance_mix = {{"NA142", 3}, {"NA174", 2}, {"USA246", 3}, {"USA544S", 1}, {"CS42", 2}, {"EU45", 2},
+                    {"EU32", 2},  {"UK12", 1},  {"AP24", 1},   {"JP12", 1},    {"AUS8", 1}};
   s.time_zones[static_cast<std::size_t>(region::na)] = {{"America/New_York", 0.35},
-                                                         {"America/Chicago", 0.25},
-                                                         {"America/Denver", 0.08},
-                                                         {"America/Los_Angeles", 0.30},
-                                                         {"America/Toronto", 0.02}};
+                                                        {"America/Chicago", 0.25},
+                                                        {"America/Denver", 0.08},
+                                                        {"America/Los_Angeles", 0.30},
+                                                        {"America/Toronto", 0.02}};
   s.time_zones[static_cast<std::size_t>(region::eu)] = {{"Europe/London", 0.30}, {"Europe/Paris", 0.20},
-                                                         {"Europe/Berlin", 0.25}, {"Europe/Amsterdam", 0.10},
-                                                         {"Europe/Madrid", 0.10}, {"Europe/Dublin", 0.05}};
-  s.time_zones[static_cast<std::size_t>(region::ap)] = {{"Asia/Tokyo", 0.30},
-                                                         {"Australia/Sydney", 0.30},
-                                                         {"Asia/Singapore", 0.20},
-                                                         {"Asia/Kolkata", 0.20}};
+                                                        {"Europe/Berlin", 0.25}, {"Europe/Amsterdam", 0.10},
+                                                        {"Europe/Madrid", 0.10}, {"Europe/Dublin", 0.05}};
+  s.time_zones[static_cast<std::size_t>(region::ap)] = {
+      {"Asia/Tokyo", 0.30}, {"Australia/Sydney", 0.30}, {"Asia/Singapore", 0.20}, {"Asia/Kolkata", 0.20}};
   s.fiscal_month_weights = {0.70, 0.08, 0.0, 0.08, 0.0, 0.0, 0.10, 0.0, 0.0, 0.04, 0.0, 0.0};
   // Installed versions: most orgs on the newest released versions, a tail on old ones, a few uninstalled.
   {
@@ -380,31 +378,30 @@ parse_result<population_spec> parse_population_spec(const json& j, const package
   if (j.contains("mix")) {
     const json& m = j["mix"];
     const std::string mp = child(base, "mix");
-    if (!r.object(m, mp, {"type", "status", "edition", "instance", "time_zones", "fiscal_year_start_month",
-                          "installed_version", "features", "push_blocked", "always_fails"})) {
+    if (!r.object(m, mp,
+                  {"type", "status", "edition", "instance", "time_zones", "fiscal_year_start_month",
+                   "installed_version", "features", "push_blocked", "always_fails"})) {
       return done();
     }
-    if (m.contains("type") &&
-        !r.weights<org_type>(m["type"], child(mp, "type"), s.type_mix,
-                             enum_resolver<org_type>(r, &parse_org_type, "org type"))) {
+    if (m.contains("type") && !r.weights<org_type>(m["type"], child(mp, "type"), s.type_mix,
+                                                   enum_resolver<org_type>(r, &parse_org_type, "org type"))) {
       return done();
     }
-    if (m.contains("status") &&
-        !r.weights<org_status>(m["status"], child(mp, "status"), s.status_mix,
-                               enum_resolver<org_status>(r, &parse_org_status, "org status"))) {
+    if (m.contains("status") && !r.weights<org_status>(m["status"], child(mp, "status"), s.status_mix,
+                                                       enum_resolver<org_status>(r, &parse_org_status, "org status"))) {
       return done();
     }
-    if (m.contains("edition") &&
-        !r.weights<edition>(m["edition"], child(mp, "edition"), s.edition_mix,
-                            enum_resolver<edition>(r, &parse_edition, "edition"))) {
+    if (m.contains("edition") && !r.weights<edition>(m["edition"], child(mp, "edition"), s.edition_mix,
+                                                     enum_resolver<edition>(r, &parse_edition, "edition"))) {
       return done();
     }
     if (m.contains("instance") &&
         !r.weights<std::string>(m["instance"], child(mp, "instance"), s.instance_mix,
                                 [&](const std::string& k, const std::string& kp) -> std::optional<std::string> {
                                   if (!instance_region(k)) {
-                                    r.fail(kp, "unknown instance \"" + k + "\" (expected a pod name such as NA142, "
-                                               "USA246S, EU45, AP24)");
+                                    r.fail(kp, "unknown instance \"" + k +
+                                                   "\" (expected a pod name such as NA142, "
+                                                   "USA246S, EU45, AP24)");
                                     return std::nullopt;
                                   }
                                   return k;
@@ -448,10 +445,9 @@ parse_result<population_spec> parse_population_spec(const json& j, const package
       for (auto [month, w] : fm) s.fiscal_month_weights[static_cast<std::size_t>(month - 1)] = w;
     }
     if (m.contains("installed_version") &&
-        !r.weights<version_index>(m["installed_version"], child(mp, "installed_version"), s.version_mix,
-                                  [&](const std::string& k, const std::string& kp) {
-                                    return resolve_version(r, pkg, k, kp);
-                                  })) {
+        !r.weights<version_index>(
+            m["installed_version"], child(mp, "installed_version"), s.version_mix,
+            [&](const std::string& k, const std::string& kp) { return resolve_version(r, pkg, k, kp); })) {
       return done();
     }
     if (m.contains("features")) {

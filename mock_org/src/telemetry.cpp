@@ -47,7 +47,8 @@ std::optional<time_point> telemetry::report_breakage(org_index i, break_cause ca
     pending_.emplace_back();
   }
   pending_[slot] = telemetry_signal{now + *delay, now, i, cause, sev};
-  sim_.schedule_at(now + *delay, [this, slot] { appear(slot); }, 0x4D4F'0003u);
+  sim_.schedule_at(
+      now + *delay, [this, slot] { appear(slot); }, 0x4D4F'0003u);
   return now + *delay;
 }
 

@@ -15,16 +15,16 @@ std::optional<E> lookup(const std::array<std::string_view, N>& names, std::strin
 }
 constexpr std::array<std::string_view, 2> org_type_names{"Production", "Sandbox"};
 constexpr std::array<std::string_view, 6> org_status_names{"Active", "Demo", "Free", "Inactive", "Trial", "Other"};
-constexpr std::array<std::string_view, 6> edition_names{"Professional", "Enterprise", "Unlimited", "Performance",
-                                                        "Developer",    "Other"};
+constexpr std::array<std::string_view, 6> edition_names{"Professional", "Enterprise", "Unlimited",
+                                                        "Performance",  "Developer",  "Other"};
 constexpr std::array<std::string_view, platform_feature_count> feature_names{
-    "MultiCurrency", "PersonAccounts", "StateCountryPicklists", "TerritoryManagement",
-    "Communities",   "PlatformEncryption", "EinsteinAnalytics", "SalesforceCPQ"};
+    "MultiCurrency", "PersonAccounts",     "StateCountryPicklists", "TerritoryManagement",
+    "Communities",   "PlatformEncryption", "EinsteinAnalytics",     "SalesforceCPQ"};
 constexpr std::array<std::string_view, 6> status_names{"Created",   "Pending", "InProgress",
                                                        "Succeeded", "Failed",  "Canceled"};
 constexpr std::array<std::string_view, error_type_count> error_names{
-    "ApexTestFailure", "DeployError", "FeatureMissing", "IneligibleUpgrade",
-    "LimitExceeded",   "LockingFailure", "PACError",   "UnclassifiedError"};
+    "ApexTestFailure", "DeployError",    "FeatureMissing", "IneligibleUpgrade",
+    "LimitExceeded",   "LockingFailure", "PACError",       "UnclassifiedError"};
 constexpr std::array<std::string_view, break_cause_count> cause_names{"none", "saves_fail", "automation_errors",
                                                                       "integration_stops"};
 constexpr std::array<std::string_view, 5> severity_names{"none", "low", "medium", "high", "critical"};

@@ -60,8 +60,13 @@ civil_time zone_table::civil(zone_index z, time_point t) const {
   const entry& e = entries_[z];
   if (e.day_start_local_us != INT64_MIN && local >= e.day_start_local_us && local < e.day_start_local_us + day_us) {
     const std::int64_t rem = local - e.day_start_local_us;
-    return civil_time{e.day_year, e.day_month, e.day_day, e.day_weekday, static_cast<unsigned>(rem / 3'600'000'000),
-                      static_cast<unsigned>((rem / 60'000'000) % 60), e.day_last};
+    return civil_time{e.day_year,
+                      e.day_month,
+                      e.day_day,
+                      e.day_weekday,
+                      static_cast<unsigned>(rem / 3'600'000'000),
+                      static_cast<unsigned>((rem / 60'000'000) % 60),
+                      e.day_last};
   }
   const civil_time c = to_civil(local);
   std::int64_t day = local / day_us;
@@ -93,7 +98,8 @@ civil_time to_civil(std::int64_t local_us) {
   c.weekday = wd.c_encoding();
   c.hour = static_cast<unsigned>(rem / 3'600'000'000);
   c.minute = static_cast<unsigned>((rem / 60'000'000) % 60);
-  c.last_day_of_month = static_cast<unsigned>(date::year_month_day_last{ymd.year(), date::month_day_last{ymd.month()}}.day());
+  c.last_day_of_month =
+      static_cast<unsigned>(date::year_month_day_last{ymd.year(), date::month_day_last{ymd.month()}}.day());
   return c;
 }
 

@@ -28,8 +28,8 @@ std::variant<std::vector<sch::request_row>, query_failure> rows_of(instance_clie
 }  // namespace
 
 std::variant<std::vector<std::string>, query_failure> schedule_created(instance_client& client,
-                                                                        const std::vector<sch::request_row>& adopted,
-                                                                        const std::string& version_id) {
+                                                                       const std::vector<sch::request_row>& adopted,
+                                                                       const std::string& version_id) {
   std::vector<std::string> scheduled;
   std::set<std::string> refused;
   for (const auto& r : adopted) {
@@ -46,8 +46,9 @@ std::variant<std::vector<std::string>, query_failure> schedule_created(instance_
   if (auto* f = std::get_if<query_failure>(&now)) return std::move(*f);
   for (const auto& r : std::get<std::vector<sch::request_row>>(now)) {
     if (r.status == "Created") {
-      return query_failure{1, "could not schedule adopted push request " + r.id + " (still Created): abort it "
-                              "(PATCH Status=Canceled) or schedule it by hand, then run again"};
+      return query_failure{1, "could not schedule adopted push request " + r.id +
+                                  " (still Created): abort it "
+                                  "(PATCH Status=Canceled) or schedule it by hand, then run again"};
     }
   }
   return scheduled;
@@ -61,8 +62,8 @@ std::variant<std::vector<sch::request_row>, query_failure> await_finished(
     auto got = rows_of(client, version_id, wanted);
     if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);
     auto& rows = std::get<std::vector<sch::request_row>>(got);
-    const auto open = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(),
-                                                             [](const sch::request_row& r) { return is_open(r.status); }));
+    const auto open = static_cast<std::size_t>(
+        std::count_if(rows.begin(), rows.end(), [](const sch::request_row& r) { return is_open(r.status); }));
     if (progress) progress(open);
     if (open == 0) return std::move(rows);
     clock.sleep_for(poll);

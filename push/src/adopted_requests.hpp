@@ -18,9 +18,8 @@ namespace pushsim::push::detail {
 
 // Schedules the Created requests among `adopted`; the ids it scheduled. A request that left Created meanwhile
 // (started, or canceled by someone) is not an error.
-std::variant<std::vector<std::string>, query_failure> schedule_created(instance_client& client,
-                                                                        const std::vector<scheduler::request_row>& adopted,
-                                                                        const std::string& version_id);
+std::variant<std::vector<std::string>, query_failure> schedule_created(
+    instance_client& client, const std::vector<scheduler::request_row>& adopted, const std::string& version_id);
 
 // Polls the target version's requests every `poll` until none of `ids` is open; their final rows. progress gets
 // the number still open after each poll.

@@ -47,16 +47,16 @@ std::variant<std::string, query_failure> find_instance_org_id(instance_client& c
   if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);
   const auto& records = std::get<std::vector<json>>(got);
   if (records.size() != 1 || text_of(records[0], "Id").empty()) {
-    return query_failure{push_exit_error, "SELECT Id FROM Organization: expected one row, got " +
-                                              std::to_string(records.size())};
+    return query_failure{push_exit_error,
+                         "SELECT Id FROM Organization: expected one row, got " + std::to_string(records.size())};
   }
   return text_of(records[0], "Id");
 }
 
 std::variant<std::string, query_failure> find_package(instance_client& client, const std::string& package_id) {
-  auto got = client.query(package_id.empty()
-                              ? std::string("SELECT Id, Name FROM MetadataPackage")
-                              : "SELECT Id, Name FROM MetadataPackage WHERE Id = " + soql_quote(package_id));
+  auto got =
+      client.query(package_id.empty() ? std::string("SELECT Id, Name FROM MetadataPackage")
+                                      : "SELECT Id, Name FROM MetadataPackage WHERE Id = " + soql_quote(package_id));
   if (auto* f = std::get_if<query_failure>(&got)) return std::move(*f);
   const auto& records = std::get<std::vector<json>>(got);
   if (!package_id.empty()) {

@@ -19,8 +19,8 @@ std::string failures_csv_text(const sch::executor_report& report, const std::vec
     const sch::subscriber* s = it == by_key.end() ? nullptr : it->second;
     csv += csv_field(org.org_key) + "," + csv_field(s ? s->org_name : "") + "," +
            csv_field(s ? sch::to_string(s->type) : "") + "," + csv_field(s ? sch::to_string(s->status) : "") + "," +
-           csv_field(s ? s->instance_name : "") + ",Error," + csv_field(org.message) + "," +
-           csv_field(org.error_type) + "," + csv_field(org.message) + "\n";
+           csv_field(s ? s->instance_name : "") + ",Error," + csv_field(org.message) + "," + csv_field(org.error_type) +
+           "," + csv_field(org.message) + "\n";
   }
   return csv;
 }

@@ -12,8 +12,8 @@ namespace sch = pushsim::scheduler;
 using json = nlohmann::json;
 
 query_failure unreachable(const sch::http::send_error& e) {
-  return query_failure{push_exit_error, "cannot reach the instance: " + std::string(sch::http::to_string(e.code)) +
-                                            ": " + e.message};
+  return query_failure{push_exit_error,
+                       "cannot reach the instance: " + std::string(sch::http::to_string(e.code)) + ": " + e.message};
 }
 
 query_failure http_failure(const std::string& what, const rest_response& resp) {

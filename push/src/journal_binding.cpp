@@ -53,9 +53,9 @@ std::variant<journal_binding, std::string> decode_binding(std::string_view line)
   if (!is_record(j) || j["t"] != "bind") return std::string("the first record is not a bind record");
   journal_binding b;
   const std::pair<const char*, std::string*> fields[] = {{"instance", &b.instance_org_id},
-                                                          {"package", &b.package_id},
-                                                          {"version", &b.target_version_id},
-                                                          {"plan", &b.plan_hash}};
+                                                         {"package", &b.package_id},
+                                                         {"version", &b.target_version_id},
+                                                         {"plan", &b.plan_hash}};
   for (const auto& [key, into] : fields) {
     if (!j.contains(key) || !j[key].is_string() || j[key].get_ref<const std::string&>().empty()) {
       return std::string("the bind record lacks \"") + key + "\"";

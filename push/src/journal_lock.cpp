@@ -32,7 +32,8 @@ bool write_pid(int fd) {
 
 // True when path still names the file open as fd (not removed or replaced since it was opened).
 bool still_named(int fd, const std::string& path) {
-  struct stat by_fd {}, by_name {};
+  struct stat by_fd {
+  }, by_name{};
   return ::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_name) == 0 && by_fd.st_dev == by_name.st_dev &&
          by_fd.st_ino == by_name.st_ino;
 }

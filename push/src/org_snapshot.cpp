@@ -61,12 +61,14 @@ std::variant<fetched, detail::query_failure> fetch(detail::instance_client& clie
   };
   if (auto e = get("subscribers.json",
                    "SELECT OrgKey, OrgName, OrgType, OrgStatus, InstanceName, ParentOrg, MetadataPackageVersionId, "
-                   "InstalledStatus FROM PackageSubscriber WHERE MetadataPackageId = " + pkg + " ORDER BY OrgKey")) {
+                   "InstalledStatus FROM PackageSubscriber WHERE MetadataPackageId = " +
+                       pkg + " ORDER BY OrgKey")) {
     return *e;
   }
   if (auto e = get("versions.json",
                    "SELECT Id, Name, MajorVersion, MinorVersion, PatchVersion, BuildNumber, ReleaseState, IsDeprecated "
-                   "FROM MetadataPackageVersion WHERE MetadataPackageId = " + pkg + " ORDER BY Id")) {
+                   "FROM MetadataPackageVersion WHERE MetadataPackageId = " +
+                       pkg + " ORDER BY Id")) {
     return *e;
   }
   if (history == 0) return f;
@@ -86,10 +88,11 @@ std::variant<fetched, detail::query_failure> fetch(detail::instance_client& clie
                        "DurationSeconds FROM PackagePushJob",
                        "PackagePushRequestId", req);
   if (auto* e = std::get_if<detail::query_failure>(&jobs)) return *e;
-  auto errors = query_in(client,
-                         "SELECT Id, PackagePushJobId, ErrorSeverity, ErrorType, ErrorTitle, ErrorMessage, ErrorDetails "
-                         "FROM PackagePushError",
-                         "PackagePushJobId", std::get<records>(jobs));
+  auto errors =
+      query_in(client,
+               "SELECT Id, PackagePushJobId, ErrorSeverity, ErrorType, ErrorTitle, ErrorMessage, ErrorDetails "
+               "FROM PackagePushError",
+               "PackagePushJobId", std::get<records>(jobs));
   if (auto* e = std::get_if<detail::query_failure>(&errors)) return *e;
   f.files.emplace_back("push_requests.json", std::move(req));
   f.files.emplace_back("push_jobs.json", std::move(std::get<records>(jobs)));
@@ -100,8 +103,10 @@ std::variant<fetched, detail::query_failure> fetch(detail::instance_client& clie
 // Checks every output path before any exchange; the resolved targets, or nothing after printing why.
 std::optional<std::vector<std::filesystem::path>> check_targets(const snapshot_options& o, std::ostream& err) {
   std::vector<std::string> paths;
-  for (const char* name : {"subscribers.json", "versions.json", "push_requests.json", "push_jobs.json", "push_errors.json"}) {
-    paths.push_back(o.history == 0 && paths.size() >= 2 ? std::string() : (std::filesystem::path(o.out_dir) / name).string());
+  for (const char* name :
+       {"subscribers.json", "versions.json", "push_requests.json", "push_jobs.json", "push_errors.json"}) {
+    paths.push_back(o.history == 0 && paths.size() >= 2 ? std::string()
+                                                        : (std::filesystem::path(o.out_dir) / name).string());
   }
   auto checked = check_output_paths(paths, {});
   if (auto* errors = std::get_if<std::vector<output_error>>(&checked)) {
@@ -127,19 +132,22 @@ int run_snapshot(const snapshot_options& o, std::ostream& out, std::ostream& err
     err << "pushsim snapshot: " << f.message << "\n";
     return f.exit_code;
   };
-  if (auto org = detail::find_instance_org_id(client); auto* f = std::get_if<detail::query_failure>(&org)) return fail(*f);
+  if (auto org = detail::find_instance_org_id(client); auto* f = std::get_if<detail::query_failure>(&org))
+    return fail(*f);
   const auto pkg = detail::find_package(client, o.package_id);
   if (auto* f = std::get_if<detail::query_failure>(&pkg)) return fail(*f);
   const auto got = fetch(client, std::get<std::string>(pkg), o.history);
   if (auto* f = std::get_if<detail::query_failure>(&got)) return fail(*f);
   std::vector<output_text> files;
   const auto& fetched_files = std::get<fetched>(got).files;
-  for (std::size_t i = 0; i < fetched_files.size(); ++i) files.push_back({(*targets)[i], result_text(fetched_files[i].second)});
+  for (std::size_t i = 0; i < fetched_files.size(); ++i)
+    files.push_back({(*targets)[i], result_text(fetched_files[i].second)});
   if (const auto e = write_all_atomically(files)) {
     err << "pushsim snapshot: " << e->to_string() << "\n";
     return push_exit_bad_input;
   }
-  for (const auto& [name, rows] : fetched_files) out << (std::filesystem::path(o.out_dir) / name).string() << ": " << rows.size() << " records\n";
+  for (const auto& [name, rows] : fetched_files)
+    out << (std::filesystem::path(o.out_dir) / name).string() << ": " << rows.size() << " records\n";
   return push_exit_done;
 }
 

@@ -221,8 +221,7 @@ or_exit<std::optional<resume_inputs>> read_journal_inputs(const push_options& o,
 }
 
 // The instance, the package and the target version; a target that cannot succeed is refused (exit 2).
-or_exit<found> discover(detail::instance_client& client, const push_options& o, const sch::plan& p,
-                        std::ostream& err) {
+or_exit<found> discover(detail::instance_client& client, const push_options& o, const sch::plan& p, std::ostream& err) {
   auto org = detail::find_instance_org_id(client);
   if (auto* f = std::get_if<query_failure>(&org)) return fail(err, *f);
   auto package = detail::find_package(client, o.package_id);
@@ -248,8 +247,8 @@ std::optional<int> check_binding(const journal_binding& journal, const journal_b
 // missing means the journal was made against another instance, though it reports the same Organization Id.
 // Returns the rows of the requests the journal's run adopted (to schedule those still Created and await all).
 or_exit<std::vector<sch::request_row>> check_journal_requests(detail::instance_client& client,
-                                                             const bound_journal& journal, const found& where,
-                                                             const push_options& o, std::ostream& err) {
+                                                              const bound_journal& journal, const found& where,
+                                                              const push_options& o, std::ostream& err) {
   auto requests = client.requests_for_version(where.version.id);
   if (auto* f = std::get_if<query_failure>(&requests)) return fail(err, *f);
   const auto& rows = std::get<std::vector<sch::request_row>>(requests);
@@ -271,16 +270,17 @@ or_exit<std::vector<sch::request_row>> check_journal_requests(detail::instance_c
     }
     return out;
   }
-  err << "pushsim push: journal " << o.journal_path << " belongs to another push; refusing to resume:\n  instance: "
-      << missing.size() << " of the journal's " << journal.state.request_ids.size() + journal.binding.adopted_request_ids.size()
-      << " push requests (" << missing.front() << (missing.size() > 1 ? ", ..." : "") << ") are not on "
-      << o.instance_url << " (Organization " << where.org_id << "): the journal was made against another instance\n";
+  err << "pushsim push: journal " << o.journal_path
+      << " belongs to another push; refusing to resume:\n  instance: " << missing.size() << " of the journal's "
+      << journal.state.request_ids.size() + journal.binding.adopted_request_ids.size() << " push requests ("
+      << missing.front() << (missing.size() > 1 ? ", ..." : "") << ") are not on " << o.instance_url
+      << " (Organization " << where.org_id << "): the journal was made against another instance\n";
   return push_exit_bad_input;
 }
 
 // Fresh run: refuse (or, adopting, note) what is already under way for the target version.
 or_exit<open_work> check_open_work(detail::instance_client& client, const push_options& o,
-                                           const std::string& version_id, std::ostream& err) {
+                                   const std::string& version_id, std::ostream& err) {
   auto work = detail::find_open_work(client, version_id);
   if (auto* f = std::get_if<query_failure>(&work)) return fail(err, *f);
   auto& w = std::get<open_work>(work);
@@ -329,7 +329,8 @@ struct session {
       : http(client_options(o)),
         client(http, codec, o.token, clock, o.give_up_after),
         transport(http),
-        loop(transport, [this] { return clock.now(); }, [this](duration d) { clock.sleep_for(d); }) {}
+        loop(
+            transport, [this] { return clock.now(); }, [this](duration d) { clock.sleep_for(d); }) {}
 
   static duration progress_every(const push_options& o) {
     return o.progress_tty ? duration{std::chrono::seconds{1}} : duration{std::chrono::minutes{1}};
@@ -359,8 +360,6 @@ struct session {
   exchange_counts driven;  // the drivers' exchanges
 };
 
-
-
 // Drives a rollout on wall time over HTTP (the project's one driver); on giving up, says why and how to
 // continue, and returns exit 1.
 std::optional<int> drive(session& net, sch::rollout& ro, const push_options& o, bool journaled, std::ostream& err) {
@@ -375,8 +374,8 @@ std::optional<int> drive(session& net, sch::rollout& ro, const push_options& o, 
   if (d.gave_up()) {
     const auto failing_for = net.loop.now() - d.failing_since().value_or(net.loop.now());
     err << "pushsim push: gave up: no successful exchange with the instance for "
-        << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(failing_for))
-        << " (--give-up-after " << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(o.give_up_after))
+        << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(failing_for)) << " (--give-up-after "
+        << sch::format_duration_text(std::chrono::floor<std::chrono::seconds>(o.give_up_after))
         << "; last error: " << d.last_error() << ")\n";
     if (journaled) {
       err << "pushsim push: the journal " << o.journal_path
@@ -455,7 +454,6 @@ std::optional<kill_switch_journal> kill_switch_for(sch::journal_sink& journal) {
   return std::optional<kill_switch_journal>(std::in_place, journal, static_cast<std::uint64_t>(std::atoll(k)));
 }
 
-
 // Test hook for the adoption crash test: with PUSHSIM_PUSH_KILL_AFTER_BIND=1 the process kills itself with
 // SIGKILL right after writing the bind record (adopted requests named, none scheduled yet).
 void kill_after_bind_hook() {
@@ -508,10 +506,10 @@ std::optional<int> finish_adopted(session& net, const run_facts& facts, const st
   if (facts.adopted.empty()) return std::nullopt;
   std::vector<std::string> ids;
   for (const auto& r : facts.adopted) ids.push_back(r.id);
-  auto done = detail::await_finished(net.client, version_id, ids, net.clock, std::chrono::seconds{2},
-                                     [&](std::size_t open) {
-                                       if (open > 0) progress_line(o, err, "adopted requests still open: " + std::to_string(open));
-                                     });
+  auto done =
+      detail::await_finished(net.client, version_id, ids, net.clock, std::chrono::seconds{2}, [&](std::size_t open) {
+        if (open > 0) progress_line(o, err, "adopted requests still open: " + std::to_string(open));
+      });
   if (auto* f = std::get_if<query_failure>(&done)) return fail(err, *f);
   if (o.progress_tty) err << "\n";
   return std::nullopt;

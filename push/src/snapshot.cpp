@@ -22,7 +22,8 @@ std::variant<sch::subscriber, std::string> parse_row(const json& r) {
   const std::string& installed = r[5].get_ref<const std::string&>();
   if (installed != "i" && installed != "u") return std::string("installed status must be \"i\" or \"u\"");
   sch::subscriber_row row{r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>(),
-                          r[3].get<std::string>(), r[4].get<std::string>(), installed, r[6].get<std::string>()};
+                          r[3].get<std::string>(), r[4].get<std::string>(), installed,
+                          r[6].get<std::string>()};
   std::string why;
   auto s = sch::to_subscriber(std::move(row), why);
   if (!s) return why.empty() ? std::string("not a subscriber row") : why;

@@ -5,9 +5,7 @@
 
 namespace pushsim::push {
 
-time_point system_wall_clock::now() {
-  return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
-}
+time_point system_wall_clock::now() { return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()); }
 
 void system_wall_clock::sleep_for(duration d) { std::this_thread::sleep_for(d); }
 

@@ -8,9 +8,7 @@ namespace {
 
 using namespace std::chrono;
 
-sys_days last_day_of(int y, int m) {
-  return sys_days{year{y} / month{static_cast<unsigned>(m)} / last};
-}
+sys_days last_day_of(int y, int m) { return sys_days{year{y} / month{static_cast<unsigned>(m)} / last}; }
 
 bool is_business_day(sys_days d) {
   const unsigned wd = weekday{d}.c_encoding();
@@ -70,7 +68,8 @@ std::vector<std::uint32_t> allowed_cells(const slot_grid& grid, const date::time
   std::vector<std::uint32_t> out;
   if (grid.cells == 0) return out;
   std::vector<freeze_period> freezes = w.freezes;
-  std::sort(freezes.begin(), freezes.end(), [](const freeze_period& a, const freeze_period& b) { return a.start < b.start; });
+  std::sort(freezes.begin(), freezes.end(),
+            [](const freeze_period& a, const freeze_period& b) { return a.start < b.start; });
   std::size_t freeze_i = 0;
   const auto first = date::sys_seconds{duration_cast<seconds>(grid.origin.time_since_epoch())};
   date::sys_info info = zone.get_info(first);

@@ -33,7 +33,7 @@ struct signature_group {
 
 struct heap_entry {
   double gain;
-  std::uint32_t rank;   // shuffled rank of the group's next member (tie-break)
+  std::uint32_t rank;  // shuffled rank of the group's next member (tie-break)
   std::uint32_t group;
   bool operator<(const heap_entry& o) const {  // max-heap on gain, then lowest rank
     if (gain != o.gain) return gain < o.gain;

@@ -8,10 +8,10 @@
 
 namespace pushsim::scheduler {
 
-canary_experiment_result run_canary_experiment(std::size_t trials, std::size_t population_size,
-                                               std::size_t canary_size, std::uint64_t first_seed) {
-  static constexpr double prevalence[] = {0.5,  0.4,  0.3,  0.25, 0.2,  0.15, 0.12, 0.1,
-                                          0.1,  0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.02};
+canary_experiment_result run_canary_experiment(std::size_t trials, std::size_t population_size, std::size_t canary_size,
+                                               std::uint64_t first_seed) {
+  static constexpr double prevalence[] = {0.5, 0.4,  0.3,  0.25, 0.2,  0.15, 0.12, 0.1,
+                                          0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.02};
   constexpr int f = static_cast<int>(std::size(prevalence));
   canary_experiment_result out;
   out.trials = trials;
@@ -55,7 +55,8 @@ canary_experiment_result run_canary_experiment(std::size_t trials, std::size_t p
       return false;
     };
     random_hits += caught(select_random(population_size, canary_size, detail::derive_seed(seed, "random")));
-    representative_hits += caught(select_representative(features, canary_size, detail::derive_seed(seed, "representative")));
+    representative_hits +=
+        caught(select_representative(features, canary_size, detail::derive_seed(seed, "representative")));
   }
   if (trials > 0) {
     out.random_catch_rate = static_cast<double>(random_hits) / static_cast<double>(trials);

@@ -122,7 +122,7 @@ class slot_loader {
 
   executor_state& s_;
   std::unordered_map<std::string, std::uint32_t> instance_index_;  // lookup only (never iterated)
-  std::map<int, std::uint32_t> region_index_;                       // push_slot::region -> dense index
+  std::map<int, std::uint32_t> region_index_;                      // push_slot::region -> dense index
 };
 
 }  // namespace

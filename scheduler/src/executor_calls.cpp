@@ -16,7 +16,8 @@ journal_record intent_record(std::uint64_t id, int slot, const api_call& call) {
   if (const auto* c = std::get_if<create_push_request>(&call)) {
     return journal_create_intent{id, slot, c->scheduled_start};
   }
-  if (const auto* a = std::get_if<add_jobs>(&call)) return journal_add_jobs_intent{id, slot, a->request_id, a->org_keys};
+  if (const auto* a = std::get_if<add_jobs>(&call))
+    return journal_add_jobs_intent{id, slot, a->request_id, a->org_keys};
   const auto& p = std::get<patch_request_status>(call);
   return journal_patch_intent{id, slot, p.request_id, p.status};
 }
@@ -25,7 +26,7 @@ journal_record intent_record(std::uint64_t id, int slot, const api_call& call) {
 journal_record result_record(std::uint64_t id, int slot, const api_call& call, const api_result& result) {
   const auto kind = std::holds_alternative<create_push_request>(call) ? journal_call_kind::create
                     : std::holds_alternative<add_jobs>(call)          ? journal_call_kind::add_jobs
-                                                                       : journal_call_kind::patch;
+                                                                      : journal_call_kind::patch;
   if (const auto* e = std::get_if<api_error>(&result)) {
     return journal_call_failed{id, slot, kind, e->retryable(), e->error_code + ": " + e->message};
   }
@@ -124,25 +125,17 @@ void executor_state::on_result(std::uint64_t call_id, const api_result& result, 
 
 bool executor_state::route_result(call_ctx& ctx, const api_result& result, time_point now) {
   switch (ctx.p) {
-    case purpose::create:
-      return handle_as<request_created>(result, [&](const auto& r) { on_created(ctx, r, now); });
-    case purpose::add_batch:
-      return handle_as<jobs_added>(result, [&](const auto& r) { on_jobs_added(ctx, r, now); });
-    case purpose::patch_pending:
-      start_monitoring(ctx.slot, now);
-      return true;
-    case purpose::patch_cancel:
-      on_canceled(ctx.slot, now);
-      return true;
+    case purpose::create: return handle_as<request_created>(result, [&](const auto& r) { on_created(ctx, r, now); });
+    case purpose::add_batch: return handle_as<jobs_added>(result, [&](const auto& r) { on_jobs_added(ctx, r, now); });
+    case purpose::patch_pending: start_monitoring(ctx.slot, now); return true;
+    case purpose::patch_cancel: on_canceled(ctx.slot, now); return true;
     case purpose::poll_counts:
       return handle_as<status_counts_page>(result, [&](const auto& r) { on_status_counts(ctx, r, now); });
     case purpose::fetch_jobs:
-    case purpose::fetch_stuck:
-      return handle_as<jobs_page>(result, [&](const auto& r) { on_jobs_page(ctx, r, now); });
+    case purpose::fetch_stuck: return handle_as<jobs_page>(result, [&](const auto& r) { on_jobs_page(ctx, r, now); });
     case purpose::reconcile_requests:
       return handle_as<requests_page>(result, [&](const auto& r) { on_recon_requests(r, now); });
-    case purpose::reconcile_jobs:
-      return handle_as<jobs_page>(result, [&](const auto& r) { on_recon_jobs(r, now); });
+    case purpose::reconcile_jobs: return handle_as<jobs_page>(result, [&](const auto& r) { on_recon_jobs(r, now); });
     case purpose::create_check:
       return handle_as<requests_page>(result, [&](const auto& r) { on_create_check(ctx, r, now); });
   }
@@ -195,8 +188,7 @@ void executor_state::on_call_failed(const call_ctx& ctx, const api_error& e, tim
       start_monitoring(ctx.slot, now);
       s.next_poll = now;
       break;
-    default:
-      break;
+    default: break;
   }
 }
 

@@ -101,8 +101,8 @@ executor_state::start_result executor_state::try_start(std::uint32_t si, time_po
   // Whole milliseconds: what Salesforce stores, so a resume can recognise the request by its start.
   const time_point sched = std::chrono::ceil<std::chrono::milliseconds>(std::max(s.start, now + cfg.min_start_lead));
   if (sched > cfg.deadline) {
-    s.not_pushed_reason = "deadline: slot at " + format_iso8601(s.start) + " cannot start before " +
-                          format_iso8601(cfg.deadline);
+    s.not_pushed_reason =
+        "deadline: slot at " + format_iso8601(s.start) + " cannot start before " + format_iso8601(cfg.deadline);
     finish_slot(si, now);
     return start_result::skipped;
   }
@@ -248,7 +248,7 @@ void executor_state::on_jobs_added(call_ctx& ctx, const jobs_added& r, time_poin
 }
 
 executor_state::add_step executor_state::apply_outcome(std::uint32_t si, std::uint32_t o, const job_outcome& oc,
-                                                        journal_add_jobs_result& journaled) {
+                                                       journal_add_jobs_result& journaled) {
   switch (oc.kind) {
     case job_outcome::kind_t::created:
     case job_outcome::kind_t::duplicate:
@@ -266,10 +266,8 @@ executor_state::add_step executor_state::apply_outcome(std::uint32_t si, std::ui
       journaled.excluded.emplace_back(orgs[o].key, why);
       return add_step::done;
     }
-    case job_outcome::kind_t::transient:
-      return add_step::again_later;
-    case job_outcome::kind_t::not_processed:
-      return add_step::again_now;
+    case job_outcome::kind_t::transient: return add_step::again_later;
+    case job_outcome::kind_t::not_processed: return add_step::again_now;
   }
   return add_step::again_later;
 }

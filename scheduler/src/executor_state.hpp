@@ -30,8 +30,16 @@ enum status_count_index : std::size_t { n_created, n_pending, n_in_progress, n_s
 
 enum class phase : std::uint8_t { waiting, creating, adding, activating, monitoring, canceling, finished };
 enum class purpose : std::uint8_t {
-  create, add_batch, patch_pending, patch_cancel, poll_counts, fetch_jobs, fetch_stuck, reconcile_requests,
-  reconcile_jobs, create_check
+  create,
+  add_batch,
+  patch_pending,
+  patch_cancel,
+  poll_counts,
+  fetch_jobs,
+  fetch_stuck,
+  reconcile_requests,
+  reconcile_jobs,
+  create_check
 };
 
 constexpr std::uint32_t no_slot = 0xffffffffu;
@@ -98,8 +106,8 @@ struct slot_rec {
   // ended at or after it, so a request with many failures is not read again and again (the final fetch is whole).
   std::optional<time_point> failed_watermark;
   std::optional<time_point> pending_watermark;  // of the fetch being paged; committed at its last page
-  std::int64_t failed_applied = 0;  // Failed jobs of this request applied to their orgs
-  std::int64_t final_failed_expected = -1;  // Failed count the final incremental fetch must bring us to
+  std::int64_t failed_applied = 0;              // Failed jobs of this request applied to their orgs
+  std::int64_t final_failed_expected = -1;      // Failed count the final incremental fetch must bring us to
   std::int64_t last_succeeded = 0;
   status_counts last_counts{-1, -1, -1, -1, -1, -1};
   time_point next_stuck_check = time_point::min();
@@ -113,7 +121,7 @@ struct call_ctx {
   std::uint32_t slot = no_slot;
   api_call call;
   int attempt = 1;
-  std::uint64_t id = 0;  // call id of the latest issue
+  std::uint64_t id = 0;              // call id of the latest issue
   std::vector<std::uint32_t> batch;  // add_batch: its orgs; poll_counts: the slots polled
   bool final = false;
   bool incremental = false;  // a fetch bounded by the failed-job watermark
@@ -177,7 +185,7 @@ struct executor_state {
   std::vector<std::string> instances;
   std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added
   std::size_t input_slots = 0;
-  std::vector<std::uint32_t> retry_slots;  // retry slots waiting to start
+  std::vector<std::uint32_t> retry_slots;                  // retry slots waiting to start
   std::map<std::uint64_t, std::uint32_t> wave_retry_slot;  // retry_key(wave, region) -> newest waiting retry slot
   std::vector<wave_rec> waves;
   std::size_t allowed_wave = 0;  // newest wave every region may run

@@ -49,9 +49,8 @@ void executor_state::want_polls(wake_up& wake) const {
 // When any monitored request is due, one query polls it together with every other request due within the
 // shortest poll interval: no request is polled later than its own schedule, and requests fall into step.
 void executor_state::issue_due_polls(time_point now) {
-  const bool any_due = std::any_of(active.begin(), active.end(), [&](std::uint32_t si) {
-    return pollable(slots[si]) && slots[si].next_poll <= now;
-  });
+  const bool any_due = std::any_of(active.begin(), active.end(),
+                                   [&](std::uint32_t si) { return pollable(slots[si]) && slots[si].next_poll <= now; });
   if (!any_due) return;
   std::vector<std::uint32_t> batch;
   for (const std::uint32_t si : active) {
@@ -91,8 +90,8 @@ namespace {
 
 // The index of a Status value in status_counts, or nullopt for a status the scheduler does not count.
 std::optional<std::size_t> status_index(const std::string& status) {
-  static constexpr std::array<const char*, 6> names{"Created", "Pending", "InProgress", "Succeeded", "Failed",
-                                                    "Canceled"};
+  static constexpr std::array<const char*, 6> names{"Created",   "Pending", "InProgress",
+                                                    "Succeeded", "Failed",  "Canceled"};
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (status == names[i]) return i;
   }
@@ -259,7 +258,7 @@ void executor_state::apply_job_rows(const call_ctx& ctx, const std::vector<job_r
 
 void executor_state::issue_next_jobs_page(const call_ctx& ctx, const std::string& locator, time_point now) {
   const bool errs = std::get_if<query_jobs>(&ctx.call) ? std::get<query_jobs>(ctx.call).with_errors
-                                                        : std::get<query_more>(ctx.call).with_errors;
+                                                       : std::get<query_more>(ctx.call).with_errors;
   call_ctx c = call_for(ctx.p, ctx.slot, query_more{locator, query_kind::jobs, errs});
   c.final = ctx.final;
   c.incremental = ctx.incremental;

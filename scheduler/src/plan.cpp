@@ -16,7 +16,6 @@
 
 namespace pushsim::scheduler {
 
-
 std::string plan_parse_result::error_text() const {
   std::string out;
   for (const auto& e : errors) out += e.to_string() + "\n";
@@ -51,9 +50,9 @@ namespace {
 using json = nlohmann::json;
 
 const std::set<std::string, std::less<>>& known_error_types() {
-  static const std::set<std::string, std::less<>> names = {
-      "ApexTestFailure", "DeployError",   "FeatureMissing",   "IneligibleUpgrade",
-      "LimitExceeded",   "LockingFailure", "PACError",        "UnclassifiedError"};
+  static const std::set<std::string, std::less<>> names = {"ApexTestFailure",   "DeployError",      "FeatureMissing",
+                                                           "IneligibleUpgrade", "LimitExceeded",    "LockingFailure",
+                                                           "PACError",          "UnclassifiedError"};
   return names;
 }
 
@@ -76,7 +75,7 @@ class reader {
   static const json* member(const json& obj, std::string_view key) { return json_reader::member(obj, key); }
 
   std::optional<std::string> string(const json& obj, std::string_view key, const std::string& pointer,
-                                     bool required = false) {
+                                    bool required = false) {
     const json* v = required ? jr_.required(obj, pointer, key, "a string") : member(obj, key);
     return v ? jr_.string(*v, at(pointer, key)) : std::nullopt;
   }
@@ -88,8 +87,8 @@ class reader {
     return v ? jr_.uint64(*v, at(pointer, key), min_value, max_value) : std::nullopt;
   }
 
-  std::optional<double> number(const json& obj, std::string_view key, const std::string& pointer, double lo,
-                               double hi, bool lo_open, const char* what) {
+  std::optional<double> number(const json& obj, std::string_view key, const std::string& pointer, double lo, double hi,
+                               bool lo_open, const char* what) {
     const json* v = member(obj, key);
     if (v == nullptr) return std::nullopt;
     if (!v->is_number()) {
@@ -121,7 +120,8 @@ class reader {
     }
     if (!d) {
       error(at(pointer, key),
-            "expected a duration such as \"30m\", \"6h\", \"2d\", \"1h30m\" or a number of seconds, found " + json_found(*v));
+            "expected a duration such as \"30m\", \"6h\", \"2d\", \"1h30m\" or a number of seconds, found " +
+                json_found(*v));
       return std::nullopt;
     }
     if (positive && d->count() <= 0) {
@@ -181,9 +181,11 @@ class reader {
     const std::string p = "/target";
     if (!object(*v, p, {"package_version_id", "version"})) return;
     if (auto id = string(*v, "package_version_id", p)) {
-      const bool alnum = std::all_of(id->begin(), id->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+      const bool alnum =
+          std::all_of(id->begin(), id->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
       if ((id->size() != 15 && id->size() != 18) || !alnum || id->rfind("04t", 0) != 0) {
-        error(at(p, "package_version_id"), "expected a 15- or 18-character MetadataPackageVersion id starting with \"04t\", got \"" + *id + "\"");
+        error(at(p, "package_version_id"),
+              "expected a 15- or 18-character MetadataPackageVersion id starting with \"04t\", got \"" + *id + "\"");
       } else {
         t.package_version_id = *id;
       }
@@ -222,8 +224,9 @@ class reader {
     const json* v = member(root, "maintenance");
     if (v == nullptr) return;
     if (!v->is_array()) {
-      error("/maintenance", "expected an array of {\"instanceKeys\", \"plannedStartTime\", \"plannedEndTime\"}, found " +
-                                json_found(*v));
+      error(
+          "/maintenance",
+          "expected an array of {\"instanceKeys\", \"plannedStartTime\", \"plannedEndTime\"}, found " + json_found(*v));
       return;
     }
     for (std::size_t i = 0; i < v->size(); ++i) {
@@ -251,8 +254,9 @@ class reader {
     const json* v = member(root, "windows");
     if (v == nullptr) return;
     const std::string p = "/windows";
-    if (!object(*v, p, {"quiet_hours", "avoid_weekdays", "avoid_dates", "quarter_end_business_days", "freezes",
-                        "default_time_zone", "instance_time_zones"})) {
+    if (!object(*v, p,
+                {"quiet_hours", "avoid_weekdays", "avoid_dates", "quarter_end_business_days", "freezes",
+                 "default_time_zone", "instance_time_zones"})) {
       return;
     }
     if (const json* q = member(*v, "quiet_hours")) {
@@ -278,7 +282,7 @@ class reader {
       }
     }
     if (auto days = strings(*v, "avoid_weekdays", p)) {
-      static constexpr std::string_view names[] = {"sunday", "monday", "tuesday", "wednesday",
+      static constexpr std::string_view names[] = {"sunday",   "monday", "tuesday", "wednesday",
                                                    "thursday", "friday", "saturday"};
       for (const auto& [name, ptr] : *days) {
         std::string lower;
@@ -300,7 +304,8 @@ class reader {
       }
       std::sort(w.avoid_dates.begin(), w.avoid_dates.end());
     }
-    if (auto n = unsigned_int(*v, "quarter_end_business_days", p, 0, 60)) w.quarter_end_business_days = static_cast<int>(*n);
+    if (auto n = unsigned_int(*v, "quarter_end_business_days", p, 0, 60))
+      w.quarter_end_business_days = static_cast<int>(*n);
     if (const json* f = member(*v, "freezes")) {
       const std::string fp = at(p, "freezes");
       if (!f->is_array()) {
@@ -322,7 +327,9 @@ class reader {
       }
     }
     if (auto z = string(*v, "default_time_zone", p)) {
-      if (!is_known_time_zone(*z)) error(at(p, "default_time_zone"), "unknown time zone \"" + *z + "\" (expected an IANA name such as \"Europe/Berlin\")");
+      if (!is_known_time_zone(*z))
+        error(at(p, "default_time_zone"),
+              "unknown time zone \"" + *z + "\" (expected an IANA name such as \"Europe/Berlin\")");
       else w.default_time_zone = *z;
     }
     if (const json* m = member(*v, "instance_time_zones")) {
@@ -334,7 +341,8 @@ class reader {
           const std::string zp = at(mp, instance);
           if (!zone.is_string()) error(zp, "expected an IANA time zone name, found " + json_found(zone));
           else if (!is_known_time_zone(zone.get<std::string>()))
-            error(zp, "unknown time zone \"" + zone.get<std::string>() + "\" (expected an IANA name such as \"Asia/Tokyo\")");
+            error(zp, "unknown time zone \"" + zone.get<std::string>() +
+                          "\" (expected an IANA name such as \"Asia/Tokyo\")");
           else w.instance_time_zones.emplace_back(instance, zone.get<std::string>());
         }
       }
@@ -342,7 +350,9 @@ class reader {
   }
 
   void read_gates(const json& v, const std::string& p, gate_spec& g) {
-    if (!object(v, p, {"max_failure_rate", "max_failed_orgs", "max_broken_signals", "halt_on_new_error_type", "min_samples"})) return;
+    if (!object(v, p,
+                {"max_failure_rate", "max_failed_orgs", "max_broken_signals", "halt_on_new_error_type", "min_samples"}))
+      return;
     g.max_failure_rate = number(v, "max_failure_rate", p, 0.0, 1.0, false, "a rate in [0, 1]");
     if (auto n = unsigned_int(v, "max_failed_orgs", p)) g.max_failed_orgs = static_cast<std::size_t>(*n);
     if (auto n = unsigned_int(v, "max_broken_signals", p)) g.max_broken_signals = static_cast<std::size_t>(*n);
@@ -367,7 +377,9 @@ class reader {
       if (first == std::string::npos || line[first] == '#') continue;
       const std::string key = line.substr(first);
       if (auto k = normalize_org_key(key)) s.org_keys.push_back(*k);
-      else error(p, "line " + std::to_string(line_no) + " of \"" + path + "\": expected a 15- or 18-character org id, got \"" + key + "\"");
+      else
+        error(p, "line " + std::to_string(line_no) + " of \"" + path +
+                     "\": expected a 15- or 18-character org id, got \"" + key + "\"");
     }
   }
 
@@ -391,7 +403,8 @@ class reader {
     if (sel == nullptr) return;
     const std::string sp = at(p, "select");
     wave_selector& s = w.select;
-    if (!object(*sel, sp, {"org_types", "org_statuses", "instances", "orgs", "org_file", "share_percent", "max_orgs"})) return;
+    if (!object(*sel, sp, {"org_types", "org_statuses", "instances", "orgs", "org_file", "share_percent", "max_orgs"}))
+      return;
     if (auto types = strings(*sel, "org_types", sp)) {
       for (const auto& [name, ptr] : *types) {
         if (auto t = parse_org_type(name)) s.org_types.push_back(*t);
@@ -455,9 +468,10 @@ class reader {
   }
 
   void read(const json& root, plan& out) {
-    if (!object(root, "", {"name", "target", "start", "deadline", "seed", "slot_granularity", "expected_slot_duration",
-                           "poll_interval", "windows", "concurrency", "api_budget", "retry", "job_creation", "gates",
-                           "gate_action", "waves", "maintenance"})) {
+    if (!object(root, "",
+                {"name", "target", "start", "deadline", "seed", "slot_granularity", "expected_slot_duration",
+                 "poll_interval", "windows", "concurrency", "api_budget", "retry", "job_creation", "gates",
+                 "gate_action", "waves", "maintenance"})) {
       return;
     }
     if (auto n = string(root, "name", "")) out.name = *n;
@@ -496,14 +510,16 @@ class reader {
         if (auto n = unsigned_int(*a, "calls_per_24h", p, 1)) out.api_budget.calls_per_24h = *n;
         if (auto n = unsigned_int(*a, "reserve_calls", p)) out.api_budget.reserve_calls = *n;
         if (out.api_budget.calls_per_24h && out.api_budget.reserve_calls >= *out.api_budget.calls_per_24h) {
-          error("/api_budget/reserve_calls", "expected less than calls_per_24h (" +
-                                                 std::to_string(*out.api_budget.calls_per_24h) + ")");
+          error("/api_budget/reserve_calls",
+                "expected less than calls_per_24h (" + std::to_string(*out.api_budget.calls_per_24h) + ")");
         }
       }
     }
     if (const json* r = member(root, "retry")) {
       const std::string p = "/retry";
-      if (object(*r, p, {"transient_error_types", "max_attempts", "initial_backoff", "max_backoff", "backoff_multiplier", "jitter"})) {
+      if (object(*r, p,
+                 {"transient_error_types", "max_attempts", "initial_backoff", "max_backoff", "backoff_multiplier",
+                  "jitter"})) {
         if (auto types = strings(*r, "transient_error_types", p)) {
           out.retry.transient_error_types.clear();
           for (const auto& [name, ptr] : *types) {
@@ -511,9 +527,11 @@ class reader {
               return (ch >= 'A' && ch <= 'Z') || ch == '_' || (ch >= '0' && ch <= '9');
             });
             if (!known_error_types().contains(name) && !call_code) {
-              error(ptr, "expected an ErrorType (ApexTestFailure, DeployError, FeatureMissing, IneligibleUpgrade, "
-                         "LimitExceeded, LockingFailure, PACError, UnclassifiedError) or an API error code such as "
-                         "UNKNOWN_EXCEPTION, got \"" + name + "\"");
+              error(ptr,
+                    "expected an ErrorType (ApexTestFailure, DeployError, FeatureMissing, IneligibleUpgrade, "
+                    "LimitExceeded, LockingFailure, PACError, UnclassifiedError) or an API error code such as "
+                    "UNKNOWN_EXCEPTION, got \"" +
+                        name + "\"");
             } else {
               out.retry.transient_error_types.push_back(name);
             }
@@ -522,8 +540,10 @@ class reader {
         if (auto n = unsigned_int(*r, "max_attempts", p, 1, 100)) out.retry.max_attempts = static_cast<int>(*n);
         if (auto d = span(*r, "initial_backoff", p, true)) out.retry.initial_backoff = *d;
         if (auto d = span(*r, "max_backoff", p, true)) out.retry.max_backoff = *d;
-        if (out.retry.max_backoff < out.retry.initial_backoff) error("/retry/max_backoff", "expected at least initial_backoff");
-        if (auto m = number(*r, "backoff_multiplier", p, 1.0, 100.0, false, "a multiplier in [1, 100]")) out.retry.backoff_multiplier = *m;
+        if (out.retry.max_backoff < out.retry.initial_backoff)
+          error("/retry/max_backoff", "expected at least initial_backoff");
+        if (auto m = number(*r, "backoff_multiplier", p, 1.0, 100.0, false, "a multiplier in [1, 100]"))
+          out.retry.backoff_multiplier = *m;
         if (auto j = number(*r, "jitter", p, 0.0, 1.0, false, "a fraction in [0, 1]")) out.retry.jitter = *j;
       }
     }
@@ -544,7 +564,8 @@ class reader {
     if (waves == nullptr) {
       error("/waves", "missing; expected a non-empty array of waves");
     } else if (!waves->is_array() || waves->empty()) {
-      error("/waves", "expected a non-empty array of waves, got " + (waves->is_array() ? std::string("an empty array") : json_found(*waves)));
+      error("/waves", "expected a non-empty array of waves, got " +
+                          (waves->is_array() ? std::string("an empty array") : json_found(*waves)));
     } else {
       std::set<std::string, std::less<>> names;
       for (std::size_t i = 0; i < waves->size(); ++i) {
@@ -555,17 +576,20 @@ class reader {
       }
       if (out.waves.size() > 65535) error("/waves", "expected at most 65535 waves");
       if (!out.waves.empty() && out.waves.back().follow_the_sun) {
-        error(at(at("/waves", out.waves.size() - 1), "follow_the_sun"),
-              "expected false or absent on the last wave (follow_the_sun hands over to the next wave, and there is none)");
+        error(
+            at(at("/waves", out.waves.size() - 1), "follow_the_sun"),
+            "expected false or absent on the last wave (follow_the_sun hands over to the next wave, and there is none)");
       }
     }
 
     // Cross-field checks.
     if (start && out.deadline) {
       if (*out.deadline <= *start) {
-        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) + " is not after the plan start " + format_iso8601(*start));
+        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) +
+                                     " is not after the plan start " + format_iso8601(*start));
       } else if (options_.now && *out.deadline <= *options_.now) {
-        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) + " is not after now (" + format_iso8601(*options_.now) + ")");
+        error(deadline_pointer_, "deadline in the past: " + format_iso8601(*out.deadline) + " is not after now (" +
+                                     format_iso8601(*options_.now) + ")");
       }
     }
     if (start) {

@@ -85,7 +85,8 @@ std::string render_plan_summary(const plan_result& r) {
     out += line;
   }
   if (!r.infeasible.empty()) {
-    std::snprintf(line, sizeof line, "INFEASIBLE: %zu orgs have no allowed start before the deadline\n", r.infeasible.size());
+    std::snprintf(line, sizeof line, "INFEASIBLE: %zu orgs have no allowed start before the deadline\n",
+                  r.infeasible.size());
     out += line;
   }
   for (const auto& w : r.warnings) out += "warning: " + w + "\n";

@@ -48,7 +48,7 @@ sun_region sun_region_of_offset(int utc_offset_min) {
 }
 
 std::array<std::size_t, sun_region_count> sun_region_quotas(std::size_t count,
-                                                           const std::array<std::size_t, sun_region_count>& sizes) {
+                                                            const std::array<std::size_t, sun_region_count>& sizes) {
   std::array<std::size_t, sun_region_count> quota{};
   std::size_t total = 0;
   for (const auto n : sizes) total += n;
@@ -95,7 +95,8 @@ std::size_t plan_result::excluded_count(exclusion_reason r) const {
 std::uint64_t api_calls_for_request(const plan& p, std::size_t n) {
   const std::uint64_t batches = (n + p.job_creation.batch_size - 1) / p.job_creation.batch_size;
   const auto poll_us = std::max<std::int64_t>(p.poll_interval.count(), 1);
-  const auto polls = static_cast<std::uint64_t>(std::max<std::int64_t>(1, (p.expected_slot_duration.count() + poll_us - 1) / poll_us));
+  const auto polls =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(1, (p.expected_slot_duration.count() + poll_us - 1) / poll_us));
   return 1 + batches + 1 + polls + 1;
 }
 
@@ -261,7 +262,9 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   cands.reserve(subs.size());
   std::vector<char> keys(subs.size() * 15);  // the 15-character key of subscriber i at i * 15
   key_dedupe seen(subs.size(), keys.data());
-  auto key_of = [&](std::uint32_t sub) { return std::string_view(keys.data() + static_cast<std::size_t>(sub) * 15, 15); };
+  auto key_of = [&](std::uint32_t sub) {
+    return std::string_view(keys.data() + static_cast<std::size_t>(sub) * 15, 15);
+  };
   for (std::size_t i = 0; i < subs.size(); ++i) {
     const subscriber& s = subs[i];
     const auto index = static_cast<std::uint32_t>(i);
@@ -298,7 +301,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       zone = z;
     }
     const int fiscal = prof != nullptr && prof->fiscal_year_start_month >= 1 ? prof->fiscal_year_start_month : 1;
-    cands.push_back({index, inst, group_for(zone, fiscal), zone, prof != nullptr ? prof->features : 0, region_of_zone(zone)});
+    cands.push_back(
+        {index, inst, group_for(zone, fiscal), zone, prof != nullptr ? prof->features : 0, region_of_zone(zone)});
   }
 
   // ---- waves: each takes from the orgs not yet assigned.
@@ -313,17 +317,23 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     for (std::size_t c = 0; c < cands.size(); ++c) {
       if (wave_of[c] != unassigned) continue;
       const subscriber& s = subs[cands[c].sub];
-      if (!sel.org_types.empty() && std::find(sel.org_types.begin(), sel.org_types.end(), s.type) == sel.org_types.end()) continue;
+      if (!sel.org_types.empty() &&
+          std::find(sel.org_types.begin(), sel.org_types.end(), s.type) == sel.org_types.end())
+        continue;
       if (!sel.org_statuses.empty() &&
-          std::find(sel.org_statuses.begin(), sel.org_statuses.end(), s.status) == sel.org_statuses.end()) continue;
+          std::find(sel.org_statuses.begin(), sel.org_statuses.end(), s.status) == sel.org_statuses.end())
+        continue;
       if (!sel.instances.empty() &&
-          std::find(sel.instances.begin(), sel.instances.end(), s.instance_name) == sel.instances.end()) continue;
-      if (sel.has_org_list && !std::binary_search(sel.org_keys.begin(), sel.org_keys.end(), key_of(cands[c].sub))) continue;
+          std::find(sel.instances.begin(), sel.instances.end(), s.instance_name) == sel.instances.end())
+        continue;
+      if (sel.has_org_list && !std::binary_search(sel.org_keys.begin(), sel.org_keys.end(), key_of(cands[c].sub)))
+        continue;
       matching.push_back(static_cast<std::uint32_t>(c));
     }
     std::size_t want = matching.size();
     if (sel.share_percent) {
-      want = static_cast<std::size_t>(std::ceil(*sel.share_percent * static_cast<double>(matching.size()) / 100.0 - 1e-9));
+      want =
+          static_cast<std::size_t>(std::ceil(*sel.share_percent * static_cast<double>(matching.size()) / 100.0 - 1e-9));
       want = std::min(want, matching.size());
     }
     if (sel.max_orgs) want = std::min(want, *sel.max_orgs);
@@ -375,7 +385,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       for (std::size_t k = 0; k < matching.size(); ++k) {
         pos_by_region[cands[matching[k]].region].push_back(static_cast<std::uint32_t>(k));
       }
-      const auto quota = sun_region_quotas(want, {pos_by_region[0].size(), pos_by_region[1].size(), pos_by_region[2].size()});
+      const auto quota =
+          sun_region_quotas(want, {pos_by_region[0].size(), pos_by_region[1].size(), pos_by_region[2].size()});
       for (std::size_t reg = 0; reg < sun_region_count; ++reg) {
         std::vector<std::uint32_t> pool;
         pool.reserve(pos_by_region[reg].size());
@@ -430,7 +441,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   const bool capped = p.concurrency.max_jobs_in_flight || p.concurrency.max_jobs_in_flight_per_instance;
   std::vector<std::uint32_t> global_count(capped ? grid.cells : 0, 0);
   const maintenance_calendar maint(p, instance_names);
-  std::vector<std::vector<std::uint32_t>> instance_count(p.concurrency.max_jobs_in_flight_per_instance ? instance_names.size() : 0);
+  std::vector<std::vector<std::uint32_t>> instance_count(
+      p.concurrency.max_jobs_in_flight_per_instance ? instance_names.size() : 0);
 
   constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> cell_of(cands.size(), no_cell);
@@ -447,7 +459,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   for (std::size_t w = 0; w < p.waves.size(); ++w) {
     wave_plan& wp = r.waves[w];
     wp.name = p.waves[w].name;
-    wp.earliest_start = region_earliest ? *std::min_element(region_earliest->begin(), region_earliest->end()) : earliest;
+    wp.earliest_start =
+        region_earliest ? *std::min_element(region_earliest->begin(), region_earliest->end()) : earliest;
     auto cell_at_or_after = [&](time_point t) {
       return static_cast<std::uint32_t>(std::min<std::int64_t>(
           grid.cells, std::max<std::int64_t>(0, ((t - p.start).count() + grid.step.count() - 1) / grid.step.count())));
@@ -465,7 +478,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       const auto& cal = calendar(cd.group);
       std::uint32_t& gf = group_first[cd.group];
       if (gf == no_cell) {
-        gf = static_cast<std::uint32_t>(std::lower_bound(cal.begin(), cal.end(), first_cell_of_region[cd.region]) - cal.begin());
+        gf = static_cast<std::uint32_t>(std::lower_bound(cal.begin(), cal.end(), first_cell_of_region[cd.region]) -
+                                        cal.begin());
       }
       if (gf == cal.size()) {
         r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w), infeasible_reason::no_window});
@@ -495,8 +509,9 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
         icount = &instance_count[cd.instance];
         if (icount->empty()) icount->assign(grid.cells, 0);
       }
-      while (pos < cal.size() && (global_count[cal[pos]] >= global_cap || (icount != nullptr && (*icount)[cal[pos]] >= instance_cap) ||
-                                  maint.blocks(cd.instance, grid.at(cal[pos])))) {
+      while (pos < cal.size() &&
+             (global_count[cal[pos]] >= global_cap || (icount != nullptr && (*icount)[cal[pos]] >= instance_cap) ||
+              maint.blocks(cd.instance, grid.at(cal[pos])))) {
         ++pos;
       }
       it->second = pos;
@@ -539,7 +554,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
           n = static_cast<std::uint32_t>(region_items.size());
         }
         for (std::uint32_t k = 0; k < n; k += static_cast<std::uint32_t>(p.concurrency.orgs_per_request)) {
-          const std::uint32_t stop = std::min<std::uint32_t>(n, k + static_cast<std::uint32_t>(p.concurrency.orgs_per_request));
+          const std::uint32_t stop =
+              std::min<std::uint32_t>(n, k + static_cast<std::uint32_t>(p.concurrency.orgs_per_request));
           slot sl;
           sl.start = t;
           sl.region = static_cast<sun_region>(reg);
@@ -556,15 +572,16 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
         }
       }
     }
-    wp.infeasible_count = static_cast<std::size_t>(std::count_if(r.infeasible.begin(), r.infeasible.end(),
-                                                                 [w](const infeasible_org& x) { return x.wave == w; }));
+    wp.infeasible_count = static_cast<std::size_t>(
+        std::count_if(r.infeasible.begin(), r.infeasible.end(), [w](const infeasible_org& x) { return x.wave == w; }));
     if (!wp.slots.empty()) {
       wp.first_start = wp.slots.front().start;
       wp.last_start = wp.slots.back().start;
     }
     // The next wave may start once this one's last slot is expected to be done and has baked (following the
     // sun: per region, once this wave's last slot in that region is).
-    const time_point prior = region_earliest ? *std::max_element(region_earliest->begin(), region_earliest->end()) : earliest;
+    const time_point prior =
+        region_earliest ? *std::max_element(region_earliest->begin(), region_earliest->end()) : earliest;
     earliest = (wp.last_start ? *wp.last_start + p.expected_slot_duration : prior) + p.waves[w].bake;
     region_earliest.reset();
     if (p.waves[w].follow_the_sun) {
@@ -585,7 +602,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
 
   // API budget: the busiest 24 h (by slot start) must fit calls_per_24h - reserve.
   if (p.api_budget.calls_per_24h) {
-    const std::uint64_t usable = *p.api_budget.calls_per_24h - std::min(*p.api_budget.calls_per_24h, p.api_budget.reserve_calls);
+    const std::uint64_t usable =
+        *p.api_budget.calls_per_24h - std::min(*p.api_budget.calls_per_24h, p.api_budget.reserve_calls);
     std::vector<std::pair<time_point, std::uint64_t>> starts;
     for (const auto& wp : r.waves) {
       for (const auto& sl : wp.slots) starts.emplace_back(sl.start, api_calls_for_request(p, sl.orgs.size()));
@@ -599,11 +617,13 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     }
     if (worst > usable) {
       r.warnings.push_back("the busiest 24 h needs about " + std::to_string(worst) + " API calls, more than the " +
-                           std::to_string(usable) + " available (calls_per_24h - reserve_calls); the executor will defer calls");
+                           std::to_string(usable) +
+                           " available (calls_per_24h - reserve_calls); the executor will defer calls");
     }
   }
   if (!r.infeasible.empty()) {
-    r.warnings.push_back(std::to_string(r.infeasible.size()) + " selected orgs have no feasible start before the deadline");
+    r.warnings.push_back(std::to_string(r.infeasible.size()) +
+                         " selected orgs have no feasible start before the deadline");
   }
   return r;
 }

@@ -79,19 +79,20 @@ std::string_view default_time_zone_for_instance(std::string_view instance) {
     std::string_view zone;
   };
   static constexpr region regions[] = {
-      {"USA", "America/New_York"},   {"CAN", "America/Toronto"},    {"GBR", "Europe/London"},
-      {"DEU", "Europe/Berlin"},      {"FRA", "Europe/Paris"},       {"JPN", "Asia/Tokyo"},
-      {"IND", "Asia/Kolkata"},       {"AUS", "Australia/Sydney"},   {"BRA", "America/Sao_Paulo"},
-      {"SGP", "Asia/Singapore"},     {"NA", "America/New_York"},    {"CS", "America/New_York"},
-      {"UM", "America/Chicago"},     {"EU", "Europe/London"},       {"UK", "Europe/London"},
-      {"DE", "Europe/Berlin"},       {"FR", "Europe/Paris"},        {"AP", "Asia/Tokyo"},
-      {"JP", "Asia/Tokyo"},          {"AU", "Australia/Sydney"},    {"IN", "Asia/Kolkata"},
-      {"CA", "America/Toronto"},     {"BR", "America/Sao_Paulo"},   {"SG", "Asia/Singapore"},
+      {"USA", "America/New_York"}, {"CAN", "America/Toronto"},  {"GBR", "Europe/London"},
+      {"DEU", "Europe/Berlin"},    {"FRA", "Europe/Paris"},     {"JPN", "Asia/Tokyo"},
+      {"IND", "Asia/Kolkata"},     {"AUS", "Australia/Sydney"}, {"BRA", "America/Sao_Paulo"},
+      {"SGP", "Asia/Singapore"},   {"NA", "America/New_York"},  {"CS", "America/New_York"},
+      {"UM", "America/Chicago"},   {"EU", "Europe/London"},     {"UK", "Europe/London"},
+      {"DE", "Europe/Berlin"},     {"FR", "Europe/Paris"},      {"AP", "Asia/Tokyo"},
+      {"JP", "Asia/Tokyo"},        {"AU", "Australia/Sydney"},  {"IN", "Asia/Kolkata"},
+      {"CA", "America/Toronto"},   {"BR", "America/Sao_Paulo"}, {"SG", "Asia/Singapore"},
   };
   std::size_t letters = 0;
   while (letters < instance.size() && std::isalpha(static_cast<unsigned char>(instance[letters]))) ++letters;
   std::string upper;
-  for (std::size_t i = 0; i < letters; ++i) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(instance[i])));
+  for (std::size_t i = 0; i < letters; ++i)
+    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(instance[i])));
   for (const auto& r : regions) {
     if (upper == r.prefix) return r.zone;
   }
@@ -151,7 +152,7 @@ profiles_parse_result parse_profiles_csv(std::string_view text, const std::strin
   profile_set set;
   std::vector<column_kind> kinds;
   std::vector<std::string> names;
-  std::vector<int> flag_bits;  // for feature_flag columns
+  std::vector<int> flag_bits;                                  // for feature_flag columns
   std::map<std::string, std::size_t, std::less<>> first_line;  // org key -> line (only for duplicates' message)
   std::map<std::string, bool, std::less<>> zone_ok;
   std::vector<std::string> fields;
@@ -192,8 +193,9 @@ profiles_parse_result parse_profiles_csv(std::string_view text, const std::strin
           else flag_bits.back() = *bit;
         } else {
           kinds.push_back(column_kind::features);  // placeholder; reported below
-          err(c + 1, "unknown column \"" + h + "\" (expected org_key, time_zone, fiscal_year_start_month, tier, "
-                     "features or feature:<name>)");
+          err(c + 1, "unknown column \"" + h +
+                         "\" (expected org_key, time_zone, fiscal_year_start_month, tier, "
+                         "features or feature:<name>)");
         }
         for (std::size_t d = 0; d < c; ++d) {
           if (names[d] == h) err(c + 1, "duplicate column \"" + h + "\"");
@@ -239,7 +241,8 @@ profiles_parse_result parse_profiles_csv(std::string_view text, const std::strin
         case column_kind::fiscal_month: {
           if (v.empty()) break;
           int m = 0;
-          const bool digits = v.size() <= 2 && std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+          const bool digits =
+              v.size() <= 2 && std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
           if (digits) m = std::stoi(v);
           if (!digits || m < 1 || m > 12) {
             err(c + 1, "expected a month number 1-12, got \"" + v + "\"");
@@ -282,12 +285,14 @@ profiles_parse_result parse_profiles_csv(std::string_view text, const std::strin
     const std::string key = prof.org_key15;
     if (!set.add(std::move(prof))) {
       const auto it = first_line.find(key);
-      err(0, "duplicate org key " + key + (it != first_line.end() ? " (first on line " + std::to_string(it->second) + ")" : std::string()));
+      err(0, "duplicate org key " + key +
+                 (it != first_line.end() ? " (first on line " + std::to_string(it->second) + ")" : std::string()));
     } else if (set.size() < 100000) {
       first_line.emplace(key, line_no);  // bounded: duplicates later than that report without the first line
     }
   }
-  if (!header_done) result.errors.push_back({file, "line 1", "empty file: expected a header line starting with org_key"});
+  if (!header_done)
+    result.errors.push_back({file, "line 1", "empty file: expected a header line starting with org_key"});
   if (result.errors.empty()) result.value = std::move(set);
   return result;
 }

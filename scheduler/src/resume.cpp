@@ -206,7 +206,7 @@ void executor_state::take_back_members(std::uint32_t si, const std::vector<std::
 
 // A request with jobs that no input slot claims (a re-push slot of the interrupted run): a slot of its own.
 std::uint32_t executor_state::slot_for_unplanned_request(const std::vector<std::uint32_t>& members,
-                                                          std::optional<time_point> sched, time_point now) {
+                                                         std::optional<time_point> sched, time_point now) {
   slot_rec s;
   s.wave_idx = orgs[members.front()].wave_idx;
   s.region = orgs[members.front()].region;

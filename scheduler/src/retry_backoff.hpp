@@ -14,8 +14,11 @@ namespace pushsim::scheduler::detail {
 class retry_backoff {
  public:
   explicit retry_backoff(const retry_policy& policy)
-      : base_(policy.backoff_base), max_(policy.backoff_max), jitter_(policy.jitter),
-        attempts_max_(policy.call_attempts_max), jitter_state_(policy.seed) {}
+      : base_(policy.backoff_base),
+        max_(policy.backoff_max),
+        jitter_(policy.jitter),
+        attempts_max_(policy.call_attempts_max),
+        jitter_state_(policy.seed) {}
 
   // Whether a call whose attempt-th try failed with e may be tried again.
   bool may_retry(const api_error& e, int attempt) const {
@@ -32,7 +35,7 @@ class retry_backoff {
   duration base_, max_;
   double jitter_;
   std::optional<int> attempts_max_;  // none: unlimited
-  std::uint64_t jitter_state_;  // splitmix64 state
+  std::uint64_t jitter_state_;       // splitmix64 state
 };
 
 }  // namespace pushsim::scheduler::detail

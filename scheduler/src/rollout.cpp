@@ -37,7 +37,8 @@ executor_config make_executor_config(const plan& p) {
     c.concurrency.jobs_in_flight_max = static_cast<std::int64_t>(*p.concurrency.max_jobs_in_flight);
   }
   if (p.concurrency.max_jobs_in_flight_per_instance) {
-    c.concurrency.jobs_in_flight_per_instance_max = static_cast<std::int64_t>(*p.concurrency.max_jobs_in_flight_per_instance);
+    c.concurrency.jobs_in_flight_per_instance_max =
+        static_cast<std::int64_t>(*p.concurrency.max_jobs_in_flight_per_instance);
   }
   if (p.api_budget.calls_per_24h) c.budget.calls_per_24h = static_cast<std::int64_t>(*p.api_budget.calls_per_24h);
   c.budget.reserve = static_cast<std::int64_t>(p.api_budget.reserve_calls);
@@ -90,7 +91,7 @@ std::optional<subscriber> to_subscriber(subscriber_row row, std::string& error) 
   s.instance_name = std::move(row.instance_name);
   // InstalledStatus is 'i' (installed) or 'u' (uninstalled) on the wire.
   s.installed = (row.installed_status == "u" || row.installed_status == "U") ? installed_status::uninstalled
-                                                                               : installed_status::installed;
+                                                                             : installed_status::installed;
   s.installed_version_id = std::move(row.version_id);
   return s;
 }
@@ -153,8 +154,7 @@ executor_output rollout::on_time(time_point now) {
       return out;
     }
     case phase::done:
-    case phase::failed:
-      return {};
+    case phase::failed: return {};
   }
   return {};
 }
@@ -171,7 +171,8 @@ executor_output rollout::on_result(std::uint64_t call_id, api_result result, tim
   if (const auto* err = std::get_if<api_error>(&result)) {
     if (!err->retryable()) {
       phase_ = phase::failed;
-      error_ = "PackageSubscriber query failed: " + (err->error_code.empty() ? "" : err->error_code + ": ") + err->message;
+      error_ =
+          "PackageSubscriber query failed: " + (err->error_code.empty() ? "" : err->error_code + ": ") + err->message;
       return {};
     }
     // Transient: back off 2 s, 4 s, ... up to 5 min, and never give up on a retryable failure.

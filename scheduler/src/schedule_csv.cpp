@@ -22,8 +22,8 @@ std::string clock_text(int minutes) {
 std::string window_of(const window_spec& w, int m) {
   if (w.quiet_hours.empty()) return "any time";
   for (const auto& r : w.quiet_hours) {
-    const bool inside = r.start_min <= r.end_min ? (m >= r.start_min && m < r.end_min)
-                                                 : (m >= r.start_min || m < r.end_min);
+    const bool inside =
+        r.start_min <= r.end_min ? (m >= r.start_min && m < r.end_min) : (m >= r.start_min || m < r.end_min);
     if (inside) return clock_text(r.start_min) + "-" + clock_text(r.end_min);
   }
   return "outside the quiet hours";

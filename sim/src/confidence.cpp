@@ -99,8 +99,8 @@ double student_t_quantile(double p, double df) {
 interval t_interval(double mean, double sd, std::uint64_t n, double confidence) {
   PUSHSIM_ASSERT(confidence > 0.0 && confidence < 1.0, "confidence must lie in (0, 1)");
   if (n < 2) return {mean, mean};
-  const double half = student_t_quantile(0.5 + confidence / 2.0, static_cast<double>(n - 1)) * sd /
-                      std::sqrt(static_cast<double>(n));
+  const double half =
+      student_t_quantile(0.5 + confidence / 2.0, static_cast<double>(n - 1)) * sd / std::sqrt(static_cast<double>(n));
   return {mean - half, mean + half};
 }
 

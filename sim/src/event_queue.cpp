@@ -47,7 +47,8 @@ void event_queue::release_slot(std::uint32_t i) {
 
 void event_queue::insert(entry e) {
   PUSHSIM_ASSERT(e.time_key >= popped_key_, "event_queue: event earlier than the last event popped");
-  if (e.time_key < last_key_) [[unlikely]] rebase(e.time_key);
+  if (e.time_key < last_key_) [[unlikely]]
+    rebase(e.time_key);
   const unsigned b = bucket_for(e.time_key);
   buckets_[b].push_back(e);
   if (b != 0) nonempty_ |= std::uint64_t{1} << (b - 1);

@@ -12,8 +12,8 @@ namespace pushsim::sim {
 pacing_clock::pacing_clock(time_point start, double speed, wall_source now)
     : now_(std::move(now)), speed_(speed), anchor_sim_(start) {
   PUSHSIM_ASSERT(now_, "pacing_clock needs a wall clock");
-  PUSHSIM_ASSERT(speed > 0 && std::isfinite(speed), "pacing_clock: speed must be > 0 and finite, got " +
-                                                        std::to_string(speed));
+  PUSHSIM_ASSERT(speed > 0 && std::isfinite(speed),
+                 "pacing_clock: speed must be > 0 and finite, got " + std::to_string(speed));
   anchor_wall_ = now_();
 }
 

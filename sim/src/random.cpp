@@ -106,9 +106,13 @@ double pareto(rng& r, double xm, double alpha) {
 
 namespace {
 // log1p(x)/x, continuous at 0.
-double helper1(double x) { return std::fabs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x)); }
+double helper1(double x) {
+  return std::fabs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
+}
 // expm1(x)/x, continuous at 0.
-double helper2(double x) { return std::fabs(x) > 1e-8 ? std::expm1(x) / x : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x)); }
+double helper2(double x) {
+  return std::fabs(x) > 1e-8 ? std::expm1(x) / x : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
+}
 }  // namespace
 
 zipf_distribution::zipf_distribution(std::uint64_t n, double s) : n_(n), s_(s) {

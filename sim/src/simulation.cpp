@@ -11,14 +11,14 @@ std::string run_digest::hex() const {
 }
 
 void simulation::past_schedule(time_point t) const {
-  const std::string msg = "simulation: event scheduled in the past: at " + format_iso8601(t) + " while now is " +
-                          format_iso8601(now_);
+  const std::string msg =
+      "simulation: event scheduled in the past: at " + format_iso8601(t) + " while now is " + format_iso8601(now_);
   detail::assert_fail("t >= now()", msg, __FILE__, __LINE__);
 }
 
 void simulation::negative_delay(duration d) const {
-  const std::string msg = "simulation: negative delay of " + std::to_string(d.count()) + " us at " +
-                          format_iso8601(now_);
+  const std::string msg =
+      "simulation: negative delay of " + std::to_string(d.count()) + " us at " + format_iso8601(now_);
   detail::assert_fail("delay >= 0", msg, __FILE__, __LINE__);
 }
 
@@ -41,8 +41,8 @@ std::uint64_t simulation::run() {
 }
 
 std::uint64_t simulation::run_until(time_point t) {
-  PUSHSIM_ASSERT(t >= now_, "simulation: run_until() a time in the past: " + format_iso8601(t) +
-                                " while now is " + format_iso8601(now_));
+  PUSHSIM_ASSERT(t >= now_, "simulation: run_until() a time in the past: " + format_iso8601(t) + " while now is " +
+                                format_iso8601(now_));
   stopped_ = false;
   const std::uint64_t before = events_;
   while (!stopped_ && !queue_.empty() && queue_.top_time() <= t) step();

@@ -16,8 +16,8 @@ struct table {
   bool add(const std::string& k) {
     keys.push_back(k);
     const auto pos = static_cast<std::uint32_t>(keys.size() - 1);
-    const auto r = index.insert(pos, hash(k), [&](std::uint32_t p) { return keys[p] == k; },
-                                [&](std::uint32_t p) { return hash(keys[p]); });
+    const auto r = index.insert(
+        pos, hash(k), [&](std::uint32_t p) { return keys[p] == k; }, [&](std::uint32_t p) { return hash(keys[p]); });
     if (!r.second) keys.pop_back();
     return r.second;
   }

@@ -17,7 +17,8 @@ inline std::string field_xml(const std::string& type, const std::string& extra =
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
          "    <label>A field</label>\n"
-         "    <type>" + type + "</type>\n" + extra + "</CustomField>\n";
+         "    <type>" +
+         type + "</type>\n" + extra + "</CustomField>\n";
 }
 
 inline std::string picklist_xml(const std::vector<std::string>& values) {
@@ -35,9 +36,10 @@ inline std::string meta_xml(const std::string& root, const std::string& api_vers
 }
 
 inline std::string layout_xml(const std::vector<std::string>& fields) {
-  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                  "<Layout xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
-                  "    <layoutSections>\n        <layoutColumns>\n";
+  std::string s =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<Layout xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"
+      "    <layoutSections>\n        <layoutColumns>\n";
   for (const auto& f : fields) {
     s += "            <layoutItems>\n                <field>" + f + "</field>\n            </layoutItems>\n";
   }

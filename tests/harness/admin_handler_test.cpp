@@ -40,9 +40,7 @@ std::unique_ptr<world> small_world(const std::string& start = "") {
 // A world, a pacing clock on a hand-moved wall clock, and the admin handler over both.
 struct admin_fixture {
   explicit admin_fixture(double speed = 1.0, const std::string& start = "")
-      : w(small_world(start)),
-        clock(w->sim->now(), speed, [this] { return wall; }),
-        handler(*w, clock, admin_token) {}
+      : w(small_world(start)), clock(w->sim->now(), speed, [this] { return wall; }), handler(*w, clock, admin_token) {}
 
   rest_response call(const std::string& method, const std::string& target, const std::string& body = "",
                      const std::string& token = admin_token) {
@@ -112,8 +110,8 @@ TEST(AdminHandler, RefusesRequestsWithoutTheAdminToken) {
   // Refused before routing: an unknown path or a wrong method says nothing about the routes.
   expect_error(f.call("GET", "/pushsim/v1/nope", "", ""), 401, "INVALID_SESSION_ID", "admin token");
   const time_point before = f.w->sim->now();
-  expect_error(f.call("POST", "/pushsim/v1/time/advance", R"({"seconds": 60})", "wrong"), 401,
-               "INVALID_SESSION_ID", "admin token");
+  expect_error(f.call("POST", "/pushsim/v1/time/advance", R"({"seconds": 60})", "wrong"), 401, "INVALID_SESSION_ID",
+               "admin token");
   EXPECT_EQ(f.w->sim->now(), before);
 }
 
@@ -267,9 +265,11 @@ INSTANTIATE_TEST_SUITE_P(
         refused_advance{R"({"seconds": null})", 400, "INVALID_FIELD", "got null"},
         refused_advance{R"({"seconds": [60]})", 400, "INVALID_FIELD", "/seconds"},
         refused_advance{R"({"seconds": 60, "to": "2026-12-01T00:00:00Z"})", 400, "INVALID_FIELD", "not both"},
-        refused_advance{R"({"to": "2000-01-01T00:00:00Z"})", 400, "INVALID_FIELD", "/to: 2000-01-01T00:00:00Z is not after"},
+        refused_advance{R"({"to": "2000-01-01T00:00:00Z"})", 400, "INVALID_FIELD",
+                        "/to: 2000-01-01T00:00:00Z is not after"},
         refused_advance{R"({"to": "2026-11-27T18:00:00Z"})", 400, "INVALID_FIELD", "is not after"},
-        refused_advance{R"({"to": "2036-11-27T06:00:01Z"})", 400, "INVALID_FIELD", "/to: 2036-11-27T06:00:01Z is more than 10 years"},
+        refused_advance{R"({"to": "2036-11-27T06:00:01Z"})", 400, "INVALID_FIELD",
+                        "/to: 2036-11-27T06:00:01Z is more than 10 years"},
         refused_advance{R"({"to": "9999-01-01T00:00:00Z"})", 400, "INVALID_FIELD", "more than 10 years"},
         refused_advance{R"({"to": "tomorrow"})", 400, "INVALID_FIELD", "/to: "},
         refused_advance{R"({"to": 1700000000})", 400, "INVALID_FIELD", "/to: expected an ISO-8601"},

@@ -16,16 +16,23 @@ namespace {
 // gate that halts on the first failed org, then the rest.
 std::vector<json_override> known_world(int count, double noise) {
   std::vector<json_override> o;
-  const auto set = [&](const char* pointer, nlohmann::json v) { o.push_back({nlohmann::json::json_pointer(pointer), v}); };
+  const auto set = [&](const char* pointer, nlohmann::json v) {
+    o.push_back({nlohmann::json::json_pointer(pointer), v});
+  };
   set("/population/count", count);
   set("/population/mix/status", {{"Active", 1}});
   set("/population/mix/installed_version", {{"2.3.1", 1}});
   set("/population/mix/push_blocked", 0);
   set("/population/mix/always_fails", 0);
-  set("/population/customization", nlohmann::json::parse(R"({"validation_rule": {"default": 0}, "trigger": {"default": 0},
+  set("/population/customization",
+      nlohmann::json::parse(R"({"validation_rule": {"default": 0}, "trigger": {"default": 0},
       "flow": {"default": 0}, "custom_fields": {"default": 0}, "integration": {"default": 0}})"));
-  set("/platform", {{"noise", {{"unclassified_rate", noise}, {"lock_base_rate", 0}, {"lock_rate_per_active_user", 0},
-                               {"maintenance_fails_jobs", false}, {"post_install_cpu_budget_s", 1e6}}}});
+  set("/platform", {{"noise",
+                     {{"unclassified_rate", noise},
+                      {"lock_base_rate", 0},
+                      {"lock_rate_per_active_user", 0},
+                      {"maintenance_fails_jobs", false},
+                      {"post_install_cpu_budget_s", 1e6}}}});
   set("/plan/retry/max_attempts", 1);
   set("/plan/windows", nlohmann::json::object());
   set("/plan/gates", {{"max_failed_orgs", 0}});
@@ -73,8 +80,9 @@ TEST(DeadlineCost, ApiRetirementHarmsExactlyTheOrgsTheHaltLeftBehind) {
     if (b.hour >= *parse_iso8601(retirement).time) signals_after += b.breakage_signals;
   }
   EXPECT_GT(signals_after, 0);
-  EXPECT_NE(deadline_sentence(r).find("left " + std::to_string(halted) + " to break at the API retirement on 2026-12-04"),
-            std::string::npos)
+  EXPECT_NE(
+      deadline_sentence(r).find("left " + std::to_string(halted) + " to break at the API retirement on 2026-12-04"),
+      std::string::npos)
       << deadline_sentence(r);
 }
 
@@ -98,13 +106,15 @@ TEST(DeadlineCost, OrgUpgradedOneMinuteBeforeTheDeadlineIsNotLeftBehind) {
   time_point last{};
   for (const auto& w : first.waves) last = std::max(last, w.last_end.value_or(last));
   const auto at = [](time_point t) { return nlohmann::json{{"at", format_iso8601(t)}, {"kind", "api_retirement"}}; };
-  const auto minute_after = run(known_world(200, 0.0), at(std::chrono::ceil<std::chrono::seconds>(last) + std::chrono::minutes(1)));
+  const auto minute_after =
+      run(known_world(200, 0.0), at(std::chrono::ceil<std::chrono::seconds>(last) + std::chrono::minutes(1)));
   EXPECT_EQ(metric(minute_after, "orgs_upgraded"), 200);
   EXPECT_EQ(metric(minute_after, "orgs_left_behind"), 0);
   EXPECT_EQ(metric(minute_after, "harmed_by_not_pushing_orgs"), 0);
   EXPECT_TRUE(minute_after.metrics.at("deadline_met").get<bool>());
   // A minute earlier, the last org's upgrade ends too late: left behind, and its integration stopped meanwhile.
-  const auto minute_before = run(known_world(200, 0.0), at(std::chrono::floor<std::chrono::seconds>(last) - std::chrono::minutes(1)));
+  const auto minute_before =
+      run(known_world(200, 0.0), at(std::chrono::floor<std::chrono::seconds>(last) - std::chrono::minutes(1)));
   EXPECT_GE(left_behind(minute_before, "no_capacity"), 1);
   EXPECT_GE(metric(minute_before, "harmed_by_not_pushing_orgs"), 1);
   EXPECT_FALSE(minute_before.metrics.at("deadline_met").get<bool>());

@@ -23,7 +23,9 @@ std::vector<expectation> parsed(const json& expect, json known = nullptr) {
 }  // namespace
 
 TEST(Expectations, ChecksMinMaxEqualsAndLiterals) {
-  const json metrics = {{"blast_radius_orgs", 12}, {"halted", true}, {"deadline_met", false},
+  const json metrics = {{"blast_radius_orgs", 12},
+                        {"halted", true},
+                        {"deadline_met", false},
                         {"orgs_failed_by_type", {{"DeployError", 3}}}};
   const json expect = {{"blast_radius_orgs", {{"max", 25}}},
                        {"halted", true},
@@ -51,7 +53,8 @@ TEST(Expectations, MissingMetricFails) {
 
 TEST(Expectations, ValidationNamesThePointer) {
   const json known = {{"blast_radius_orgs", 0}, {"halted", false}};
-  const json expect = {{"blast_radius", {{"max", 3}}}, {"halted", {{"atmost", 1}}}, {"blast_radius_orgs", {{"max", "ten"}}}};
+  const json expect = {
+      {"blast_radius", {{"max", 3}}}, {"halted", {{"atmost", 1}}}, {"blast_radius_orgs", {{"max", "ten"}}}};
   std::vector<pushsim::input_error> errors;
   pushsim::json_reader r("s.json", errors);
   parse_expectations(expect, r, "/expect", known);

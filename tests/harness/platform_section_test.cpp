@@ -47,7 +47,8 @@ TEST(PlatformSection, ParsesEveryKey) {
 TEST(PlatformSection, NamesEachBadKey) {
   auto one = [](const std::string& text) {
     const auto p = parse(text);
-    return p.errors.size() == 1 ? p.errors[0].pointer + ": " + p.errors[0].message : "errors: " + std::to_string(p.errors.size());
+    return p.errors.size() == 1 ? p.errors[0].pointer + ": " + p.errors[0].message
+                                : "errors: " + std::to_string(p.errors.size());
   };
   EXPECT_EQ(one(R"({"noise": {"unclassified_rate": 2}})"),
             "/platform/noise/unclassified_rate: expected a number in [0, 1], found number 2");
@@ -56,7 +57,8 @@ TEST(PlatformSection, NamesEachBadKey) {
             "/platform/concurrency_per_instance: expected an integer in [1, 1000000], found number 0");
   EXPECT_EQ(one(R"({"concurrency_per_instance": 2.5})"),
             "/platform/concurrency_per_instance: expected an integer in [1, 1000000], found number 2.5");
-  EXPECT_EQ(one(R"({"pickup_delay_s": {"min": 5, "max": 1}})"), "/platform/pickup_delay_s/min: min must not exceed max");
+  EXPECT_EQ(one(R"({"pickup_delay_s": {"min": 5, "max": 1}})"),
+            "/platform/pickup_delay_s/min: min must not exceed max");
   EXPECT_EQ(one(R"({"api": {"status_spelling": "in progress"}})"),
             "/platform/api/status_spelling: expected \"InProgress\" or \"In Progress\", found string \"in progress\"");
   EXPECT_EQ(one(R"({"faults": {"query": {"drop": -1}}})"),

@@ -14,9 +14,16 @@ rehearsal_report sample() {
   r.scenario_name = "hotfix <2.4>";
   r.seed = 7;
   r.reproduce_command = "pushsim run s.json --seed 7";
-  r.metrics = {{"orgs_targeted", 10}, {"orgs_upgraded", 7},  {"orgs_failed", 2},   {"orgs_broken", 1},
-               {"blast_radius_orgs", 3}, {"halted", true}, {"halt_reason", "failure rate 20% > 5%"},
-               {"digest", "00ff00ff00ff00ff"}, {"wall_s", 0.5}, {"detection_delay_s", 5400.0}};
+  r.metrics = {{"orgs_targeted", 10},
+               {"orgs_upgraded", 7},
+               {"orgs_failed", 2},
+               {"orgs_broken", 1},
+               {"blast_radius_orgs", 3},
+               {"halted", true},
+               {"halt_reason", "failure rate 20% > 5%"},
+               {"digest", "00ff00ff00ff00ff"},
+               {"wall_s", 0.5},
+               {"detection_delay_s", 5400.0}};
   const time_point t0 = *parse_iso8601("2026-11-27T22:00:00Z").time;
   r.timeline = {{t0, 5, 1, 0}, {t0 + std::chrono::hours(1), 2, 1, 1}};
   r.wave_starts = {{1, t0}, {2, t0 + std::chrono::minutes(70)}};
@@ -32,8 +39,9 @@ rehearsal_report sample() {
 
 TEST(Report, CsvHasCumulusCiColumnsAndQuotes) {
   const auto csv = render_csv(sample());
-  EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "OrganizationId,OrgName,OrgType,OrgStatus,InstanceName,ErrorSeverity,ErrorTitle,ErrorType,ErrorMessage,Broken,Cause");
+  EXPECT_EQ(
+      csv.substr(0, csv.find('\n')),
+      "OrganizationId,OrgName,OrgType,OrgStatus,InstanceName,ErrorSeverity,ErrorTitle,ErrorType,ErrorMessage,Broken,Cause");
   EXPECT_NE(csv.find("\"Acme, Inc.\""), std::string::npos);
   EXPECT_NE(csv.find("\"Field \"\"Amount\"\" is \"\"bad\"\"\""), std::string::npos);
 }

@@ -75,8 +75,10 @@ TEST(StudyExpectations, ChecksMeansPercentilesAndProportions) {
       s[i].proportion.proportion = 0.95;
     }
   }
-  const std::vector<study_expectation> e{{"blast_radius_orgs", "mean_max", 25}, {"blast_radius_orgs", "p95_max", 40},
-                                         {"halted", "probability_min", 0.9}, {"orgs_failed", "mean_max", 1}};
+  const std::vector<study_expectation> e{{"blast_radius_orgs", "mean_max", 25},
+                                         {"blast_radius_orgs", "p95_max", 40},
+                                         {"halted", "probability_min", 0.9},
+                                         {"orgs_failed", "mean_max", 1}};
   const auto r = check_study_expectations(e, s, "plan");
   ASSERT_EQ(r.size(), 4u);
   EXPECT_TRUE(r[0].passed);
@@ -90,8 +92,8 @@ TEST(StudyExpectations, ChecksMeansPercentilesAndProportions) {
 TEST(StudySection, TheLoaderRefusesOutOfRangeValuesByPointer) {
   const auto bad = default_with("/study", R"({"replications": 1, "confidence": 0.9999, "vary": "orgs", "extra": 1})");
   EXPECT_FALSE(bad.value);
-  EXPECT_EQ(pointers(bad.errors), (std::set<std::string>{"/study/replications", "/study/confidence", "/study/vary",
-                                                         "/study/extra"}));
+  EXPECT_EQ(pointers(bad.errors),
+            (std::set<std::string>{"/study/replications", "/study/confidence", "/study/vary", "/study/extra"}));
   const auto ok = default_with("/study", R"({"replications": 50, "vary": "platform"})");
   ASSERT_TRUE(ok.value) << ok.errors.front().to_string();
   EXPECT_EQ(*ok.value->study.replications, 50u);

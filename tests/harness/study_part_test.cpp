@@ -26,8 +26,12 @@ study_part sample_part() {
       replication_row row{i, 1000 + i, p, {}, "00ff00ff00ff00ff", {}};
       for (std::size_t m = 0; m < width; ++m) {
         // Values whose shortest text is long or unusual: they must come back bit for bit.
-        const double v = m % 4 == 0 ? 0.1 + 0.2 : m % 4 == 1 ? -1e-300 : m % 4 == 2 ? 185.0 : 1.0 / 3.0 * static_cast<double>(i);
-        row.values.push_back(m == 1 && p == 1 ? std::optional<double>() : std::optional<double>(v * static_cast<double>(i + 1)));
+        const double v = m % 4 == 0   ? 0.1 + 0.2
+                         : m % 4 == 1 ? -1e-300
+                         : m % 4 == 2 ? 185.0
+                                      : 1.0 / 3.0 * static_cast<double>(i);
+        row.values.push_back(m == 1 && p == 1 ? std::optional<double>()
+                                              : std::optional<double>(v * static_cast<double>(i + 1)));
       }
       point.rows.push_back(std::move(row));
     }

@@ -18,16 +18,23 @@ namespace {
 // apply after these.
 scenario known_answer(int count, double noise, int max_attempts, const std::vector<json_override>& extra = {}) {
   std::vector<json_override> o;
-  const auto set = [&](const char* pointer, nlohmann::json v) { o.push_back({nlohmann::json::json_pointer(pointer), std::move(v)}); };
+  const auto set = [&](const char* pointer, nlohmann::json v) {
+    o.push_back({nlohmann::json::json_pointer(pointer), std::move(v)});
+  };
   set("/population/count", count);
   set("/population/mix/status", {{"Active", 1}});
   set("/population/mix/installed_version", {{"2.3.1", 1}});
   set("/population/mix/push_blocked", 0);
   set("/population/mix/always_fails", 0);
-  set("/population/customization", nlohmann::json::parse(R"({"validation_rule": {"default": 0}, "trigger": {"default": 0},
+  set("/population/customization",
+      nlohmann::json::parse(R"({"validation_rule": {"default": 0}, "trigger": {"default": 0},
       "flow": {"default": 0}, "custom_fields": {"default": 0}, "integration": {"default": 0}})"));
-  set("/platform", {{"noise", {{"unclassified_rate", noise}, {"lock_base_rate", 0}, {"lock_rate_per_active_user", 0},
-                               {"maintenance_fails_jobs", false}, {"post_install_cpu_budget_s", 1e6}}}});
+  set("/platform", {{"noise",
+                     {{"unclassified_rate", noise},
+                      {"lock_base_rate", 0},
+                      {"lock_rate_per_active_user", 0},
+                      {"maintenance_fails_jobs", false},
+                      {"post_install_cpu_budget_s", 1e6}}}});
   set("/plan/retry/max_attempts", max_attempts);
   set("/plan/gates", nlohmann::json::object());
   set("/plan/waves", nlohmann::json::parse(R"([{"name": "all"}])"));
@@ -52,7 +59,8 @@ const metric_summary& summary_of(const std::vector<metric_summary>& all, const s
   return all[metric_index(name)];
 }
 
-study_result study(const replication_setup& setup, std::uint64_t replications, unsigned jobs, double confidence = 0.95) {
+study_result study(const replication_setup& setup, std::uint64_t replications, unsigned jobs,
+                   double confidence = 0.95) {
   study_options o;
   o.replications = replications;
   o.jobs = jobs;
@@ -154,8 +162,8 @@ TEST(Study, NinetyFivePercentIntervalsCoverTheTrueMean) {
 }
 
 TEST(Study, VaryPlatformKeepsThePopulation) {
-  const auto doc = known_answer(120, 0.1, 1, {{nlohmann::json::json_pointer("/population/mix/status"),
-                                                {{"Active", 0.8}, {"Inactive", 0.2}}}});
+  const auto doc = known_answer(
+      120, 0.1, 1, {{nlohmann::json::json_pointer("/population/mix/status"), {{"Active", 0.8}, {"Inactive", 0.2}}}});
   const auto targeted = [&](vary_mode v) {
     const replication_setup setup{{{"a", doc, ""}}, 9, v};
     return summary_of(study(setup, 10, 2).accumulator.summarize_plan(0, 0.95), "orgs_targeted").sample;

@@ -111,8 +111,7 @@ TEST(OutcomeRules, F3FeatureMissing) {
   EXPECT_EQ(out.error, error_type::feature_missing);
   EXPECT_EQ(out.decided_by, rule::f_feature_missing);
   outcome_rules rules(without.pkg, 1, quiet());
-  EXPECT_NE(rules.error_message(without.pop, 0, out.decided_by, out.subject).find("MultiCurrency"),
-            std::string::npos);
+  EXPECT_NE(rules.error_message(without.pop, 0, out.decided_by, out.subject).find("MultiCurrency"), std::string::npos);
   o.features = feature_bit(platform_feature::multi_currency);
   world with(package_with({c}), o);
   EXPECT_EQ(with.run().result, outcome::kind::succeeded);
@@ -123,7 +122,7 @@ TEST(OutcomeRules, F4CustomFieldLimitDependsOnEditionAndExistingFields) {
   c.object = object(example, "rrd__Forecast__c");  // 4 managed fields
   c.count = 12;
   org o = base_org();
-  o.edition = edition::professional;  // limit 100
+  o.edition = edition::professional;                                       // limit 100
   o.customizations = {{c.object, 85, customization_kind::custom_fields}};  // 4 + 12 + 85 = 101
   world over(package_with({c}), o);
   EXPECT_EQ(over.run().error, error_type::limit_exceeded);
@@ -254,39 +253,40 @@ TEST_P(OutcomeBreakage, BreaksTheOrgWithCauseAndSeverity) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllBreakageRules, OutcomeBreakage,
-    ::testing::Values(
-        breakage_case{"B1", change_kind::field_type_change, "rrd__Forecast__c.rrd__Attainment__c",
-                      customization_kind::flow, "rrd__Forecast__c.rrd__Attainment__c", 0, rule::b_type_change_flow,
-                      break_cause::automation_errors, severity::high},
-        breakage_case{"B2", change_kind::field_type_change, "rrd__Forecast__c.rrd__Attainment__c",
-                      customization_kind::integration, "rrd__Forecast__c", 58, rule::b_type_change_integration,
-                      break_cause::integration_stops, severity::medium},
-        breakage_case{"B3", change_kind::field_removed_from_layouts, "Opportunity.rrd__Schedule_Count__c",
-                      customization_kind::validation_rule, "Opportunity.rrd__Schedule_Count__c", 0,
-                      rule::b_layout_removed_validation, break_cause::saves_fail, severity::high},
-        breakage_case{"B4", change_kind::field_removed_from_layouts, "Opportunity.rrd__Schedule_Count__c",
-                      customization_kind::flow, "Opportunity.rrd__Schedule_Count__c", 0, rule::b_layout_removed_flow,
-                      break_cause::automation_errors, severity::low},
-        breakage_case{"B5", change_kind::new_required_field, "rrd__Revenue_Schedule__c",
-                      customization_kind::integration, "rrd__Revenue_Schedule__c", 58, rule::b_required_integration,
-                      break_cause::integration_stops, severity::high},
-        breakage_case{"B6", change_kind::new_required_field, "rrd__Revenue_Schedule__c", customization_kind::trigger,
-                      "rrd__Revenue_Schedule__c.rrd__Amount__c", 0, rule::b_required_trigger,
-                      break_cause::automation_errors, severity::medium},
-        breakage_case{"B7", change_kind::picklist_value_removed, "rrd__Revenue_Schedule__c.rrd__Type__c",
-                      customization_kind::flow, "rrd__Revenue_Schedule__c.rrd__Type__c", 0,
-                      rule::b_picklist_automation, break_cause::automation_errors, severity::medium},
-        breakage_case{"B7vr", change_kind::picklist_value_removed, "rrd__Revenue_Schedule__c.rrd__Type__c",
-                      customization_kind::validation_rule, "rrd__Revenue_Schedule__c.rrd__Type__c", 0,
-                      rule::b_picklist_automation, break_cause::automation_errors, severity::medium},
-        breakage_case{"B8", change_kind::picklist_value_removed, "rrd__Revenue_Schedule__c.rrd__Type__c",
-                      customization_kind::integration, "rrd__Revenue_Schedule__c", 58, rule::b_picklist_integration,
-                      break_cause::integration_stops, severity::low},
-        breakage_case{"B9", change_kind::new_trigger, "Opportunity", customization_kind::trigger,
-                      "Opportunity.rrd__Rollup_Amount__c", 0, rule::b_new_trigger_recursion,
-                      break_cause::automation_errors, severity::medium},
-        breakage_case{"B10", change_kind::api_version_retired, "", customization_kind::integration, "Opportunity", 29,
-                      rule::b_api_retired, break_cause::integration_stops, severity::critical}),
+    ::testing::Values(breakage_case{"B1", change_kind::field_type_change, "rrd__Forecast__c.rrd__Attainment__c",
+                                    customization_kind::flow, "rrd__Forecast__c.rrd__Attainment__c", 0,
+                                    rule::b_type_change_flow, break_cause::automation_errors, severity::high},
+                      breakage_case{"B2", change_kind::field_type_change, "rrd__Forecast__c.rrd__Attainment__c",
+                                    customization_kind::integration, "rrd__Forecast__c", 58,
+                                    rule::b_type_change_integration, break_cause::integration_stops, severity::medium},
+                      breakage_case{"B3", change_kind::field_removed_from_layouts, "Opportunity.rrd__Schedule_Count__c",
+                                    customization_kind::validation_rule, "Opportunity.rrd__Schedule_Count__c", 0,
+                                    rule::b_layout_removed_validation, break_cause::saves_fail, severity::high},
+                      breakage_case{"B4", change_kind::field_removed_from_layouts, "Opportunity.rrd__Schedule_Count__c",
+                                    customization_kind::flow, "Opportunity.rrd__Schedule_Count__c", 0,
+                                    rule::b_layout_removed_flow, break_cause::automation_errors, severity::low},
+                      breakage_case{"B5", change_kind::new_required_field, "rrd__Revenue_Schedule__c",
+                                    customization_kind::integration, "rrd__Revenue_Schedule__c", 58,
+                                    rule::b_required_integration, break_cause::integration_stops, severity::high},
+                      breakage_case{"B6", change_kind::new_required_field, "rrd__Revenue_Schedule__c",
+                                    customization_kind::trigger, "rrd__Revenue_Schedule__c.rrd__Amount__c", 0,
+                                    rule::b_required_trigger, break_cause::automation_errors, severity::medium},
+                      breakage_case{"B7", change_kind::picklist_value_removed, "rrd__Revenue_Schedule__c.rrd__Type__c",
+                                    customization_kind::flow, "rrd__Revenue_Schedule__c.rrd__Type__c", 0,
+                                    rule::b_picklist_automation, break_cause::automation_errors, severity::medium},
+                      breakage_case{"B7vr", change_kind::picklist_value_removed,
+                                    "rrd__Revenue_Schedule__c.rrd__Type__c", customization_kind::validation_rule,
+                                    "rrd__Revenue_Schedule__c.rrd__Type__c", 0, rule::b_picklist_automation,
+                                    break_cause::automation_errors, severity::medium},
+                      breakage_case{"B8", change_kind::picklist_value_removed, "rrd__Revenue_Schedule__c.rrd__Type__c",
+                                    customization_kind::integration, "rrd__Revenue_Schedule__c", 58,
+                                    rule::b_picklist_integration, break_cause::integration_stops, severity::low},
+                      breakage_case{"B9", change_kind::new_trigger, "Opportunity", customization_kind::trigger,
+                                    "Opportunity.rrd__Rollup_Amount__c", 0, rule::b_new_trigger_recursion,
+                                    break_cause::automation_errors, severity::medium},
+                      breakage_case{"B10", change_kind::api_version_retired, "", customization_kind::integration,
+                                    "Opportunity", 29, rule::b_api_retired, break_cause::integration_stops,
+                                    severity::critical}),
     [](const ::testing::TestParamInfo<breakage_case>& p) { return std::string(p.param.name); });
 
 TEST(OutcomeRules, B9IsHighOnBigObjects) {

@@ -47,23 +47,28 @@ TEST(PackageJson, BadInputNamesThePointer) {
                      R"(, "versions": [{"number": "1.0", "changes": [{"kind": "explode"}]}]})")
                 .pointer,
             "/versions/0/changes/0/kind");
-  EXPECT_EQ(error_of(std::string("{") + minimal_objects +
-                     R"(, "versions": [{"number": "1.0", "changes": [{"kind": "field_type_change", "field": "X__c.Nope", "new_type": "Number"}]}]})")
-                .pointer,
-            "/versions/0/changes/0/field");
-  EXPECT_EQ(error_of(std::string("{") + minimal_objects +
-                     R"(, "versions": [{"number": "1.0", "changes": [{"kind": "new_trigger", "object": "X__c", "field": "X__c.F__c"}]}]})")
-                .pointer,
-            "/versions/0/changes/0/field");
-  EXPECT_EQ(error_of(std::string("{") + minimal_objects + R"(, "versions": [{"number": "2.0"}, {"number": "1.0"}]})")
-                .pointer,
-            "/versions/1/number");
-  EXPECT_EQ(error_of(R"({"objects": [{"name": "X__c", "fields": [{"name": "F__c", "type": "Blob"}]}], "versions": [{"number": "1.0"}]})")
-                .pointer,
-            "/objects/0/fields/0/type");
+  EXPECT_EQ(
+      error_of(
+          std::string("{") + minimal_objects +
+          R"(, "versions": [{"number": "1.0", "changes": [{"kind": "field_type_change", "field": "X__c.Nope", "new_type": "Number"}]}]})")
+          .pointer,
+      "/versions/0/changes/0/field");
+  EXPECT_EQ(
+      error_of(
+          std::string("{") + minimal_objects +
+          R"(, "versions": [{"number": "1.0", "changes": [{"kind": "new_trigger", "object": "X__c", "field": "X__c.F__c"}]}]})")
+          .pointer,
+      "/versions/0/changes/0/field");
+  EXPECT_EQ(
+      error_of(std::string("{") + minimal_objects + R"(, "versions": [{"number": "2.0"}, {"number": "1.0"}]})").pointer,
+      "/versions/1/number");
+  EXPECT_EQ(
+      error_of(
+          R"({"objects": [{"name": "X__c", "fields": [{"name": "F__c", "type": "Blob"}]}], "versions": [{"number": "1.0"}]})")
+          .pointer,
+      "/objects/0/fields/0/type");
   EXPECT_EQ(error_of(R"({"objects": [], "versions": [{"number": "1.0"}]})").pointer, "/objects");
-  EXPECT_EQ(error_of(std::string("{") + minimal_objects + R"(, "versions": [{"number": "1.0", "state": "Alpha"}]})")
-                .pointer,
-            "/versions/0/state");
+  EXPECT_EQ(
+      error_of(std::string("{") + minimal_objects + R"(, "versions": [{"number": "1.0", "state": "Alpha"}]})").pointer,
+      "/versions/0/state");
 }
-

@@ -108,11 +108,10 @@ TEST(Platform, AddJobAnswersPerOrg) {
   auto unknown = f.plat->add_job(r, "00D0000000000ZZ");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error.code, api_error_code::invalid_cross_reference_key);
-  const std::pair<const char*, ineligibility> ineligible[] = {
-      {"00D000000000006", ineligibility::org_inactive},
-      {"00D000000000007", ineligibility::package_not_installed},
-      {"00D000000000008", ineligibility::same_or_newer_version},
-      {"00D000000000009", ineligibility::push_blocked}};
+  const std::pair<const char*, ineligibility> ineligible[] = {{"00D000000000006", ineligibility::org_inactive},
+                                                              {"00D000000000007", ineligibility::package_not_installed},
+                                                              {"00D000000000008", ineligibility::same_or_newer_version},
+                                                              {"00D000000000009", ineligibility::push_blocked}};
   for (const auto& [key, why] : ineligible) {
     auto res = f.plat->add_job(r, key);
     ASSERT_FALSE(res) << key;
@@ -400,8 +399,8 @@ TEST(Platform, ApiRetirementStopsTheIntegrationOfEveryOrgStillOnAnOldVersion) {
     EXPECT_EQ(t.st, org_truth::state::untouched);  // the harm of not being upgraded, not of an upgrade
   }
   // Still on 2.3.1 (the blocked org included); not the upgraded, inactive, uninstalled or current ones.
-  EXPECT_EQ(stopped, (std::set<std::string>{"00D000000000003", "00D000000000004", "00D000000000005",
-                                            "00D000000000009"}));
+  EXPECT_EQ(stopped,
+            (std::set<std::string>{"00D000000000003", "00D000000000004", "00D000000000005", "00D000000000009"}));
   // The partner's telemetry sees them as critical integration breakages after the retirement.
   std::set<std::string> seen;
   for (const auto& s : f.plat->feed().feed()) {

@@ -87,7 +87,7 @@ TEST(PopulationImport, ExampleFilesJoinOnTheOrgId) {
   EXPECT_EQ(acme.name, "Acme Corp");
   EXPECT_EQ(im->instances.name(*acme.instance), "NA142");
   EXPECT_EQ(pkg.versions[*acme.installed_version].number.str(), "2.3.1");
-  EXPECT_EQ(acme.users, 420u);                    // LMA used licenses
+  EXPECT_EQ(acme.users, 420u);                   // LMA used licenses
   EXPECT_EQ(acme.edition, edition::enterprise);  // "Enterprise Edition"
   // The latest snapshot per package object (Revenue_Schedule, Forecast); Account is not the package's.
   EXPECT_EQ(acme.records, (std::vector<std::pair<object_index, std::uint32_t>>{{1, 52000}, {2, 2600}}));
@@ -144,7 +144,8 @@ TEST(PopulationImport, PopulationKeepsWhatTheFilesSayAndDrawsTheRestFromTheSeed)
 }
 
 TEST_F(ImportFiles, MissingColumnNamesLineOneAndTheKindTheFileLooksLike) {
-  const auto errors = import({write("s.csv", "OrgKey,OrgName,OrgType,InstanceName\n00D5g000004AcmE,a,Production,NA142\n")});
+  const auto errors =
+      import({write("s.csv", "OrgKey,OrgName,OrgType,InstanceName\n00D5g000004AcmE,a,Production,NA142\n")});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].pointer, "line 1");
   EXPECT_NE(errors[0].message.find("missing column OrgStatus"), std::string::npos) << errors[0].message;
@@ -152,7 +153,8 @@ TEST_F(ImportFiles, MissingColumnNamesLineOneAndTheKindTheFileLooksLike) {
 }
 
 TEST_F(ImportFiles, BadChecksumNamesLineAndColumn) {
-  const auto errors = import({write("s.csv", subscriber_header + "00D5g000004AcmEAAA,a,Production,Active,NA142,,,u\n")});
+  const auto errors =
+      import({write("s.csv", subscriber_header + "00D5g000004AcmEAAA,a,Production,Active,NA142,,,u\n")});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].pointer, "line 2, column 1 (OrgKey)");
   EXPECT_NE(errors[0].message.find("not an org id"), std::string::npos);
@@ -171,8 +173,9 @@ TEST_F(ImportFiles, ConflictNamesBothFilesAndLines) {
 }
 
 TEST_F(ImportFiles, QuotedNewlinesAndCrlfAndBomAreRead) {
-  const auto errors = import({write("s.csv", "\xEF\xBB\xBF" + std::string("OrgKey,OrgName,OrgType,OrgStatus,InstanceName\r\n") +
-                                                 "00D5g000004AcmE,\"Acme, \"\"North\"\"\r\nDivision\",Production,Weird,NA142\r\n")});
+  const auto errors =
+      import({write("s.csv", "\xEF\xBB\xBF" + std::string("OrgKey,OrgName,OrgType,OrgStatus,InstanceName\r\n") +
+                                 "00D5g000004AcmE,\"Acme, \"\"North\"\"\r\nDivision\",Production,Weird,NA142\r\n")});
   EXPECT_TRUE(errors.empty()) << errors.front().to_string();
 }
 

@@ -48,14 +48,14 @@ TEST(PopulationSpecFiles, SchemaListsEveryKeyTheParserAccepts) {
   EXPECT_EQ(keys_of(props["mix"]["properties"]),
             (std::set<std::string>{"type", "status", "edition", "instance", "time_zones", "fiscal_year_start_month",
                                    "installed_version", "features", "push_blocked", "always_fails"}));
-  EXPECT_EQ(keys_of(props["customization"]["properties"]),
-            (std::set<std::string>{"heavy_segment", "validation_rule", "trigger", "flow", "custom_fields",
-                                   "integration"}));
-  EXPECT_EQ(keys_of(schema["$defs"]["pinned_org"]["properties"]),
-            (std::set<std::string>{"key", "name", "type", "status", "parent", "instance", "time_zone",
-                                   "fiscal_year_start_month", "edition", "installed_version", "push_blocked",
-                                   "always_fails", "heavy_customizer", "users", "records", "features",
-                                   "customizations"}));
+  EXPECT_EQ(
+      keys_of(props["customization"]["properties"]),
+      (std::set<std::string>{"heavy_segment", "validation_rule", "trigger", "flow", "custom_fields", "integration"}));
+  EXPECT_EQ(
+      keys_of(schema["$defs"]["pinned_org"]["properties"]),
+      (std::set<std::string>{"key", "name", "type", "status", "parent", "instance", "time_zone",
+                             "fiscal_year_start_month", "edition", "installed_version", "push_blocked", "always_fails",
+                             "heavy_customizer", "users", "records", "features", "customizations"}));
   // Every key the schema lists is accepted by the parser (a key it did not know would be an error).
   const package pkg = default_example_package();
   for (const auto& k : keys_of(props["mix"]["properties"])) {

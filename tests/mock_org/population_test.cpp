@@ -114,12 +114,11 @@ TEST(Population, StatisticsMatchTheSpecWithinTolerance) {
   EXPECT_NEAR(vr / n, 0.10, 0.01);
   std::sort(users.begin(), users.end());
   EXPECT_NEAR(users[users.size() / 2], 40.0, 2.0);  // the lognormal median
-  EXPECT_GT(users.back(), 40u * 20u);             // heavy tail
+  EXPECT_GT(users.back(), 40u * 20u);               // heavy tail
 }
 
 TEST(Population, HeavyCustomizersCustomizeMore) {
-  const json j = {{"count", 50000},
-                  {"customization", {{"heavy_segment", {{"share", 0.1}, {"multiplier", 8}}}}}};
+  const json j = {{"count", 50000}, {"customization", {{"heavy_segment", {{"share", 0.1}, {"multiplier", 8}}}}}};
   const auto p = generate_population(spec_of(j), pkg(), 5);
   double heavy_n = 0, heavy_c = 0, light_n = 0, light_c = 0;
   for (org_index i = 0; i < p.size(); ++i) {
@@ -265,9 +264,9 @@ TEST(PopulationSpec, UnknownTimeZoneOrInstanceIsRejected) {
 TEST(PopulationSpec, OtherBadInputNamesThePointer) {
   EXPECT_EQ(error_of(R"({"orgs": [{"key": "00X000000000001"}]})").pointer, "/orgs/0/key");
   EXPECT_EQ(error_of(R"({"orgs": [{"key": "00D000000000001"}, {"key": "00D000000000001"}]})").pointer, "/orgs/1");
-  EXPECT_EQ(error_of(R"({"orgs": [{"key": "00D000000000002", "type": "Sandbox", "parent": "00D000000000001"}]})")
-                .pointer,
-            "/orgs/0");
+  EXPECT_EQ(
+      error_of(R"({"orgs": [{"key": "00D000000000002", "type": "Sandbox", "parent": "00D000000000001"}]})").pointer,
+      "/orgs/0");
   EXPECT_EQ(error_of(R"({"mix": {"installed_version": {"9.9.9": 1}}})").pointer, "/mix/installed_version/9.9.9");
   EXPECT_EQ(error_of(R"({"customization": {"trigger": {"fields": {"Opportunity.Nope__c": 0.1}}}})").pointer,
             "/customization/trigger/fields/Opportunity.Nope__c");

@@ -29,10 +29,10 @@ TEST(OrgKey, AcceptsFifteenAndEighteenCharactersAndNormalises) {
 
 TEST(OrgKey, RejectsWhatIsNotAnOrgKey) {
   EXPECT_FALSE(parse_org_key(""));
-  EXPECT_FALSE(parse_org_key("00D5g000004XyZ"));     // 14
-  EXPECT_FALSE(parse_org_key("0DV5g000004XyZa"));    // wrong prefix
-  EXPECT_FALSE(parse_org_key("00D5g000004Xy-a"));    // not alphanumeric
-  EXPECT_FALSE(parse_org_key("00D5g000004XyZaAAAA")); // 19
+  EXPECT_FALSE(parse_org_key("00D5g000004XyZ"));       // 14
+  EXPECT_FALSE(parse_org_key("0DV5g000004XyZa"));      // wrong prefix
+  EXPECT_FALSE(parse_org_key("00D5g000004Xy-a"));      // not alphanumeric
+  EXPECT_FALSE(parse_org_key("00D5g000004XyZaAAAA"));  // 19
 }
 
 TEST(OrgKey, ChecksumMatchesSalesforceAlgorithm) {

@@ -9,9 +9,9 @@ namespace {
 
 TEST(Credentials, RefusesEveryControlCharacterWithoutEchoingTheValue) {
   EXPECT_FALSE(control_character_error("--token", "00Dxx!AQ4AQ.abc_DEF-123").has_value());
-  for (const std::string& bad : {std::string("s3cr3t\r\nX-Injected: 1"), std::string("s3cr3t\n"),
-                                 std::string("s3\0cr3t", 7), std::string("s3\tcr3t"), std::string("s3\x7f"),
-                                 std::string("\x1b[31ms3")}) {
+  for (const std::string& bad :
+       {std::string("s3cr3t\r\nX-Injected: 1"), std::string("s3cr3t\n"), std::string("s3\0cr3t", 7),
+        std::string("s3\tcr3t"), std::string("s3\x7f"), std::string("\x1b[31ms3")}) {
     const auto why = control_character_error("--token", bad);
     ASSERT_TRUE(why.has_value()) << bad;
     EXPECT_EQ(why->rfind("--token contains a control character (0x", 0), 0u) << *why;

@@ -71,8 +71,10 @@ TEST(JournalBinding, MismatchesNameEachFieldWithBothValues) {
 
 TEST(JournalBinding, ResumeReadsOnlyABoundWellFormedJournal) {
   const std::string bind = encode_binding(sample()) + "\n";
-  const std::string begin = R"({"t":"begin","version":"04t000000000001AAA","slots":1,"orgs":1})" "\n";
-  const std::string intent = R"({"t":"intent","id":7,"kind":"create","slot":0,"start":0})" "\n";
+  const std::string begin = R"({"t":"begin","version":"04t000000000001AAA","slots":1,"orgs":1})"
+                            "\n";
+  const std::string intent = R"({"t":"intent","id":7,"kind":"create","slot":0,"start":0})"
+                             "\n";
   auto ok = parse_bound_journal(bind + begin + intent, "j");
   ASSERT_TRUE(std::holds_alternative<bound_journal>(ok)) << std::get<std::string>(ok);
   EXPECT_EQ(std::get<bound_journal>(ok).binding, sample());
@@ -86,7 +88,10 @@ TEST(JournalBinding, ResumeReadsOnlyABoundWellFormedJournal) {
   EXPECT_EQ(error_of("\n\n"), "journal j is empty: nothing to resume");
   EXPECT_EQ(error_of(bind + "garbage\n" + begin), "journal j: line 2 is not a journal record");
   EXPECT_EQ(error_of(begin + intent), "journal j: line 1: the first record is not a bind record");
-  EXPECT_EQ(error_of(bind + R"({"t":"intent","id":"seven","kind":"create"})" "\n" + begin),
+  EXPECT_EQ(error_of(bind +
+                     R"({"t":"intent","id":"seven","kind":"create"})"
+                     "\n" +
+                     begin),
             "journal j: 1 lines the executor cannot read (only a torn last line may be)");
   EXPECT_EQ(error_of(std::string("\x13\xff\x01random bytes", 15)),
             "journal j: line 1: the first record is not a bind record");

@@ -19,8 +19,11 @@ sch::job_row job(std::string org, std::string status) {
 }
 
 TEST(OpenWork, OpenRequestsAndOrgsWhoseJobDidNotSucceed) {
-  std::vector<sch::request_row> requests{{"0DV1", "Created", {}}, {"0DV2", "Succeeded", {}}, {"0DV3", "InProgress", {}},
-                                         {"0DV4", "Canceled", {}}, {"0DV5", "Pending", {}}};
+  std::vector<sch::request_row> requests{{"0DV1", "Created", {}},
+                                         {"0DV2", "Succeeded", {}},
+                                         {"0DV3", "InProgress", {}},
+                                         {"0DV4", "Canceled", {}},
+                                         {"0DV5", "Pending", {}}};
   const std::vector<sch::job_row> jobs{job("00Da", "Succeeded"), job("00Db", "Failed"),    job("00Dc", "Pending"),
                                        job("00Dd", "Failed"),    job("00Dd", "Succeeded"), job("00De", "Canceled")};
   const auto w = classify_open_work(requests, jobs);

@@ -10,9 +10,8 @@ namespace {
 
 namespace sch = pushsim::scheduler;
 
-const char* const two_rows =
-    R"([["00D000000000001AAA","Acme","Production","Active","NA45","i","04t000000000001AAA"],)"
-    R"(["00D000000000002AAA","Beta, \"Inc\"","Sandbox","Trial","EU12","u",""]])";
+const char* const two_rows = R"([["00D000000000001AAA","Acme","Production","Active","NA45","i","04t000000000001AAA"],)"
+                             R"(["00D000000000002AAA","Beta, \"Inc\"","Sandbox","Trial","EU12","u",""]])";
 
 std::string error_of(std::string_view text) {
   auto r = parse_snapshot(text, "s.json");
@@ -41,9 +40,8 @@ TEST(Snapshot, MalformedInputIsAnErrorNotSkippedRows) {
   EXPECT_NE(error_of(R"([["00D1","a","Production","Active","NA1","x",""]])").find("installed status"),
             std::string::npos);
   // One bad row among good ones fails the whole snapshot, naming the row.
-  const std::string bad_second =
-      R"([["00D000000000001AAA","Acme","Production","Active","NA45","i",""],)"
-      R"(["00D000000000002AAA","B","Galaxy","Active","NA45","i",""]])";
+  const std::string bad_second = R"([["00D000000000001AAA","Acme","Production","Active","NA45","i",""],)"
+                                 R"(["00D000000000002AAA","B","Galaxy","Active","NA45","i",""]])";
   EXPECT_NE(error_of(bad_second).find("s.json: /1:"), std::string::npos) << error_of(bad_second);
 }
 

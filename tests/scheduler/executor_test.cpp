@@ -700,7 +700,8 @@ TEST(Executor, FollowTheSunStartsARegionsNextWaveAfterItsOwnCanaryAndBake) {
     auto cfg = base_config();
     cfg.bake_time = std::chrono::hours{2};
     if (follow_the_sun) cfg.follow_the_sun_waves = {1};
-    std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)), region_slot(1, 1, t0 + std::chrono::hours{6}, keys("B", 5)),
+    std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)),
+                                 region_slot(1, 1, t0 + std::chrono::hours{6}, keys("B", 5)),
                                  region_slot(2, 0, t0 + std::chrono::hours{1}, keys("C", 20)),
                                  region_slot(2, 1, t0 + std::chrono::hours{7}, keys("D", 20))};
     executor ex(cfg, slots);
@@ -733,7 +734,8 @@ TEST(Executor, FollowTheSunWaitsForARegionsCanaryRetries) {
   auto cfg = base_config();
   cfg.follow_the_sun_waves = {1};
   cfg.retry.job_retry_delay = std::chrono::hours{2};
-  std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)), region_slot(2, 0, t0 + std::chrono::hours{1}, keys("C", 5))};
+  std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)),
+                               region_slot(2, 0, t0 + std::chrono::hours{1}, keys("C", 5))};
   executor ex(cfg, slots);
   fake_push_api api;
   api.orgs["A00003"].fail_types = {"UnclassifiedError"};  // transient: re-pushed 2 h later
@@ -751,7 +753,8 @@ TEST(Executor, FollowTheSunWaitsForARegionsCanaryRetries) {
 TEST(Executor, FollowTheSunRegionWithoutACanaryWaitsForTheWholeCanaryWave) {
   auto cfg = base_config();
   cfg.follow_the_sun_waves = {1};
-  std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)), region_slot(1, 1, t0 + std::chrono::hours{5}, keys("B", 5)),
+  std::vector<push_slot> slots{region_slot(1, 0, t0, keys("A", 5)),
+                               region_slot(1, 1, t0 + std::chrono::hours{5}, keys("B", 5)),
                                region_slot(2, 2, t0 + std::chrono::hours{1}, keys("E", 5))};
   executor ex(cfg, slots);
   fake_push_api api;

@@ -23,9 +23,9 @@ struct fake_org {
   std::string ineligible;  // non-empty: refused with this message
   // Outcome per attempt (1st job, 2nd job, ...); past the end: success. Empty type = success.
   std::vector<std::string> fail_types;
-  bool stuck = false;  // stays InProgress forever
+  bool stuck = false;                    // stays InProgress forever
   std::optional<duration> job_duration;  // this org's job time (default: the API's job_duration)
-  duration reported_end_shift{0};         // EndTime as reported minus the true end (a server clock skew)
+  duration reported_end_shift{0};        // EndTime as reported minus the true end (a server clock skew)
 };
 
 class fake_push_api {

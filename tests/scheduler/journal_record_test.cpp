@@ -30,8 +30,8 @@ Record round_trip(const Record& record, const std::string& text) {
 }  // namespace
 
 TEST(JournalRecord, BeginRoundTrips) {
-  const auto r = round_trip(journal_begin{"04tTARGET", 3, 33, ""},
-                            R"({"orgs":33,"slots":3,"t":"begin","version":"04tTARGET"})");
+  const auto r =
+      round_trip(journal_begin{"04tTARGET", 3, 33, ""}, R"({"orgs":33,"slots":3,"t":"begin","version":"04tTARGET"})");
   EXPECT_EQ(r.version, "04tTARGET");
   EXPECT_EQ(r.slots, 3u);
   EXPECT_EQ(r.orgs, 33u);
@@ -39,8 +39,9 @@ TEST(JournalRecord, BeginRoundTrips) {
 }
 
 TEST(JournalRecord, BeginNamesTheBuildThatWroteIt) {
-  const auto r = round_trip(journal_begin{"04tTARGET", 3, 33, "0.1.0-g1766e51"},
-                            R"({"orgs":33,"pushsim_version":"0.1.0-g1766e51","slots":3,"t":"begin","version":"04tTARGET"})");
+  const auto r =
+      round_trip(journal_begin{"04tTARGET", 3, 33, "0.1.0-g1766e51"},
+                 R"({"orgs":33,"pushsim_version":"0.1.0-g1766e51","slots":3,"t":"begin","version":"04tTARGET"})");
   EXPECT_EQ(r.pushsim_version, "0.1.0-g1766e51");
 }
 
@@ -49,8 +50,9 @@ TEST(JournalRecord, IntentsRoundTrip) {
                             R"({"id":1,"kind":"create","slot":0,"start":1800000000000000,"t":"intent"})");
   EXPECT_EQ(c.id, 1u);
   EXPECT_EQ(c.start, t0);
-  const auto a = round_trip(journal_add_jobs_intent{8, 3, "0DV1", {"00Da", "00Db"}},
-                            R"({"id":8,"kind":"add_jobs","orgs":["00Da","00Db"],"request":"0DV1","slot":3,"t":"intent"})");
+  const auto a =
+      round_trip(journal_add_jobs_intent{8, 3, "0DV1", {"00Da", "00Db"}},
+                 R"({"id":8,"kind":"add_jobs","orgs":["00Da","00Db"],"request":"0DV1","slot":3,"t":"intent"})");
   EXPECT_EQ(a.slot, 3);
   EXPECT_EQ(a.orgs, (std::vector<std::string>{"00Da", "00Db"}));
   const auto p = round_trip(journal_patch_intent{9, 3, "0DV1", "Canceled"},

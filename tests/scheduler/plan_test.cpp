@@ -152,7 +152,8 @@ TEST(PlanFile, RejectsWrongTypes) {
   expect_error_at(mutate("\"halt_on_new_error_type\": true", "\"halt_on_new_error_type\": 1"),
                   "/gates/halt_on_new_error_type", "true or false");
   expect_error_at(mutate("\"bake\": \"6h\"", "\"bake\": \"six hours\""), "/waves/0/bake", "duration");
-  expect_error_at(mutate("\"org_types\": [\"Sandbox\"]", "\"org_types\": [\"Developer\"]"), "/waves/0/select/org_types/0");
+  expect_error_at(mutate("\"org_types\": [\"Sandbox\"]", "\"org_types\": [\"Developer\"]"),
+                  "/waves/0/select/org_types/0");
   expect_error_at(mutate("\"strategy\": \"by_instance\"", "\"strategy\": \"alphabetical\""), "/waves/1/strategy");
   expect_error_at(mutate("\"start\": \"2026-11-27T00:00:00Z\"", "\"start\": \"next friday\""), "/start", "ISO-8601");
 }
@@ -172,29 +173,31 @@ TEST(PlanFile, RejectsImpossibleWindows) {
 }
 
 TEST(PlanFile, WholeDayWindowIsAllowed) {
-  const auto r = parse_plan(mutate("\"end\": \"05:00\"", "\"end\": \"24:00\"").replace(
-      std::string(good_plan).find("\"22:00\""), 7, "\"00:00\""));
+  const auto r = parse_plan(mutate("\"end\": \"05:00\"", "\"end\": \"24:00\"")
+                                .replace(std::string(good_plan).find("\"22:00\""), 7, "\"00:00\""));
   ASSERT_TRUE(r) << r.error_text();
   EXPECT_EQ(r.value->windows.quiet_hours[0].start_min, 0);
   EXPECT_EQ(r.value->windows.quiet_hours[0].end_min, 1440);
-  expect_error_at(mutate("\"end\": \"05:00\"", "\"end\": \"00:00\"").replace(
-                      std::string(good_plan).find("\"22:00\""), 7, "\"24:00\""),
+  expect_error_at(mutate("\"end\": \"05:00\"", "\"end\": \"00:00\"")
+                      .replace(std::string(good_plan).find("\"22:00\""), 7, "\"24:00\""),
                   "/windows/quiet_hours/0", "start equals end");
 }
 
 TEST(PlanFile, RejectsUnknownTimeZones) {
-  expect_error_at(mutate("\"America/Chicago\"", "\"America/Atlantis\""), "/windows/default_time_zone", "unknown time zone");
+  expect_error_at(mutate("\"America/Chicago\"", "\"America/Atlantis\""), "/windows/default_time_zone",
+                  "unknown time zone");
   expect_error_at(mutate("\"America/Los_Angeles\"", "\"Mars/Olympus_Mons\""), "/windows/instance_time_zones/NA45");
 }
 
 TEST(PlanFile, RejectsSharesOverOneHundredPercent) {
-  expect_error_at(mutate("\"share_percent\": 10", "\"share_percent\": 150"), "/waves/1/select/share_percent", "(0, 100]");
+  expect_error_at(mutate("\"share_percent\": 10", "\"share_percent\": 150"), "/waves/1/select/share_percent",
+                  "(0, 100]");
   expect_error_at(mutate("\"share_percent\": 10", "\"share_percent\": 0"), "/waves/1/select/share_percent");
 }
 
 TEST(PlanFile, RejectsDeadlineInThePast) {
-  expect_error_at(mutate("\"deadline\": \"2026-12-15T00:00:00Z\"", "\"deadline\": \"2026-11-26T00:00:00Z\""), "/deadline",
-                  "deadline in the past");
+  expect_error_at(mutate("\"deadline\": \"2026-12-15T00:00:00Z\"", "\"deadline\": \"2026-11-26T00:00:00Z\""),
+                  "/deadline", "deadline in the past");
   plan_parse_options later;
   later.now = *parse_iso8601("2026-12-20T00:00:00Z").time;
   expect_error_at(good_plan, "/deadline", "not after now", later);
@@ -214,7 +217,8 @@ TEST(PlanFile, DeadlineSaysWhatMissingItCosts) {
   ASSERT_TRUE(compliance) << compliance.error_text();
   EXPECT_EQ(compliance.value->deadline_cost, deadline_kind::compliance);
   // An object without a kind is soft.
-  const auto no_kind = parse_plan(mutate("\"deadline\": \"2026-12-15T00:00:00Z\"", R"("deadline": {"at": "2026-12-15T00:00:00Z"})"));
+  const auto no_kind =
+      parse_plan(mutate("\"deadline\": \"2026-12-15T00:00:00Z\"", R"("deadline": {"at": "2026-12-15T00:00:00Z"})"));
   ASSERT_TRUE(no_kind) << no_kind.error_text();
   EXPECT_EQ(no_kind.value->deadline_cost, deadline_kind::soft);
 }
@@ -226,8 +230,8 @@ TEST(PlanFile, RejectsBadDeadlineObjects) {
   expect_error_at(mutate(bare, R"("deadline": {"kind": "compliance"})"), "/deadline/at", "missing");
   expect_error_at(mutate(bare, R"("deadline": {"at": "2026-12-15T00:00:00Z", "when": 1})"), "/deadline/when",
                   "unknown key");
-  expect_error_at(mutate(bare, R"("deadline": {"at": "2026-11-26T00:00:00Z", "kind": "compliance"})"),
-                  "/deadline/at", "deadline in the past");
+  expect_error_at(mutate(bare, R"("deadline": {"at": "2026-11-26T00:00:00Z", "kind": "compliance"})"), "/deadline/at",
+                  "deadline in the past");
   expect_error_at(mutate(bare, R"("deadline": 5)"), "/deadline", "ISO-8601");
 }
 
@@ -286,7 +290,7 @@ TEST(PlanFile, ReadsOrgFilesRelativeToThePlan) {
     f << "# canary orgs\n00D000000000007\n\n00D000000000008EAA\nnot-a-key\n";
   }
   const std::string text = mutate("\"orgs\": [\"00D000000000001\", \"00D000000000002EAA\"]",
-                                   "\"org_file\": \"scheduler_plan_test_orgs.txt\"");
+                                  "\"org_file\": \"scheduler_plan_test_orgs.txt\"");
   plan_parse_options options;
   options.base_dir = dir;
   const auto r = parse_plan(text, options);
@@ -334,10 +338,11 @@ TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
                                 "waves": [{"name": "a", "select": {"max_orgs": 99999999999999999999999}}]})",
                             options);
   ASSERT_EQ(r.errors.size(), 3u) << r.error_text();
-  EXPECT_EQ(r.errors[0].to_string(),
-            "p.json: /colour: unknown key \"colour\" (known keys: name, target, start, deadline, seed, slot_granularity, "
-            "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, "
-            "gate_action, waves, maintenance)");
+  EXPECT_EQ(
+      r.errors[0].to_string(),
+      "p.json: /colour: unknown key \"colour\" (known keys: name, target, start, deadline, seed, slot_granularity, "
+      "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, "
+      "gate_action, waves, maintenance)");
   EXPECT_EQ(r.errors[1].to_string(),
             "p.json: /seed: expected an integer in [0, 18446744073709551615], found number -1");
   EXPECT_EQ(r.errors[2].to_string(),

@@ -77,29 +77,29 @@ TEST(OrgKey, NormalisesFifteenAndEighteenCharacterKeys) {
 
 TEST(Planner, EligibilityGivesAReasonPerExcludedOrg) {
   std::vector<subscriber> subs;
-  subs.push_back(make_sub(1));                          // 0 eligible
-  subs.push_back(make_sub(2));                          // 1 bad key
+  subs.push_back(make_sub(1));  // 0 eligible
+  subs.push_back(make_sub(2));  // 1 bad key
   subs[1].org_key = "00Dnope";
-  subs.push_back(make_sub(1));                          // 2 duplicate of 0 (18-character spelling)
+  subs.push_back(make_sub(1));  // 2 duplicate of 0 (18-character spelling)
   subs[2].org_key = org_key18(key15(1));
-  subs.push_back(make_sub(3));                          // 3 not installed
+  subs.push_back(make_sub(3));  // 3 not installed
   subs[3].installed = installed_status::uninstalled;
-  subs.push_back(make_sub(4));                          // 4 inactive
+  subs.push_back(make_sub(4));  // 4 inactive
   subs[4].status = org_status::inactive;
-  subs.push_back(make_sub(5));                          // 5 blocked
+  subs.push_back(make_sub(5));  // 5 blocked
   subs[5].push_blocked = true;
-  subs.push_back(make_sub(6));                          // 6 on the target
+  subs.push_back(make_sub(6));  // 6 on the target
   subs[6].installed_version = package_version{2, 0, 0, 0};
-  subs.push_back(make_sub(7));                          // 7 newer
+  subs.push_back(make_sub(7));  // 7 newer
   subs[7].installed_version = package_version{2, 1, 0, 0};
-  subs.push_back(make_sub(8));                          // 8 trial, older: eligible
+  subs.push_back(make_sub(8));  // 8 trial, older: eligible
   subs[8].status = org_status::trial;
-  subs.push_back(make_sub(9));                          // 9 same version id as the target
+  subs.push_back(make_sub(9));  // 9 same version id as the target
   subs[9].installed_version.reset();
   subs[9].installed_version_id = "04t000000000009AAA";
-  subs.push_back(make_sub(10));                         // 10 18-character key, eligible
+  subs.push_back(make_sub(10));  // 10 18-character key, eligible
   subs[10].org_key = org_key18(key15(10));
-  subs.push_back(make_sub(11));                         // 11 18-character key with a bad checksum
+  subs.push_back(make_sub(11));  // 11 18-character key with a bad checksum
   subs[11].org_key = key15(11) + "ZZZ";
 
   plan p = base_plan("2026-06-01T00:00:00Z", "2026-06-10T00:00:00Z");
@@ -107,9 +107,11 @@ TEST(Planner, EligibilityGivesAReasonPerExcludedOrg) {
   const auto r = plan_rollout(subs, nullptr, p);
   ASSERT_EQ(r.excluded.size(), 9u);
   const std::vector<std::pair<std::uint32_t, exclusion_reason>> expected = {
-      {1, exclusion_reason::bad_key},   {2, exclusion_reason::duplicate},          {3, exclusion_reason::not_installed},
-      {4, exclusion_reason::inactive},  {5, exclusion_reason::blocked},            {6, exclusion_reason::already_on_target},
-      {7, exclusion_reason::already_on_target}, {9, exclusion_reason::already_on_target}, {11, exclusion_reason::bad_key}};
+      {1, exclusion_reason::bad_key},           {2, exclusion_reason::duplicate},
+      {3, exclusion_reason::not_installed},     {4, exclusion_reason::inactive},
+      {5, exclusion_reason::blocked},           {6, exclusion_reason::already_on_target},
+      {7, exclusion_reason::already_on_target}, {9, exclusion_reason::already_on_target},
+      {11, exclusion_reason::bad_key}};
   for (std::size_t k = 0; k < expected.size(); ++k) {
     EXPECT_EQ(r.excluded[k].subscriber_index, expected[k].first) << k;
     EXPECT_EQ(r.excluded[k].reason, expected[k].second) << k;
@@ -140,10 +142,10 @@ TEST(Planner, NewYorkSpringForwardSkipsTheMissingHour) {
   const auto prof7 = zones_for(7, "America/New_York");
   const auto r2 = plan_rollout(many, &prof7, q);
   // 06:30Z, 06:45Z (01:30, 01:45 EST), then 07:00Z = 03:00 EDT ... 07:45Z = 03:45 EDT, then the next day.
-  EXPECT_EQ(starts_of(r2), (std::vector<std::string>{"2026-03-08T06:30:00Z", "2026-03-08T06:45:00Z",
-                                                     "2026-03-08T07:00:00Z", "2026-03-08T07:15:00Z",
-                                                     "2026-03-08T07:30:00Z", "2026-03-08T07:45:00Z",
-                                                     "2026-03-09T05:30:00Z"}));
+  EXPECT_EQ(starts_of(r2),
+            (std::vector<std::string>{"2026-03-08T06:30:00Z", "2026-03-08T06:45:00Z", "2026-03-08T07:00:00Z",
+                                      "2026-03-08T07:15:00Z", "2026-03-08T07:30:00Z", "2026-03-08T07:45:00Z",
+                                      "2026-03-09T05:30:00Z"}));
 }
 
 TEST(Planner, NewYorkFallBackAllowsTheRepeatedHourTwice) {
@@ -155,10 +157,10 @@ TEST(Planner, NewYorkFallBackAllowsTheRepeatedHourTwice) {
   for (std::uint32_t i = 0; i < 9; ++i) subs.push_back(make_sub(i));
   const auto prof = zones_for(9, "America/New_York");
   const auto r = plan_rollout(subs, &prof, p);
-  EXPECT_EQ(starts_of(r), (std::vector<std::string>{
-                              "2026-11-01T05:00:00Z", "2026-11-01T05:15:00Z", "2026-11-01T05:30:00Z",
-                              "2026-11-01T05:45:00Z", "2026-11-01T06:00:00Z", "2026-11-01T06:15:00Z",
-                              "2026-11-01T06:30:00Z", "2026-11-01T06:45:00Z", "2026-11-02T06:00:00Z"}));
+  EXPECT_EQ(starts_of(r),
+            (std::vector<std::string>{"2026-11-01T05:00:00Z", "2026-11-01T05:15:00Z", "2026-11-01T05:30:00Z",
+                                      "2026-11-01T05:45:00Z", "2026-11-01T06:00:00Z", "2026-11-01T06:15:00Z",
+                                      "2026-11-01T06:30:00Z", "2026-11-01T06:45:00Z", "2026-11-02T06:00:00Z"}));
 }
 
 TEST(Planner, BerlinDstChangeDays) {
@@ -174,16 +176,17 @@ TEST(Planner, BerlinDstChangeDays) {
   std::vector<subscriber> subs;
   for (std::uint32_t i = 0; i < 9; ++i) subs.push_back(make_sub(i));
   const auto autumn = plan_rollout(subs, &prof, p);
-  EXPECT_EQ(starts_of(autumn), (std::vector<std::string>{
-                                   "2026-10-25T00:00:00Z", "2026-10-25T00:15:00Z", "2026-10-25T00:30:00Z",
-                                   "2026-10-25T00:45:00Z", "2026-10-25T01:00:00Z", "2026-10-25T01:15:00Z",
-                                   "2026-10-25T01:30:00Z", "2026-10-25T01:45:00Z", "2026-10-26T01:00:00Z"}));
+  EXPECT_EQ(starts_of(autumn),
+            (std::vector<std::string>{"2026-10-25T00:00:00Z", "2026-10-25T00:15:00Z", "2026-10-25T00:30:00Z",
+                                      "2026-10-25T00:45:00Z", "2026-10-25T01:00:00Z", "2026-10-25T01:15:00Z",
+                                      "2026-10-25T01:30:00Z", "2026-10-25T01:45:00Z", "2026-10-26T01:00:00Z"}));
 }
 
 TEST(Planner, KolkataHalfHourOffset) {
   const std::vector<subscriber> subs = {make_sub(0)};
   const auto prof = zones_for(1, "Asia/Kolkata");
-  const auto r = plan_rollout(subs, &prof, base_plan("2026-06-01T00:00:00Z", "2026-06-05T00:00:00Z", {{22 * 60, 23 * 60}}));
+  const auto r =
+      plan_rollout(subs, &prof, base_plan("2026-06-01T00:00:00Z", "2026-06-05T00:00:00Z", {{22 * 60, 23 * 60}}));
   EXPECT_EQ(starts_of(r), std::vector<std::string>{"2026-06-01T16:30:00Z"});  // 22:00 IST = 16:30Z
 }
 
@@ -191,13 +194,16 @@ TEST(Planner, LordHoweHalfHourDst) {
   const std::vector<subscriber> subs = {make_sub(0)};
   const auto prof = zones_for(1, "Australia/Lord_Howe");
   // January: daylight time, +11:00. 03:00 local = 16:00Z the day before.
-  const auto summer = plan_rollout(subs, &prof, base_plan("2026-01-10T00:00:00Z", "2026-01-15T00:00:00Z", {{180, 240}}));
+  const auto summer =
+      plan_rollout(subs, &prof, base_plan("2026-01-10T00:00:00Z", "2026-01-15T00:00:00Z", {{180, 240}}));
   EXPECT_EQ(starts_of(summer), std::vector<std::string>{"2026-01-10T16:00:00Z"});
   // July: standard time, +10:30. 03:00 local = 16:30Z.
-  const auto winter = plan_rollout(subs, &prof, base_plan("2026-07-10T00:00:00Z", "2026-07-15T00:00:00Z", {{180, 240}}));
+  const auto winter =
+      plan_rollout(subs, &prof, base_plan("2026-07-10T00:00:00Z", "2026-07-15T00:00:00Z", {{180, 240}}));
   EXPECT_EQ(starts_of(winter), std::vector<std::string>{"2026-07-10T16:30:00Z"});
   // 2026-10-04: 02:00 jumps to 02:30 (a half-hour shift); 02:00-02:30 does not exist that day.
-  const auto change = plan_rollout(subs, &prof, base_plan("2026-10-03T12:00:00Z", "2026-10-08T00:00:00Z", {{120, 150}}));
+  const auto change =
+      plan_rollout(subs, &prof, base_plan("2026-10-03T12:00:00Z", "2026-10-08T00:00:00Z", {{120, 150}}));
   EXPECT_EQ(starts_of(change), std::vector<std::string>{"2026-10-04T15:00:00Z"});  // 02:00 on the 5th, +11:00
 }
 
@@ -226,7 +232,8 @@ TEST(Planner, ReportsInfeasibleDeadlines) {
   const auto prof = zones_for(3, "America/New_York");
   std::vector<subscriber> subs = {make_sub(0), make_sub(1), make_sub(2)};
   // Window 22:00-23:00 New York; the deadline comes before the next one.
-  const auto r = plan_rollout(subs, &prof, base_plan("2026-03-09T04:00:00Z", "2026-03-10T01:00:00Z", {{22 * 60, 23 * 60}}));
+  const auto r =
+      plan_rollout(subs, &prof, base_plan("2026-03-09T04:00:00Z", "2026-03-10T01:00:00Z", {{22 * 60, 23 * 60}}));
   EXPECT_FALSE(r.feasible());
   ASSERT_EQ(r.infeasible.size(), 3u);
   EXPECT_EQ(r.infeasible[0].reason, infeasible_reason::no_window);

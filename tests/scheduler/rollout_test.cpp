@@ -63,7 +63,8 @@ class crashing_journal final : public journal_sink {
 
 // Drives a rollout against the fake API until it is done, or until stop() says the process died.
 // Returns the time reached.
-time_point drive(rollout& ro, fake_push_api& api, time_point now, const std::function<bool()>& stop = [] { return false; }) {
+time_point drive(
+    rollout& ro, fake_push_api& api, time_point now, const std::function<bool()>& stop = [] { return false; }) {
   pushsim::scheduler::testing::basic_fake_driver<rollout> d{ro, api, now};
   d.keep_going = [&] { return !stop(); };
   d.run();

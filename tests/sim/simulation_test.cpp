@@ -24,10 +24,13 @@ std::uint64_t workload_digest(std::uint64_t seed, std::uint64_t* events = nullpt
     const auto children = uniform_int(r, 1, 2);
     for (int i = 0; i < children && budget > 0; ++i, --budget) {
       const auto delay = duration{static_cast<std::int64_t>(exponential(r, 5e6))};
-      sim.schedule_after(delay, [&] { spawn(); }, static_cast<event_kind>(uniform_int(r, 0, 7)));
+      sim.schedule_after(
+          delay, [&] { spawn(); }, static_cast<event_kind>(uniform_int(r, 0, 7)));
     }
   };
-  for (int i = 0; i < 10; ++i) sim.schedule_after(duration{i}, [&] { spawn(); }, 1);
+  for (int i = 0; i < 10; ++i)
+    sim.schedule_after(
+        duration{i}, [&] { spawn(); }, 1);
   sim.run();
   if (events) *events = sim.events_processed();
   return sim.digest();
@@ -121,11 +124,14 @@ TEST(Simulation, StopInsideRunUntilKeepsTheClockAtTheLastEvent) {
 TEST(Simulation, CancelledEventsNeitherRunNorCountInTheDigest) {
   simulation a(t0), b(t0);
   bool ran = false;
-  a.schedule_at(t0 + 1s, [] {}, 1);
-  const auto h = a.schedule_at(t0 + 2s, [&] { ran = true; }, 2);
+  a.schedule_at(
+      t0 + 1s, [] {}, 1);
+  const auto h = a.schedule_at(
+      t0 + 2s, [&] { ran = true; }, 2);
   EXPECT_TRUE(a.cancel(h));
   a.run();
-  b.schedule_at(t0 + 1s, [] {}, 1);
+  b.schedule_at(
+      t0 + 1s, [] {}, 1);
   b.run();
   EXPECT_FALSE(ran);
   EXPECT_EQ(a.digest(), b.digest());
@@ -139,15 +145,16 @@ TEST(Simulation, SameSeedSameDigest) {
   EXPECT_GT(e1, 1000u);
 }
 
-TEST(Simulation, DifferentSeedDifferentDigest) {
-  EXPECT_NE(workload_digest(1234), workload_digest(1235));
-}
+TEST(Simulation, DifferentSeedDifferentDigest) { EXPECT_NE(workload_digest(1234), workload_digest(1235)); }
 
 TEST(Simulation, DigestDependsOnKindAndTime) {
   simulation a(t0), b(t0), c(t0);
-  a.schedule_after(1s, [] {}, 1);
-  b.schedule_after(1s, [] {}, 2);
-  c.schedule_after(2s, [] {}, 1);
+  a.schedule_after(
+      1s, [] {}, 1);
+  b.schedule_after(
+      1s, [] {}, 2);
+  c.schedule_after(
+      2s, [] {}, 1);
   a.run();
   b.run();
   c.run();

@@ -50,8 +50,9 @@ void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& s
   serve->add_option("--speed", o.speed, "Sim seconds per wall second")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve->add_option("--status-spelling", status_spelling,
-                    "Running status spelling (default: the scenario's platform.api.status_spelling)")
+  serve
+      ->add_option("--status-spelling", status_spelling,
+                   "Running status spelling (default: the scenario's platform.api.status_spelling)")
       ->check(CLI::IsMember({"InProgress", "In Progress"}));
 }
 
@@ -69,20 +70,26 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
 }
 
 void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::string& scenario) {
-  CLI::App* im = app.add_subcommand("import", "Read a partner's exports (subscribers, licenses, App Analytics, push history)");
-  im->add_option("files", a.files, "Export files (CSV or REST JSON); each file's kind is found from its header")->required();
-  im->add_option("--scenario", scenario, "Scenario whose package the files are read against (default: the built-in one)");
+  CLI::App* im =
+      app.add_subcommand("import", "Read a partner's exports (subscribers, licenses, App Analytics, push history)");
+  im->add_option("files", a.files, "Export files (CSV or REST JSON); each file's kind is found from its header")
+      ->required();
+  im->add_option("--scenario", scenario,
+                 "Scenario whose package the files are read against (default: the built-in one)");
   im->add_option("--orgs-csv", a.orgs_csv_path, "Write the imported orgs as CSV (empty fields: no file gave them)");
 }
 
 void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
-  CLI::App* s = app.add_subcommand("snapshot", "Fetch a packaging org's subscribers, versions and push history as import files");
+  CLI::App* s =
+      app.add_subcommand("snapshot", "Fetch a packaging org's subscribers, versions and push history as import files");
   s->add_option("--instance-url", o.instance_url, "Instance URL, e.g. https://na1.my.salesforce.com")->required();
   s->add_option("--token", o.token, "OAuth access token (Bearer)")->required();
   s->add_option("--package-id", o.package_id, "MetadataPackage id (033...; default: the org's only package)");
   s->add_option("--history", o.history, "Push requests to fetch with their jobs and errors, newest first")
       ->capture_default_str();
-  s->add_option("--out", o.out_dir, "Existing folder the files are written into")->required()->check(CLI::ExistingDirectory);
+  s->add_option("--out", o.out_dir, "Existing folder the files are written into")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   s->add_flag("--insecure", o.insecure, "TLS without certificate checks (tests only)");
 }
 

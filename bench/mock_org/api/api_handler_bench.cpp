@@ -24,8 +24,7 @@ struct world {
   std::unique_ptr<platform> plat;
   std::unique_ptr<api_handler> api;
   std::string request_id;
-  world()
-      : pop(generate_population(*parse_population_spec(nlohmann::json{{"count", 100000}}, pkg).value, pkg, 1)) {
+  world() : pop(generate_population(*parse_population_spec(nlohmann::json{{"count", 100000}}, pkg).value, pkg, 1)) {
     plat = std::make_unique<platform>(sim, pop, pkg, platform_config{}, 1);
     api_config cfg;
     cfg.tokens = {"tok"};
@@ -43,11 +42,11 @@ world& the_world() {
 
 void BM_Handle_Query1(benchmark::State& state) {
   world& w = the_world();
-  rest_request r{"GET",
-                 "/services/data/v62.0/query?q=SELECT+Id,+Status+FROM+PackagePushRequest+WHERE+Id+=+'" +
-                     w.request_id + "'",
-                 {{"Authorization", "Bearer tok"}, {"Accept", "application/json"}},
-                 {}};
+  rest_request r{
+      "GET",
+      "/services/data/v62.0/query?q=SELECT+Id,+Status+FROM+PackagePushRequest+WHERE+Id+=+'" + w.request_id + "'",
+      {{"Authorization", "Bearer tok"}, {"Accept", "application/json"}},
+      {}};
   std::size_t bytes = 0;
   for (auto _ : state) {
     rest_response resp = w.api->handle(r);
@@ -62,8 +61,10 @@ BENCHMARK(BM_Handle_Query1);
 
 void BM_Handle_SubscriberPage(benchmark::State& state) {
   world& w = the_world();
-  rest_request r{"GET", "/services/data/v62.0/query?q=SELECT+Id,+OrgKey,+OrgStatus+FROM+PackageSubscriber+WHERE+"
-                        "OrgKey+=+'" + w.pop.key(4242).str() + "'",
+  rest_request r{"GET",
+                 "/services/data/v62.0/query?q=SELECT+Id,+OrgKey,+OrgStatus+FROM+PackageSubscriber+WHERE+"
+                 "OrgKey+=+'" +
+                     w.pop.key(4242).str() + "'",
                  {{"Authorization", "Bearer tok"}},
                  {}};
   for (auto _ : state) benchmark::DoNotOptimize(w.api->handle(r));
@@ -72,4 +73,3 @@ void BM_Handle_SubscriberPage(benchmark::State& state) {
 BENCHMARK(BM_Handle_SubscriberPage);
 
 }  // namespace
-

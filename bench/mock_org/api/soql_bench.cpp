@@ -89,8 +89,8 @@ BENCHMARK(BM_Soql_EndToEnd)->Arg(100000);
 // A query that must scan: COUNT over a LIKE filter across all rows.
 void BM_Soql_ScanCount(benchmark::State& state) {
   const auto& ds = jobs(state.range(0));
-  const auto q = std::get<std::shared_ptr<const compiled_query>>(
-      prepare_soql("SELECT COUNT(Id) FROM PackagePushJob WHERE SubscriberOrganizationKey LIKE '%42AAA'", push_schema()));
+  const auto q = std::get<std::shared_ptr<const compiled_query>>(prepare_soql(
+      "SELECT COUNT(Id) FROM PackagePushJob WHERE SubscriberOrganizationKey LIKE '%42AAA'", push_schema()));
   for (auto _ : state) {
     const query_result r = evaluate_soql(q, ds);
     benchmark::DoNotOptimize(r.total_size);

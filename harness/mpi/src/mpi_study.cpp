@@ -176,7 +176,7 @@ void mpi_session::abort(int code) {
 
 replication_runner mpi_session::runner(bool share_rows) {
   return [this, share_rows](const replication_setup& setup, std::uint64_t first, std::uint64_t count, unsigned jobs,
-                const std::function<void()>& done) {
+                            const std::function<void()>& done) {
     if (rank_ != 0) return run_on_worker(setup, jobs);
     return root_batch(setup, first, count, jobs, done).run(size_, share_rows);
   };

@@ -102,9 +102,9 @@ rest_response invalid_session() {
 }
 
 rest_response method_not_allowed(std::string_view method, std::string_view allowed) {
-  rest_response out = error_response(405, "METHOD_NOT_ALLOWED",
-                                     "HTTP Method '" + std::string(method) + "' not allowed. Allowed are " +
-                                         std::string(allowed));
+  rest_response out =
+      error_response(405, "METHOD_NOT_ALLOWED",
+                     "HTTP Method '" + std::string(method) + "' not allowed. Allowed are " + std::string(allowed));
   out.headers.emplace_back("Allow", std::string(allowed));
   return out;
 }

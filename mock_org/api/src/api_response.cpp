@@ -16,7 +16,11 @@ std::string utf8_sanitize(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    std::size_t n = c < 0x80                   ? 1
+                    : (c >= 0xC2 && c <= 0xDF) ? 2
+                    : (c >= 0xE0 && c <= 0xEF) ? 3
+                    : (c >= 0xF0 && c <= 0xF4) ? 4
+                                               : 0;
     bool ok = n > 0 && i + n <= s.size();
     for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     if (ok && n >= 3) {
@@ -87,8 +91,6 @@ rest_response json_parse_error() {
   return error_response(400, "JSON_PARSER_ERROR", "Unexpected character or end of input in request body");
 }
 
-rest_response not_found_response() {
-  return error_response(404, "NOT_FOUND", "The requested resource does not exist");
-}
+rest_response not_found_response() { return error_response(404, "NOT_FOUND", "The requested resource does not exist"); }
 
 }  // namespace pushsim::mock_org::api::detail

@@ -10,9 +10,7 @@ namespace pushsim::mock_org::api::detail {
 
 namespace {
 
-std::int64_t sim_minute(time_point t) {
-  return std::chrono::floor<std::chrono::minutes>(t.time_since_epoch()).count();
-}
+std::int64_t sim_minute(time_point t) { return std::chrono::floor<std::chrono::minutes>(t.time_since_epoch()).count(); }
 
 std::size_t slot_of(std::int64_t minute) { return static_cast<std::size_t>(((minute % 1440) + 1440) % 1440); }
 
@@ -44,8 +42,8 @@ void api_usage_meter::add_limit_info(rest_response& out, time_point now) {
 rest_response api_usage_meter::limits_response(std::int64_t bulk_v2_query_jobs_in_day) const {
   const std::int64_t max = daily_requests_max_;
   const std::int64_t remaining = std::max<std::int64_t>(0, max - total_);
-  std::string b = "{\"DailyApiRequests\":{\"Max\":" + std::to_string(max) + ",\"Remaining\":" +
-                  std::to_string(remaining) + "}";
+  std::string b =
+      "{\"DailyApiRequests\":{\"Max\":" + std::to_string(max) + ",\"Remaining\":" + std::to_string(remaining) + "}";
   b += ",\"DailyBulkApiBatches\":{\"Max\":15000,\"Remaining\":15000}";
   constexpr std::int64_t bulk_v2_query_jobs_max = 10000;
   b += ",\"DailyBulkV2QueryJobs\":{\"Max\":" + std::to_string(bulk_v2_query_jobs_max) + ",\"Remaining\":" +

@@ -66,8 +66,8 @@ rest_response bulk_query::handle(const rest_request& req, const route& r, const 
 rest_response bulk_query::list_jobs() const {
   json records = json::array();
   for (const auto& [id, j] : jobs_) {
-    records.push_back(job_info_json(j.id, j.version, j.operation, j.result->query->object->name, j.state,
-                                    j.line_ending, j.created, j.result->total_size));
+    records.push_back(job_info_json(j.id, j.version, j.operation, j.result->query->object->name, j.state, j.line_ending,
+                                    j.created, j.result->total_size));
   }
   const json body = {{"done", true}, {"records", records}, {"nextRecordsUrl", nullptr}};
   return json_response(200, body.dump());

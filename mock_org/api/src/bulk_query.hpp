@@ -29,7 +29,7 @@ class bulk_query {
   struct job {
     std::string id;
     std::string version;
-    std::string operation = "query";  // query | queryAll
+    std::string operation = "query";       // query | queryAll
     std::string state = "UploadComplete";  // UploadComplete (as created), JobComplete, Aborted
     std::string line_ending = "LF";
     time_point created{};

@@ -128,9 +128,9 @@ rest_response commit_sobjects(platform& p, std::vector<batch_record>& records, b
     }
     if (!e) {
       auto res = commit(p, records[i].spec);
-      PUSHSIM_ASSERT(!all_or_none || std::holds_alternative<std::string>(res) ||
-                         records[i].spec.object->name != "PackagePushJob",
-                     "composite/sobjects: a prechecked job was refused");
+      PUSHSIM_ASSERT(
+          !all_or_none || std::holds_alternative<std::string>(res) || records[i].spec.object->name != "PackagePushJob",
+          "composite/sobjects: a prechecked job was refused");
       if (auto* err = std::get_if<record_error>(&res)) e = *err;
       else id = std::get<std::string>(res);
     }
@@ -171,9 +171,9 @@ rest_response composite_sobjects(platform& p, std::string_view body) {
   bool all_or_none = false;
   if (j.contains("allOrNone")) {
     if (!j["allOrNone"].is_boolean()) {
-      return error_response(400, "JSON_PARSER_ERROR",
-                            "Cannot deserialize instance of boolean from " + std::string(json_kind(j["allOrNone"])) +
-                                " value");
+      return error_response(
+          400, "JSON_PARSER_ERROR",
+          "Cannot deserialize instance of boolean from " + std::string(json_kind(j["allOrNone"])) + " value");
     }
     all_or_none = j["allOrNone"].get<bool>();
   }

@@ -9,7 +9,6 @@ namespace pushsim::mock_org::api::detail {
 
 namespace {
 
-
 // The answer for the fault kind the uniform draw u falls in, or nullopt (u past every rate).
 std::optional<answer> fault_for(const fault_rates& any, const fault_rates& cls, double u) {
   double acc = 0;

@@ -175,8 +175,7 @@ class session : public std::enable_shared_from_this<session> {
   void on_server_stop() {
     if (!reading_) return;  // writing: on_write sees `stopping` and closes
     beast::error_code ec;
-    const bool pending_bytes = buffer_.size() > 0 || (parser_ && parser_->got_some()) ||
-                               socket_.available(ec) > 0;
+    const bool pending_bytes = buffer_.size() > 0 || (parser_ && parser_->got_some()) || socket_.available(ec) > 0;
     if (!pending_bytes || ec) close();
   }
 
@@ -289,22 +288,15 @@ class session : public std::enable_shared_from_this<session> {
 
     const wire_fault fault = ans.fault;
     switch (fault) {
-      case wire_fault::drop:
-        close();
-        return;
+      case wire_fault::drop: close(); return;
       case wire_fault::malformed:
         head_.assign("HTTP/1.1 2x0 Garbled\r\nthis line is not a header\r\n\r\n{\"");
         body_.clear();
         write(/*close_after=*/true, /*linger=*/false);
         return;
-      case wire_fault::empty:
-        res.body.clear();
-        break;
-      case wire_fault::truncate:
-        keep_alive = false;
-        break;
-      case wire_fault::none:
-        break;
+      case wire_fault::empty: res.body.clear(); break;
+      case wire_fault::truncate: keep_alive = false; break;
+      case wire_fault::none: break;
     }
 
     serialize_head(res, res.body.size() + (fault == wire_fault::truncate && res.body.empty() ? 1 : 0), keep_alive,
@@ -360,9 +352,8 @@ class session : public std::enable_shared_from_this<session> {
     linger_ = linger;
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
     touch(server_.options.idle_timeout);
-    asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_write(ec);
-    });
+    asio::async_write(stream_, buffers,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
   void on_write(beast::error_code ec) {
@@ -517,7 +508,8 @@ void http_server::impl::arm_idle_sweep() {
   if (sweeping || stopping || destroying) return;
   sweeping = true;
   // A session is closed between idle_timeout and idle_timeout + period after its last activity.
-  const auto period = std::clamp(options.idle_timeout / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
+  const auto period =
+      std::clamp(options.idle_timeout / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
   sweep_timer.expires_after(period);
   sweep_timer.async_wait([this](beast::error_code ec) {
     sweeping = false;

@@ -17,9 +17,10 @@ const std::string* as_string(const value& v) { return std::get_if<std::string>(&
 platform_data_source::platform_data_source(const platform& p, partner_org_info partner, bool spaced_status)
     : p_(p), partner_(std::move(partner)), spaced_(spaced_status) {
   const schema& s = push_schema();
-  static constexpr const char* names[] = {"MetadataPackage", "MetadataPackageVersion", "PackageSubscriber",
-                                          "PackagePushRequest", "PackagePushJob", "PackagePushError",
-                                          "Organization", "User", "ScratchOrgInfo"};
+  static constexpr const char* names[] = {
+      "MetadataPackage", "MetadataPackageVersion", "PackageSubscriber", "PackagePushRequest",
+      "PackagePushJob",  "PackagePushError",       "Organization",      "User",
+      "ScratchOrgInfo"};
   for (std::size_t i = 0; i < std::size(names); ++i) {
     const object_def* o = s.find_object(names[i]);
     PUSHSIM_ASSERT(o != nullptr && o->index == i, "platform_data_source: schema object order changed");
@@ -276,9 +277,8 @@ bool platform_data_source::lookup_is_exact(const object_def& obj, const field_de
   return !r || platform::request_id_string(*r) == *s;
 }
 
-std::optional<std::vector<group_count>> platform_data_source::counts_by(const object_def& obj,
-                                                                        const field_def& filter, const value& v,
-                                                                        const field_def& group) const {
+std::optional<std::vector<group_count>> platform_data_source::counts_by(const object_def& obj, const field_def& filter,
+                                                                        const value& v, const field_def& group) const {
   const std::string* s = as_string(v);
   if (s == nullptr || kind_of(obj) != k_job || filter.name != "PackagePushRequestId" || group.name != "Status") {
     return std::nullopt;

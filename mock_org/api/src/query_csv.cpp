@@ -65,7 +65,6 @@ void append_csv_line(const std::vector<std::string>& cells, const std::string& n
   out += nl;
 }
 
-
 }  // namespace
 
 std::string bulk_unsupported(const compiled_query& q) {

@@ -15,8 +15,7 @@ struct required_seen {
   bool key = false;      // SubscriberOrganizationKey
 };
 
-std::optional<record_error> read_scheduled_start(const field_def& f, const record_body::member& m,
-                                                 record_spec& spec) {
+std::optional<record_error> read_scheduled_start(const field_def& f, const record_body::member& m, record_spec& spec) {
   if (m.kind == "VALUE_NULL") return std::nullopt;
   if (m.kind != "VALUE_STRING") {
     return record_error{"JSON_PARSER_ERROR",
@@ -40,8 +39,8 @@ std::optional<record_error> read_member(const object_def& o, const record_body::
                                         required_seen& seen) {
   const field_def* f = o.find_field(m.key);
   if (f == nullptr) {
-    return record_error{"INVALID_FIELD", "No such column '" + std::string(m.key) + "' on sobject of type " + o.name,
-                        {}};
+    return record_error{
+        "INVALID_FIELD", "No such column '" + std::string(m.key) + "' on sobject of type " + o.name, {}};
   }
   if (!field_createable(o, *f)) {
     return record_error{"INVALID_FIELD_FOR_INSERT_UPDATE",
@@ -74,8 +73,8 @@ std::optional<record_error> read_member(const object_def& o, const record_body::
 // The required fields are there and the ids have the right prefixes.
 std::optional<record_error> check_required(const object_def& o, const record_spec& spec, const required_seen& seen) {
   if (o.name == "PackagePushRequest" && !seen.version) {
-    return record_error{"REQUIRED_FIELD_MISSING", "Required fields are missing: [PackageVersionId]",
-                        {"PackageVersionId"}};
+    return record_error{
+        "REQUIRED_FIELD_MISSING", "Required fields are missing: [PackageVersionId]", {"PackageVersionId"}};
   }
   if (o.name == "PackagePushJob" && (!seen.request || !seen.key)) {
     std::vector<std::string> missing;
@@ -86,8 +85,8 @@ std::optional<record_error> check_required(const object_def& o, const record_spe
     return record_error{"REQUIRED_FIELD_MISSING", m + "]", missing};
   }
   if (o.name == "PackagePushRequest" && !parse_id(package_version_prefix, spec.version_id)) {
-    return record_error{"MALFORMED_ID", "Package Version ID: id value of incorrect type: " + spec.version_id,
-                        {"PackageVersionId"}};
+    return record_error{
+        "MALFORMED_ID", "Package Version ID: id value of incorrect type: " + spec.version_id, {"PackageVersionId"}};
   }
   if (o.name == "PackagePushJob" && !parse_id(push_request_prefix, spec.request_id)) {
     return malformed_request_id(spec.request_id);
@@ -138,8 +137,8 @@ std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_
   }
   s.org = *org;
   if (const auto existing = p.job_in_request(*r, *org)) {
-    return record_error{"DUPLICATE_VALUE", duplicate_job_message(platform::job_id_string(*existing)),
-                        {"SubscriberOrganizationKey"}};
+    return record_error{
+        "DUPLICATE_VALUE", duplicate_job_message(platform::job_id_string(*existing)), {"SubscriberOrganizationKey"}};
   }
   if (!seen.insert({*r, *org}).second) {
     return record_error{"DUPLICATE_VALUE", duplicate_job_message({}), {"SubscriberOrganizationKey"}};
@@ -158,7 +157,8 @@ std::optional<record_error> read_record(const object_def& o, const record_body& 
   spec.object = &o;
   if (rec.kind != "START_OBJECT") {
     return record_error{"JSON_PARSER_ERROR",
-                        "Cannot deserialize instance of " + o.name + " from " + std::string(rec.kind) + " value", {}};
+                        "Cannot deserialize instance of " + o.name + " from " + std::string(rec.kind) + " value",
+                        {}};
   }
   if (!createable(o)) {
     return record_error{"INVALID_TYPE_FOR_OPERATION", "entity type cannot be inserted: " + o.name, {}};
@@ -189,12 +189,10 @@ std::variant<std::string, record_error> commit(platform& p, const record_spec& s
 }
 
 record_error malformed_request_id(const std::string& id) {
-  return record_error{"MALFORMED_ID", "Package Push Request ID: id value of incorrect type: " + id,
-                      {"PackagePushRequestId"}};
+  return record_error{
+      "MALFORMED_ID", "Package Push Request ID: id value of incorrect type: " + id, {"PackagePushRequestId"}};
 }
 
-rest_response record_error_response(const record_error& e) {
-  return error_response(400, e.code, e.message, &e.fields);
-}
+rest_response record_error_response(const record_error& e) { return error_response(400, e.code, e.message, &e.fields); }
 
 }  // namespace pushsim::mock_org::api::detail

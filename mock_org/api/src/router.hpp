@@ -16,18 +16,34 @@ namespace pushsim::mock_org::api::detail {
 // One matched request target.
 struct route {
   enum kind {
-    versions, version_root, limits, query, query_more, sobjects_global, sobject_info, sobject_describe, sobject_row,
-    composite_tree, composite_sobjects, bulk, bulk_query, bulk_v1, userinfo, identity, not_found
+    versions,
+    version_root,
+    limits,
+    query,
+    query_more,
+    sobjects_global,
+    sobject_info,
+    sobject_describe,
+    sobject_row,
+    composite_tree,
+    composite_sobjects,
+    bulk,
+    bulk_query,
+    bulk_v1,
+    userinfo,
+    identity,
+    not_found
   };
   kind what = not_found;
   std::string version;                 // "60.0"
   const object_def* object = nullptr;  // sObject named in the path
   std::string id;                      // row id, locator tail, or bulk job id
-  std::string sub;  // bulk: "", "batches", "successfulResults"...; bulk_query: "results"; bulk_v1: "batch/751.../result"
+  std::string
+      sub;  // bulk: "", "batches", "successfulResults"...; bulk_query: "results"; bulk_v1: "batch/751.../result"
   bool query_all = false;
   std::vector<std::pair<std::string, std::string>> params;  // decoded query string, in order
-  std::string_view allowed;                                  // methods, comma-separated (for 405)
-  endpoint_class cls = endpoint_class::other;                // for fault rates
+  std::string_view allowed;                                 // methods, comma-separated (for 405)
+  endpoint_class cls = endpoint_class::other;               // for fault rates
 
   // Value of the first query parameter with this name, or empty.
   std::string_view param(std::string_view name) const;

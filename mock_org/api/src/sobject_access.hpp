@@ -7,9 +7,7 @@
 namespace pushsim::mock_org::api::detail {
 
 // PackagePushRequest and PackagePushJob can be inserted; the other objects are read-only.
-inline bool createable(const object_def& o) {
-  return o.name == "PackagePushRequest" || o.name == "PackagePushJob";
-}
+inline bool createable(const object_def& o) { return o.name == "PackagePushRequest" || o.name == "PackagePushJob"; }
 
 inline bool field_createable(const object_def& o, const field_def& f) {
   if (o.name == "PackagePushRequest") return f.name == "PackageVersionId" || f.name == "ScheduledStartTime";

@@ -21,9 +21,9 @@ using json = nlohmann::json;
 
 std::optional<push_status> parse_status(std::string_view s) {
   static constexpr std::pair<std::string_view, push_status> names[] = {
-      {"Created", push_status::created},       {"Pending", push_status::pending},
+      {"Created", push_status::created},        {"Pending", push_status::pending},
       {"InProgress", push_status::in_progress}, {"In Progress", push_status::in_progress},
-      {"Succeeded", push_status::succeeded},   {"Failed", push_status::failed},
+      {"Succeeded", push_status::succeeded},    {"Failed", push_status::failed},
       {"Canceled", push_status::canceled}};
   for (const auto& [n, st] : names) {
     if (n == s) return st;

@@ -388,14 +388,13 @@ class compiler {
       case ast::condition::kind::not_:
         out.what = c.what == ast::condition::kind::and_  ? compiled_condition::kind::and_
                    : c.what == ast::condition::kind::or_ ? compiled_condition::kind::or_
-                                                          : compiled_condition::kind::not_;
+                                                         : compiled_condition::kind::not_;
         out.operands.resize(c.operands.size());
         for (std::size_t i = 0; i < c.operands.size(); ++i) {
           if (!compile_condition(obj, c.operands[i], out.operands[i])) return false;
         }
         return true;
-      case ast::condition::kind::compare:
-        break;
+      case ast::condition::kind::compare: break;
     }
     out.what = compiled_condition::kind::compare;
     out.op = c.op;

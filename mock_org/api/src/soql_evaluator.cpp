@@ -101,8 +101,7 @@ bool like_match(std::string_view s, const std::vector<int>& p) {
 
 class evaluator {
  public:
-  evaluator(const data_source& ds, bool use_index, eval_stats* stats)
-      : ds_(ds), use_index_(use_index), stats_(stats) {}
+  evaluator(const data_source& ds, bool use_index, eval_stats* stats) : ds_(ds), use_index_(use_index), stats_(stats) {}
 
   query_result run(const std::shared_ptr<const compiled_query>& q, projection_mode mode) {
     if (use_index_) {
@@ -158,10 +157,8 @@ class evaluator {
           if (match(obj, row, o)) return true;
         }
         return false;
-      case K::not_:
-        return !match(obj, row, c.operands.front());
-      case K::compare:
-        break;
+      case K::not_: return !match(obj, row, c.operands.front());
+      case K::compare: break;
     }
     const value v = get(obj, row, c.field);
     const field_type t = c.field.leaf->type;
@@ -180,7 +177,10 @@ class evaluator {
       case compare_op::ge: {
         if (vnull || is_null(c.values[0])) return false;
         const int k = compare_values(v, c.values[0], t);
-        return c.op == compare_op::lt ? k < 0 : c.op == compare_op::le ? k <= 0 : c.op == compare_op::gt ? k > 0 : k >= 0;
+        return c.op == compare_op::lt   ? k < 0
+               : c.op == compare_op::le ? k <= 0
+               : c.op == compare_op::gt ? k > 0
+                                        : k >= 0;
       }
       case compare_op::like:
         if (vnull) return false;
@@ -209,10 +209,19 @@ class evaluator {
     std::chrono::sys_days first = today, last = today + days{1};
     switch (r.what) {
       case R::today: break;
-      case R::yesterday: first = today - days{1}; last = today; break;
-      case R::tomorrow: first = today + days{1}; last = today + days{2}; break;
+      case R::yesterday:
+        first = today - days{1};
+        last = today;
+        break;
+      case R::tomorrow:
+        first = today + days{1};
+        last = today + days{2};
+        break;
       case R::last_n_days: first = today - days{r.n}; break;
-      case R::next_n_days: first = today + days{1}; last = today + days{1 + r.n}; break;
+      case R::next_n_days:
+        first = today + days{1};
+        last = today + days{1 + r.n};
+        break;
     }
     // Compare in microseconds (datetime) or days (date).
     std::int64_t x = 0, a = 0, b = 0;
@@ -442,8 +451,7 @@ class evaluator {
     if (q.limit && items.size() > static_cast<std::size_t>(*q.limit)) items.resize(static_cast<std::size_t>(*q.limit));
   }
 
-  void finish(const compiled_query& q, std::vector<row_id> rows, std::vector<result_record>& out,
-              std::int64_t& total) {
+  void finish(const compiled_query& q, std::vector<row_id> rows, std::vector<result_record>& out, std::int64_t& total) {
     if (q.count_only) {
       window(q, rows);
       total = static_cast<std::int64_t>(rows.size());
@@ -552,9 +560,7 @@ class evaluator {
       const projection& p = cols[i];
       result_cell& cell = rec.cells[i];
       switch (p.what) {
-        case projection::kind::field:
-          cell.scalar = ds_.field(obj, row, *p.field);
-          break;
+        case projection::kind::field: cell.scalar = ds_.field(obj, row, *p.field); break;
         case projection::kind::parent:
           if (auto parent = ds_.parent(obj, row, *p.via, *p.object)) {
             cell.parent = std::make_unique<result_record>(build(p.nested, *p.object, *parent));
@@ -568,8 +574,7 @@ class evaluator {
           finish(*p.subquery, std::move(matched), cell.children, ignored);
           break;
         }
-        case projection::kind::aggregate:
-          break;
+        case projection::kind::aggregate: break;
       }
     }
     return rec;

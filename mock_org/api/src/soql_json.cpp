@@ -43,9 +43,7 @@ void render_one(const std::vector<projection>& cols, std::string_view type, cons
     out += "\":";
     switch (p.what) {
       case projection::kind::field:
-      case projection::kind::aggregate:
-        append_json_value(c.scalar, out);
-        break;
+      case projection::kind::aggregate: append_json_value(c.scalar, out); break;
       case projection::kind::parent:
         if (c.parent) {
           render_one(p.nested, p.object->name, *c.parent, api_version, out);

@@ -12,8 +12,40 @@ namespace {
 
 enum class tok { ident, string, number, datetime, date, lparen, rparen, comma, dot, colon, op, eof, bad };
 
-enum class kw : unsigned char { none, select_, from_, where_, and_, or_, not_, in_, like_, group_, by_, order_, asc_, desc_, nulls_, first_, last_, limit_, offset_, null_, true_, false_, having_, with_, includes_, excludes_, using_, typeof_ };
-constexpr std::string_view keyword_text[] = {"", "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "GROUP", "BY", "ORDER", "ASC", "DESC", "NULLS", "FIRST", "LAST", "LIMIT", "OFFSET", "NULL", "TRUE", "FALSE", "HAVING", "WITH", "INCLUDES", "EXCLUDES", "USING", "TYPEOF"};
+enum class kw : unsigned char {
+  none,
+  select_,
+  from_,
+  where_,
+  and_,
+  or_,
+  not_,
+  in_,
+  like_,
+  group_,
+  by_,
+  order_,
+  asc_,
+  desc_,
+  nulls_,
+  first_,
+  last_,
+  limit_,
+  offset_,
+  null_,
+  true_,
+  false_,
+  having_,
+  with_,
+  includes_,
+  excludes_,
+  using_,
+  typeof_
+};
+constexpr std::string_view keyword_text[] = {"",      "SELECT", "FROM",  "WHERE",    "AND",      "OR",    "NOT",
+                                             "IN",    "LIKE",   "GROUP", "BY",       "ORDER",    "ASC",   "DESC",
+                                             "NULLS", "FIRST",  "LAST",  "LIMIT",    "OFFSET",   "NULL",  "TRUE",
+                                             "FALSE", "HAVING", "WITH",  "INCLUDES", "EXCLUDES", "USING", "TYPEOF"};
 
 // The keyword an identifier spells (case-insensitive), or kw::none.
 kw keyword_of(std::string_view w) {
@@ -104,8 +136,11 @@ std::vector<token> lex(std::string_view s) {
       t.kind = closed ? tok::string : tok::bad;
     } else if (c == '(' || c == ')' || c == ',' || c == '.' || c == ':') {
       ++i;
-      t.kind = c == '(' ? tok::lparen : c == ')' ? tok::rparen : c == ',' ? tok::comma : c == '.' ? tok::dot
-                                                                                       : tok::colon;
+      t.kind = c == '('   ? tok::lparen
+               : c == ')' ? tok::rparen
+               : c == ',' ? tok::comma
+               : c == '.' ? tok::dot
+                          : tok::colon;
     } else if (c == '=') {
       ++i;
       t.kind = tok::op;
@@ -397,8 +432,12 @@ class parser {
     using O = ast::compare_op;
     if (t.kind == tok::op) {
       const auto o = t.text;
-      c.op = o == "=" ? O::eq : (o == "!=" || o == "<>") ? O::ne : o == "<" ? O::lt : o == "<=" ? O::le
-             : o == ">" ? O::gt : O::ge;
+      c.op = o == "="                   ? O::eq
+             : (o == "!=" || o == "<>") ? O::ne
+             : o == "<"                 ? O::lt
+             : o == "<="                ? O::le
+             : o == ">"                 ? O::gt
+                                        : O::ge;
       advance();
       c.values.emplace_back();
       return parse_literal(c.values.back());
@@ -457,8 +496,9 @@ class parser {
             else if (x >= 'A' && x <= 'F') cp |= static_cast<unsigned>(x - 'A' + 10);
             else good = false;
           }
-          if (!good) return fail_at(t, "Invalid string literal " + std::string(t.text) +
-                                           ". Illegal character sequence '\\u' in string literal.");
+          if (!good)
+            return fail_at(t, "Invalid string literal " + std::string(t.text) +
+                                  ". Illegal character sequence '\\u' in string literal.");
           append_utf8(out, cp);
           k += 4;
           break;
@@ -503,20 +543,18 @@ class parser {
       }
       case tok::datetime: {
         const auto r = parse_iso8601(t.text);
-        if (!r || t.text.size() < 17) return fail_at(t, "line " + std::to_string(t.pos.row) + ":" +
-                                                           std::to_string(t.pos.column - 1) +
-                                                           " no viable alternative at character '" +
-                                                           std::string(t.text) + "'");
+        if (!r || t.text.size() < 17)
+          return fail_at(t, "line " + std::to_string(t.pos.row) + ":" + std::to_string(t.pos.column - 1) +
+                                " no viable alternative at character '" + std::string(t.text) + "'");
         l.what = K::datetime;
         l.v = *r.time;
         break;
       }
       case tok::date: {
         const auto r = parse_iso8601(t.text);
-        if (!r || t.text.size() != 10) return fail_at(t, "line " + std::to_string(t.pos.row) + ":" +
-                                                             std::to_string(t.pos.column - 1) +
-                                                             " no viable alternative at character '" +
-                                                             std::string(t.text) + "'");
+        if (!r || t.text.size() != 10)
+          return fail_at(t, "line " + std::to_string(t.pos.row) + ":" + std::to_string(t.pos.column - 1) +
+                                " no viable alternative at character '" + std::string(t.text) + "'");
         l.what = K::date;
         l.v = date_value{std::chrono::floor<std::chrono::days>(*r.time)};
         break;
@@ -531,8 +569,7 @@ class parser {
           return false;
         }
         break;
-      default:
-        return unexpected(t);
+      default: return unexpected(t);
     }
     advance();
     return true;

@@ -62,8 +62,7 @@ cert_ptr new_certificate(EVP_PKEY* key, const std::string& cn) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), validity_s);
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("pushsim"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
-                             0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
   if (X509_set_pubkey(cert.get(), key) != 1) return nullptr;
   return cert;
 }
@@ -138,8 +137,8 @@ tls_identity_result make_tls_identity(const std::string& host, const std::string
   const std::optional<std::string> dir = make_private_directory(parent_directory);
   if (!dir) return {std::nullopt, "cannot create a directory for the TLS files under " + parent_directory};
   tls_identity id{*dir, *dir + "/ca.pem", *dir + "/cert.pem", *dir + "/key.pem"};
-  if (!write_pem(id.ca_file, {ca.get()}, nullptr) || !write_pem(id.certificate_chain_file, {leaf.get(), ca.get()},
-                                                                 nullptr) ||
+  if (!write_pem(id.ca_file, {ca.get()}, nullptr) ||
+      !write_pem(id.certificate_chain_file, {leaf.get(), ca.get()}, nullptr) ||
       !write_pem(id.private_key_file, {}, key.get())) {
     return {std::nullopt, "cannot write the TLS files in " + *dir};
   }

@@ -212,7 +212,7 @@ http_client::impl::impl(http_client_options o) : options(std::move(o)), url(deta
 }
 
 asio::awaitable<std::optional<send_error>> http_client::impl::connect(detail::connection& c,
-                                                                       clock_type::time_point deadline) {
+                                                                      clock_type::time_point deadline) {
   using detail::make_error;
   beast::error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);

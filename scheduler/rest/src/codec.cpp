@@ -214,8 +214,8 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
           const auto child = member(rec, "PackagePushErrors");
           if (const auto errs = child ? as_array(member(*child, "records")) : std::nullopt) {
             for (element e : *errs) {
-              row.errors.push_back({str(e, "ErrorSeverity"), str(e, "ErrorType"), str(e, "ErrorTitle"),
-                                    str(e, "ErrorMessage")});
+              row.errors.push_back(
+                  {str(e, "ErrorSeverity"), str(e, "ErrorType"), str(e, "ErrorTitle"), str(e, "ErrorMessage")});
             }
           }
         }
@@ -301,8 +301,9 @@ job_outcome::kind_t classify_job_error(std::string_view status_code, std::string
   if (status_code == "ALL_OR_NONE_OPERATION_ROLLED_BACK") return k::not_processed;
   if (transient_code(status_code) || icontains(message, something_bad)) return k::transient;
   if (icontains(message, "ineligible")) return k::ineligible;
-  if (status_code == "INVALID_ID_FIELD" || status_code == "MALFORMED_ID" || status_code == "INVALID_CROSS_REFERENCE_KEY" ||
-      icontains(message, "organization key") || icontains(message, "SubscriberOrganizationKey")) {
+  if (status_code == "INVALID_ID_FIELD" || status_code == "MALFORMED_ID" ||
+      status_code == "INVALID_CROSS_REFERENCE_KEY" || icontains(message, "organization key") ||
+      icontains(message, "SubscriberOrganizationKey")) {
     return k::invalid_key;
   }
   return k::rejected;
@@ -325,8 +326,10 @@ rest_request codec::encode(const api_call& call) const {
     r.headers.emplace_back("Content-Type", "application/json");
   };
   if (const auto* c = std::get_if<query_subscribers>(&call)) {
-    query("SELECT OrgKey, OrgName, OrgType, OrgStatus, InstanceName, InstalledStatus, MetadataPackageVersionId "
-          "FROM PackageSubscriber WHERE MetadataPackageId = " + soql_quote(c->package_id));
+    query(
+        "SELECT OrgKey, OrgName, OrgType, OrgStatus, InstanceName, InstalledStatus, MetadataPackageVersionId "
+        "FROM PackageSubscriber WHERE MetadataPackageId = " +
+        soql_quote(c->package_id));
   } else if (const auto* c1 = std::get_if<create_push_request>(&call)) {
     std::string b = "{\"PackageVersionId\":";
     append_json_string(c1->version_id, b);
@@ -381,8 +384,8 @@ rest_request codec::encode(const api_call& call) const {
 api_result codec::decode(const api_call& call, const rest_response& response) const {
   if (!ok_status(response.status)) {
     // Composite tree reports record errors with 400 and a {"hasErrors":true,...} body.
-    if (const auto* c = std::get_if<add_jobs>(&call); c != nullptr && c->mode == job_creation_mode::composite_tree &&
-                                                     response.status == 400) {
+    if (const auto* c = std::get_if<add_jobs>(&call);
+        c != nullptr && c->mode == job_creation_mode::composite_tree && response.status == 400) {
       const auto j = parse_json(response.body);
       if (j && bool_member(*j, "hasErrors", false)) return decode_tree(*c, response, *j);
     }
@@ -399,7 +402,7 @@ api_result codec::decode(const api_call& call, const rest_response& response) co
   }
   if (const auto* c = std::get_if<add_jobs>(&call)) {
     return c->mode == job_creation_mode::composite_tree ? decode_tree(*c, response, j)
-                                                         : decode_collections(*c, response, j);
+                                                        : decode_collections(*c, response, j);
   }
   if (std::holds_alternative<query_subscribers>(call)) return decode_page(query_kind::subscribers, false, response, j);
   if (std::holds_alternative<query_request_status_counts>(call)) {
@@ -427,8 +430,8 @@ std::vector<api_call> codec::split_call(const api_call& call) const {
       out.push_back(make(ids));
       return out;
     }
-    const std::size_t fixed = encode(make(std::vector<std::string>{"", ""})).target.size() -
-                              url_encode(soql_in_list({"", ""})).size();
+    const std::size_t fixed =
+        encode(make(std::vector<std::string>{"", ""})).target.size() - url_encode(soql_in_list({"", ""})).size();
     for (auto& chunk : chunk_in_list(ids, fixed, config_.uri_limit)) out.push_back(make(std::move(chunk)));
     return out;
   };

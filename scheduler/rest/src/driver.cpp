@@ -6,7 +6,11 @@
 namespace pushsim::scheduler::rest {
 
 driver::driver(rollout& ro, transport& tr, clock& clk, const codec& cd, driver_options options)
-    : ro_(ro), transport_(tr), clock_(clk), codec_(cd), options_(std::move(options)),
+    : ro_(ro),
+      transport_(tr),
+      clock_(clk),
+      codec_(cd),
+      options_(std::move(options)),
       authorization_("Bearer " + options_.token) {}
 
 void driver::start() { apply(ro_.on_time(clock_.now())); }

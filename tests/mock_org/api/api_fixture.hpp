@@ -23,8 +23,7 @@ struct api_world {
   std::unique_ptr<platform> plat;
   std::unique_ptr<api_handler> api;
 
-  explicit api_world(std::size_t orgs = 200, api_config cfg = {}, std::uint64_t seed = 11)
-      : pop(make_pop(orgs, seed)) {
+  explicit api_world(std::size_t orgs = 200, api_config cfg = {}, std::uint64_t seed = 11) : pop(make_pop(orgs, seed)) {
     platform_config pc;
     pc.noise.unclassified_rate = 0;
     pc.noise.lock_base_rate = 0;
@@ -37,8 +36,9 @@ struct api_world {
 
   static population make_pop(std::size_t n, std::uint64_t seed) {
     auto spec = parse_population_spec(
-        nlohmann::json{{"count", n},
-                       {"mix", {{"status", {{"Active", 1}}}, {"installed_version", {{"2.3.1", 1}}}, {"push_blocked", 0}}}},
+        nlohmann::json{
+            {"count", n},
+            {"mix", {{"status", {{"Active", 1}}}, {"installed_version", {{"2.3.1", 1}}}, {"push_blocked", 0}}}},
         example_pkg());
     PUSHSIM_ASSERT(static_cast<bool>(spec), "test population spec");
     return generate_population(*spec.value, example_pkg(), seed);
@@ -58,16 +58,13 @@ struct api_world {
     for (auto& h : extra) r.headers.push_back(std::move(h));
     return api->respond(r);
   }
-  rest_response call(std::string method, std::string target, std::string body = {},
-                     header_list extra = {}) {
+  rest_response call(std::string method, std::string target, std::string body = {}, header_list extra = {}) {
     return respond(std::move(method), std::move(target), std::move(body), std::move(extra)).response;
   }
   rest_response get(std::string target, header_list extra = {}) {
     return call("GET", std::move(target), {}, std::move(extra));
   }
-  nlohmann::json get_json(std::string target) {
-    return nlohmann::json::parse(get(std::move(target)).body);
-  }
+  nlohmann::json get_json(std::string target) { return nlohmann::json::parse(get(std::move(target)).body); }
   // A new PackagePushRequest for 2.4.0 (via REST); its id.
   std::string new_request() {
     auto r = call("POST", "/services/data/v62.0/sobjects/PackagePushRequest",

@@ -55,8 +55,9 @@ TEST(ApiHandler, MissingTokenIs401WithSalesforceBody) {
 
 TEST(ApiHandler, CreateRetrieveAndQueryOneRequest) {
   api_world w;
-  auto c = w.call("POST", v + "/sobjects/packagepushrequest",
-                  json{{"PackageVersionId", w.version_id(2, 4, 0)}, {"ScheduledStartTime", "2026-11-19T02:00:00Z"}}.dump());
+  auto c =
+      w.call("POST", v + "/sobjects/packagepushrequest",
+             json{{"PackageVersionId", w.version_id(2, 4, 0)}, {"ScheduledStartTime", "2026-11-19T02:00:00Z"}}.dump());
   ASSERT_EQ(c.status, 201) << c.body;
   json cj = json::parse(c.body);
   const std::string id = cj["id"];
@@ -162,11 +163,11 @@ TEST(ApiHandler, CompositeSobjectsBothModes) {
   api_world w;
   const std::string req = w.new_request();
   auto rec = [&](std::string key) {
-    return json{{"attributes", {{"type", "PackagePushJob"}}}, {"PackagePushRequestId", req},
+    return json{{"attributes", {{"type", "PackagePushJob"}}},
+                {"PackagePushRequestId", req},
                 {"SubscriberOrganizationKey", key}};
   };
-  json body = {{"allOrNone", false},
-               {"records", {rec(w.pop.key(0).str()), rec("00Dbogus"), rec(w.pop.key(1).str())}}};
+  json body = {{"allOrNone", false}, {"records", {rec(w.pop.key(0).str()), rec("00Dbogus"), rec(w.pop.key(1).str())}}};
   auto r = w.call("POST", v + "/composite/sobjects", body.dump());
   ASSERT_EQ(r.status, 200) << r.body;
   json j = json::parse(r.body);
@@ -221,8 +222,10 @@ TEST(ApiHandler, StatusTransitionsAndAbortRulesThroughRest) {
   EXPECT_EQ(abort.status, 400);
   EXPECT_EQ(json::parse(abort.body)[0]["errorCode"], "INVALID_OPERATION");
   w.sim.run();
-  json jobs = w.get_json(q("SELECT Id, Status, (SELECT ErrorType FROM PackagePushErrors) FROM PackagePushJob "
-                           "WHERE PackagePushRequestId = '" + req + "'"));
+  json jobs =
+      w.get_json(q("SELECT Id, Status, (SELECT ErrorType FROM PackagePushErrors) FROM PackagePushJob "
+                   "WHERE PackagePushRequestId = '" +
+                   req + "'"));
   EXPECT_EQ(jobs["totalSize"], 20);
   for (const auto& j : jobs["records"]) {
     EXPECT_TRUE(j["Status"] == "Succeeded" || j["Status"] == "Failed") << j.dump();
@@ -255,8 +258,10 @@ TEST(ApiHandler, BulkIngestFlow) {
   for (org_index i = 0; i < 10; ++i) csv += req + "," + w.pop.key(i).str() + "\n";
   csv += req + ",00Dnotakey\n";
   auto up = w.call("PUT", v + "/jobs/ingest/" + id + "/batches", csv, {{"Content-Type", "text/csv"}});
-  rest_request put{"PUT", v + "/jobs/ingest/" + id + "/batches",
-                   {{"Authorization", "Bearer tok"}, {"Content-Type", "text/csv"}}, csv};
+  rest_request put{"PUT",
+                   v + "/jobs/ingest/" + id + "/batches",
+                   {{"Authorization", "Bearer tok"}, {"Content-Type", "text/csv"}},
+                   csv};
   up = w.api->handle(put);
   ASSERT_EQ(up.status, 201) << up.body;
   auto done = w.call("PATCH", v + "/jobs/ingest/" + id, R"({"state":"UploadComplete"})");
@@ -297,7 +302,8 @@ TEST(ApiHandler, LoginQueriesAndUserinfo) {
   ASSERT_EQ(u.status, 200);
   json uj = json::parse(u.body);
   EXPECT_EQ(uj["organization_id"], "00D000000000PSHAAA");
-  json org = w.get_json(q("SELECT Name, InstanceName, IsSandbox, TrialExpirationDate, NamespacePrefix FROM Organization"));
+  json org =
+      w.get_json(q("SELECT Name, InstanceName, IsSandbox, TrialExpirationDate, NamespacePrefix FROM Organization"));
   EXPECT_EQ(org["totalSize"], 1);
   EXPECT_EQ(org["records"][0]["IsSandbox"], false);
   json user = w.get_json(v + "/sobjects/User/" + uj["user_id"].get<std::string>());
@@ -324,8 +330,9 @@ TEST(ApiHandler, DescribeShapes) {
 TEST(ApiHandler, SomethingBadHappenedCreatesNothingAndIsDeterministic) {
   auto run = [](std::uint64_t seed) {
     api_config cfg;
-    auto fc = parse_fault_config_text(R"({"seed": )" + std::to_string(seed) +
-                                 R"(, "composite": {"something_bad_400": 0.5}, "latency": {"median_ms": 80, "p99_ms": 600}})");
+    auto fc = parse_fault_config_text(
+        R"({"seed": )" + std::to_string(seed) +
+        R"(, "composite": {"something_bad_400": 0.5}, "latency": {"median_ms": 80, "p99_ms": 600}})");
     EXPECT_TRUE(fc.errors.empty());
     cfg.faults = fc.config;
     api_world w(300, cfg);
@@ -341,7 +348,9 @@ TEST(ApiHandler, SomethingBadHappenedCreatesNothingAndIsDeterministic) {
       EXPECT_TRUE(a.response.header("X-Pushsim-Latency-Us").empty());  // typed, never a header on the wire
       const rest_response& r = a.response;
       if (r.status == 400) {
-        EXPECT_EQ(r.body, R"([{"errorCode":"UNKNOWN_EXCEPTION","message":"Something bad has happened. Please verify your input and try again."}])");
+        EXPECT_EQ(
+            r.body,
+            R"([{"errorCode":"UNKNOWN_EXCEPTION","message":"Something bad has happened. Please verify your input and try again."}])");
         trace += 'F';
       } else {
         EXPECT_EQ(r.status, 201);
@@ -373,16 +382,20 @@ TEST(ApiHandler, SalesforceCliPushUpgradeCallsWork) {
   // What `sf package pushupgrade schedule/report` sends (plugin-packaging): POST .../sobjects/packagepushrequest/
   // with a trailing slash, then Count(Id) and parent-path report queries.
   api_world w;
-  auto c = w.call("POST", v + "/sobjects/packagepushrequest/",
-                  json{{"PackageVersionId", w.version_id(2, 4, 0)}, {"ScheduledStartTime", "2026-11-19T02:00:00Z"}}.dump());
+  auto c =
+      w.call("POST", v + "/sobjects/packagepushrequest/",
+             json{{"PackageVersionId", w.version_id(2, 4, 0)}, {"ScheduledStartTime", "2026-11-19T02:00:00Z"}}.dump());
   ASSERT_EQ(c.status, 201) << c.body;
   const std::string id = json::parse(c.body)["id"];
-  json report = w.get_json(q("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MajorVersion, "
-                             "PackageVersion.MetadataPackageId, Id, Status, ScheduledStartTime FROM PackagePushRequest "
-                             "WHERE Id = '" + id + "'"));
+  json report =
+      w.get_json(q("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MajorVersion, "
+                   "PackageVersion.MetadataPackageId, Id, Status, ScheduledStartTime FROM PackagePushRequest "
+                   "WHERE Id = '" +
+                   id + "'"));
   ASSERT_EQ(report["totalSize"], 1) << report.dump();
   EXPECT_EQ(report["records"][0]["PackageVersion"]["MajorVersion"], 2);
-  EXPECT_EQ(report["records"][0]["PackageVersion"]["MetadataPackage"]["Name"], pushsim::mock_org::api::testing::example_pkg().name);
+  EXPECT_EQ(report["records"][0]["PackageVersion"]["MetadataPackage"]["Name"],
+            pushsim::mock_org::api::testing::example_pkg().name);
   json count = w.get_json(q("SELECT Count(Id) FROM PackagePushJob WHERE PackagePushRequestId = '" + id + "' "));
   EXPECT_EQ(count["records"][0]["expr0"], 0);
   EXPECT_EQ(w.call("PATCH", v + "/sobjects/packagepushrequest/" + id, R"({"Status":"Pending"})").status, 204);
@@ -420,9 +433,10 @@ TEST(ApiHandler, BatchedStatusCountsMatchTheJobRows) {
     ASSERT_EQ(r.status, 201) << r.body;
   }
   ASSERT_EQ(w.call("PATCH", v + "/sobjects/PackagePushRequest/" + a, R"({"Status":"Pending"})").status, 204);
-  const std::string batched = "SELECT PackagePushRequestId, Status, COUNT(Id) FROM PackagePushJob "
-                              "WHERE PackagePushRequestId IN ('" + a + "','" + b + "','" + a +
-                              "') GROUP BY PackagePushRequestId, Status";
+  const std::string batched =
+      "SELECT PackagePushRequestId, Status, COUNT(Id) FROM PackagePushJob "
+      "WHERE PackagePushRequestId IN ('" +
+      a + "','" + b + "','" + a + "') GROUP BY PackagePushRequestId, Status";
   for (int step = 0; step < 4; ++step) {
     std::map<std::pair<std::string, std::string>, std::int64_t> counted, rows;
     for (const auto& rec : w.get_json(q(batched))["records"]) {

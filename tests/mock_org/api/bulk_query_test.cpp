@@ -37,16 +37,20 @@ std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::c
 
 TEST(QueryColumns, NamesFieldsRelationshipsAndAggregates) {
   api_world w(20);
-  const json plain = w.get_json(v + "/query?q=" + encode("SELECT Id, OrgKey, MetadataPackageVersion.Name FROM "
-                                                          "PackageSubscriber") + "&columns=true");
+  const json plain = w.get_json(v + "/query?q=" +
+                                encode("SELECT Id, OrgKey, MetadataPackageVersion.Name FROM "
+                                       "PackageSubscriber") +
+                                "&columns=true");
   ASSERT_EQ(plain["columnMetadata"].size(), 3u) << plain.dump();
   EXPECT_EQ(plain["entityName"], "PackageSubscriber");
   EXPECT_EQ(plain["columnMetadata"][1]["columnName"], "OrgKey");
   EXPECT_EQ(plain["columnMetadata"][2]["columnName"], "MetadataPackageVersion");
   EXPECT_EQ(plain["columnMetadata"][2]["joinColumns"][0]["columnName"], "Name");
   EXPECT_FALSE(plain.contains("records"));
-  const json agg = w.get_json(v + "/query?q=" + encode("SELECT COUNT(Id), MAX(OrgKey) k, OrgStatus FROM "
-                                                        "PackageSubscriber GROUP BY OrgStatus") + "&columns=true");
+  const json agg = w.get_json(v + "/query?q=" +
+                              encode("SELECT COUNT(Id), MAX(OrgKey) k, OrgStatus FROM "
+                                     "PackageSubscriber GROUP BY OrgStatus") +
+                              "&columns=true");
   ASSERT_EQ(agg["columnMetadata"].size(), 3u) << agg.dump();
   EXPECT_EQ(agg["columnMetadata"][0]["columnName"], "expr0");
   EXPECT_EQ(agg["columnMetadata"][0]["displayName"], "COUNT(Id)");
@@ -57,8 +61,9 @@ TEST(QueryColumns, NamesFieldsRelationshipsAndAggregates) {
 
 TEST(BulkQueryV2, ResultsPageByLocatorUntilNull) {
   api_world w(1100);
-  const auto created = w.call("POST", v + "/jobs/query",
-                              json{{"operation", "query"}, {"query", "SELECT Id, OrgKey FROM PackageSubscriber"}}.dump());
+  const auto created =
+      w.call("POST", v + "/jobs/query",
+             json{{"operation", "query"}, {"query", "SELECT Id, OrgKey FROM PackageSubscriber"}}.dump());
   ASSERT_EQ(created.status, 200) << created.body;
   const json job = json::parse(created.body);
   EXPECT_EQ(job["state"], "UploadComplete");
@@ -85,9 +90,12 @@ TEST(BulkQueryV2, ResultsPageByLocatorUntilNull) {
 
 TEST(BulkQueryV2, RefusesAggregatesAndBadSoql) {
   api_world w(10);
-  EXPECT_EQ(w.call("POST", v + "/jobs/query", json{{"operation", "query"},
-                                                  {"query", "SELECT COUNT() FROM PackageSubscriber"}}.dump()).status, 400);
-  const auto bad = w.call("POST", v + "/jobs/query", json{{"operation", "query"}, {"query", "SELECT Nope FROM X"}}.dump());
+  EXPECT_EQ(w.call("POST", v + "/jobs/query",
+                   json{{"operation", "query"}, {"query", "SELECT COUNT() FROM PackageSubscriber"}}.dump())
+                .status,
+            400);
+  const auto bad =
+      w.call("POST", v + "/jobs/query", json{{"operation", "query"}, {"query", "SELECT Nope FROM X"}}.dump());
   EXPECT_EQ(bad.status, 400);
 }
 
@@ -98,8 +106,9 @@ TEST(BulkQueryV1, CumulusCiFlowWithSessionHeader) {
   create.method = "POST";
   create.target = base;
   create.headers = {{"X-SFDC-Session", "tok"}, {"Content-Type", "application/xml"}};
-  create.body = R"(<?xml version="1.0"?><jobInfo xmlns="http://www.force.com/2009/06/asyncapi/dataload">)"
-                "<operation>query</operation><object>PackageSubscriber</object><contentType>CSV</contentType></jobInfo>";
+  create.body =
+      R"(<?xml version="1.0"?><jobInfo xmlns="http://www.force.com/2009/06/asyncapi/dataload">)"
+      "<operation>query</operation><object>PackageSubscriber</object><contentType>CSV</contentType></jobInfo>";
   const auto job = w.api->respond(create).response;
   ASSERT_EQ(job.status, 201) << job.body;
   const auto id_at = job.body.find("<id>") + 4;
@@ -137,8 +146,8 @@ TEST(IneligibleOrg, RefusedWithInvalidOperation) {
   api_world w(5);
   const std::string req = w.new_request();
   // Every org of the fixture is on 2.3.1: a request for 2.4.0 takes them; one for 2.3.1 refuses them.
-  const auto same = w.call("POST", v + "/sobjects/PackagePushRequest",
-                           json{{"PackageVersionId", w.version_id(2, 3, 1)}}.dump());
+  const auto same =
+      w.call("POST", v + "/sobjects/PackagePushRequest", json{{"PackageVersionId", w.version_id(2, 3, 1)}}.dump());
   ASSERT_EQ(same.status, 201) << same.body;
   const std::string same_req = json::parse(same.body)["id"];
   const std::string key = w.pop.key(0).str();
@@ -147,17 +156,22 @@ TEST(IneligibleOrg, RefusedWithInvalidOperation) {
   EXPECT_EQ(one.status, 400);
   EXPECT_EQ(json::parse(one.body)[0]["errorCode"], "INVALID_OPERATION") << one.body;
   const auto tree = w.call("POST", v + "/composite/tree/PackagePushJob",
-                           json{{"records", {{{"attributes", {{"type", "PackagePushJob"}, {"referenceId", "r1"}}},
-                                              {"PackagePushRequestId", same_req},
-                                              {"SubscriberOrganizationKey", key}}}}}.dump());
+                           json{{"records",
+                                 {{{"attributes", {{"type", "PackagePushJob"}, {"referenceId", "r1"}}},
+                                   {"PackagePushRequestId", same_req},
+                                   {"SubscriberOrganizationKey", key}}}}}
+                               .dump());
   EXPECT_EQ(json::parse(tree.body)["results"][0]["errors"][0]["statusCode"], "INVALID_OPERATION") << tree.body;
   // One wording on both endpoints, in the words of the push upgrade documentation.
   const std::string said = json::parse(one.body)[0]["message"];
-  EXPECT_EQ(said, "The organization " + key + " isn't eligible for this push upgrade: it must have a package version "
-                  "installed that is lower than 2.3.1.");
+  EXPECT_EQ(said, "The organization " + key +
+                      " isn't eligible for this push upgrade: it must have a package version "
+                      "installed that is lower than 2.3.1.");
   EXPECT_EQ(json::parse(tree.body)["results"][0]["errors"][0]["message"], said);
   EXPECT_EQ(w.call("POST", v + "/sobjects/PackagePushJob",
-                   json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", key}}.dump()).status, 201);
+                   json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", key}}.dump())
+                .status,
+            201);
 }
 
 TEST(DuplicateJob, NamesTheExistingJobOrUnknownInTheSameBatch) {
@@ -168,14 +182,16 @@ TEST(DuplicateJob, NamesTheExistingJobOrUnknownInTheSameBatch) {
                             json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", key}}.dump());
   ASSERT_EQ(first.status, 201) << first.body;
   const std::string job = json::parse(first.body)["id"];
-  const std::string dup_message = "duplicate value found: SubscriberOrganizationKey duplicates value on record with id: ";
+  const std::string dup_message =
+      "duplicate value found: SubscriberOrganizationKey duplicates value on record with id: ";
   const auto again = w.call("POST", v + "/sobjects/PackagePushJob",
                             json{{"PackagePushRequestId", req}, {"SubscriberOrganizationKey", key}}.dump());
   EXPECT_EQ(json::parse(again.body)[0]["errorCode"], "DUPLICATE_VALUE") << again.body;
   EXPECT_EQ(json::parse(again.body)[0]["message"], dup_message + job);
   const auto record = [&](const char* ref, const std::string& org) {
     return json{{"attributes", {{"type", "PackagePushJob"}, {"referenceId", ref}}},
-                {"PackagePushRequestId", req}, {"SubscriberOrganizationKey", org}};
+                {"PackagePushRequestId", req},
+                {"SubscriberOrganizationKey", org}};
   };
   const std::string other = w.pop.key(1).str();
   const auto tree = w.call("POST", v + "/composite/tree/PackagePushJob",
@@ -199,8 +215,9 @@ TEST(Limits, DailyBulkV2QueryJobsCountsCreatedJobs) {
     id = json::parse(created.body)["id"];
   }
   // A refused job is not a job; a deleted one still counts for the day.
-  EXPECT_EQ(w.call("POST", v + "/jobs/query", json{{"operation", "query"}, {"query", "SELECT Nope FROM X"}}.dump()).status,
-            400);
+  EXPECT_EQ(
+      w.call("POST", v + "/jobs/query", json{{"operation", "query"}, {"query", "SELECT Nope FROM X"}}.dump()).status,
+      400);
   EXPECT_EQ(w.call("DELETE", v + "/jobs/query/" + id, "").status, 204);
   EXPECT_EQ(remaining(), 9998);
 }

@@ -30,8 +30,8 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 api::wire_fault fault_named(std::string_view name) {
-  for (const auto f : {api::wire_fault::drop, api::wire_fault::empty, api::wire_fault::malformed,
-                       api::wire_fault::truncate}) {
+  for (const auto f :
+       {api::wire_fault::drop, api::wire_fault::empty, api::wire_fault::malformed, api::wire_fault::truncate}) {
     if (api::to_string(f) == name) return f;
   }
   return api::wire_fault::none;
@@ -57,8 +57,9 @@ api::answer echo(const pushsim::rest_request& req, std::atomic<bool>* slow_enter
 class running_server {
  public:
   explicit running_server(api::http_server_options options = {}, api::request_handler handler = {})
-      : server_(handler ? std::move(handler)
-                        : api::request_handler([this](const pushsim::rest_request& r) { return echo(r, &slow_entered); }),
+      : server_(handler ? std::move(handler) : api::request_handler([this](const pushsim::rest_request& r) {
+                  return echo(r, &slow_entered);
+                }),
                 std::move(options)) {
     auto bound = server_.start();
     EXPECT_TRUE(bound.has_value());
@@ -269,8 +270,8 @@ TEST(HttpServer, AnswersOversizeBodyWith413) {
 
 TEST(HttpServer, AnswersMalformedHttpWith400AndStaysUp) {
   running_server s;
-  for (std::string_view garbage : {"GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
-                                   "POST / HTTP/1.1\r\nContent-Length: nope\r\n\r\n"}) {
+  for (std::string_view garbage :
+       {"GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nBad Header\r\n\r\n", "POST / HTTP/1.1\r\nContent-Length: nope\r\n\r\n"}) {
     client c(s.port);
     c.send_raw(garbage);
     EXPECT_EQ(c.read().result_int(), 400u) << garbage;

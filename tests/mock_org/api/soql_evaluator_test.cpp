@@ -30,54 +30,68 @@ time_point at(const char* iso) { return *parse_iso8601(iso).time; }
 class SoqlEval : public ::testing::Test {
  protected:
   SoqlEval() : ds_(push_schema()) {
-    ds_.add("MetadataPackage", {{"Id", make_id("033", 1)}, {"Name", std::string("Acme Billing")},
-                                {"NamespacePrefix", std::string("acme")}});
-    ds_.add("MetadataPackageVersion", {{"Id", make_id("04t", 1)}, {"Name", std::string("Spring")},
-                                       {"MetadataPackageId", make_id("033", 1)}, {"MajorVersion", std::int64_t{2}},
-                                       {"MinorVersion", std::int64_t{3}}, {"ReleaseState", std::string("Released")},
+    ds_.add(
+        "MetadataPackage",
+        {{"Id", make_id("033", 1)}, {"Name", std::string("Acme Billing")}, {"NamespacePrefix", std::string("acme")}});
+    ds_.add("MetadataPackageVersion", {{"Id", make_id("04t", 1)},
+                                       {"Name", std::string("Spring")},
+                                       {"MetadataPackageId", make_id("033", 1)},
+                                       {"MajorVersion", std::int64_t{2}},
+                                       {"MinorVersion", std::int64_t{3}},
+                                       {"ReleaseState", std::string("Released")},
                                        {"IsDeprecated", false}});
-    ds_.add("MetadataPackageVersion", {{"Id", make_id("04t", 2)}, {"Name", std::string("Summer")},
-                                       {"MetadataPackageId", make_id("033", 1)}, {"MajorVersion", std::int64_t{2}},
-                                       {"MinorVersion", std::int64_t{4}}, {"ReleaseState", std::string("Released")},
+    ds_.add("MetadataPackageVersion", {{"Id", make_id("04t", 2)},
+                                       {"Name", std::string("Summer")},
+                                       {"MetadataPackageId", make_id("033", 1)},
+                                       {"MajorVersion", std::int64_t{2}},
+                                       {"MinorVersion", std::int64_t{4}},
+                                       {"ReleaseState", std::string("Released")},
                                        {"IsDeprecated", false}});
-    ds_.add("PackagePushRequest", {{"Id", make_id("0DV", 1)}, {"PackageVersionId", make_id("04t", 2)},
+    ds_.add("PackagePushRequest", {{"Id", make_id("0DV", 1)},
+                                   {"PackageVersionId", make_id("04t", 2)},
                                    {"Status", std::string("InProgress")},
                                    {"ScheduledStartTime", at("2026-11-23T10:00:00Z")}});
-    ds_.add("PackagePushRequest", {{"Id", make_id("0DV", 2)}, {"PackageVersionId", make_id("04t", 2)},
-                                   {"Status", std::string("Created")}});
+    ds_.add("PackagePushRequest",
+            {{"Id", make_id("0DV", 2)}, {"PackageVersionId", make_id("04t", 2)}, {"Status", std::string("Created")}});
     const char* statuses[] = {"Succeeded", "Failed", "Failed", "Pending", "Succeeded", "InProgress"};
-    const char* starts[] = {"2026-11-23T10:05:00Z", "2026-11-23T10:01:00Z", nullptr,
-                            nullptr,                "2026-11-23T10:03:00Z", "2026-11-23T10:02:00Z"};
+    const char* starts[] = {"2026-11-23T10:05:00Z", "2026-11-23T10:01:00Z", nullptr, nullptr,
+                            "2026-11-23T10:03:00Z", "2026-11-23T10:02:00Z"};
     for (int i = 0; i < 6; ++i) {
-      std::vector<std::pair<std::string_view, value>> f = {
-          {"Id", make_id("0DX", i + 1)},
-          {"PackagePushRequestId", make_id("0DV", 1)},
-          {"SubscriberOrganizationKey", make_id("00D", i + 1)},
-          {"Status", std::string(statuses[i])},
-          {"DurationSeconds", std::int64_t{(i + 1) * 10}}};
+      std::vector<std::pair<std::string_view, value>> f = {{"Id", make_id("0DX", i + 1)},
+                                                           {"PackagePushRequestId", make_id("0DV", 1)},
+                                                           {"SubscriberOrganizationKey", make_id("00D", i + 1)},
+                                                           {"Status", std::string(statuses[i])},
+                                                           {"DurationSeconds", std::int64_t{(i + 1) * 10}}};
       if (starts[i] != nullptr) f.emplace_back("StartTime", at(starts[i]));
       ds_.add("PackagePushJob", std::move(f));
     }
-    ds_.add("PackagePushJob", {{"Id", make_id("0DX", 7)}, {"PackagePushRequestId", make_id("0DV", 2)},
-                               {"SubscriberOrganizationKey", make_id("00D", 7)}, {"Status", std::string("Created")}});
-    ds_.add("PackagePushError", {{"Id", make_id("0DY", 1)}, {"PackagePushJobId", make_id("0DX", 2)},
-                                 {"ErrorType", std::string("ApexTestFailure")}, {"ErrorSeverity", std::string("Error")},
+    ds_.add("PackagePushJob", {{"Id", make_id("0DX", 7)},
+                               {"PackagePushRequestId", make_id("0DV", 2)},
+                               {"SubscriberOrganizationKey", make_id("00D", 7)},
+                               {"Status", std::string("Created")}});
+    ds_.add("PackagePushError", {{"Id", make_id("0DY", 1)},
+                                 {"PackagePushJobId", make_id("0DX", 2)},
+                                 {"ErrorType", std::string("ApexTestFailure")},
+                                 {"ErrorSeverity", std::string("Error")},
                                  {"ErrorTitle", std::string("Test failed")},
                                  {"ErrorMessage", std::string("Assertion \"x\" failed\n at line 3")}});
-    ds_.add("PackagePushError", {{"Id", make_id("0DY", 2)}, {"PackagePushJobId", make_id("0DX", 2)},
-                                 {"ErrorType", std::string("DeployError")}, {"ErrorSeverity", std::string("Error")}});
-    ds_.add("PackagePushError", {{"Id", make_id("0DY", 3)}, {"PackagePushJobId", make_id("0DX", 3)},
-                                 {"ErrorType", std::string("LimitExceeded")}, {"ErrorSeverity", std::string("Error")}});
+    ds_.add("PackagePushError", {{"Id", make_id("0DY", 2)},
+                                 {"PackagePushJobId", make_id("0DX", 2)},
+                                 {"ErrorType", std::string("DeployError")},
+                                 {"ErrorSeverity", std::string("Error")}});
+    ds_.add("PackagePushError", {{"Id", make_id("0DY", 3)},
+                                 {"PackagePushJobId", make_id("0DX", 3)},
+                                 {"ErrorType", std::string("LimitExceeded")},
+                                 {"ErrorSeverity", std::string("Error")}});
     const char* names[] = {"Acme Corp", "acme_west", "Globex", "Initech", "ACME%East", "Umbrella"};
     const char* org_status[] = {"Active", "Active", "Trial", "Inactive", "Active", "Demo"};
     for (int i = 0; i < 6; ++i) {
-      std::vector<std::pair<std::string_view, value>> f = {
-          {"Id", make_id("0Hf", i + 1)},
-          {"OrgKey", make_id("00D", i + 1)},
-          {"OrgName", std::string(names[i])},
-          {"OrgStatus", std::string(org_status[i])},
-          {"OrgType", std::string(i % 2 ? "Sandbox" : "Production")},
-          {"MetadataPackageVersionId", make_id("04t", i < 3 ? 1 : 2)}};
+      std::vector<std::pair<std::string_view, value>> f = {{"Id", make_id("0Hf", i + 1)},
+                                                           {"OrgKey", make_id("00D", i + 1)},
+                                                           {"OrgName", std::string(names[i])},
+                                                           {"OrgStatus", std::string(org_status[i])},
+                                                           {"OrgType", std::string(i % 2 ? "Sandbox" : "Production")},
+                                                           {"MetadataPackageVersionId", make_id("04t", i < 3 ? 1 : 2)}};
       if (i % 2) f.emplace_back("ParentOrg", make_id("00D", i));
       ds_.add("PackageSubscriber", std::move(f));
     }
@@ -174,8 +188,8 @@ TEST_F(SoqlEval, LikeIsCaseInsensitiveWithWildcardsAndEscapes) {
   EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE 'Init'"), strings{});
   EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '%ella'"), (strings{"\"Umbrella\""}));
   EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '%c%r%'"), (strings{"\"Acme Corp\""}));
-  EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '%E_%T'"), (strings{"\"acme_west\"",
-                                                                                               "\"ACME%East\""}));
+  EXPECT_EQ(column("SELECT OrgName FROM PackageSubscriber WHERE OrgName LIKE '%E_%T'"),
+            (strings{"\"acme_west\"", "\"ACME%East\""}));
 }
 
 TEST_F(SoqlEval, NullHandling) {
@@ -252,8 +266,9 @@ TEST_F(SoqlEval, GroupByStatusWithCount) {
 }
 
 TEST_F(SoqlEval, AggregatesWithoutGroupBy) {
-  EXPECT_EQ(json("SELECT COUNT(Id) FROM PackagePushJob WHERE PackagePushRequestId = '0DV000000000001AAA'"),
-            "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"AggregateResult\"},\"expr0\":6}]}");
+  EXPECT_EQ(
+      json("SELECT COUNT(Id) FROM PackagePushJob WHERE PackagePushRequestId = '0DV000000000001AAA'"),
+      "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"AggregateResult\"},\"expr0\":6}]}");
   EXPECT_EQ(json("SELECT COUNT(Id), MIN(DurationSeconds), MAX(StartTime), SUM(DurationSeconds), "
                  "COUNT_DISTINCT(Status), COUNT(StartTime) FROM PackagePushJob WHERE Status = 'Nope'"),
             "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"AggregateResult\"},\"expr0\":0,"
@@ -261,12 +276,14 @@ TEST_F(SoqlEval, AggregatesWithoutGroupBy) {
   EXPECT_EQ(column("SELECT MIN(DurationSeconds), MAX(StartTime), SUM(DurationSeconds), AVG(DurationSeconds), "
                    "COUNT_DISTINCT(Status), COUNT(StartTime) FROM PackagePushJob"),
             (strings{"10"}));
-  const auto r = run("SELECT MIN(DurationSeconds), MAX(StartTime), SUM(DurationSeconds), AVG(DurationSeconds), "
-                     "COUNT_DISTINCT(Status), COUNT(StartTime) FROM PackagePushJob");
+  const auto r =
+      run("SELECT MIN(DurationSeconds), MAX(StartTime), SUM(DurationSeconds), AVG(DurationSeconds), "
+          "COUNT_DISTINCT(Status), COUNT(StartTime) FROM PackagePushJob");
   std::string s;
   render_record(r, 0, "62.0", s);
-  EXPECT_EQ(s, "{\"attributes\":{\"type\":\"AggregateResult\"},\"expr0\":10,\"expr1\":\"2026-11-23T10:05:00.000+0000\","
-               "\"expr2\":210,\"expr3\":35.0,\"expr4\":5,\"expr5\":4}");
+  EXPECT_EQ(s,
+            "{\"attributes\":{\"type\":\"AggregateResult\"},\"expr0\":10,\"expr1\":\"2026-11-23T10:05:00.000+0000\","
+            "\"expr2\":210,\"expr3\":35.0,\"expr4\":5,\"expr5\":4}");
 }
 
 TEST_F(SoqlEval, CountStarGivesTotalSizeOnly) {
@@ -288,8 +305,9 @@ TEST_F(SoqlEval, ParentPathsNestObjects) {
                    "WHERE OrgKey = '00D000000000004AAA'",
                    1),
             (strings{"\"00D000000000004AAA\""}));
-  const auto r = run("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MinorVersion FROM PackagePushRequest "
-                     "WHERE Id = '0DV000000000002AAA'");
+  const auto r =
+      run("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MinorVersion FROM PackagePushRequest "
+          "WHERE Id = '0DV000000000002AAA'");
   ASSERT_EQ(r.records.size(), 1u);
   const result_record& version = *r.records[0].cells[0].parent;
   EXPECT_EQ(std::get<std::string>(version.cells[0].parent->cells[0].scalar), "Acme Billing");
@@ -312,21 +330,22 @@ TEST_F(SoqlEval, FiltersOnParentPaths) {
 }
 
 TEST_F(SoqlEval, SalesforceCliReportQuery) {
-  EXPECT_EQ(json("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MajorVersion, PackageVersion.MinorVersion, "
-                 "PackageVersion.MetadataPackage.NamespacePrefix, PackageVersion.MetadataPackageId, PackageVersionId, "
-                 "PackageVersion.Name, Id, Status, ScheduledStartTime, StartTime, EndTime, DurationSeconds FROM "
-                 "PackagePushRequest WHERE Id = '0DV000000000001AAA'"),
-            "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"PackagePushRequest\",\"url\":"
-            "\"/services/data/v62.0/sobjects/PackagePushRequest/0DV000000000001AAA\"},\"PackageVersion\":{"
-            "\"attributes\":{\"type\":\"MetadataPackageVersion\",\"url\":"
-            "\"/services/data/v62.0/sobjects/MetadataPackageVersion/04t000000000002AAA\"},\"MetadataPackage\":{"
-            "\"attributes\":{\"type\":\"MetadataPackage\",\"url\":"
-            "\"/services/data/v62.0/sobjects/MetadataPackage/033000000000001AAA\"},\"Name\":\"Acme Billing\","
-            "\"NamespacePrefix\":\"acme\"},\"MajorVersion\":2,\"MinorVersion\":4,"
-            "\"MetadataPackageId\":\"033000000000001AAA\",\"Name\":\"Summer\"},"
-            "\"PackageVersionId\":\"04t000000000002AAA\",\"Id\":\"0DV000000000001AAA\",\"Status\":\"InProgress\","
-            "\"ScheduledStartTime\":\"2026-11-23T10:00:00.000+0000\",\"StartTime\":null,\"EndTime\":null,"
-            "\"DurationSeconds\":null}]}");
+  EXPECT_EQ(
+      json("SELECT PackageVersion.MetadataPackage.Name, PackageVersion.MajorVersion, PackageVersion.MinorVersion, "
+           "PackageVersion.MetadataPackage.NamespacePrefix, PackageVersion.MetadataPackageId, PackageVersionId, "
+           "PackageVersion.Name, Id, Status, ScheduledStartTime, StartTime, EndTime, DurationSeconds FROM "
+           "PackagePushRequest WHERE Id = '0DV000000000001AAA'"),
+      "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"PackagePushRequest\",\"url\":"
+      "\"/services/data/v62.0/sobjects/PackagePushRequest/0DV000000000001AAA\"},\"PackageVersion\":{"
+      "\"attributes\":{\"type\":\"MetadataPackageVersion\",\"url\":"
+      "\"/services/data/v62.0/sobjects/MetadataPackageVersion/04t000000000002AAA\"},\"MetadataPackage\":{"
+      "\"attributes\":{\"type\":\"MetadataPackage\",\"url\":"
+      "\"/services/data/v62.0/sobjects/MetadataPackage/033000000000001AAA\"},\"Name\":\"Acme Billing\","
+      "\"NamespacePrefix\":\"acme\"},\"MajorVersion\":2,\"MinorVersion\":4,"
+      "\"MetadataPackageId\":\"033000000000001AAA\",\"Name\":\"Summer\"},"
+      "\"PackageVersionId\":\"04t000000000002AAA\",\"Id\":\"0DV000000000001AAA\",\"Status\":\"InProgress\","
+      "\"ScheduledStartTime\":\"2026-11-23T10:00:00.000+0000\",\"StartTime\":null,\"EndTime\":null,"
+      "\"DurationSeconds\":null}]}");
   EXPECT_EQ(column("SELECT Id FROM PackagePushRequest WHERE PackageVersion.MetadataPackageId = '033000000000001AAA' "
                    "AND ScheduledStartTime >= 2026-11-20T10:00:00.123Z"),
             (strings{"\"0DV000000000001AAA\""}));
@@ -337,8 +356,9 @@ TEST_F(SoqlEval, SalesforceCliReportQuery) {
 }
 
 TEST_F(SoqlEval, SubscribersAsChildrenOfVersions) {
-  const auto r = run("SELECT Id, (SELECT OrgName FROM PackageSubscribers WHERE OrgStatus = 'Active') FROM "
-                     "MetadataPackageVersion ORDER BY MinorVersion");
+  const auto r =
+      run("SELECT Id, (SELECT OrgName FROM PackageSubscribers WHERE OrgStatus = 'Active') FROM "
+          "MetadataPackageVersion ORDER BY MinorVersion");
   ASSERT_EQ(r.records.size(), 2u);
   EXPECT_EQ(r.records[0].cells[1].children.size(), 2u);  // Acme Corp, acme_west on 2.3
   EXPECT_EQ(r.records[1].cells[1].children.size(), 1u);  // ACME%East on 2.4
@@ -372,8 +392,9 @@ TEST_F(SoqlEval, ChildSubqueriesReturnNestedResultsOrNull) {
                 .find("\"PackagePushErrors\":null"),
             std::string::npos);
   // Subquery filters apply; a filtered-out child set is null too.
-  const auto r = run("SELECT Id, (SELECT Id FROM PackagePushJobs WHERE Status = 'Failed') FROM PackagePushRequest "
-                     "ORDER BY Id");
+  const auto r =
+      run("SELECT Id, (SELECT Id FROM PackagePushJobs WHERE Status = 'Failed') FROM PackagePushRequest "
+          "ORDER BY Id");
   ASSERT_EQ(r.records.size(), 2u);
   EXPECT_EQ(r.records[0].cells[1].children.size(), 2u);
   EXPECT_TRUE(r.records[1].cells[1].children.empty());
@@ -400,8 +421,9 @@ TEST_F(SoqlEval, PagesRenderNextRecordsUrl) {
 }
 
 TEST_F(SoqlEval, DeferredProjectionPagesMatchTheMaterializedResult) {
-  const std::string q = "SELECT Id, Status, PackagePushRequest.Status, (SELECT ErrorType FROM PackagePushErrors) "
-                        "FROM PackagePushJob WHERE Status != 'Created' ORDER BY StartTime DESC NULLS LAST";
+  const std::string q =
+      "SELECT Id, Status, PackagePushRequest.Status, (SELECT ErrorType FROM PackagePushErrors) "
+      "FROM PackagePushJob WHERE Status != 'Created' ORDER BY StartTime DESC NULLS LAST";
   const auto c = std::get<std::shared_ptr<const compiled_query>>(prepare_soql(q, push_schema()));
   const query_result whole = evaluate_soql(c, ds_);
   const query_result deferred = evaluate_soql(c, ds_, nullptr, projection_mode::defer);
@@ -483,8 +505,8 @@ TEST(SoqlIndex, AnExactLookupSkipsOnlyItsOwnConditionAndManyGroupsStayApart) {
   }
   const exact_org_key_source ds(mem);
   const std::string queries[] = {
-      "SELECT Id FROM PackageSubscriber WHERE OrgKey IN ('" + make_id("00D", 3) + "', '" + make_id("00D", 5) +
-          "', '" + make_id("00D", 10) + "') AND OrgStatus = 'Active'",
+      "SELECT Id FROM PackageSubscriber WHERE OrgKey IN ('" + make_id("00D", 3) + "', '" + make_id("00D", 5) + "', '" +
+          make_id("00D", 10) + "') AND OrgStatus = 'Active'",
       "SELECT Id FROM PackageSubscriber WHERE OrgKey = '" + make_id("00D", 5) + "'",
       "SELECT OrgName, COUNT(Id) FROM PackageSubscriber GROUP BY OrgName",
       "SELECT OrgName, OrgStatus, COUNT(Id) FROM PackageSubscriber GROUP BY OrgName, OrgStatus ORDER BY OrgName",

@@ -180,8 +180,9 @@ TEST(SoqlParser, MessageEchoesTheLineWithACaret) {
 }
 
 TEST(SoqlParser, DecodesEscapesAndLiterals) {
-  const auto r = parse_soql("SELECT Id FROM X WHERE A = 'a\\'b\\n\\\\c\\u00e9' AND B = 12 AND C = -1.5 AND D = true "
-                            "AND E = null AND F = 2026-11-23T10:00:00+05:30 AND G = 2026-11-23");
+  const auto r = parse_soql(
+      "SELECT Id FROM X WHERE A = 'a\\'b\\n\\\\c\\u00e9' AND B = 12 AND C = -1.5 AND D = true "
+      "AND E = null AND F = 2026-11-23T10:00:00+05:30 AND G = 2026-11-23");
   const auto& q = std::get<ast::query>(r);
   ASSERT_TRUE(q.where);
   const auto& ops = q.where->operands;

@@ -39,10 +39,12 @@ TEST(WallLoop, FiresTheWakeUpWhenDueAndSleepsInBetween) {
   echo_batch tr;
   time_point now = t0;
   std::vector<duration> sleeps;
-  wall_loop loop(tr, [&] { return now; }, [&](duration d) {
-    sleeps.push_back(d);
-    now += d;
-  });
+  wall_loop loop(
+      tr, [&] { return now; },
+      [&](duration d) {
+        sleeps.push_back(d);
+        now += d;
+      });
   bool fired = false;
   loop.wake_at(t0 + std::chrono::milliseconds{2500}, [&] { fired = true; });
   int ticks = 0;
@@ -59,10 +61,13 @@ TEST(WallLoop, FiresTheWakeUpWhenDueAndSleepsInBetween) {
 TEST(WallLoop, FlushesQueuedRequestsBeforeWaking) {
   echo_batch tr;
   time_point now = t0;
-  wall_loop loop(tr, [&] { return now; }, [&](duration d) { now += d; });
+  wall_loop loop(
+      tr, [&] { return now; }, [&](duration d) { now += d; });
   std::vector<std::string> answers;
-  tr.send(rest_request{"GET", "/a", {}, {}}, [&](exchange_result r) { answers.push_back(std::get<rest_response>(r).body); });
-  tr.send(rest_request{"GET", "/b", {}, {}}, [&](exchange_result r) { answers.push_back(std::get<rest_response>(r).body); });
+  tr.send(rest_request{"GET", "/a", {}, {}},
+          [&](exchange_result r) { answers.push_back(std::get<rest_response>(r).body); });
+  tr.send(rest_request{"GET", "/b", {}, {}},
+          [&](exchange_result r) { answers.push_back(std::get<rest_response>(r).body); });
   bool woke = false;
   loop.wake_at(t0, [&] { woke = true; });
   loop.run_until([&] { return woke; }, {});
@@ -74,7 +79,8 @@ TEST(WallLoop, FlushesQueuedRequestsBeforeWaking) {
 TEST(WallLoop, CancelledWakeUpNeverFires) {
   echo_batch tr;
   time_point now = t0;
-  wall_loop loop(tr, [&] { return now; }, [&](duration d) { now += d; });
+  wall_loop loop(
+      tr, [&] { return now; }, [&](duration d) { now += d; });
   bool fired = false;
   loop.wake_at(t0 + std::chrono::seconds{1}, [&] { fired = true; });
   loop.cancel_wake();

@@ -102,8 +102,9 @@ TEST(Codec, PatchAndErrors) {
   EXPECT_EQ(r.target, "/services/data/v60.0/sobjects/PackagePushRequest/0DV1");
   EXPECT_EQ(json::parse(r.body)["Status"], "Canceled");
   EXPECT_TRUE(std::holds_alternative<status_patched>(c.decode(call, resp(204, ""))));
-  const auto e = std::get<api_error>(c.decode(call, resp(400,
-      R"([{"message":"Cannot cancel a request InProgress","errorCode":"INVALID_OPERATION","fields":[]}])")));
+  const auto e = std::get<api_error>(c.decode(
+      call,
+      resp(400, R"([{"message":"Cannot cancel a request InProgress","errorCode":"INVALID_OPERATION","fields":[]}])")));
   EXPECT_EQ(e.kind, api_error::kind_t::permanent);
   EXPECT_EQ(e.error_code, "INVALID_OPERATION");
   EXPECT_EQ(e.http_status, 400);
@@ -112,13 +113,18 @@ TEST(Codec, PatchAndErrors) {
 TEST(Codec, ClassifiesTransientErrors) {
   codec c;
   const create_push_request call{"04t", {}};
-  auto kind = [&](int status, const std::string& body) { return std::get<api_error>(c.decode(call, resp(status, body))).kind; };
+  auto kind = [&](int status, const std::string& body) {
+    return std::get<api_error>(c.decode(call, resp(status, body))).kind;
+  };
   using k = api_error::kind_t;
   EXPECT_EQ(kind(0, "timeout after 30 s"), k::transport);
   EXPECT_EQ(kind(503, "<html>Service Unavailable</html>"), k::transient);
   EXPECT_EQ(kind(500, R"([{"message":"An unexpected error occurred","errorCode":"UNKNOWN_EXCEPTION"}])"), k::transient);
-  EXPECT_EQ(kind(400, R"([{"message":"Something bad has happened. Please verify your input and try again.","errorCode":"INVALID_INPUT"}])"),
-            k::transient);
+  EXPECT_EQ(
+      kind(
+          400,
+          R"([{"message":"Something bad has happened. Please verify your input and try again.","errorCode":"INVALID_INPUT"}])"),
+      k::transient);
   EXPECT_EQ(kind(400, R"([{"message":"x","errorCode":"UNKNOWN_EXCEPTION"}])"), k::transient);
   EXPECT_EQ(kind(403, R"([{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}])"),
             k::limit_exceeded);
@@ -196,14 +202,16 @@ TEST(Codec, FailedJobsWithErrorsThroughAChildSubqueryAndPaging) {
   EXPECT_EQ(mr.target, "/services/data/v60.0/query/01gXX-2000");
   const auto last = c.decode(more, resp(200, R"({"totalSize":3000,"done":true,"records":[]})"));
   EXPECT_TRUE(std::get<jobs_page>(last).next_locator.empty());
-  EXPECT_EQ(c.encode(query_more{"01gYY-4000", query_kind::jobs, false}).target, "/services/data/v60.0/query/01gYY-4000");
+  EXPECT_EQ(c.encode(query_more{"01gYY-4000", query_kind::jobs, false}).target,
+            "/services/data/v60.0/query/01gYY-4000");
 }
 
 TEST(Codec, RequestsAndSubscribersQueries) {
   codec c;
   const query_requests_for_version call{"04tX"};
-  EXPECT_EQ(soql_of(c.encode(call)),
-            "SELECT Id, Status, ScheduledStartTime FROM PackagePushRequest WHERE PackageVersionId = '04tX' ORDER BY Id");
+  EXPECT_EQ(
+      soql_of(c.encode(call)),
+      "SELECT Id, Status, ScheduledStartTime FROM PackagePushRequest WHERE PackageVersionId = '04tX' ORDER BY Id");
   const auto res = c.decode(call, resp(200, R"({"totalSize":1,"done":true,"records":[
       {"attributes":{"type":"PackagePushRequest"},"Id":"0DV1","Status":"Created","ScheduledStartTime":"2026-11-23T01:02:03.000+0000"}]})"));
   const auto& p = std::get<requests_page>(res);
@@ -212,7 +220,8 @@ TEST(Codec, RequestsAndSubscribersQueries) {
   EXPECT_EQ(p.rows[0].scheduled_start, parse_iso8601("2026-11-23T01:02:03Z").time);
   const query_subscribers sub{"033P"};
   EXPECT_NE(soql_of(c.encode(sub)).find("FROM PackageSubscriber WHERE MetadataPackageId = '033P'"), std::string::npos);
-  const auto s = c.decode(sub, resp(200, R"({"totalSize":4100,"done":true,"records":[{"attributes":{"type":"PackageSubscriber"},
+  const auto s =
+      c.decode(sub, resp(200, R"({"totalSize":4100,"done":true,"records":[{"attributes":{"type":"PackageSubscriber"},
       "OrgKey":"00DA","OrgName":"Acme","OrgType":"Production","OrgStatus":"Active","InstanceName":"NA12",
       "InstalledStatus":"i","MetadataPackageVersionId":"04tOLD"}]})"));
   EXPECT_EQ(std::get<subscribers_page>(s).rows[0].instance_name, "NA12");

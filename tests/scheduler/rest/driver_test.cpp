@@ -86,7 +86,9 @@ void run(driver& d, scripted_transport& tr, manual_clock& clk, duration latency,
   }
 }
 
-rest_response ok_json(std::string body) { return rest_response{200, {{"Content-Type", "application/json"}}, std::move(body)}; }
+rest_response ok_json(std::string body) {
+  return rest_response{200, {{"Content-Type", "application/json"}}, std::move(body)};
+}
 
 const char* empty_page = R"({"totalSize":0,"done":true,"records":[]})";
 
@@ -116,8 +118,8 @@ TEST(Driver, CarriesCallsAsRestMessagesWithTheToken) {
 std::vector<subscriber> some_subscribers() {
   std::vector<subscriber> out;
   for (int i = 0; i < 5; ++i) {
-    subscriber_row row{"00D00000000000" + std::to_string(i), "org", "Production", "Active", "NA45", "i",
-                       "04t000000000000AAA"};
+    subscriber_row row{
+        "00D00000000000" + std::to_string(i), "org", "Production", "Active", "NA45", "i", "04t000000000000AAA"};
     std::string why;
     out.push_back(*to_subscriber(row, why));
   }

@@ -20,9 +20,9 @@ namespace detail {
 
 }  // namespace pushsim
 
-#define PUSHSIM_ASSERT(cond, msg)                                                \
-  do {                                                                           \
-    if (!(cond)) [[unlikely]] {                                                  \
-      ::pushsim::detail::assert_fail(#cond, (msg), __FILE__, __LINE__);          \
-    }                                                                            \
+#define PUSHSIM_ASSERT(cond, msg)                                       \
+  do {                                                                  \
+    if (!(cond)) [[unlikely]] {                                         \
+      ::pushsim::detail::assert_fail(#cond, (msg), __FILE__, __LINE__); \
+    }                                                                   \
   } while (false)

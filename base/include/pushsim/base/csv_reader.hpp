@@ -42,7 +42,7 @@ class csv_reader {
   std::size_t pos_ = 0;
   std::size_t current_line_ = 1;
   std::size_t record_line_ = 0;
-  std::string scratch_;                                 // unescaped text of quoted fields
+  std::string scratch_;                                     // unescaped text of quoted fields
   std::vector<std::pair<std::size_t, std::size_t>> spans_;  // per field: offset, length (in text_ or scratch_)
   std::vector<bool> in_scratch_;
   std::optional<csv_syntax_error> error_;

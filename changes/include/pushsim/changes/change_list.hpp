@@ -27,10 +27,10 @@ struct derived_change {
   std::string field;   // "Object.Field": field_type_change, field_removed_from_layouts, picklist_value_removed
   std::string object;  // new_required_field, new_trigger, new_custom_fields, post_install_script (once estimated)
   mock_org::field_type new_type = mock_org::field_type::text;  // field_type_change
-  std::string value;                                          // picklist_value_removed
-  std::uint16_t api_version = 0;                              // api_version_retired
-  std::uint32_t count = 0;                                    // new_custom_fields
-  std::string post_install_class;                             // post_install_script: the class sfdx-project.json names
+  std::string value;                                           // picklist_value_removed
+  std::uint16_t api_version = 0;                               // api_version_retired
+  std::uint32_t count = 0;                                     // new_custom_fields
+  std::string post_install_class;                              // post_install_script: the class sfdx-project.json names
   // post_install_script: the user's estimate of the script's cost (metadata cannot show it); none until given.
   std::optional<double> cost_us_per_record;
   std::string estimate_source;  // where object and cost came from ("--post-install-estimate", the package JSON)

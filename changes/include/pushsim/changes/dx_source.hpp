@@ -45,7 +45,7 @@ struct dx_field {
   source_location required_at;
   std::vector<std::string> picklist_values;  // inline value set, in file order
   std::map<std::string, std::uint32_t> picklist_value_lines;
-  std::string global_value_set;  // <valueSet><valueSetName>, when the field uses a global value set
+  std::string global_value_set;                 // <valueSet><valueSetName>, when the field uses a global value set
   std::vector<unknown_element> other_elements;  // every top-level element not interpreted above, in file order
 };
 
@@ -61,7 +61,7 @@ struct dx_component {
 
 struct dx_layout {
   source_location file;
-  std::string object;                               // from the file name "<Object>-<Layout name>"
+  std::string object;                                // from the file name "<Object>-<Layout name>"
   std::map<std::string, std::uint32_t> field_lines;  // field API name -> line of its <field> element
   std::string content;
 };
@@ -78,17 +78,17 @@ struct dx_source {
   // sfdx-project.json "namespace": custom names without one get it ("Quota__c" -> "rrd__Quota__c"), as on install.
   std::string namespace_prefix;
   std::optional<mock_org::version_number> version;  // sfdx-project.json packageDirectories[].versionNumber
-  std::optional<std::string> post_install_class;     // packageDirectories[].postInstallScript
+  std::optional<std::string> post_install_class;    // packageDirectories[].postInstallScript
   source_location post_install_at;
-  std::map<std::string, dx_component> objects;           // by API name
-  std::map<std::string, dx_field> fields;                // by "Object.Field"
-  std::map<std::string, dx_component> validation_rules;  // by "Object.Rule"
-  std::map<std::string, dx_component> triggers;          // by name
-  std::map<std::string, dx_component> classes;           // by name
-  std::map<std::string, dx_component> flows;             // by name
-  std::map<std::string, dx_layout> layouts;              // by "<Object>-<Layout name>"
+  std::map<std::string, dx_component> objects;            // by API name
+  std::map<std::string, dx_field> fields;                 // by "Object.Field"
+  std::map<std::string, dx_component> validation_rules;   // by "Object.Rule"
+  std::map<std::string, dx_component> triggers;           // by name
+  std::map<std::string, dx_component> classes;            // by name
+  std::map<std::string, dx_component> flows;              // by name
+  std::map<std::string, dx_layout> layouts;               // by "<Object>-<Layout name>"
   std::map<std::string, dx_value_set> global_value_sets;  // by name
-  std::map<std::string, std::string> other_files;        // relative path -> content (files the reader does not know)
+  std::map<std::string, std::string> other_files;         // relative path -> content (files the reader does not know)
 };
 
 // Reads the DX project rooted at `root` (the folder holding sfdx-project.json). `shown_root` prefixes file names

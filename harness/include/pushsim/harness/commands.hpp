@@ -19,13 +19,13 @@ struct run_arguments {
   std::optional<std::uint64_t> seed;
   std::string json_path, csv_path, junit_path, html_path;
   std::string schedule_csv_path;  // one row per planned org: start in UTC and local time, wave, window
-  bool progress = false;  // draw a progress bar on err (a TTY)
+  bool progress = false;          // draw a progress bar on err (a TTY)
 };
 int run_command(const run_arguments& args, std::ostream& out, std::ostream& err);
 
 struct compare_arguments {
   std::optional<std::string> scenario;
-  std::vector<std::string> plans;  // plan files, each run against the same world and seed; none: the scenario's
+  std::vector<std::string> plans;         // plan files, each run against the same world and seed; none: the scenario's
   std::vector<std::string> gate_actions;  // "--gate-action halt|pause:4h": each plan once per action
   std::vector<std::string> set;
   std::optional<std::uint64_t> seed;

@@ -1,7 +1,8 @@
 #pragma once
 // Expectations: the `expect` section of a scenario, checked against a run's metrics (names as in the JSON
 // report). Each entry is `"metric": literal` (equality) or `"metric": {"min": a, "max": b, "equals": v}`.
-// A metric is a top-level name ("blast_radius_orgs") or a JSON pointer into the metrics ("/orgs_failed_by_type/DeployError").
+// A metric is a top-level name ("blast_radius_orgs") or a JSON pointer into the metrics
+// ("/orgs_failed_by_type/DeployError").
 
 #include <optional>
 #include <string>
@@ -16,11 +17,11 @@ namespace pushsim::harness {
 // One assertion, parsed. Bounds and literals stay JSON values: they are compared with the metrics (JSON) and
 // shown as written.
 struct expectation {
-  std::string metric;                   // as written in the scenario
-  std::optional<nlohmann::json> min;    // a number
-  std::optional<nlohmann::json> max;    // a number
+  std::string metric;                    // as written in the scenario
+  std::optional<nlohmann::json> min;     // a number
+  std::optional<nlohmann::json> max;     // a number
   std::optional<nlohmann::json> equals;  // a scalar
-  bool literal = false;                 // written as "metric": literal (numbers then compare by value)
+  bool literal = false;                  // written as "metric": literal (numbers then compare by value)
 };
 
 // The outcome of one expectation: for the terminal, the JUnit report and the exit code.

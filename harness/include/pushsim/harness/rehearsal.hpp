@@ -18,7 +18,7 @@
 namespace pushsim::harness {
 
 struct rehearsal_options {
-  std::string reproduce_command;      // printed in reports and on assertion failures
+  std::string reproduce_command;  // printed in reports and on assertion failures
   // Called now and then with (orgs finished, orgs planned, sim time) for a progress bar; may be empty.
   std::function<void(std::uint64_t, std::uint64_t, time_point)> progress;
   // Hard stop for runaway scenarios: simulated time after the scenario start.
@@ -27,8 +27,8 @@ struct rehearsal_options {
 };
 
 struct rehearsal_result {
-  std::optional<rehearsal_report> report;  // absent when the input was bad
-  std::vector<input_error> errors;         // bad input (exit 2)
+  std::optional<rehearsal_report> report;         // absent when the input was bad
+  std::vector<input_error> errors;                // bad input (exit 2)
   std::vector<std::string> invariant_violations;  // broken invariants (a bug: exit 1 and say so)
   std::string schedule_csv;  // with options.schedule_csv: one row per planned org (scheduler/schedule_csv.hpp)
 };

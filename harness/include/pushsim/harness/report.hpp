@@ -51,13 +51,13 @@ struct rehearsal_report {
   std::string description;
   std::string scenario_file;
   std::uint64_t seed = 0;
-  std::string reproduce_command;  // e.g. "pushsim run scenarios/x.json --seed 7"
+  std::string reproduce_command;                      // e.g. "pushsim run scenarios/x.json --seed 7"
   nlohmann::json metrics = nlohmann::json::object();  // names as in ../shared/DESIGN.md
   std::vector<hourly_bucket> timeline;
   std::vector<std::pair<int, time_point>> wave_starts;
   std::optional<time_point> halt_time;
-  std::optional<time_point> deadline;  // the plan's
-  std::string deadline_kind = "soft";  // what missing it costs: "soft", "api_retirement", "compliance"
+  std::optional<time_point> deadline;                 // the plan's
+  std::string deadline_kind = "soft";                 // what missing it costs: "soft", "api_retirement", "compliance"
   std::map<std::string, int> blast_by_cause;          // cause or ErrorType -> orgs
   std::map<std::string, int> blast_by_customization;  // customization feature -> harmed orgs having it
   std::vector<wave_row> waves;

@@ -26,7 +26,7 @@ struct section_origin {
 };
 
 struct scenario {
-  std::string file;  // where it came from ("<built-in default: ...>" for the default)
+  std::string file;                      // where it came from ("<built-in default: ...>" for the default)
   std::vector<std::string> input_files;  // the package, population and plan files it named (no output may be one)
   std::string name;
   std::string description;

@@ -41,7 +41,7 @@ struct load_result {
 
 // What the command line changes in a scenario before it is parsed.
 struct scenario_overrides {
-  std::vector<json_override> set;    // applied in order
+  std::vector<json_override> set;     // applied in order
   std::optional<std::uint64_t> seed;  // replaces /seed after them
 };
 

@@ -24,14 +24,14 @@ struct serve_options {
   std::optional<std::uint64_t> seed;              // overrides the scenario's seed
   std::vector<std::string> overrides;             // "--set /ptr=value" arguments
   std::string bind = "127.0.0.1";
-  std::uint16_t port = 0;                         // 0: the kernel picks one
-  std::vector<std::string> tokens;                // API tokens (empty: one is generated)
-  std::string admin_token;                        // empty: one is generated
-  double speed = 1.0;                             // sim seconds per wall second (> 0)
-  std::optional<bool> spaced_status;              // "In Progress" instead of "InProgress" (none: the scenario's)
-  bool tls = false;                               // serve https (implied by tls_cert)
-  std::string tls_cert;                           // PEM chain, leaf first (empty with tls: a generated pair)
-  std::string tls_key;                            // PEM key of tls_cert (required with it)
+  std::uint16_t port = 0;             // 0: the kernel picks one
+  std::vector<std::string> tokens;    // API tokens (empty: one is generated)
+  std::string admin_token;            // empty: one is generated
+  double speed = 1.0;                 // sim seconds per wall second (> 0)
+  std::optional<bool> spaced_status;  // "In Progress" instead of "InProgress" (none: the scenario's)
+  bool tls = false;                   // serve https (implied by tls_cert)
+  std::string tls_cert;               // PEM chain, leaf first (empty with tls: a generated pair)
+  std::string tls_key;                // PEM key of tls_cert (required with it)
 };
 
 // Exit codes of serve_command.

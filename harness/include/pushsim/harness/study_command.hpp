@@ -21,18 +21,18 @@ struct study_arguments {
   std::optional<std::uint64_t> replications;  // [2, 10,000,000]; default: the scenario's study section, else 100
   std::optional<double> precision;            // relative half-width target; needs max_replications
   std::optional<std::uint64_t> max_replications;
-  std::vector<std::string> plans;             // plan files; none: the scenario's plan
-  std::vector<std::string> gate_actions;      // "--gate-action halt|pause:4h": each plan once per action
-  std::optional<std::string> vary;            // "population" | "platform"
-  std::optional<double> confidence;           // (0.5, 0.999)
-  std::optional<unsigned> jobs;               // threads (default: the machine's cores)
-  std::vector<std::string> sweep;             // --sweep /json/pointer=v1,v2,...
+  std::vector<std::string> plans;         // plan files; none: the scenario's plan
+  std::vector<std::string> gate_actions;  // "--gate-action halt|pause:4h": each plan once per action
+  std::optional<std::string> vary;        // "population" | "platform"
+  std::optional<double> confidence;       // (0.5, 0.999)
+  std::optional<unsigned> jobs;           // threads (default: the machine's cores)
+  std::vector<std::string> sweep;         // --sweep /json/pointer=v1,v2,...
   std::string json_path, csv_path, html_path, junit_path;
-  bool progress = false;                      // progress line on err (a TTY)
-  std::optional<std::string> shard;           // "K/N": run shard K of N and write its part file to json_path
-  replication_runner runner;                  // empty: threads; harness/mpi's spreads replications over ranks
-  bool writes_outputs = true;                 // false in an MPI rank other than 0: runs along, writes nothing
-  unsigned ranks = 1;                         // MPI ranks: without --precision, batches of ranks x jobs x 8 keep all busy
+  bool progress = false;             // progress line on err (a TTY)
+  std::optional<std::string> shard;  // "K/N": run shard K of N and write its part file to json_path
+  replication_runner runner;         // empty: threads; harness/mpi's spreads replications over ranks
+  bool writes_outputs = true;        // false in an MPI rank other than 0: runs along, writes nothing
+  unsigned ranks = 1;                // MPI ranks: without --precision, batches of ranks x jobs x 8 keep all busy
 };
 
 int study_command(const study_arguments& args, std::ostream& out, std::ostream& err);

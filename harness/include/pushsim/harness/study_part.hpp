@@ -39,7 +39,7 @@ replication_range shard_range(const shard_spec& shard, std::uint64_t replication
 
 // What every shard of one study shares; two parts merge only when their identities are equal.
 struct study_identity {
-  std::string pushsim_version;            // version and git description of the build
+  std::string pushsim_version;  // version and git description of the build
   std::string scenario_name, scenario_file;
   std::vector<std::string> input_hashes;  // FNV-1a 64 of each input file's bytes, in the order the study read them
   std::vector<std::string> set;           // the --set overrides, as given
@@ -47,7 +47,7 @@ struct study_identity {
   std::uint64_t replications = 0;
   double confidence = 0.95;
   vary_mode vary = vary_mode::population;
-  std::vector<std::string> plans;         // names, the first is the baseline
+  std::vector<std::string> plans;  // names, the first is the baseline
   std::vector<sweep_axis> sweep;
   std::vector<study_expectation> expectations;
 };

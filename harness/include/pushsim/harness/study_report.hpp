@@ -22,10 +22,10 @@ struct study_report {
   double confidence = 0.95;
   vary_mode vary = vary_mode::population;
   std::optional<double> precision;
-  std::vector<std::string> plans;             // names, the first is the baseline
-  bool swept = false;                         // points come from --sweep
-  std::vector<study_point> points;            // one without a sweep
-  std::vector<sensitivity_row> sensitivity;   // with a sweep
+  std::vector<std::string> plans;            // names, the first is the baseline
+  bool swept = false;                        // points come from --sweep
+  std::vector<study_point> points;           // one without a sweep
+  std::vector<sensitivity_row> sensitivity;  // with a sweep
   std::vector<expectation_result> expectations;
 
   bool expectations_passed() const;

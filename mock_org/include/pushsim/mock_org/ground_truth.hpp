@@ -14,7 +14,7 @@ namespace pushsim::mock_org {
 
 struct org_truth {
   enum class state : std::uint8_t { untouched, upgraded, failed, broken };
-  state st = state::untouched;  // of the last job that ended (broken = upgraded and broken)
+  state st = state::untouched;                        // of the last job that ended (broken = upgraded and broken)
   error_type error = error_type::unclassified_error;  // when failed
   break_cause cause = break_cause::none;              // when broken
   mock_org::severity sev = severity::none;

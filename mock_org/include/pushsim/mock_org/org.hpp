@@ -45,8 +45,8 @@ struct org {
   bool push_blocked = false;                        // subscriber blocked push upgrades
   bool always_fails = false;                        // in the long tail of orgs every push fails on
   bool heavy_customizer = false;
-  std::uint32_t users = 10;              // licensed users (the peak of the active-user curve)
-  std::vector<std::uint32_t> records;    // records per managed object (package::objects order; missing = 0)
+  std::uint32_t users = 10;            // licensed users (the peak of the active-user curve)
+  std::vector<std::uint32_t> records;  // records per managed object (package::objects order; missing = 0)
   feature_set features = 0;
   std::vector<customization> customizations;
 };

@@ -22,7 +22,18 @@ inline constexpr std::uint16_t no_index = 0xFFFF;
 inline constexpr version_index not_installed = 0xFF;
 
 // Data type of a managed field.
-enum class field_type : std::uint8_t { text, number, currency, percent, date, datetime, checkbox, picklist, lookup, long_text };
+enum class field_type : std::uint8_t {
+  text,
+  number,
+  currency,
+  percent,
+  date,
+  datetime,
+  checkbox,
+  picklist,
+  lookup,
+  long_text
+};
 std::string_view to_string(field_type t);
 std::optional<field_type> parse_field_type(std::string_view s);
 

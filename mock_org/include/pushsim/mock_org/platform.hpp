@@ -56,8 +56,14 @@ enum class api_error_code : std::uint8_t {
 std::string_view to_string(api_error_code c);
 
 // Why add_job refused an org as ineligible.
-enum class ineligibility : std::uint8_t { none, org_inactive, package_not_installed, same_or_newer_version, beta_target,
-                                          push_blocked };
+enum class ineligibility : std::uint8_t {
+  none,
+  org_inactive,
+  package_not_installed,
+  same_or_newer_version,
+  beta_target,
+  push_blocked
+};
 
 // The message of a push job refused because the org cannot take `version` (the text after "The organization
 // <org_key> isn't eligible for this push upgrade"); the same words on every endpoint that creates jobs.
@@ -92,7 +98,7 @@ using job_id = std::uint32_t;
 using error_id = std::uint32_t;
 
 struct platform_config {
-  std::uint32_t concurrency_per_instance = 250;    // jobs InProgress at once per instance
+  std::uint32_t concurrency_per_instance = 250;  // jobs InProgress at once per instance
   duration pickup_delay_min = std::chrono::seconds(20);
   duration pickup_delay_max = std::chrono::seconds(180);
   noise_config noise;
@@ -132,7 +138,7 @@ struct push_job_row {
   time_point end{};
   error_id first_error = 0;  // 0: none
   std::uint8_t error_count = 0;
-  job_id next_of_org = 0;    // previous job of the same org (a chain per org, for DUPLICATE_VALUE checks)
+  job_id next_of_org = 0;  // previous job of the same org (a chain per org, for DUPLICATE_VALUE checks)
   std::optional<std::int64_t> duration_s() const;
 };
 
@@ -148,10 +154,10 @@ struct push_error_row {
 // PackageSubscriber, one per org (InstalledStatus "i" when a version is installed, "u" otherwise).
 struct subscriber_row {
   org_index org = no_org;
-  std::string id;         // 0Hf...
-  org_key key;            // OrgKey (15 characters; org_key::str18() for 18)
-  std::string name;       // OrgName
-  org_type type = org_type::production;  // OrgType
+  std::string id;                          // 0Hf...
+  org_key key;                             // OrgKey (15 characters; org_key::str18() for 18)
+  std::string name;                        // OrgName
+  org_type type = org_type::production;    // OrgType
   org_status status = org_status::active;  // OrgStatus
   std::string_view instance;               // InstanceName
   std::optional<org_key> parent;           // ParentOrg
@@ -272,7 +278,7 @@ class platform {
   std::vector<std::vector<job_id>> request_jobs_;
   std::vector<push_job_row> jobs_;
   std::vector<push_error_row> errors_;
-  std::vector<outcome> job_outcomes_;  // decided at job start, applied at job end (indexed by job id - 1)
+  std::vector<outcome> job_outcomes_;    // decided at job start, applied at job end (indexed by job id - 1)
   std::vector<job_id> last_job_of_org_;  // head of each org's job chain (0: none)
   std::vector<instance_queue> queues_;
   std::vector<std::unique_ptr<outcome_rules>> rules_;

@@ -62,10 +62,10 @@ struct imported_org {
 // What the import found besides the orgs, for the user to check.
 struct import_summary {
   std::vector<std::pair<std::string, import_kind>> files;  // as given, with the kind found
-  std::size_t unknown_editions = 0;  // rows whose edition the model does not know (kept as Other)
-  std::size_t unknown_statuses = 0;  // rows whose org status the model does not know (kept as Other)
-  std::size_t history_orgs_absent = 0;  // orgs in push history that no subscriber source lists (left out)
-  std::size_t parents_absent = 0;       // sandboxes whose production org is not imported (parent dropped)
+  std::size_t unknown_editions = 0;                        // rows whose edition the model does not know (kept as Other)
+  std::size_t unknown_statuses = 0;              // rows whose org status the model does not know (kept as Other)
+  std::size_t history_orgs_absent = 0;           // orgs in push history that no subscriber source lists (left out)
+  std::size_t parents_absent = 0;                // sandboxes whose production org is not imported (parent dropped)
   std::size_t snapshot_rows_unknown_object = 0;  // SubscriberSnapshot rows naming an object not in the package
   std::size_t push_jobs = 0;
   std::size_t orgs_always_failing = 0;

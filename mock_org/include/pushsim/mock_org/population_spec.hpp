@@ -44,7 +44,7 @@ struct population_spec {
   std::vector<std::pair<mock_org::edition, double>> edition_mix;
   std::vector<std::pair<std::string, double>> instance_mix;
   std::array<std::vector<std::pair<std::string, double>>, region_count> time_zones;  // per region
-  std::array<double, 12> fiscal_month_weights{};                                    // January .. December
+  std::array<double, 12> fiscal_month_weights{};                                     // January .. December
   std::vector<std::pair<version_index, double>> version_mix;                         // not_installed allowed
   std::array<double, platform_feature_count> feature_probability{};
   double push_blocked_probability = 0.0;
@@ -65,9 +65,9 @@ struct population_spec {
   double heavy_share = 0.06;
   double heavy_multiplier = 4.0;
   std::array<std::vector<double>, 3> field_propensity;  // [validation_rule, trigger, flow][field]
-  std::vector<double> custom_fields_probability;         // per object
-  double custom_fields_mean = 30.0;                      // mean count when present (exponential, >= 1)
-  std::vector<double> integration_probability;           // per object
+  std::vector<double> custom_fields_probability;        // per object
+  double custom_fields_mean = 30.0;                     // mean count when present (exponential, >= 1)
+  std::vector<double> integration_probability;          // per object
   std::vector<std::pair<std::uint16_t, double>> integration_api_versions;
 };
 

@@ -5,8 +5,9 @@
 //
 // Model: signals arrive as a Poisson process with rate active_users(t) x per_user_hour[severity] + floor[cause]
 // per hour (integrations fail whether or not anyone is logged in); the first arrival, plus a triage latency, is
-// the signal time. Evaluated in one-hour steps (the rate at each step's middle), up to `horizon`. Signals are appended to the feed as sim time
-// reaches them (events on the simulation), so a reader polling the feed sees only what is known "now".
+// the signal time. Evaluated in one-hour steps (the rate at each step's middle), up to `horizon`. Signals are appended
+// to the feed as sim time reaches them (events on the simulation), so a reader polling the feed sees only what is known
+// "now".
 
 #include <array>
 #include <cstdint>
@@ -31,8 +32,8 @@ struct telemetry_config {
 
 // One breakage becoming visible to the partner.
 struct telemetry_signal {
-  time_point at;           // when it became visible
-  time_point broken_at;    // when the upgrade that broke the org ended
+  time_point at;         // when it became visible
+  time_point broken_at;  // when the upgrade that broke the org ended
   org_index org = no_org;
   break_cause cause = break_cause::none;
   mock_org::severity sev = severity::none;

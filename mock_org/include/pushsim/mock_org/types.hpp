@@ -42,7 +42,9 @@ enum class platform_feature : std::uint8_t {
 };
 inline constexpr std::size_t platform_feature_count = 8;
 using feature_set = std::uint16_t;
-constexpr feature_set feature_bit(platform_feature f) { return static_cast<feature_set>(1u << static_cast<unsigned>(f)); }
+constexpr feature_set feature_bit(platform_feature f) {
+  return static_cast<feature_set>(1u << static_cast<unsigned>(f));
+}
 // Spelling used in specs and messages, e.g. "MultiCurrency".
 std::string_view to_string(platform_feature f);
 std::optional<platform_feature> parse_platform_feature(std::string_view s);

@@ -43,7 +43,9 @@ class zone_table {
   // Offset of local time from UTC at t, in seconds (DST included).
   std::int32_t utc_offset_s(zone_index z, time_point t) const;
   // Local wall-clock time at t as microseconds since the local epoch (use with the civil helpers below).
-  std::int64_t local_us(zone_index z, time_point t) const { return to_us(t) + std::int64_t{utc_offset_s(z, t)} * 1'000'000; }
+  std::int64_t local_us(zone_index z, time_point t) const {
+    return to_us(t) + std::int64_t{utc_offset_s(z, t)} * 1'000'000;
+  }
   // Local civil time at t (cached per zone by local day: a hit costs a division).
   civil_time civil(zone_index z, time_point t) const;
   // True if the zone name exists in the tz database (does not intern it).
@@ -64,6 +66,5 @@ class zone_table {
   };
   std::vector<entry> entries_;
 };
-
 
 }  // namespace pushsim::mock_org

@@ -19,10 +19,10 @@ namespace pushsim::push {
 
 // What a journal is bound to.
 struct journal_binding {
-  std::string instance_org_id;    // Organization Id (00D...) of the instance pushed from
-  std::string package_id;         // MetadataPackage (033...)
-  std::string target_version_id;  // MetadataPackageVersion (04t...)
-  std::string plan_hash;          // "fnv1a64:<16 hex>" of the plan file's bytes
+  std::string instance_org_id;                   // Organization Id (00D...) of the instance pushed from
+  std::string package_id;                        // MetadataPackage (033...)
+  std::string target_version_id;                 // MetadataPackageVersion (04t...)
+  std::string plan_hash;                         // "fnv1a64:<16 hex>" of the plan file's bytes
   std::vector<std::string> adopted_request_ids;  // PackagePushRequest ids taken over (not compared on resume)
   bool operator==(const journal_binding&) const = default;
 };

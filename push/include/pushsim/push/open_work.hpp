@@ -20,8 +20,7 @@ struct open_work {
 };
 
 // The open work among every request of the target version and every job of those requests.
-open_work classify_open_work(std::vector<scheduler::request_row> requests,
-                             const std::vector<scheduler::job_row>& jobs);
+open_work classify_open_work(std::vector<scheduler::request_row> requests, const std::vector<scheduler::job_row>& jobs);
 
 // The refusal text: what is open (the first 20 of each, with counts) and what to do.
 std::string open_work_refusal(const open_work& w, const std::string& version_id);

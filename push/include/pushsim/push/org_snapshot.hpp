@@ -15,9 +15,9 @@
 namespace pushsim::push {
 
 struct snapshot_options {
-  std::string instance_url;  // "https://na1.my.salesforce.com", "http://127.0.0.1:8080"
-  std::string token;         // OAuth access token (Bearer)
-  std::string package_id;    // MetadataPackage id (033...); empty: the org's only package
+  std::string instance_url;   // "https://na1.my.salesforce.com", "http://127.0.0.1:8080"
+  std::string token;          // OAuth access token (Bearer)
+  std::string package_id;     // MetadataPackage id (033...); empty: the org's only package
   std::uint32_t history = 0;  // push requests to fetch, newest first (0: none)
   std::string out_dir;        // an existing folder; the files are written into it, each atomically
   bool insecure = false;      // TLS without certificate checks (tests only)

@@ -24,14 +24,14 @@ struct push_options {
   std::optional<std::string> profiles_file;  // partner org profiles CSV
   bool dry_run = false;                      // fetch and plan only, write the plan; no side-effecting call
   std::string journal_path = "pushsim-push.journal";
-  bool resume = false;                       // continue the run recorded in journal_path
-  bool adopt_open_requests = false;          // run despite open requests / jobs of the target version
+  bool resume = false;                                // continue the run recorded in journal_path
+  bool adopt_open_requests = false;                   // run despite open requests / jobs of the target version
   duration give_up_after = std::chrono::minutes{15};  // stop after failing this long without a successful exchange
-  bool insecure = false;                     // TLS without certificate checks (tests only)
-  std::string package_id;                    // MetadataPackage id (033...); empty: discovered
-  std::optional<std::string> failures_csv;   // failed orgs, CumulusCI's push failure report columns
-  std::optional<std::string> report_json;    // the run summary (or, with dry_run, the plan) as JSON
-  std::optional<std::string> schedule_csv;   // dry_run: each planned org's start (UTC, local), wave, window
+  bool insecure = false;                              // TLS without certificate checks (tests only)
+  std::string package_id;                             // MetadataPackage id (033...); empty: discovered
+  std::optional<std::string> failures_csv;            // failed orgs, CumulusCI's push failure report columns
+  std::optional<std::string> report_json;             // the run summary (or, with dry_run, the plan) as JSON
+  std::optional<std::string> schedule_csv;            // dry_run: each planned org's start (UTC, local), wave, window
   bool progress_tty = false;  // stderr is a terminal: a \r progress line each second (else a line a minute)
 };
 

@@ -18,7 +18,7 @@ std::string snapshot_text(const std::vector<scheduler::subscriber>& subscribers)
 
 // The subscribers of a snapshot text, or why it is not one (naming the row); where names the source.
 std::variant<std::vector<scheduler::subscriber>, std::string> parse_snapshot(std::string_view text,
-                                                                            const std::string& where);
+                                                                             const std::string& where);
 
 // Reads and parses a snapshot file; a missing or unreadable file is an error too.
 std::variant<std::vector<scheduler::subscriber>, std::string> read_snapshot_file(const std::string& path);

@@ -28,7 +28,7 @@ struct push_summary {
   bool resumed = false;
   std::size_t subscribers = 0;
   std::size_t orgs_planned = 0, orgs_excluded_by_planner = 0, orgs_infeasible = 0;
-  std::size_t orgs_with_earlier_jobs = 0;  // left out: they already had a job of the target version (adopted)
+  std::size_t orgs_with_earlier_jobs = 0;          // left out: they already had a job of the target version (adopted)
   std::vector<std::string> open_requests_adopted;  // open requests of the target version taken over
   std::map<std::string, std::int64_t> orgs_by_state;
   std::int64_t jobs_created = 0;

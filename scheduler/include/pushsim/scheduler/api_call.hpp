@@ -188,7 +188,7 @@ struct subscribers_page {
   std::int64_t total_size = 0;  // the query's totalSize: rows on every page together
 };
 
-using api_result = std::variant<api_error, request_created, jobs_added, status_patched, status_counts_page,
-                                jobs_page, requests_page, subscribers_page>;
+using api_result = std::variant<api_error, request_created, jobs_added, status_patched, status_counts_page, jobs_page,
+                                requests_page, subscribers_page>;
 
 }  // namespace pushsim::scheduler

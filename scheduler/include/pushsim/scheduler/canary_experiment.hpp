@@ -19,7 +19,7 @@ struct canary_experiment_result {
 };
 
 // trials populations of population_size orgs, canaries of canary_size, seeds first_seed, first_seed + 1, ...
-canary_experiment_result run_canary_experiment(std::size_t trials, std::size_t population_size,
-                                               std::size_t canary_size, std::uint64_t first_seed);
+canary_experiment_result run_canary_experiment(std::size_t trials, std::size_t population_size, std::size_t canary_size,
+                                               std::uint64_t first_seed);
 
 }  // namespace pushsim::scheduler

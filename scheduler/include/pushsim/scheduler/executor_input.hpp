@@ -28,12 +28,12 @@ struct push_slot {
 // Retry of transient failures: API calls (backoff + jitter) and failed jobs (re-pushed in a later slot).
 struct retry_policy {
   std::vector<std::string> transient_error_types{"LockingFailure", "UnclassifiedError"};
-  int job_attempts_max = 3;         // pushes per org in total (1 = never re-push)
+  int job_attempts_max = 3;              // pushes per org in total (1 = never re-push)
   std::optional<int> call_attempts_max;  // attempts per API call; none: unlimited (job creation never drops an org)
   duration backoff_base{std::chrono::seconds{2}};
   duration backoff_max{std::chrono::minutes{5}};
-  double jitter = 0.5;              // share of the backoff drawn at random: delay * (1 - jitter * u), u in [0,1)
-  std::uint64_t seed = 1;           // jitter stream
+  double jitter = 0.5;     // share of the backoff drawn at random: delay * (1 - jitter * u), u in [0,1)
+  std::uint64_t seed = 1;  // jitter stream
   duration job_retry_delay{std::chrono::minutes{10}};  // a re-pushed org starts no earlier than this after failing
 };
 
@@ -41,10 +41,10 @@ struct retry_policy {
 // run so far. A failed org is one whose job failed for good (transient ErrorTypes count only once their
 // re-pushes are used up). Rates are judged only after min_samples finished jobs (succeeded + failed for good).
 struct gate_config {
-  double max_failure_rate = 1.0;          // share of finished jobs that failed (non-transient), 0..1
+  double max_failure_rate = 1.0;                   // share of finished jobs that failed (non-transient), 0..1
   std::optional<std::int64_t> max_failed_orgs;     // none: no limit
   std::optional<std::int64_t> max_broken_signals;  // broken-org signals from telemetry; none: no limit
-  bool halt_on_new_error_type = false;    // an ErrorType not in expected_error_types nor seen in a passed wave
+  bool halt_on_new_error_type = false;             // an ErrorType not in expected_error_types nor seen in a passed wave
   std::vector<std::string> expected_error_types;
   std::int64_t min_samples = 20;
 };
@@ -73,8 +73,8 @@ struct polling_config {
 struct executor_config {
   std::string version_id;  // target PackageVersionId (04t...)
   job_creation_mode mode = job_creation_mode::composite_tree;
-  std::size_t batch_size = 200;                 // orgs per job-creation call, 1..200
-  std::size_t ids_per_query = 100;              // request ids per IN list
+  std::size_t batch_size = 200;                      // orgs per job-creation call, 1..200
+  std::size_t ids_per_query = 100;                   // request ids per IN list
   duration prepare_ahead{std::chrono::minutes{10}};  // create a request this long before its start
   duration min_start_lead{std::chrono::seconds{0}};  // ScheduledStartTime >= now + this
   duration bake_time{std::chrono::minutes{30}};      // after a wave finishes, before the next starts

@@ -59,10 +59,10 @@ class memory_journal final : public journal_sink {
 struct journal_state {
   bool halted = false;
   std::string halt_reason;
-  std::map<int, std::string> slot_requests;             // slot index -> PackagePushRequest id created for it
-  std::map<int, time_point> unconfirmed_creates;        // slot index -> ScheduledStartTime of a create without result
-  std::set<std::string> request_ids;                    // every request id the journal names
-  std::map<std::string, std::string> excluded_orgs;     // org key -> reason (refused at job creation)
+  std::map<int, std::string> slot_requests;          // slot index -> PackagePushRequest id created for it
+  std::map<int, time_point> unconfirmed_creates;     // slot index -> ScheduledStartTime of a create without result
+  std::set<std::string> request_ids;                 // every request id the journal names
+  std::map<std::string, std::string> excluded_orgs;  // org key -> reason (refused at job creation)
   std::uint64_t last_call_id = 0;
   std::size_t lines_read = 0;
   std::size_t lines_ignored = 0;  // unparsable lines (a torn last line after a crash)

@@ -33,9 +33,9 @@ enum class journal_call_kind { create, add_jobs, patch };
 
 // A start or a resume of the executor.
 struct journal_begin {
-  std::string version;     // target PackageVersionId
-  std::uint64_t slots = 0;  // input slots
-  std::uint64_t orgs = 0;   // orgs given
+  std::string version;          // target PackageVersionId
+  std::uint64_t slots = 0;      // input slots
+  std::uint64_t orgs = 0;       // orgs given
   std::string pushsim_version;  // the build that wrote it (pushsim --version); empty: not recorded
 };
 
@@ -43,7 +43,7 @@ struct journal_begin {
 struct journal_create_intent {
   std::uint64_t id = 0;  // call id, unique across resumes
   int slot = -1;
-  time_point start;      // ScheduledStartTime asked for
+  time_point start;  // ScheduledStartTime asked for
 };
 
 // Before a job-creation call is handed out.
@@ -99,9 +99,9 @@ struct journal_halt {
   time_point at;
 };
 
-using journal_record = std::variant<journal_begin, journal_create_intent, journal_add_jobs_intent,
-                                    journal_patch_intent, journal_create_result, journal_add_jobs_result,
-                                    journal_patch_result, journal_call_failed, journal_halt>;
+using journal_record = std::variant<journal_begin, journal_create_intent, journal_add_jobs_intent, journal_patch_intent,
+                                    journal_create_result, journal_add_jobs_result, journal_patch_result,
+                                    journal_call_failed, journal_halt>;
 
 // One journal line (without the trailing newline).
 std::string encode_journal_record(const journal_record& record);

@@ -51,11 +51,11 @@ struct wave_selector {
 
 // Conditions that halt the rollout (checked by the executor after each slot and wave). Unset = not checked.
 struct gate_spec {
-  std::optional<double> max_failure_rate;          // failed jobs / finished jobs, in [0, 1]
-  std::optional<std::size_t> max_failed_orgs;      // absolute count of failed orgs
-  std::optional<std::size_t> max_broken_signals;   // broken-org signals from the partner's telemetry
-  bool halt_on_new_error_type = false;             // halt on an ErrorType not seen in earlier waves
-  std::size_t min_samples = 0;                     // finished jobs needed before a rate is judged
+  std::optional<double> max_failure_rate;         // failed jobs / finished jobs, in [0, 1]
+  std::optional<std::size_t> max_failed_orgs;     // absolute count of failed orgs
+  std::optional<std::size_t> max_broken_signals;  // broken-org signals from the partner's telemetry
+  bool halt_on_new_error_type = false;            // halt on an ErrorType not seen in earlier waves
+  std::size_t min_samples = 0;                    // finished jobs needed before a rate is judged
 };
 
 // What a tripped gate does: halt the rollout (every slot not started is not pushed), or pause it for a review of
@@ -82,7 +82,7 @@ struct wave_spec {
   std::string name;
   wave_selector select;
   selection_strategy strategy = selection_strategy::random;
-  duration bake{0};               // wait after the wave's last slot finished before the next wave starts
+  duration bake{0};                // wait after the wave's last slot finished before the next wave starts
   std::optional<gate_spec> gates;  // overrides plan::gates for this wave
   // Follow the sun: this wave and the next run region by region (Americas, EMEA, APAC by UTC offset, see
   // planner.hpp). The wave's orgs are chosen per region (its size split across the regions in proportion to
@@ -112,7 +112,7 @@ struct freeze_period {
 // quarter (through the quarter's last day), and t is in no freeze period.
 struct window_spec {
   std::vector<clock_range> quiet_hours;
-  std::uint8_t avoid_weekdays_mask = 0;           // bit d set: avoid weekday d (0 = Sunday ... 6 = Saturday)
+  std::uint8_t avoid_weekdays_mask = 0;            // bit d set: avoid weekday d (0 = Sunday ... 6 = Saturday)
   std::vector<std::chrono::sys_days> avoid_dates;  // local calendar dates
   int quarter_end_business_days = 0;
   std::vector<freeze_period> freezes;
@@ -122,7 +122,7 @@ struct window_spec {
 
 // Limits on parallel work.
 struct concurrency_spec {
-  std::size_t orgs_per_request = 2000;              // orgs in one PackagePushRequest (a slot is split above)
+  std::size_t orgs_per_request = 2000;                         // orgs in one PackagePushRequest (a slot is split above)
   std::optional<std::size_t> max_jobs_in_flight;               // none: no cap
   std::optional<std::size_t> max_jobs_in_flight_per_instance;  // none: no cap
 };
@@ -130,7 +130,7 @@ struct concurrency_spec {
 // Salesforce daily API request allowance for the packaging org.
 struct api_budget_spec {
   std::optional<std::uint64_t> calls_per_24h;  // none: use what /limits reports
-  std::uint64_t reserve_calls = 0;  // never spent by the rollout
+  std::uint64_t reserve_calls = 0;             // never spent by the rollout
 };
 
 // Retrying transient failures (of calls and of jobs).
@@ -161,11 +161,11 @@ struct maintenance_window {
 struct plan {
   std::string name;
   target_spec target;
-  time_point start;                   // no slot before this
-  std::optional<time_point> deadline;  // every slot starts before this
-  deadline_kind deadline_cost = deadline_kind::soft;  // what missing the deadline costs (with a deadline only)
-  std::uint64_t seed = 1;             // for random selection
-  duration slot_granularity = std::chrono::minutes{15};  // slot starts are plan start + k * granularity
+  time_point start;                                            // no slot before this
+  std::optional<time_point> deadline;                          // every slot starts before this
+  deadline_kind deadline_cost = deadline_kind::soft;           // what missing the deadline costs (with a deadline only)
+  std::uint64_t seed = 1;                                      // for random selection
+  duration slot_granularity = std::chrono::minutes{15};        // slot starts are plan start + k * granularity
   duration expected_slot_duration = std::chrono::minutes{30};  // planning estimate for one request to finish
   duration poll_interval = std::chrono::seconds{60};           // for the API-calls estimate
   window_spec windows;
@@ -189,9 +189,9 @@ inline constexpr duration default_horizon = std::chrono::days{90};
 using plan_error = input_error;
 
 struct plan_parse_options {
-  std::optional<time_point> now;  // "deadline in the past" is judged against max(now, start)
-  std::string base_dir;           // folder that relative org_file paths are read from
-  std::string file;               // names the input in errors (load_plan_file: the path)
+  std::optional<time_point> now;            // "deadline in the past" is judged against max(now, start)
+  std::string base_dir;                     // folder that relative org_file paths are read from
+  std::string file;                         // names the input in errors (load_plan_file: the path)
   std::optional<time_point> default_start;  // the plan's start when it has none (a scenario's start)
 };
 

@@ -35,8 +35,8 @@ std::string_view to_string(exclusion_reason r);
 
 // Why an eligible, selected org got no start time.
 enum class infeasible_reason : std::uint8_t {
-  no_window,        // its local windows leave no allowed instant between the wave's start and the deadline
-  no_capacity,      // allowed instants exist but the concurrency limits fill them all before the deadline
+  no_window,    // its local windows leave no allowed instant between the wave's start and the deadline
+  no_capacity,  // allowed instants exist but the concurrency limits fill them all before the deadline
 };
 std::string_view to_string(infeasible_reason r);
 
@@ -63,14 +63,14 @@ sun_region sun_region_of_offset(int utc_offset_min);
 // by sun_region): in proportion to the sizes (largest remainder), then every region with orgs gets at least
 // one while another region has more than one. Never more than a region has; the sum is min(count, total).
 std::array<std::size_t, sun_region_count> sun_region_quotas(std::size_t count,
-                                                           const std::array<std::size_t, sun_region_count>& sizes);
+                                                            const std::array<std::size_t, sun_region_count>& sizes);
 
 // An org with a start time. Its identity is normalize_org_key(subscribers[subscriber_index].org_key).
 struct planned_org {
   std::uint32_t subscriber_index;  // subscribers[i].org_key is the key to send to the API
   std::uint16_t wave;
-  std::uint16_t zone;      // into plan_result::zones
-  std::uint32_t slot;      // into waves[wave].slots
+  std::uint16_t zone;  // into plan_result::zones
+  std::uint32_t slot;  // into waves[wave].slots
   time_point start;
 };
 
@@ -97,8 +97,8 @@ struct wave_plan {
 // What plan_rollout produces; render with render_plan_json / render_plan_summary.
 struct plan_result {
   std::size_t subscriber_count = 0;
-  std::vector<std::string> zones;          // IANA names used by planned orgs
-  std::vector<planned_org> orgs;           // in wave order, then slot order
+  std::vector<std::string> zones;  // IANA names used by planned orgs
+  std::vector<planned_org> orgs;   // in wave order, then slot order
   std::vector<wave_plan> waves;
   std::vector<excluded_org> excluded;      // in subscriber order
   std::vector<infeasible_org> infeasible;  // in wave order

@@ -22,11 +22,11 @@ inline constexpr std::size_t max_profile_features = 64;
 // One org's profile. Empty time_zone / fiscal month 0 mean "not known".
 struct org_profile {
   std::string org_key15;
-  std::string time_zone;              // IANA name, validated
-  int fiscal_year_start_month = 0;    // 1..12, 0 = unknown (planner assumes January)
+  std::string time_zone;            // IANA name, validated
+  int fiscal_year_start_month = 0;  // 1..12, 0 = unknown (planner assumes January)
   std::string tier;
-  std::uint64_t features = 0;         // bit i = profile_set::feature_names[i]
-  std::uint16_t zone_id = 0;          // set by profile_set::add: index into zone_names() (0 = no zone)
+  std::uint64_t features = 0;  // bit i = profile_set::feature_names[i]
+  std::uint16_t zone_id = 0;   // set by profile_set::add: index into zone_names() (0 = no zone)
 };
 
 // All profiles of a CSV, with an index by 15-character org key.

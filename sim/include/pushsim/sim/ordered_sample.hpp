@@ -22,8 +22,8 @@ namespace pushsim::sim {
 struct sample_summary {
   std::uint64_t n = 0;
   double mean = 0.0;
-  double sd = 0.0;           // sample standard deviation (n - 1 in the denominator); 0 with fewer than 2 values
-  interval ci;               // Student-t interval on the mean
+  double sd = 0.0;  // sample standard deviation (n - 1 in the denominator); 0 with fewer than 2 values
+  interval ci;      // Student-t interval on the mean
   double min = 0.0, p5 = 0.0, p50 = 0.0, p95 = 0.0, max = 0.0;
   // The relative half-width of the interval, (ci.high - ci.low) / 2 / |mean|; 0 when the interval is a point,
   // infinity when the mean is 0 and the interval is not.

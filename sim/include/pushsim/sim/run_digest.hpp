@@ -11,7 +11,8 @@ class run_digest {
  public:
   // Folds one event: its time in microseconds since the epoch and its kind.
   void fold(std::int64_t time_us, std::uint32_t kind) {
-    state_ = mix(state_ ^ mix(static_cast<std::uint64_t>(time_us) + (std::uint64_t{kind} << 1) + 0x632B'E59B'D9B4'E019ull));
+    state_ =
+        mix(state_ ^ mix(static_cast<std::uint64_t>(time_us) + (std::uint64_t{kind} << 1) + 0x632B'E59B'D9B4'E019ull));
     ++count_;
   }
   // Folds any other 64-bit value a component wants to be part of the fingerprint (e.g. an outcome).

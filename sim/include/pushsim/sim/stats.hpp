@@ -66,7 +66,7 @@ class log_histogram {
   unsigned bits_;
   double zero_threshold_;
   std::uint64_t zeros_ = 0;
-  int min_exponent_ = 0;  // exponent of buckets_[0]
+  int min_exponent_ = 0;                // exponent of buckets_[0]
   std::vector<std::uint64_t> buckets_;  // (exponent - min_exponent_) * 2^bits + sub
   std::uint64_t count_ = 0;
   double sum_ = 0.0;
@@ -77,7 +77,8 @@ class log_histogram {
 // Average of a piecewise-constant quantity over time (e.g. jobs in flight): set(t, v) changes the value at t.
 class time_weighted_average {
  public:
-  explicit time_weighted_average(time_point start, double initial = 0.0) : start_(start), last_(start), value_(initial) {}
+  explicit time_weighted_average(time_point start, double initial = 0.0)
+      : start_(start), last_(start), value_(initial) {}
   void set(time_point t, double v);
   double value() const { return value_; }
   // Average over [start, t]; the current value when t == start.

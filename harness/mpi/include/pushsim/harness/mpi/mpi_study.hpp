@@ -2,11 +2,11 @@
 // mpi_study: `pushsim study` spread over the ranks of an MPI job (`mpiexec -n P pushsim study ...`). The only
 // user of MPI in pushsim. Every rank runs the same study command; its replication_runner hands replication
 // indices out from rank 0 in chunks (guided: a share of what is left, down to `--jobs` replications at the end; a
-// rank asks for more when it is done, so a slow replication idles nobody) and gathers the rows on rank 0. With a precision target every batch goes back to every rank, so all
-// take the same stopping decision; otherwise the other ranks only learn that the batch is done. Seeds depend on
-// the replication index only, so the outputs are byte-identical for any number of ranks and threads. Rank 0
-// writes every output. Waiting ranks sleep between polls instead of spinning, so oversubscribed jobs do not
-// starve the ranks that compute.
+// rank asks for more when it is done, so a slow replication idles nobody) and gathers the rows on rank 0. With a
+// precision target every batch goes back to every rank, so all take the same stopping decision; otherwise the other
+// ranks only learn that the batch is done. Seeds depend on the replication index only, so the outputs are
+// byte-identical for any number of ranks and threads. Rank 0 writes every output. Waiting ranks sleep between polls
+// instead of spinning, so oversubscribed jobs do not starve the ranks that compute.
 //
 // A rank that dies (killed, or a PUSHSIM_ASSERT) takes the job down: mpiexec ends every rank and exits non-zero.
 // A rank that stops on its own (bad input or an output it cannot write, perhaps seen by it alone) calls abort().

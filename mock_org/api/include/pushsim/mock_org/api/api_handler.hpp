@@ -49,12 +49,11 @@
 
 namespace pushsim::mock_org::api {
 
-
 // Handler settings.
 struct api_config {
   std::vector<std::string> versions = {"58.0", "59.0", "60.0", "61.0", "62.0"};  // ascending
-  std::vector<std::string> tokens;   // accepted Bearer tokens (empty: every request is refused with 401)
-  bool spaced_status = false;        // running status spelled "In Progress" (else "InProgress")
+  std::vector<std::string> tokens;                  // accepted Bearer tokens (empty: every request is refused with 401)
+  bool spaced_status = false;                       // running status spelled "In Progress" (else "InProgress")
   std::int64_t daily_api_requests_max = 1'000'000;  // per rolling 24 h of sim time
   std::size_t body_bytes_max = 64u << 20;           // -> 413
   std::size_t uri_bytes_max = 16 * 1024;            // -> 414

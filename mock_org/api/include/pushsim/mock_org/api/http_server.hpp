@@ -46,14 +46,14 @@ struct tls_files {
 
 // Server settings. Sizes in bytes, durations as named.
 struct http_server_options {
-  std::string bind_address = "127.0.0.1";  // IPv4 or IPv6 literal
-  std::uint16_t port = 0;                  // 0 = let the kernel pick one; start() reports it
-  std::optional<tls_files> tls;            // set: every connection speaks TLS 1.2+ with this identity
-  std::size_t uri_bytes_max = 16 * 1024;       // request-target length -> 414 beyond
-  std::size_t header_bytes_max = 32 * 1024;    // all header fields together -> 431 beyond
-  std::size_t body_bytes_max = 64 * 1024 * 1024;  // request body -> 413 beyond
-  bool keep_alive = true;                      // false: close after every response
-  std::size_t connections_max = 10'000;        // back-pressure: accepting pauses at this many open connections
+  std::string bind_address = "127.0.0.1";           // IPv4 or IPv6 literal
+  std::uint16_t port = 0;                           // 0 = let the kernel pick one; start() reports it
+  std::optional<tls_files> tls;                     // set: every connection speaks TLS 1.2+ with this identity
+  std::size_t uri_bytes_max = 16 * 1024;            // request-target length -> 414 beyond
+  std::size_t header_bytes_max = 32 * 1024;         // all header fields together -> 431 beyond
+  std::size_t body_bytes_max = 64 * 1024 * 1024;    // request body -> 413 beyond
+  bool keep_alive = true;                           // false: close after every response
+  std::size_t connections_max = 10'000;             // back-pressure: accepting pauses at this many open connections
   std::chrono::milliseconds idle_timeout{120'000};  // a connection with no complete request for this long closes
   std::chrono::milliseconds stop_timeout{5'000};    // graceful stop closes whatever is still open after this
 };

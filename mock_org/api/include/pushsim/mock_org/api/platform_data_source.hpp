@@ -58,7 +58,17 @@ class platform_data_source final : public data_source {
   bool spaced_status() const { return spaced_; }
 
  private:
-  enum obj_kind : std::size_t { k_package, k_version, k_subscriber, k_request, k_job, k_error, k_org, k_user, k_scratch };
+  enum obj_kind : std::size_t {
+    k_package,
+    k_version,
+    k_subscriber,
+    k_request,
+    k_job,
+    k_error,
+    k_org,
+    k_user,
+    k_scratch
+  };
   obj_kind kind_of(const object_def& obj) const;
   void sync_job_index() const;
   std::vector<row_id> orgs_by_key(std::string_view key) const;

@@ -17,12 +17,12 @@ std::string_view field_type_name(field_type t);
 
 // One field of an object.
 struct field_def {
-  std::string name;                // canonical spelling, e.g. "PackagePushRequestId"
+  std::string name;  // canonical spelling, e.g. "PackagePushRequestId"
   field_type type = field_type::string;
-  std::size_t index = 0;           // position in object_def::fields (data sources may switch on it)
-  std::string reference_to;        // for references: the target object's name
-  std::string relationship_name;   // for references: the parent relationship, e.g. "PackagePushRequest"
-  bool indexed = false;            // a data source is expected to answer lookup_eq on it quickly
+  std::size_t index = 0;          // position in object_def::fields (data sources may switch on it)
+  std::string reference_to;       // for references: the target object's name
+  std::string relationship_name;  // for references: the parent relationship, e.g. "PackagePushRequest"
+  bool indexed = false;           // a data source is expected to answer lookup_eq on it quickly
 };
 
 // A child relationship: rows of child_object whose field (a reference) points at the parent row.

@@ -32,9 +32,9 @@ struct query;
 struct select_item {
   enum class kind { field, aggregate, subquery };
   kind what = kind::field;
-  path field;                          // the field, or the aggregate's argument (empty parts for COUNT())
+  path field;  // the field, or the aggregate's argument (empty parts for COUNT())
   aggregate_fn fn = aggregate_fn::none;
-  std::string alias;                   // aggregate alias, empty when none
+  std::string alias;                      // aggregate alias, empty when none
   std::shared_ptr<const query> subquery;  // child relationship subquery
   position pos;
 };
@@ -52,8 +52,8 @@ struct literal {
   enum class kind { null, boolean, integer, decimal, string, datetime, date, relative };
   kind what = kind::null;
   relative_date relative;  // kind::relative
-  value v;          // decoded value (integer literals hold int64, decimals double)
-  std::string raw;  // LIKE operands only
+  value v;                 // decoded value (integer literals hold int64, decimals double)
+  std::string raw;         // LIKE operands only
   position pos;
 };
 

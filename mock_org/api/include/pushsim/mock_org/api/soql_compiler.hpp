@@ -43,7 +43,7 @@ struct compiled_condition {
   std::vector<compiled_condition> operands;
   compiled_path field;
   ast::compare_op op = ast::compare_op::eq;
-  std::vector<value> values;  // converted to the field's type (15-character Ids widened to 18)
+  std::vector<value> values;                   // converted to the field's type (15-character Ids widened to 18)
   std::optional<ast::relative_date> relative;  // TODAY, LAST_N_DAYS:n...: resolved against data_source::now()
   like_pattern like;
 };
@@ -54,15 +54,15 @@ struct compiled_query;
 struct projection {
   enum class kind { field, parent, children, aggregate };
   kind what = kind::field;
-  std::string name;                  // output key in canonical case: "Status", "PackagePushRequest", "expr0"
-  const field_def* field = nullptr;  // field: the field of the current object
-  const field_def* via = nullptr;    // parent: the reference field followed
+  std::string name;                    // output key in canonical case: "Status", "PackagePushRequest", "expr0"
+  const field_def* field = nullptr;    // field: the field of the current object
+  const field_def* via = nullptr;      // parent: the reference field followed
   const object_def* object = nullptr;  // parent/children: the object of the nested record(s)
-  std::vector<projection> nested;    // parent: its columns
+  std::vector<projection> nested;      // parent: its columns
   const child_relationship* relationship = nullptr;  // children
-  std::shared_ptr<const compiled_query> subquery;   // children
-  ast::aggregate_fn fn = ast::aggregate_fn::none;   // aggregate
-  compiled_path argument;                           // aggregate (leaf null for COUNT()); group field path
+  std::shared_ptr<const compiled_query> subquery;    // children
+  ast::aggregate_fn fn = ast::aggregate_fn::none;    // aggregate
+  compiled_path argument;                            // aggregate (leaf null for COUNT()); group field path
   bool group_key = false;  // aggregate queries: a grouped field (fn none) output under its field name
 };
 

@@ -11,10 +11,10 @@ struct soql_error {
   // "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE", "INVALID_QUERY_FILTER_OPERATOR" (bad Id literal) or
   // "NUMBER_OUTSIDE_VALID_RANGE" (OFFSET above 2000). All are HTTP 400 on the REST API.
   std::string error_code;
-  std::string detail;      // e.g. "unexpected token: 'FORM'"
-  int row = 1;             // 1-based line of the offending token
-  int column = 1;          // 1-based column of the offending token
-  std::string message;     // what goes in the REST error body's "message"
+  std::string detail;   // e.g. "unexpected token: 'FORM'"
+  int row = 1;          // 1-based line of the offending token
+  int column = 1;       // 1-based column of the offending token
+  std::string message;  // what goes in the REST error body's "message"
 };
 
 // A value or a SOQL error.

@@ -17,9 +17,9 @@ struct result_record;
 
 // One output column of a record, matching the projection at the same position.
 struct result_cell {
-  value scalar;                               // field / aggregate
-  std::unique_ptr<result_record> parent;      // parent: null when the reference is null
-  std::vector<result_record> children;        // children: empty renders as JSON null
+  value scalar;                           // field / aggregate
+  std::unique_ptr<result_record> parent;  // parent: null when the reference is null
+  std::vector<result_record> children;    // children: empty renders as JSON null
 };
 
 // One result row. id is the record's Id (for attributes.url); empty for AggregateResult rows.

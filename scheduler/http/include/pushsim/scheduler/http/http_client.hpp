@@ -23,16 +23,16 @@ namespace pushsim::scheduler::http {
 
 // Why an exchange produced no HTTP response. HTTP statuses (4xx, 5xx) are responses, not transport errors.
 enum class transport_error {
-  bad_url,              // instance_url is not http[s]://host[:port][/prefix]
-  resolve_failed,       // the host name did not resolve
-  connection_refused,   // nobody listens on the port
-  timeout,              // no complete response within request_timeout (connect and TLS included)
-  connection_dropped,   // the peer closed or reset the connection before the response was complete
-  tls_verify_failed,    // the server's certificate chain or host name did not verify
-  tls_error,            // any other TLS handshake or record failure
-  malformed_response,   // bytes that are not an HTTP/1.x response (or a response over the size limit)
-  unsafe_request,       // not sent: CR, LF, NUL or another control character in the method, target or a header
-  other,                // anything else the socket layer reported
+  bad_url,             // instance_url is not http[s]://host[:port][/prefix]
+  resolve_failed,      // the host name did not resolve
+  connection_refused,  // nobody listens on the port
+  timeout,             // no complete response within request_timeout (connect and TLS included)
+  connection_dropped,  // the peer closed or reset the connection before the response was complete
+  tls_verify_failed,   // the server's certificate chain or host name did not verify
+  tls_error,           // any other TLS handshake or record failure
+  malformed_response,  // bytes that are not an HTTP/1.x response (or a response over the size limit)
+  unsafe_request,      // not sent: CR, LF, NUL or another control character in the method, target or a header
+  other,               // anything else the socket layer reported
 };
 
 // Stable lower_snake name of an error ("connection_refused").
@@ -52,14 +52,14 @@ using send_result = boost::system::result<rest_response, send_error>;
 
 // Client settings.
 struct http_client_options {
-  std::string instance_url;                       // e.g. "https://na1.my.salesforce.com", "http://127.0.0.1:8080"
-  std::size_t connections_max = 4;                // pool size = concurrency of send_all()
+  std::string instance_url;                           // e.g. "https://na1.my.salesforce.com", "http://127.0.0.1:8080"
+  std::size_t connections_max = 4;                    // pool size = concurrency of send_all()
   std::chrono::milliseconds request_timeout{60'000};  // per request, from first byte sent or connect to last read
   std::chrono::milliseconds idle_reconnect{30'000};   // a pooled connection idle this long is reopened, not reused
-  bool insecure_skip_verify = false;              // TLS without certificate or host checks: tests only
-  std::string ca_file;                            // PEM trust anchors instead of the system store (empty = system)
+  bool insecure_skip_verify = false;                  // TLS without certificate or host checks: tests only
+  std::string ca_file;                                // PEM trust anchors instead of the system store (empty = system)
   std::size_t response_body_bytes_max = 512 * 1024 * 1024;
-  std::string user_agent = "pushsim/0.1";         // sent unless the request has its own User-Agent
+  std::string user_agent = "pushsim/0.1";  // sent unless the request has its own User-Agent
 };
 
 // Counters (for tests and the run summary).

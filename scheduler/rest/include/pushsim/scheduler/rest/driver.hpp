@@ -25,10 +25,10 @@ namespace pushsim::scheduler::rest {
 
 // What a driver is asked to do besides carrying calls.
 struct driver_options {
-  std::string token;                       // sent as "Authorization: Bearer <token>"
-  std::optional<duration> give_up_after;   // none: never give up (the rehearsal)
-  std::optional<duration> idle_poll;       // none: no wake-up unless the rollout asks for one; else ask it again
-                                           // after this long when it is idle with nothing in flight
+  std::string token;                      // sent as "Authorization: Bearer <token>"
+  std::optional<duration> give_up_after;  // none: never give up (the rehearsal)
+  std::optional<duration> idle_poll;      // none: no wake-up unless the rollout asks for one; else ask it again
+                                          // after this long when it is idle with nothing in flight
 };
 
 // What went over the transport.
