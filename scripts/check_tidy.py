@@ -60,9 +60,10 @@ def main():
         files = deps.get(obj)
         if a.no_cache or not files:
             return None  # not built yet: always check
-        h = hashlib.sha256(version.encode() + config + e["command"].encode())
+        # Paths enter the key relative to the checkout, so a clone elsewhere (CI's) reuses what this one found clean.
+        h = hashlib.sha256(version.encode() + config + e["command"].replace(root, "<root>").encode())
         for f in files:
-            h.update(f.encode() + content(os.path.join(a.build, f)).encode())
+            h.update(f.replace(root, "<root>").encode() + content(os.path.join(a.build, f)).encode())
         return h.hexdigest()
 
     os.makedirs(a.cache, exist_ok=True)

@@ -43,7 +43,7 @@ std::string_view to_string(api_error_code c) {
 // - duplicate: the platform's DUPLICATE_VALUE text, "duplicate value found: <field> duplicates value on record with
 //   id: <id>" (Salesforce Help, knowledge article 000383480), with "<unknown>" for a record of the same batch.
 std::string ineligible_org_message(ineligibility why, std::string_view org_key, std::string_view version) {
-  const std::string head = "The organization " + std::string(org_key) + " isn't eligible for this push upgrade: ";
+  std::string head = "The organization " + std::string(org_key) + " isn't eligible for this push upgrade: ";
   const std::string v(version);
   switch (why) {
     case ineligibility::org_inactive: return head + "its OrgStatus is Inactive.";

@@ -24,6 +24,7 @@ namespace {
 template <class T>
 sim::alias_table table_of(const std::vector<std::pair<T, double>>& mix) {
   std::vector<double> w;
+  w.reserve(mix.size());
   for (const auto& e : mix) w.push_back(e.second);
   return sim::alias_table(w);
 }
@@ -126,7 +127,7 @@ org draw_org(const imported_org& in, const population_import& im, const populati
     double users = sim::lognormal(r, std::log(s.users_median), s.users_sigma);
     if (o.heavy_customizer) users *= 2.0;
     if (o.type == org_type::sandbox) users *= 0.25;
-    o.users = static_cast<std::uint32_t>(std::clamp(users, double(s.users_min), double(s.users_max)) + 0.5);
+    o.users = static_cast<std::uint32_t>(std::lround(std::clamp(users, double(s.users_min), double(s.users_max))));
   }
   if (o.parent) inherit_from_parent(in, pop, *pop.find(*o.parent), o);
   draw_records(in, s, o, r);

@@ -17,7 +17,7 @@ namespace {
 std::vector<json_override> known_world(int count, double noise) {
   std::vector<json_override> o;
   const auto set = [&](const char* pointer, nlohmann::json v) {
-    o.push_back({nlohmann::json::json_pointer(pointer), v});
+    o.push_back({nlohmann::json::json_pointer(pointer), std::move(v)});
   };
   set("/population/count", count);
   set("/population/mix/status", {{"Active", 1}});

@@ -54,7 +54,7 @@ class ImportFiles : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text) {
-    const auto p = (dir_ / name).string();
+    auto p = (dir_ / name).string();
     std::ofstream(p, std::ios::binary) << text;
     return p;
   }

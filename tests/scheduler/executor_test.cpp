@@ -804,6 +804,7 @@ TEST(Executor, FollowTheSunCanaryFailureInALaterRegionHaltsEveryRegion) {
 TEST(Executor, StatusPollsOfConcurrentRequestsAreBatched) {
   auto polls_for = [](int requests) {
     std::vector<push_slot> slots;
+    slots.reserve(static_cast<std::size_t>(requests));
     for (int i = 0; i < requests; ++i) slots.push_back(slot(0, t0, keys("R" + std::to_string(i) + "-", 50)));
     executor ex(base_config(), slots);
     fake_push_api api;
