@@ -27,13 +27,7 @@ bool is_utf8(const std::string& text) {
   }
 }
 
-std::optional<std::string> read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
+std::optional<std::string> read_text(const std::filesystem::path& path) { return read_file(path.string()); }
 
 // The scenario document on its way to being parsed, with where each section came from.
 struct document {

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
 #include "pushsim/harness/study_command.hpp"
 #include "pushsim/harness/study_part.hpp"
@@ -22,20 +23,11 @@ struct loaded_part {
   study_part part;
 };
 
-std::optional<std::string> read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(buf).str();
-}
-
 std::vector<loaded_part> read_parts(const std::vector<std::string>& files, std::ostream& err) {
   std::vector<loaded_part> parts;
   std::vector<input_error> errors;
   for (const auto& file : files) {
-    const auto text = read_whole(file);
+    const auto text = read_file(file);
     if (!text) {
       errors.push_back({file, "", "cannot read the part file"});
       continue;

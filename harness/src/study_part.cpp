@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pushsim/base/file_path.hpp"
 #include "pushsim/base/json_reader.hpp"
 #include "pushsim/base/random.hpp"
 #include "pushsim/base/version.hpp"
@@ -200,13 +201,10 @@ const std::string& pushsim_version_text() {
 }
 
 std::optional<std::string> file_hash_hex(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return std::nullopt;
+  const auto bytes = read_file(path);
+  if (!bytes) return std::nullopt;
   char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash_name(buf.str())));
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash_name(*bytes)));
   return text;
 }
 

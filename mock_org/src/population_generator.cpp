@@ -10,13 +10,7 @@
 namespace pushsim::mock_org {
 namespace {
 
-template <class T>
-sim::alias_table table_of(const std::vector<std::pair<T, double>>& mix) {
-  std::vector<double> w;
-  w.reserve(mix.size());
-  for (const auto& e : mix) w.push_back(e.second);
-  return sim::alias_table(w);
-}
+using detail::table_of;
 
 // Probability p as a 32-bit threshold: (u32 < threshold) happens with probability p (within 2^-32).
 std::uint64_t threshold32(double p) {

@@ -21,14 +21,6 @@ namespace pushsim::mock_org::detail {
 
 namespace {
 
-template <class T>
-sim::alias_table table_of(const std::vector<std::pair<T, double>>& mix) {
-  std::vector<double> w;
-  w.reserve(mix.size());
-  for (const auto& e : mix) w.push_back(e.second);
-  return sim::alias_table(w);
-}
-
 // The spec's mixes as alias tables, built once for all imported orgs.
 struct draw_tables {
   explicit draw_tables(const population_spec& s)
