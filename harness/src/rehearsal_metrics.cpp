@@ -18,10 +18,39 @@ using mock_org::org_index;
 namespace sch = pushsim::scheduler;
 using st = mock_org::org_truth::state;
 
-std::optional<org_index> find_org(const world& w, std::string_view key) {
-  const auto k = mock_org::parse_org_key(key);
-  if (!k) return std::nullopt;
-  return w.orgs->find(*k);
+// The population's org of each key (no_org: not a key of it), looked up a batch at a time so that the memory
+// misses of a million random lookups overlap.
+std::vector<org_index> find_orgs(const world& w, const std::vector<std::string_view>& keys) {
+  constexpr std::size_t batch = 64;
+  std::vector<org_index> out(keys.size(), mock_org::no_org);
+  std::vector<mock_org::org_key> parsed;
+  std::vector<std::size_t> at;
+  for (std::size_t from = 0; from < keys.size(); from += batch) {
+    parsed.clear();
+    at.clear();
+    for (std::size_t i = from; i < std::min(keys.size(), from + batch); ++i) {
+      if (const auto k = mock_org::parse_org_key(keys[i])) {
+        parsed.push_back(*k);
+        at.push_back(i);
+      }
+    }
+    w.orgs->prefetch(parsed);
+    for (std::size_t j = 0; j < parsed.size(); ++j) out[at[j]] = w.orgs->find(parsed[j]).value_or(mock_org::no_org);
+  }
+  return out;
+}
+
+// The population's org of each subscriber the rollout read (by subscriber index; no_org: unknown).
+std::vector<org_index> subscriber_orgs(const world& w, const sch::rollout& ro) {
+  std::vector<std::string_view> keys;
+  keys.reserve(ro.subscribers().size());
+  for (const auto& s : ro.subscribers()) keys.emplace_back(s.org_key);
+  return find_orgs(w, keys);
+}
+
+std::optional<org_index> org_of(const std::vector<org_index>& orgs, std::size_t subscriber_index) {
+  const org_index i = orgs[subscriber_index];
+  return i == mock_org::no_org ? std::nullopt : std::optional(i);
 }
 
 void count(nlohmann::json& by, const std::string& key) { by[key] = by.value(key, 0) + 1; }
@@ -41,15 +70,15 @@ struct targeting {
   std::size_t excluded = 0;
 };
 
-targeting tally_targeting(const world& w, const sch::rollout& ro) {
+targeting tally_targeting(const world& w, const sch::rollout& ro, const std::vector<org_index>& sub_orgs) {
   targeting t;
   t.targeted.assign(w.orgs->size(), 0);
   t.planner_why.assign(w.orgs->size(), behind::none);
   auto why = [&](std::size_t subscriber_index, behind b) {
-    if (const auto i = find_org(w, ro.subscribers()[subscriber_index].org_key)) t.planner_why[*i] = b;
+    if (const auto i = org_of(sub_orgs, subscriber_index)) t.planner_why[*i] = b;
   };
   auto mark = [&](std::size_t subscriber_index) {
-    const auto i = find_org(w, ro.subscribers()[subscriber_index].org_key);
+    const auto i = org_of(sub_orgs, subscriber_index);
     if (!i) return;
     if (!t.targeted[*i]) ++t.targeted_count;
     t.targeted[*i] = 1;
@@ -89,13 +118,14 @@ behind executor_behind(const sch::org_view& o) {
 
 // Planned orgs whose expected run [start, start + expected_slot_duration) meets their instance's maintenance as
 // the platform applies it (the instance_table: windows of 3 h, longer than a run, so both ends are checked).
-std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro, const sch::plan& p) {
+std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro, const sch::plan& p,
+                                         const std::vector<org_index>& sub_orgs) {
   const sch::plan_result* planned = ro.planned();
   if (!planned) return 0;
   const auto& pop = *w.orgs;
   std::size_t n = 0;
   for (const auto& o : planned->orgs) {
-    const auto i = find_org(w, ro.subscribers()[o.subscriber_index].org_key);
+    const auto i = org_of(sub_orgs, o.subscriber_index);
     if (!i) continue;
     const auto inst = pop.instance(*i);
     const time_point last = o.start + p.expected_slot_duration - std::chrono::microseconds{1};
@@ -104,14 +134,19 @@ std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro,
   return n;
 }
 
-not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro) {
+not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro, const std::vector<org_index>& sub_orgs) {
   not_pushed_tally n;
   const auto& truth = w.platform->truth();
   n.wave_of.assign(w.orgs->size(), -1);
   n.executor_why.assign(w.orgs->size(), behind::none);
+  std::vector<std::string_view> keys;
+  ro.for_each_org([&](const sch::org_view& o) { keys.push_back(o.org_key); });
+  const std::vector<org_index> exec_orgs = find_orgs(w, keys);
+  std::size_t at = 0;
   ro.for_each_org([&](const sch::org_view& o) {
-    const auto i = find_org(w, o.org_key);
-    if (!i) return;
+    const org_index found = exec_orgs[at++];
+    if (found == mock_org::no_org) return;
+    const std::optional<org_index> i = found;
     n.wave_of[*i] = o.wave;
     if (truth.at(*i).st != st::untouched) return;
     n.executor_why[*i] = executor_behind(o);
@@ -129,7 +164,7 @@ not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro) {
   n.exec_report = ro.take_report();
   if (const sch::plan_result* planned = ro.planned()) {
     for (const auto& o : planned->infeasible) {
-      const auto i = find_org(w, ro.subscribers()[o.subscriber_index].org_key);
+      const auto i = org_of(sub_orgs, o.subscriber_index);
       if (!i || truth.at(*i).st != st::untouched) continue;
       count(n.by_reason, "no feasible slot");
       ++n.count;
@@ -432,9 +467,10 @@ std::vector<std::string> check_platform_invariants(const world& w) {
 
 void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::string>& violations) {
   const world& w = run.w;
-  const targeting tg = tally_targeting(w, run.ro);
-  not_pushed_tally np = tally_not_pushed(w, run.ro);
-  rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan);
+  const std::vector<org_index> sub_orgs = subscriber_orgs(w, run.ro);
+  const targeting tg = tally_targeting(w, run.ro, sub_orgs);
+  not_pushed_tally np = tally_not_pushed(w, run.ro, sub_orgs);
+  rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan, sub_orgs);
   const harm_tally h = tally_harm(w, tg, rep, violations);
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {

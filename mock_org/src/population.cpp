@@ -63,6 +63,15 @@ std::optional<org_index> population::find(const org_key& k) const {
   return index_.find(hash_key(k), [&](org_index i) { return same_key(keys_[i], k); });
 }
 
+void population::prefetch(std::span<const org_key> keys) const {
+  for (const auto& k : keys) index_.prefetch(hash_key(k));
+  for (const auto& k : keys) {
+    if (const std::uint32_t at = index_.first_probe(hash_key(k)); at != position_index::empty) {
+      __builtin_prefetch(&keys_[at]);
+    }
+  }
+}
+
 void population::index_insert(org_index i) {
   // Keys are unique (add() and the generator check before appending): no position can match.
   index_.insert(
