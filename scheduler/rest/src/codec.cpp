@@ -1,6 +1,7 @@
 #include "pushsim/scheduler/rest/codec.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <simdjson.h>
 
@@ -65,6 +66,31 @@ std::string str(element j, std::string_view key) {
   std::string_view s;
   if (!v || v->get_string().get(s) != simdjson::SUCCESS) return {};
   return std::string(s);
+}
+
+// The string members named in `keys` of an object, read in one walk over its members (a page row has a handful;
+// looking each up walks them again). Empty when absent or not a string; the first of duplicate keys counts, as
+// with a lookup by key. Views into the parsed document.
+template <std::size_t N>
+std::array<std::string_view, N> strings(element obj, const std::array<std::string_view, N>& keys) {
+  std::array<std::string_view, N> out{};
+  std::array<bool, N> seen{};
+  simdjson::dom::object o;
+  if (obj.get_object().get(o) != simdjson::SUCCESS) return out;
+  for (const simdjson::dom::key_value_pair field : o) {
+    for (std::size_t k = 0; k < N; ++k) {
+      if (seen[k] || field.key != keys[k]) continue;
+      seen[k] = true;
+      if (field.value.get_string().get(out[k]) != simdjson::SUCCESS) out[k] = {};
+      break;
+    }
+  }
+  return out;
+}
+
+std::optional<time_point> time_text(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  return parse_iso8601(s).time;
 }
 
 std::optional<time_point> time_field(element j, std::string_view key) {
@@ -202,20 +228,20 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
     case query_kind::jobs: {
       jobs_page p;
       p.rows.reserve(recs.size());
+      static constexpr std::array<std::string_view, 6> job_keys{
+          "Id", "PackagePushRequestId", "SubscriberOrganizationKey", "Status", "StartTime", "EndTime"};
+      static constexpr std::array<std::string_view, 4> error_keys{"ErrorSeverity", "ErrorType", "ErrorTitle",
+                                                                  "ErrorMessage"};
       for (element rec : recs) {
-        job_row row;
-        row.id = str(rec, "Id");
-        row.request_id = str(rec, "PackagePushRequestId");
-        row.org_key = str(rec, "SubscriberOrganizationKey");
-        row.status = str(rec, "Status");
-        row.start_time = time_field(rec, "StartTime");
-        row.end_time = time_field(rec, "EndTime");
+        const auto f = strings(rec, job_keys);
+        job_row row{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]), time_text(f[4]),
+                    time_text(f[5]), {}};
         if (with_errors) {
           const auto child = member(rec, "PackagePushErrors");
           if (const auto errs = child ? as_array(member(*child, "records")) : std::nullopt) {
             for (element e : *errs) {
-              row.errors.push_back(
-                  {str(e, "ErrorSeverity"), str(e, "ErrorType"), str(e, "ErrorTitle"), str(e, "ErrorMessage")});
+              const auto ef = strings(e, error_keys);
+              row.errors.push_back({std::string(ef[0]), std::string(ef[1]), std::string(ef[2]), std::string(ef[3])});
             }
           }
         }
@@ -239,9 +265,12 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
         std::int64_t total = 0;
         if (n->get_int64().get(total) == simdjson::SUCCESS) p.total_size = total;
       }
+      static constexpr std::array<std::string_view, 7> subscriber_keys{
+          "OrgKey", "OrgName", "OrgType", "OrgStatus", "InstanceName", "InstalledStatus", "MetadataPackageVersionId"};
       for (element rec : recs) {
-        p.rows.push_back({str(rec, "OrgKey"), str(rec, "OrgName"), str(rec, "OrgType"), str(rec, "OrgStatus"),
-                          str(rec, "InstanceName"), str(rec, "InstalledStatus"), str(rec, "MetadataPackageVersionId")});
+        const auto f = strings(rec, subscriber_keys);
+        p.rows.push_back({std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]),
+                          std::string(f[4]), std::string(f[5]), std::string(f[6])});
       }
       p.next_locator = next_locator(j);
       return p;
