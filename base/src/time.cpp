@@ -47,10 +47,25 @@ std::string format_iso8601(time_point t) {
 
 std::string format_salesforce(time_point t) {
   const civil c = split(t);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03lld+0000", c.year, c.month, c.day, c.hour, c.minute,
-                c.second, static_cast<long long>(c.micros / 1000));
-  return buf;
+  if (c.year < 0 || c.year > 9999) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03lld+0000", c.year, c.month, c.day, c.hour,
+                  c.minute, c.second, static_cast<long long>(c.micros / 1000));
+    return buf;
+  }
+  // The common case digit by digit: pages of job rows format two times a row, and snprintf was 2% of a 1M run.
+  std::string out = "0000-00-00T00:00:00.000+0000";
+  const auto put = [&out](std::size_t at, unsigned long long v, int width) {
+    for (int k = width - 1; k >= 0; --k, v /= 10) out[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, static_cast<unsigned long long>(c.year), 4);
+  put(5, c.month, 2);
+  put(8, c.day, 2);
+  put(11, c.hour, 2);
+  put(14, c.minute, 2);
+  put(17, c.second, 2);
+  put(20, static_cast<unsigned long long>(c.micros / 1000), 3);
+  return out;
 }
 
 namespace {
