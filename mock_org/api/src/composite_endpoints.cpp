@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,7 +40,7 @@ rest_response records_array_expected() {
 
 // A composite/tree record: type and reference id from its attributes, unique reference, then the record checks
 // (the platform's prechecks come after, for the whole batch).
-void read_tree_record(const object_def& o, const record_body& rec, std::set<std::string>& refs_seen,
+void read_tree_record(const object_def& o, const record_body& rec, std::unordered_set<std::string_view>& refs_seen,
                       batch_record& out) {
   if (rec.has_attributes) {
     if (rec.reference_is_string) out.ref = std::string(rec.reference_id);
@@ -169,7 +171,8 @@ rest_response composite_tree(platform& p, const object_def& o, std::string_view 
   if (recs.size() > 200) return too_many_records();
   if (recs.size() == 0) return error_response(400, "INVALID_INPUT", "No records to process");
   std::vector<batch_record> records(recs.size());
-  std::set<std::string> refs_seen;
+  std::unordered_set<std::string_view> refs_seen;  // views of records[i].ref (records does not grow)
+  refs_seen.reserve(records.size());
   std::size_t at = 0;
   for (const simdjson::dom::element rec : recs) read_tree_record(o, body_of(rec), refs_seen, records[at++]);
   precheck_tree_records(p, records);
