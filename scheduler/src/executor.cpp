@@ -253,7 +253,8 @@ executor_report executor::report(bool with_orgs) const {
     r.waves.push_back(wr);
   }
   if (with_orgs) r.orgs.reserve(s.orgs.size());
-  for (const auto& o : s.orgs) {
+  for (std::uint32_t i = 0; i < s.orgs.size(); ++i) {
+    const detail::org_rec& o = s.orgs[i];
     auto& w = r.waves[o.wave_idx];
     ++w.orgs;
     switch (o.state) {
@@ -265,7 +266,8 @@ executor_report executor::report(bool with_orgs) const {
       default: break;
     }
     if (with_orgs) {
-      r.orgs.push_back({o.key, s.waves[o.wave_idx].wave, o.state, o.job_id, o.error_type, o.message, o.attempts});
+      r.orgs.push_back({o.key, s.waves[o.wave_idx].wave, o.state, std::string(s.job_id(i)),
+                        std::string(s.error_type(i)), o.message, o.attempts});
     }
   }
   r.halted = s.halted;
@@ -281,8 +283,9 @@ executor_report executor::report(bool with_orgs) const {
 
 void executor::for_each_org(const std::function<void(const org_view&)>& visit) const {
   const auto& s = *s_;
-  for (const auto& o : s.orgs) {
-    visit(org_view{o.key, s.waves[o.wave_idx].wave, o.state, o.job_id, o.error_type, o.message, o.attempts});
+  for (std::uint32_t i = 0; i < s.orgs.size(); ++i) {
+    const detail::org_rec& o = s.orgs[i];
+    visit(org_view{o.key, s.waves[o.wave_idx].wave, o.state, s.job_id(i), s.error_type(i), o.message, o.attempts});
   }
 }
 

@@ -253,7 +253,7 @@ executor_state::add_step executor_state::apply_outcome(std::uint32_t si, std::ui
     case job_outcome::kind_t::created:
     case job_outcome::kind_t::duplicate:
       orgs[o].state = org_final_state::in_flight;
-      orgs[o].job_id = oc.job_id;
+      set_job_id(o, oc.job_id);
       ++orgs[o].attempts;
       ++slots[si].jobs;
       ++journaled.created;
@@ -297,7 +297,7 @@ void executor_state::set_final(std::uint32_t o, org_final_state st, std::string 
   auto& r = orgs[o];
   r.state = st;
   r.message = std::move(msg);
-  r.error_type = std::move(type);
+  set_error_type(o, type);
 }
 
 void executor_state::finish_slot(std::uint32_t si, time_point now) {

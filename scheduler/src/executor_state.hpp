@@ -44,6 +44,10 @@ enum class purpose : std::uint8_t {
 
 constexpr std::uint32_t no_slot = 0xffffffffu;
 
+// Job ids are Salesforce ids (18 characters): kept in the record, not on the heap (a million orgs each hold one).
+inline constexpr std::size_t inline_job_id_max = 18;
+inline constexpr std::uint8_t job_id_spilled = 0xFF;  // org_rec::job_id_size: the id is in executor_state::long_job_ids
+
 struct org_rec {
   std::string key;
   std::uint32_t wave_idx = 0;
@@ -51,9 +55,10 @@ struct org_rec {
   std::uint32_t instance = 0;
   std::uint32_t region = 0;  // dense region index (executor_state::region_ids)
   org_final_state state = org_final_state::pending;
-  int attempts = 0;
-  std::string job_id;
-  std::string error_type;
+  std::uint8_t job_id_size = 0;  // characters of job_id_chars in use, or job_id_spilled
+  std::uint16_t attempts = 0;
+  std::uint32_t error_type = 0;  // index into executor_state::error_types (0: none)
+  std::array<char, inline_job_id_max> job_id_chars{};
   std::string message;
 };
 
@@ -181,6 +186,39 @@ struct executor_state {
   static std::uint64_t key_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
   std::optional<std::uint32_t> find_org(std::string_view key) const {
     return org_index.find(key_hash(key), [&](std::uint32_t o) { return orgs[o].key == key; });
+  }
+  // ErrorTypes of failed orgs, each once (error_types[0] is "": none), and job ids longer than a Salesforce id.
+  std::vector<std::string> error_types{std::string()};
+  std::map<std::string, std::uint32_t, std::less<>> error_type_index;
+  std::map<std::uint32_t, std::string> long_job_ids;
+  std::string_view job_id(std::uint32_t o) const {
+    const org_rec& r = orgs[o];
+    if (r.job_id_size == job_id_spilled) return long_job_ids.at(o);
+    return {r.job_id_chars.data(), r.job_id_size};
+  }
+  void set_job_id(std::uint32_t o, std::string_view id) {
+    org_rec& r = orgs[o];
+    if (r.job_id_size == job_id_spilled) long_job_ids.erase(o);
+    if (id.size() <= inline_job_id_max) {
+      std::copy(id.begin(), id.end(), r.job_id_chars.begin());
+      r.job_id_size = static_cast<std::uint8_t>(id.size());
+    } else {
+      long_job_ids[o] = std::string(id);
+      r.job_id_size = job_id_spilled;
+    }
+  }
+  std::string_view error_type(std::uint32_t o) const { return error_types[orgs[o].error_type]; }
+  void set_error_type(std::uint32_t o, std::string_view type) {
+    if (type.empty()) {
+      orgs[o].error_type = 0;
+      return;
+    }
+    auto it = error_type_index.find(type);
+    if (it == error_type_index.end()) {
+      it = error_type_index.emplace(std::string(type), static_cast<std::uint32_t>(error_types.size())).first;
+      error_types.emplace_back(type);
+    }
+    orgs[o].error_type = it->second;
   }
   std::vector<std::string> instances;
   std::deque<slot_rec> slots;  // deque: references stay valid when retry slots are added

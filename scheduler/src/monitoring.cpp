@@ -188,8 +188,8 @@ void executor_state::apply_job_row(std::uint32_t si, const job_row& row, time_po
   const auto o = *found;
   auto& r = orgs[o];
   if (r.slot != si || r.state != org_final_state::in_flight) return;
-  if (!r.job_id.empty() && r.job_id != row.id) return;
-  r.job_id = row.id;
+  if (const std::string_view id = job_id(o); !id.empty() && id != row.id) return;
+  set_job_id(o, row.id);
   if (row.status == "Canceled") {
     const auto& why = slots[si].cancel_reason;
     set_final(o, org_final_state::canceled, why.empty() ? "job canceled" : why);
@@ -210,8 +210,8 @@ void executor_state::apply_job_failure(std::uint32_t si, std::uint32_t o, const 
     const auto rs = retry_slot_for(slots[si].wave_idx, slots[si].region, now);
     r.state = org_final_state::pending;
     r.slot = rs;
-    r.job_id.clear();
-    r.error_type = type;
+    set_job_id(o, {});
+    set_error_type(o, type);
     r.message = msg;
     slots[rs].orgs.push_back(o);
     return;
@@ -290,7 +290,7 @@ void executor_state::finish_monitored(std::uint32_t si, time_point now) {
     if (r.slot == si && r.state == org_final_state::in_flight) {
       r.state = org_final_state::upgraded;
       r.message.clear();
-      r.error_type.clear();
+      r.error_type = 0;
     }
   }
   finish_slot(si, now);

@@ -170,7 +170,7 @@ void executor_state::apply_reconciliation(time_point now) {
   std::map<std::string, std::vector<std::uint32_t>> by_request;
   for (const auto& [o, row] : choose_recon_jobs()) {
     by_request[row->request_id].push_back(o);
-    orgs[o].job_id = row->id;
+    set_job_id(o, row->id);
     orgs[o].state = org_final_state::in_flight;
     ++jobs_per_request[row->request_id];
   }
