@@ -134,11 +134,12 @@ struct push_job_row {
   push_status status = push_status::created;
   bool started = false;
   bool ended = false;
+  std::uint8_t error_count = 0;
   time_point start{};
   time_point end{};
   error_id first_error = 0;  // 0: none
-  std::uint8_t error_count = 0;
-  job_id next_of_org = 0;  // previous job of the same org (a chain per org, for DUPLICATE_VALUE checks)
+  job_id next_of_org = 0;    // previous job of the same org (a chain per org, for DUPLICATE_VALUE checks)
+  // (Fields ordered for size: 40 bytes a job, 1.5M jobs at 1M orgs.)
   std::optional<std::int64_t> duration_s() const;
 };
 
@@ -263,7 +264,8 @@ class platform {
   void pickup(request_id id);
   void start_ready(instance_index inst);
   void start_job(job_id id);
-  void end_job(job_id id);
+  // Ends a running job with the outcome decided when it started.
+  void end_job(job_id id, const outcome& o);
   // Moves a job to status s, keeping its request's job_counts.
   void set_job_status(push_job_row& j, push_status s);
   void finish_request(push_request_row& r);
@@ -278,7 +280,6 @@ class platform {
   std::vector<std::vector<job_id>> request_jobs_;
   std::vector<push_job_row> jobs_;
   std::vector<push_error_row> errors_;
-  std::vector<outcome> job_outcomes_;    // decided at job start, applied at job end (indexed by job id - 1)
   std::vector<job_id> last_job_of_org_;  // head of each org's job chain (0: none)
   std::vector<instance_queue> queues_;
   std::vector<std::unique_ptr<outcome_rules>> rules_;
