@@ -225,6 +225,8 @@ class platform {
   const push_error_row& error(error_id id) const { return errors_[id - 1]; }
   // Jobs of a request, in creation order.
   std::span<const job_id> jobs_of(request_id id) const { return request_jobs_[id - 1]; }
+  // The org's most recent job (0: none); job(id).next_of_org walks back through its earlier ones.
+  job_id last_job_of(org_index org) const { return last_job_of_org_[org]; }
   // The org's job in this request, if it has one (walks the org's own job chain: O(jobs of the org)).
   std::optional<job_id> job_in_request(request_id id, org_index org) const;
   // Errors of a job.
