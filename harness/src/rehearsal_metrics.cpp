@@ -139,17 +139,10 @@ not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro, const std::v
   const auto& truth = w.platform->truth();
   n.wave_of.assign(w.orgs->size(), -1);
   n.executor_why.assign(w.orgs->size(), behind::none);
-  std::vector<std::string_view> keys;
-  ro.for_each_org([&](const sch::org_view& o) { keys.push_back(o.org_key); });
-  const std::vector<org_index> exec_orgs = find_orgs(w, keys);
-  std::size_t at = 0;
-  ro.for_each_org([&](const sch::org_view& o) {
-    const org_index found = exec_orgs[at++];
-    if (found == mock_org::no_org) return;
-    const std::optional<org_index> i = found;
-    n.wave_of[*i] = o.wave;
-    if (truth.at(*i).st != st::untouched) return;
-    n.executor_why[*i] = executor_behind(o);
+  const auto tally = [&](const sch::org_view& o, org_index i) {
+    n.wave_of[i] = o.wave;
+    if (truth.at(i).st != st::untouched) return;
+    n.executor_why[i] = executor_behind(o);
     // The reason without what is particular to the org (its key, its id): "excluded: FIELD_INTEGRITY_EXCEPTION".
     std::string reason = sch::to_string(o.state);
     if (!o.message.empty()) {
@@ -159,7 +152,25 @@ not_pushed_tally tally_not_pushed(const world& w, sch::rollout& ro, const std::v
     }
     count(n.by_reason, reason);
     ++n.count;
+  };
+  // A batch at a time (the executor's orgs are in plan order, spread over the population): no copy of every key
+  // while the executor's state is still held, which is the run's peak at 1M orgs.
+  std::vector<sch::org_view> batch;
+  std::vector<std::string_view> keys;
+  const auto flush = [&] {
+    keys.clear();
+    for (const auto& o : batch) keys.push_back(o.org_key);
+    const std::vector<org_index> found = find_orgs(w, keys);
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      if (found[k] != mock_org::no_org) tally(batch[k], found[k]);
+    }
+    batch.clear();
+  };
+  ro.for_each_org([&](const sch::org_view& o) {
+    batch.push_back(o);
+    if (batch.size() == 64) flush();
   });
+  flush();
   // Releases the executor's per-org state before the harmed orgs' rows are built (peak memory at 1M orgs).
   n.exec_report = ro.take_report();
   if (const sch::plan_result* planned = ro.planned()) {
