@@ -124,6 +124,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   rehearsal_options options;
   options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
   options.schedule_csv = !args.schedule_csv_path.empty();
+  options.harmed_org_rows = !args.csv_path.empty();  // only the CSV report lists harmed orgs
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;

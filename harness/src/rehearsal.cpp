@@ -219,7 +219,8 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   rep.scenario_file = s.file;
   rep.seed = w.seed;
   rep.reproduce_command = options.reproduce_command;
-  detail::measure(detail::finished_rollout{w, p, ro, ran_out, needs, *target}, rep, out.invariant_violations);
+  detail::measure(detail::finished_rollout{w, p, ro, ran_out, needs, *target, options.harmed_org_rows}, rep,
+                  out.invariant_violations);
   nlohmann::json& m = rep.metrics;
   m["api_calls"] = d.stats().api_calls;
   m["api_calls_by_endpoint"] = d.stats().api_calls_by_endpoint;

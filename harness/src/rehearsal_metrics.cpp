@@ -212,14 +212,15 @@ std::set<std::string> customization_kinds(const mock_org::population& pop, org_i
 }
 
 // The row and the cause key ("failed: DeployError", "broken: automation_errors") of one harmed org.
-std::string describe_harm(const world& w, org_index i, harm_tally& h, org_row& row) {
+// The row's error title and message (built from the outcome model's text) only when with_text.
+std::string describe_harm(const world& w, org_index i, harm_tally& h, org_row& row, bool with_text) {
   const auto& t = w.platform->truth().at(i);
   if (t.st == st::failed) {
     const std::string type = std::string(mock_org::to_string(t.error));
     count(h.failed_by_type, type);
     row.error_severity = "Error";
     row.error_type = type;
-    if (t.last_job != 0) {
+    if (with_text && t.last_job != 0) {
       const auto errors = w.platform->errors_of(t.last_job);
       if (!errors.empty()) {
         row.error_title = w.platform->error_title(errors.front());
@@ -237,8 +238,8 @@ std::string describe_harm(const world& w, org_index i, harm_tally& h, org_row& r
   return "broken: " + cause;
 }
 
-harm_tally tally_harm(const world& w, const targeting& tg, rehearsal_report& rep,
-                      std::vector<std::string>& violations) {
+harm_tally tally_harm(const world& w, const targeting& tg, rehearsal_report& rep, std::vector<std::string>& violations,
+                      bool keep_rows) {
   harm_tally h;
   const auto& truth = w.platform->truth();
   const auto& pop = *w.orgs;
@@ -257,10 +258,10 @@ harm_tally tally_harm(const world& w, const targeting& tg, rehearsal_report& rep
     h.failed += is_failed ? 1 : 0;
     h.broken += is_broken ? 1 : 0;
     if (!is_failed && !is_broken) continue;
-    org_row row = harmed_row(w, i);
-    ++rep.blast_by_cause[describe_harm(w, i, h, row)];
+    org_row row = keep_rows ? harmed_row(w, i) : org_row{};
+    ++rep.blast_by_cause[describe_harm(w, i, h, row, keep_rows)];
     for (const auto& k : customization_kinds(pop, i)) ++rep.blast_by_customization[k];
-    rep.harmed_orgs.push_back(std::move(row));
+    if (keep_rows) rep.harmed_orgs.push_back(std::move(row));
   }
   return h;
 }
@@ -501,7 +502,7 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   const targeting tg = tally_targeting(w, run.ro, sub_orgs);
   not_pushed_tally np = tally_not_pushed(w, run.ro, sub_orgs);
   rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan, sub_orgs);
-  const harm_tally h = tally_harm(w, tg, rep, violations);
+  const harm_tally h = tally_harm(w, tg, rep, violations, run.harmed_org_rows);
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {
     violations.push_back("counts do not add up: targeted " + std::to_string(tg.targeted_count) + " != upgraded " +

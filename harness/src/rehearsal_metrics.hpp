@@ -35,10 +35,11 @@ struct finished_rollout {
   bool ran_out = false;                  // stopped at the simulated time limit
   const std::vector<start_need>& needs;  // needs_at_start before the run
   mock_org::version_index target = 0;
+  bool harmed_org_rows = true;  // fill rep.harmed_orgs (one row per failed or broken org)
 };
 
 // Fills rep's metrics (every name of metric_names_template() except api_calls*, wall_s, events*, digest), its
-// harmed orgs, blast-radius tables, timeline and waves; appends broken count invariants to violations.
+// harmed orgs (when run.harmed_org_rows), blast-radius tables, timeline and waves; appends broken count invariants to violations.
 void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::string>& violations);
 
 }  // namespace pushsim::harness::detail

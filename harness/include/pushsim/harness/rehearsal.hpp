@@ -24,6 +24,9 @@ struct rehearsal_options {
   // Hard stop for runaway scenarios: simulated time after the scenario start.
   duration sim_time_max = std::chrono::days(120);
   bool schedule_csv = false;  // render the planned rollout as a schedule CSV (rehearsal_result::schedule_csv)
+  // Fill the report's harmed_orgs (one row per failed or broken org: what render_csv writes). Off, the counts and
+  // blast-radius tables are the same and a 1M-org run does not hold ~200 MB of rows at its end.
+  bool harmed_org_rows = true;
 };
 
 struct rehearsal_result {
