@@ -56,7 +56,8 @@ std::string format_salesforce(time_point t) {
   // The common case digit by digit: pages of job rows format two times a row, and snprintf was 2% of a 1M run.
   std::string out = "0000-00-00T00:00:00.000+0000";
   const auto put = [&out](std::size_t at, unsigned long long v, int width) {
-    for (int k = width - 1; k >= 0; --k, v /= 10) out[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
+    for (int k = width - 1; k >= 0; --k, v /= 10)
+      out[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
   };
   put(0, static_cast<unsigned long long>(c.year), 4);
   put(5, c.month, 2);

@@ -39,7 +39,8 @@ struct finished_rollout {
 };
 
 // Fills rep's metrics (every name of metric_names_template() except api_calls*, wall_s, events*, digest), its
-// harmed orgs (when run.harmed_org_rows), blast-radius tables, timeline and waves; appends broken count invariants to violations.
+// harmed orgs (when run.harmed_org_rows), blast-radius tables, timeline and waves; appends broken count invariants to
+// violations.
 void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::string>& violations);
 
 }  // namespace pushsim::harness::detail

@@ -475,8 +475,7 @@ std::string platform::error_details(const push_error_row& e) const {
 
 std::size_t platform::memory_bytes() const {
   std::size_t n = requests_.capacity() * sizeof(push_request_row) + jobs_.capacity() * sizeof(push_job_row) +
-                  errors_.capacity() * sizeof(push_error_row) +
-                  last_job_of_org_.capacity() * sizeof(job_id) +
+                  errors_.capacity() * sizeof(push_error_row) + last_job_of_org_.capacity() * sizeof(job_id) +
                   request_jobs_.capacity() * sizeof(decltype(request_jobs_)::value_type);
   for (const auto& v : request_jobs_) n += v.capacity() * sizeof(job_id);
   for (const auto& q : queues_) n += q.waiting.capacity() * sizeof(job_id);

@@ -234,8 +234,13 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
                                                                   "ErrorMessage"};
       for (element rec : recs) {
         const auto f = strings(rec, job_keys);
-        job_row row{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]), time_text(f[4]),
-                    time_text(f[5]), {}};
+        job_row row{std::string(f[0]),
+                    std::string(f[1]),
+                    std::string(f[2]),
+                    std::string(f[3]),
+                    time_text(f[4]),
+                    time_text(f[5]),
+                    {}};
         if (with_errors) {
           const auto child = member(rec, "PackagePushErrors");
           if (const auto errs = child ? as_array(member(*child, "records")) : std::nullopt) {
@@ -269,8 +274,8 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
           "OrgKey", "OrgName", "OrgType", "OrgStatus", "InstanceName", "InstalledStatus", "MetadataPackageVersionId"};
       for (element rec : recs) {
         const auto f = strings(rec, subscriber_keys);
-        p.rows.push_back({std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]),
-                          std::string(f[4]), std::string(f[5]), std::string(f[6])});
+        p.rows.push_back({std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]), std::string(f[4]),
+                          std::string(f[5]), std::string(f[6])});
       }
       p.next_locator = next_locator(j);
       return p;
