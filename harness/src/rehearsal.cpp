@@ -235,6 +235,7 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   m["digest"] = w.sim->digest_hex();
   rep.expectations = check_expectations(s.expect, m);
   out.report = std::move(rep);
+  if (options.inspect) options.inspect(w);
   if (options.schedule_csv && ro.planned()) {
     out.schedule_csv = sch::render_schedule_csv(*ro.planned(), ro.subscribers(), ro.the_plan());
   }

@@ -74,8 +74,7 @@ TEST(BacktestScore, CountIsJudgedAgainstTheNinetyPercentInterval) {
 }
 
 TEST(BacktestScore, EveryErrorTypeIsScored) {
-  const std::vector<type_counts> types = {{"UnclassifiedError", 3, {2.0, 3.0, 4.0}},
-                                          {"PACError", 1, {0.0, 0.0, 0.0}}};
+  const std::vector<type_counts> types = {{"UnclassifiedError", 3, {2.0, 3.0, 4.0}}, {"PACError", 1, {0.0, 0.0, 0.0}}};
   const auto s = score_backtest(4, {2.0, 3.0, 4.0}, types, four_orgs());
   ASSERT_EQ(s.failed_by_type.size(), 2u);
   EXPECT_TRUE(s.failed_by_type[0].inside);

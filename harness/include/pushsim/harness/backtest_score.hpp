@@ -18,9 +18,9 @@ namespace pushsim::harness {
 
 // One org of the request: what the study predicted and what happened.
 struct org_forecast {
-  std::string org_key;                // 15 characters
-  double failure_probability = 0.0;   // share of replications in which its push failed, in [0, 1]
-  bool failed = false;                // its job in the request failed
+  std::string org_key;               // 15 characters
+  double failure_probability = 0.0;  // share of replications in which its push failed, in [0, 1]
+  bool failed = false;               // its job in the request failed
 };
 
 // A count (failed orgs, or failed orgs with one ErrorType) predicted over replications against what happened.
@@ -28,9 +28,9 @@ struct count_score {
   std::string name;  // "failed", or the ErrorType ("UnclassifiedError", ...)
   std::uint64_t actual = 0;
   double predicted_mean = 0.0;
-  double predicted_p5 = 0.0;   // the predicted 90% interval's ends
+  double predicted_p5 = 0.0;  // the predicted 90% interval's ends
   double predicted_p95 = 0.0;
-  bool inside = false;         // p5 <= actual <= p95
+  bool inside = false;  // p5 <= actual <= p95
 };
 
 // Orgs whose predicted failure probability lies in [low, high) (the last bin includes 1).

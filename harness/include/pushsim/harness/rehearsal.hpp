@@ -17,6 +17,8 @@
 
 namespace pushsim::harness {
 
+struct world;
+
 struct rehearsal_options {
   std::string reproduce_command;  // printed in reports and on assertion failures
   // Called now and then with (orgs finished, orgs planned, sim time) for a progress bar; may be empty.
@@ -24,6 +26,8 @@ struct rehearsal_options {
   // Hard stop for runaway scenarios: simulated time after the scenario start.
   duration sim_time_max = std::chrono::days(120);
   bool schedule_csv = false;  // render the planned rollout as a schedule CSV (rehearsal_result::schedule_csv)
+  // Called once with the world after the run (its ground truth final), before the world goes; may be empty.
+  std::function<void(const world&)> inspect;
 };
 
 struct rehearsal_result {
