@@ -4,7 +4,8 @@
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command), study merge
 // (study_merge_command), serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
 // changes (pushsim::changes changes_command), import (pushsim::harness import_command),
-// snapshot (pushsim::push run_snapshot), calibrate (pushsim::harness calibrate_command).
+// snapshot (pushsim::push run_snapshot), calibrate (pushsim::harness calibrate_command), backtest
+// (pushsim::harness backtest_command).
 
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "pushsim/base/version.hpp"
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/backtest_command.hpp"
 #include "pushsim/harness/calibrate_command.hpp"
 #include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/scenario_file.hpp"
@@ -103,6 +105,25 @@ void add_calibrate(CLI::App& app, pushsim::harness::calibrate_arguments& a, std:
       ->capture_default_str();
   c->add_option("--scenario", scenario,
                 "Scenario whose package the files are read against (default: the built-in one)");
+}
+
+struct backtest_flags {
+  std::string scenario;
+  std::uint64_t replications = 0;
+  unsigned jobs = 0;
+};
+
+CLI::App* add_backtest(CLI::App& app, pushsim::harness::backtest_arguments& a, backtest_flags& f) {
+  CLI::App* b =
+      app.add_subcommand("backtest", "Re-run a past push request on the imported base and score the prediction");
+  b->add_option("--history", a.history_dir, "Folder of import files with the push history (pushsim snapshot --history)")
+      ->required();
+  b->add_option("--request", a.request, "The PackagePushRequest to re-run (0DV...)")->required();
+  b->add_option("--scenario", f.scenario, "Scenario giving the package, platform and propensities (default: built-in)");
+  b->add_option("--replications", f.replications, "Replications (2 to 10,000,000; default 200)");
+  b->add_option("--jobs", f.jobs, "Threads (default: the machine's cores); results do not depend on it");
+  b->add_option("--json", a.json_path, "Write the scores as JSON, with one row per org");
+  return b;
 }
 
 void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
@@ -286,6 +307,10 @@ int main(int argc, char** argv) {
   std::string calibrate_scenario;
   add_calibrate(app, calibrate_args, calibrate_scenario);
 
+  pushsim::harness::backtest_arguments backtest_args;
+  backtest_flags backtest;
+  CLI::App* backtest_cmd = add_backtest(app, backtest_args, backtest);
+
   pushsim::push::push_options push_opts;
   push_flag_values push_values;
   add_push(app, push_opts, push_values);
@@ -351,6 +376,12 @@ int main(int argc, char** argv) {
   if (app.get_subcommand("calibrate")->parsed()) {
     if (!calibrate_scenario.empty()) calibrate_args.scenario = calibrate_scenario;
     return pushsim::harness::calibrate_command(calibrate_args, std::cout, std::cerr);
+  }
+  if (backtest_cmd->parsed()) {
+    if (!backtest.scenario.empty()) backtest_args.scenario = backtest.scenario;
+    if (backtest_cmd->count("--replications") > 0) backtest_args.replications = backtest.replications;
+    if (backtest_cmd->count("--jobs") > 0) backtest_args.jobs = backtest.jobs;
+    return pushsim::harness::backtest_command(backtest_args, std::cout, std::cerr);
   }
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
