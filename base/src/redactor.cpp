@@ -109,20 +109,21 @@ std::string redactor::text(std::string_view text, std::string_view org_name) con
   return out;
 }
 
-std::variant<redactor, std::string> make_redactor(const std::optional<std::string>& salt_file) {
-  if (salt_file) {
-    const auto bytes = read_file(*salt_file);
-    if (!bytes) return "--redact-salt-file " + *salt_file + ": cannot read the file";
+std::variant<std::optional<redactor>, std::string> make_redactor(const redact_flags& flags) {
+  if (!flags.on) return std::optional<redactor>();
+  if (const auto& file = flags.salt_file) {
+    const auto bytes = read_file(*file);
+    if (!bytes) return "--redact-salt-file " + *file + ": cannot read the file";
     std::string salt = trimmed(*bytes);
-    if (salt.empty()) return "--redact-salt-file " + *salt_file + ": the file holds no salt (it is empty)";
-    return redactor(std::move(salt));
+    if (salt.empty()) return "--redact-salt-file " + *file + ": the file holds no salt (it is empty)";
+    return std::optional<redactor>(std::move(salt));
   }
   if (const char* env = std::getenv(redact_salt_env)) {
     std::string salt = trimmed(env);
     if (salt.empty()) return std::string(redact_salt_env) + " is set but empty: give it the salt, or unset it";
-    return redactor(std::move(salt));
+    return std::optional<redactor>(std::move(salt));
   }
-  return redactor(random_salt());
+  return std::optional<redactor>(random_salt());
 }
 
 }  // namespace pushsim

@@ -74,6 +74,17 @@ std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const 
   return out;
 }
 
+// The redactor of --redact (none without it); false after printing why when its salt is bad (exit 2).
+bool redaction(const redact_flags& flags, std::optional<redactor>& out, std::ostream& err) {
+  auto made = make_redactor(flags);
+  if (const auto* why = std::get_if<std::string>(&made)) {
+    err << "pushsim: " << *why << "\n";
+    return false;
+  }
+  out = std::move(std::get<std::optional<redactor>>(made));
+  return true;
+}
+
 // Checks every output before any work, printing each problem. The resolved targets (empty where no output was
 // asked for), or nothing when one cannot be written.
 std::optional<std::vector<std::filesystem::path>> check_outputs(const std::vector<std::string>& outputs,
@@ -118,12 +129,15 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
       check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path, args.schedule_csv_path},
                     input_files(args.scenario, *loaded.value), err);
   if (!targets) return 2;
+  std::optional<redactor> redact;
+  if (!redaction(args.redact, redact, err)) return 2;
   if (const auto& im = loaded.value->population.imported) {
     for (const auto& w : im->summary.warnings()) err << "pushsim: import: " << w << "\n";
   }
   rehearsal_options options;
   options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
   options.schedule_csv = !args.schedule_csv_path.empty();
+  options.redact = redact ? &*redact : nullptr;
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;
@@ -185,6 +199,8 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
   const auto targets = check_outputs({args.json_path}, inputs, err);
   if (!targets) return 2;
+  std::optional<redactor> redact;
+  if (!redaction(args.redact, redact, err)) return 2;
   struct row {
     std::string plan;
     nlohmann::json metrics;
@@ -193,6 +209,7 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   for (const auto& run : runs) {
     rehearsal_options options;
     options.reproduce_command = reproduce("compare", args.scenario, args.set, run.loaded.seed);
+    options.redact = redact ? &*redact : nullptr;
     auto result = run_rehearsal(run.loaded, options);
     if (!result.report) {
       print_errors(result.errors, err);

@@ -95,34 +95,43 @@ class RedactorSalt : public ::testing::Test {
   std::filesystem::path path_ = std::filesystem::temp_directory_path() / "pushsim_redactor_test_salt";
 };
 
+// The redactor of these flags (the test fails when there is none).
+redactor made(const redact_flags& flags) {
+  auto r = make_redactor(flags);
+  if (auto* why = std::get_if<std::string>(&r)) ADD_FAILURE() << *why;
+  auto* made = std::get_if<std::optional<redactor>>(&r);
+  return made && *made ? **made : redactor("not made");
+}
+
+TEST_F(RedactorSalt, WithoutRedactThereIsNone) {
+  const auto r = make_redactor(redact_flags{});
+  ASSERT_TRUE(std::holds_alternative<std::optional<redactor>>(r));
+  EXPECT_FALSE(std::get<std::optional<redactor>>(r).has_value());
+}
+
 TEST_F(RedactorSalt, FileSaltIsTrimmedAndStable) {
-  const auto a = make_redactor(write("  partner salt\n"));
-  ASSERT_TRUE(std::holds_alternative<redactor>(a));
-  EXPECT_EQ(std::get<redactor>(a).org_key("00D5g0000A0gbpA"), redactor("partner salt").org_key("00D5g0000A0gbpA"));
+  const auto r = made({true, write("  partner salt\n")});
+  EXPECT_EQ(r.org_key("00D5g0000A0gbpA"), redactor("partner salt").org_key("00D5g0000A0gbpA"));
 }
 
 TEST_F(RedactorSalt, EnvironmentSaltIsUsedWithoutAFile) {
   ::setenv(redact_salt_env, "env salt", 1);
-  const auto a = make_redactor(std::nullopt);
-  ASSERT_TRUE(std::holds_alternative<redactor>(a));
-  EXPECT_EQ(std::get<redactor>(a).org_name("Acme"), redactor("env salt").org_name("Acme"));
+  EXPECT_EQ(made({true, std::nullopt}).org_name("Acme"), redactor("env salt").org_name("Acme"));
 }
 
 TEST_F(RedactorSalt, RandomSaltDiffersBetweenRedactors) {
-  const auto a = make_redactor(std::nullopt), b = make_redactor(std::nullopt);
-  ASSERT_TRUE(std::holds_alternative<redactor>(a) && std::holds_alternative<redactor>(b));
-  EXPECT_NE(std::get<redactor>(a).org_key("00D5g0000A0gbpA"), std::get<redactor>(b).org_key("00D5g0000A0gbpA"));
+  EXPECT_NE(made({true, std::nullopt}).org_key("00D5g0000A0gbpA"), made({true, std::nullopt}).org_key("00D5g0000A0gbpA"));
 }
 
 TEST_F(RedactorSalt, EmptyOrUnreadableSaltIsAMessage) {
-  const auto empty = make_redactor(write(" \n"));
+  const auto empty = make_redactor({true, write(" \n")});
   ASSERT_TRUE(std::holds_alternative<std::string>(empty));
   EXPECT_NE(std::get<std::string>(empty).find("empty"), std::string::npos);
-  const auto missing = make_redactor(std::string("/nonexistent/salt"));
+  const auto missing = make_redactor({true, std::string("/nonexistent/salt")});
   ASSERT_TRUE(std::holds_alternative<std::string>(missing));
   EXPECT_NE(std::get<std::string>(missing).find("/nonexistent/salt"), std::string::npos);
   ::setenv(redact_salt_env, "", 1);
-  EXPECT_TRUE(std::holds_alternative<std::string>(make_redactor(std::nullopt)));
+  EXPECT_TRUE(std::holds_alternative<std::string>(make_redactor({true, std::nullopt})));
 }
 
 }  // namespace

@@ -38,10 +38,16 @@ class redactor {
 // The environment variable a partner may keep the salt in (read when no salt file is given).
 inline constexpr const char* redact_salt_env = "PUSHSIM_REDACT_SALT";
 
-// The redactor of `--redact [--redact-salt-file F]`: the salt is the file's bytes (surrounding whitespace trimmed),
-// else the value of PUSHSIM_REDACT_SALT, else 16 bytes from std::random_device (pseudonyms then hold for this run
-// only). A message for the user instead when the file cannot be read or the salt is empty.
-std::variant<redactor, std::string> make_redactor(const std::optional<std::string>& salt_file);
+// What the command line asked for: `--redact [--redact-salt-file F]`.
+struct redact_flags {
+  bool on = false;                       // --redact
+  std::optional<std::string> salt_file;  // --redact-salt-file
+};
+
+// The redactor `flags` ask for: none without --redact; else the salt is the file's bytes (surrounding whitespace
+// trimmed), else the value of PUSHSIM_REDACT_SALT, else 16 bytes from std::random_device (pseudonyms then hold for
+// this run only). A message for the user instead when the file cannot be read or the salt is empty.
+std::variant<std::optional<redactor>, std::string> make_redactor(const redact_flags& flags);
 
 // Copies of rows (any type with string members org_key, org_name and parent_org, such as scheduler::subscriber)
 // with those three pseudonymised.
