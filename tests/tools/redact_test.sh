@@ -61,6 +61,29 @@ set -e
 [ $rc -eq 2 ] && grep -qF PUSHSIM_REDACT_SALT "$tmp/bad/err" || fail "empty PUSHSIM_REDACT_SALT: exit $rc"
 echo "run: an empty or unreadable salt exits 2, nothing written"
 
+# ---- pushsim import --orgs-csv, and a run of the imported base: one pseudonym per org across both commands ----
+mkdir -p "$tmp/imp"
+data=("$src"/scenarios/data/*)
+own="$src/scenarios/import_own_base.json"
+"$pushsim" import "${data[@]}" --scenario "$own" --orgs-csv "$tmp/imp/real.csv" >/dev/null
+"$pushsim" import "${data[@]}" --scenario "$own" --orgs-csv "$tmp/imp/red.csv" --redact --redact-salt-file "$tmp/salt" \
+  >"$tmp/imp/out"
+run_all "$tmp/imp/run_real" "$own"
+run_all "$tmp/imp/run_red" "$own" --redact --redact-salt-file "$tmp/salt"
+[ "$(digest "$tmp/imp/run_real")" = "$(digest "$tmp/imp/run_red")" ] || fail "--redact changed the imported run's digest"
+$check "$tmp/imp/real.csv" "$tmp/imp/run_real/s.csv" -- "$tmp/imp/red.csv" "$tmp/imp/run_red/s.csv" -- \
+  "$tmp/imp/red.csv" "$tmp/imp/out" $(outputs "$tmp/imp/run_red")
+python3 - "$tmp/imp/real.csv" "$tmp/imp/red.csv" <<'PY'
+import csv, sys
+real, red = (list(csv.DictReader(open(p))) for p in sys.argv[1:3])
+keys = {a["OrgKey"]: b["OrgKey"] for a, b in zip(real, red)}
+parents = [(a["ParentOrg"], b["ParentOrg"]) for a, b in zip(real, red) if a["ParentOrg"]]
+assert parents, "no sandbox with a parent to check"
+for a, b in parents:
+    assert keys.get(a) == b, f"ParentOrg {a} became {b}, its org is {keys.get(a)}"
+PY
+echo "import --orgs-csv --redact and run of the imported base: same pseudonyms, parents too, digest unchanged"
+
 # ---- pushsim push --dry-run against pushsim serve ----
 now=$(date -u +%Y-%m-%dT%H:%M:00Z)
 start_server --scenario "$src/scenarios/transient_batch_failures_22210.json" --set "/start=\"$now\"" \
