@@ -39,8 +39,9 @@ load_result load(const std::optional<std::string>& scenario, const scenario_over
   return scenario ? load_scenario_file(*scenario, overrides) : load_default_scenario(overrides);
 }
 
-void print_errors(const std::vector<input_error>& errors, std::ostream& err) {
-  for (const auto& e : errors) err << e.to_string() << "\n";
+// Bad-input messages; with --redact, the org ids they quote are pseudonymised.
+void print_errors(const std::vector<input_error>& errors, std::ostream& err, const redactor* redact = nullptr) {
+  for (const auto& e : errors) err << (redact ? redact->text(e.to_string()) : e.to_string()) << "\n";
 }
 
 std::string reproduce(const char* verb, const std::optional<std::string>& scenario, const std::vector<std::string>& set,
@@ -120,17 +121,17 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   scenario_overrides overrides;
   overrides.seed = args.seed;
   if (!parse_overrides(args.set, overrides.set, err)) return 2;
+  std::optional<redactor> redact;
+  if (!redaction(args.redact, redact, err)) return 2;
   const auto loaded = load(args.scenario, overrides);
   if (!loaded.value) {
-    print_errors(loaded.errors, err);
+    print_errors(loaded.errors, err, redact ? &*redact : nullptr);
     return 2;
   }
   const auto targets =
       check_outputs({args.json_path, args.csv_path, args.junit_path, args.html_path, args.schedule_csv_path},
                     input_files(args.scenario, *loaded.value), err);
   if (!targets) return 2;
-  std::optional<redactor> redact;
-  if (!redaction(args.redact, redact, err)) return 2;
   if (const auto& im = loaded.value->population.imported) {
     for (const auto& w : im->summary.warnings()) err << "pushsim: import: " << w << "\n";
   }
@@ -150,7 +151,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   auto result = run_rehearsal(*loaded.value, options);
   if (args.progress) err << "\n";
   if (!result.report) {
-    print_errors(result.errors, err);
+    print_errors(result.errors, err, options.redact);
     return 2;
   }
   const auto& report = *result.report;
@@ -212,7 +213,7 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     options.redact = redact ? &*redact : nullptr;
     auto result = run_rehearsal(run.loaded, options);
     if (!result.report) {
-      print_errors(result.errors, err);
+      print_errors(result.errors, err, options.redact);
       return 2;
     }
     for (const auto& v : result.invariant_violations)
