@@ -66,7 +66,7 @@ struct output_targets {
   fs::path snapshot;   // fresh run: the subscriber snapshot
   fs::path failures_csv;
   fs::path report_json;
-  fs::path schedule_csv;  // --dry-run --schedule-csv
+  fs::path schedule_csv;           // --dry-run --schedule-csv
   std::optional<redactor> redact;  // --redact: pseudonyms in every output but the journal and the snapshot
 };
 

@@ -76,7 +76,7 @@ TEST(Redactor, TextLosesEveryOrgIdAndTheOrgsName) {
   EXPECT_NE(out.find(r.org_key("00D5g0000A0gbpA")), std::string::npos) << out;
   EXPECT_NE(out.find(r.org_key("00D5g0000B1xyzQ")), std::string::npos) << out;
   EXPECT_TRUE(out.starts_with(r.org_name("Summit Software") + ":")) << out;
-  EXPECT_NE(out.find("Summit Softwares"), std::string::npos) << out;   // not the whole name: kept
+  EXPECT_NE(out.find("Summit Softwares"), std::string::npos) << out;  // not the whole name: kept
   EXPECT_NE(out.find("00D5g0000A0gbpAX"), std::string::npos) << out;  // 16 characters: not an id
   EXPECT_NE(out.find("1000514748-3"), std::string::npos) << out;
 }
@@ -120,7 +120,8 @@ TEST_F(RedactorSalt, EnvironmentSaltIsUsedWithoutAFile) {
 }
 
 TEST_F(RedactorSalt, RandomSaltDiffersBetweenRedactors) {
-  EXPECT_NE(made({true, std::nullopt}).org_key("00D5g0000A0gbpA"), made({true, std::nullopt}).org_key("00D5g0000A0gbpA"));
+  EXPECT_NE(made({true, std::nullopt}).org_key("00D5g0000A0gbpA"),
+            made({true, std::nullopt}).org_key("00D5g0000A0gbpA"));
 }
 
 TEST_F(RedactorSalt, EmptyOrUnreadableSaltIsAMessage) {
