@@ -41,8 +41,9 @@ load_result load(const std::optional<std::string>& scenario, const scenario_over
   return scenario ? load_scenario_file(*scenario, overrides) : load_default_scenario(overrides);
 }
 
-void print_errors(const std::vector<input_error>& errors, std::ostream& err) {
-  for (const auto& e : errors) err << e.to_string() << "\n";
+// Bad-input messages; with --redact, the org ids they quote are pseudonymised.
+void print_errors(const std::vector<input_error>& errors, std::ostream& err, const redactor* redact = nullptr) {
+  for (const auto& e : errors) err << (redact ? redact->text(e.to_string()) : e.to_string()) << "\n";
 }
 
 std::string reproduce(const char* verb, const std::optional<std::string>& scenario, const std::vector<std::string>& set,
@@ -74,6 +75,17 @@ std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const 
     return std::nullopt;
   }
   return out;
+}
+
+// The redactor of --redact (none without it); false after printing why when its salt is bad (exit 2).
+bool redaction(const redact_flags& flags, std::optional<redactor>& out, std::ostream& err) {
+  auto made = make_redactor(flags);
+  if (const auto* why = std::get_if<std::string>(&made)) {
+    err << "pushsim: " << *why << "\n";
+    return false;
+  }
+  out = std::move(std::get<std::optional<redactor>>(made));
+  return true;
 }
 
 // Checks every output before any work, printing each problem. The resolved targets (empty where no output was
@@ -111,9 +123,11 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   scenario_overrides overrides;
   overrides.seed = args.seed;
   if (!parse_overrides(args.set, overrides.set, err)) return 2;
+  std::optional<redactor> redact;
+  if (!redaction(args.redact, redact, err)) return 2;
   const auto loaded = load(args.scenario, overrides);
   if (!loaded.value) {
-    print_errors(loaded.errors, err);
+    print_errors(loaded.errors, err, redact ? &*redact : nullptr);
     return 2;
   }
   const auto targets =
@@ -126,6 +140,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   rehearsal_options options;
   options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
   options.schedule_csv = !args.schedule_csv_path.empty();
+  options.redact = redact ? &*redact : nullptr;
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
       const int width = 30;
@@ -138,7 +153,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   auto result = run_rehearsal(*loaded.value, options);
   if (args.progress) err << "\n";
   if (!result.report) {
-    print_errors(result.errors, err);
+    print_errors(result.errors, err, options.redact);
     return 2;
   }
   const auto& report = *result.report;
@@ -245,14 +260,17 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
   inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
   const auto targets = check_outputs({args.json_path}, inputs, err);
   if (!targets) return 2;
+  std::optional<redactor> redact;
+  if (!redaction(args.redact, redact, err)) return 2;
   std::vector<compare_row> rows;
   bool broken = false;
   for (const auto& run : *runs) {
     rehearsal_options options;
     options.reproduce_command = reproduce("compare", args.scenario, args.set, run.loaded.seed);
+    options.redact = redact ? &*redact : nullptr;
     auto result = run_rehearsal(run.loaded, options);
     if (!result.report) {
-      print_errors(result.errors, err);
+      print_errors(result.errors, err, options.redact);
       return 2;
     }
     for (const auto& v : result.invariant_violations)
