@@ -9,7 +9,8 @@
 // - record locking (lock_base_rate, lock_rate_per_active_user): a job is a lock failure when an error has
 //   ErrorType LockingFailure or its message says UNABLE_TO_LOCK_ROW (what the mock writes); the rate is fitted
 //   against the org's user count (LMA licensed users, else distinct users in PackageUsageLog) by least squares on
-//   the jobs of unpinned orgs whose user count is known: lock = base + per_user * users, both kept >= 0.
+//   the jobs of unpinned orgs whose user count is known: lock = base + per_user * users, both kept >= 0 (no user
+//   count known at all: base = the lock share of the unpinned orgs' jobs, per_user = 0).
 // CumulusCI's push_fails.csv rows name failures without the jobs that ended, so they are counted, not rated.
 
 #include <array>
