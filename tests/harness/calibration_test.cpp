@@ -21,8 +21,8 @@ namespace {
 class history_builder {
  public:
   // A job of org `org` pushed at `time_s`, with these error types (none: Succeeded unless `failed`).
-  void job(std::uint32_t org, std::int64_t time_s, push_status status, std::vector<error_type> errors = {},
-           std::string message = "") {
+  void job(std::uint32_t org, std::int64_t time_s, push_status status, const std::vector<error_type>& errors = {},
+           const std::string& message = "") {
     const auto id = *mock_org::parse_record_id(mock_org::push_job_prefix,
                                                mock_org::make_id(mock_org::push_job_prefix, h.jobs.size() + 1));
     char key[16];
