@@ -36,6 +36,7 @@ std::vector<job_facts> facts_of(const mock_org::push_history& h, const std::vect
     f.failed = job.status == push_status::failed;
     f.ended = f.failed || job.status == push_status::succeeded;
     if (job.org_index) f.users = orgs[*job.org_index].users;
+    if (!f.failed) continue;  // a Succeeded job's rows (warnings) are no failure
     for (const std::size_t e : errors[j]) {
       f.any_error = true;
       f.types[static_cast<std::size_t>(h.errors[e].type)] = true;

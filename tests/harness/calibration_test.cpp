@@ -45,14 +45,15 @@ class history_builder {
 };
 
 // 200 ended jobs of 200 orgs: 10 UnclassifiedError, 4 DeployError (one of them also an ApexTestFailure), one
-// failed with no error row, 185 succeeded; and 2 canceled jobs.
+// failed with no error row, 185 succeeded (one with a warning row); and 2 canceled jobs.
 history_builder two_hundred_jobs() {
   history_builder b;
   b.many(0, 10, error_type::unclassified_error);
   b.many(10, 3, error_type::deploy_error);
   b.job(13, 100, push_status::failed, {error_type::deploy_error, error_type::apex_test_failure});
   b.job(14, 100, push_status::failed);
-  b.many(15, 185, std::nullopt);
+  b.many(15, 184, std::nullopt);
+  b.job(199, 100, push_status::succeeded, {error_type::deploy_error});  // a warning row: no failure
   b.job(200, 100, push_status::canceled);
   b.job(201, 100, push_status::canceled);
   return b;

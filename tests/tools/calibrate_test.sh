@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # calibrate_test.sh PUSHSIM SOURCE_DIR: `pushsim calibrate` on a history whose truth is known.
-# 1. `pushsim serve` runs a 3,000-org world (the 22,210-org scenario, smaller) with platform noise 0.05 (no always-failing orgs, no injected
-#    faults); `pushsim push` pushes 2.3.2 to it; `pushsim snapshot --history 1` fetches the request, its jobs and
-#    errors. The fitted noise interval must hold the rate the mock's rules give: noise is the last failure rule,
+# 1. `pushsim serve` runs a 3,000-org world (the 22,210-org scenario, smaller) with platform noise 0.05 (no
+#    always-failing orgs, no injected faults); `pushsim push` pushes 2.3.2 to it; `pushsim snapshot --history 1`
+#    fetches the request, its jobs and errors. The fitted noise interval must hold the rate the mock's rules give: noise is the last failure rule,
 #    so the UnclassifiedError share of ended jobs is 0.05 x (share of jobs no earlier rule failed).
-#    The --json file's "platform" section is what a scenario takes (keys checked; the loader is unit-tested).
+#    The --json file's "platform" object runs unchanged as a scenario's platform section (`pushsim run --set`).
 # 2. Bad input: a job row with a bad status (exit 2, file, line and column, nothing written); a history with no
 #    ended job (exit 2, the reason); --last-pushes 1 (exit 2).
 set -euo pipefail
@@ -51,6 +51,12 @@ assert e["locks"]["jobs"] == 0 and e["locks"]["jobs_no_users"] == e["jobs_ended"
 assert f["platform"]["noise"]["lock_rate_per_active_user"] == 0
 print(f"noise {noise['count']}/{noise['n']} ci95 {low:.4f}-{high:.4f} holds the served world's {truth:.4f}")
 PY
+
+# The file's "platform" object is a scenario's platform section as is: `pushsim run` takes it unchanged.
+platform=$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["platform"]))' "$tmp/platform.json")
+"$pushsim" run "$src/scenarios/hotfix_revenue_rollup.json" --set "/platform=$platform" --set /population/count=300 \
+  --set '/expect={}' >"$tmp/run.out" 2>"$tmp/run.err" || fail "run with the fitted platform: $(cat "$tmp/run.err")"
+echo "pushsim run takes the fitted platform section"
 
 # Bad input: nothing written, file/line/column named.
 expect_exit2() {  # expect_exit2 WHAT PATTERN ARGS...

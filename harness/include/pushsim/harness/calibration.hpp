@@ -1,7 +1,8 @@
 #pragma once
 // calibration: the platform's noise fitted from a packaging org's push history (mock_org::push_history), each
 // figure with the counts it rests on. What is fitted, over the jobs that ended (Succeeded or Failed):
-// - per ErrorType: jobs with at least one PackagePushError of that type / jobs ended (Wilson 95% interval);
+// - per ErrorType: Failed jobs with at least one PackagePushError of that type / jobs ended (Wilson 95% interval;
+//   error rows of Succeeded jobs, such as warnings, are not failures);
 // - orgs pinned as always failing: orgs that failed every one of their last k (>= 2) pushes, in push order;
 // - platform noise (platform.noise.unclassified_rate): jobs with an UnclassifiedError / jobs ended, both over the
 //   orgs not pinned (a pinned org fails with UnclassifiedError every time; scenarios model that tail apart, as
