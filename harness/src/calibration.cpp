@@ -71,9 +71,8 @@ void count_jobs(const std::vector<job_facts>& facts, calibration& c) {
     unpinned_noise += !f.pinned && f.types[static_cast<std::size_t>(error_type::unclassified_error)] ? 1 : 0;
   }
   for (std::size_t t = 0; t < by_type.size(); ++t) c.by_error_type[t] = estimate_rate(by_type[t], c.jobs_ended);
-  // Every ended job pinned (each org failed all its last pushes): the noise has no evidence but those jobs.
-  c.noise = unpinned > 0 ? estimate_rate(unpinned_noise, unpinned)
-                         : c.by_error_type[static_cast<std::size_t>(error_type::unclassified_error)];
+  // Every ended job pinned: no evidence of noise apart from the always-failing tail (0 of 0, interval 0-1).
+  c.noise = unpinned > 0 ? estimate_rate(unpinned_noise, unpinned) : rate_estimate{0, 0, {0.0, 1.0}};
 }
 
 // Least squares of y (0/1) on x; both coefficients kept >= 0 (a negative slope: the mean; a negative intercept:

@@ -107,6 +107,18 @@ TEST(Calibration, OrgsFailingTheirLastKPushesArePinnedAndLeftOutOfTheNoise) {
   EXPECT_EQ(k3.value->orgs_with_k_pushes, 1u);
 }
 
+TEST(Calibration, WhenEveryOrgIsPinnedTheNoiseHasNoEvidence) {
+  history_builder b;
+  b.job(0, 1000, push_status::failed, {error_type::unclassified_error});
+  b.job(0, 2000, push_status::failed, {error_type::unclassified_error});
+  const auto fit = fit_calibration(b.h, b.orgs, 2);
+  ASSERT_TRUE(fit.value);
+  EXPECT_EQ(fit.value->orgs_pinned, 1u);
+  EXPECT_EQ(fit.value->noise.n, 0u);
+  EXPECT_EQ(fit.value->noise.rate(), 0.0);  // not the pinned org's 100%
+  EXPECT_EQ(fit.value->noise.ci95.high, 1.0);
+}
+
 TEST(Calibration, LockFailuresAreFittedAsABaseRatePlusARatePerUser) {
   history_builder b;
   // 100 orgs each at 0, 100 and 200 users with 1, 3 and 5 lock failures: rate = 0.01 + 0.0002 * users.

@@ -6,7 +6,7 @@
 // - orgs pinned as always failing: orgs that failed every one of their last k (>= 2) pushes, in push order;
 // - platform noise (platform.noise.unclassified_rate): jobs with an UnclassifiedError / jobs ended, both over the
 //   orgs not pinned (a pinned org fails with UnclassifiedError every time; scenarios model that tail apart, as
-//   population.mix.always_fails), with a Wilson 95% interval;
+//   population.mix.always_fails), with a Wilson 95% interval (every org pinned: 0 of 0, interval [0, 1]);
 // - record locking (lock_base_rate, lock_rate_per_active_user): a job is a lock failure when an error has
 //   ErrorType LockingFailure or its message says UNABLE_TO_LOCK_ROW (what the mock writes); the rate is fitted
 //   against the org's user count (LMA licensed users, else distinct users in PackageUsageLog) by least squares on
