@@ -22,7 +22,8 @@ void print_import_summary(const mock_org::population_import& im, std::ostream& o
     known[7] += o.records.empty() ? 0 : 1;
   }
   out << "orgs: " << im.orgs.size() << " (" << im.summary.push_jobs << " push jobs in the history, "
-      << im.summary.orgs_always_failing << " orgs failed every push)\n";
+      << im.summary.orgs_always_failing << " orgs failed their last " << mock_org::always_fails_last_pushes
+      << " pushes)\n";
   const char* names[8] = {"type",      "status",  "instance", "installed version",
                           "time zone", "edition", "users",    "records"};
   out << "known (the rest drawn from the scenario):";

@@ -4,7 +4,7 @@
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command), study merge
 // (study_merge_command), serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
 // changes (pushsim::changes changes_command), import (pushsim::harness import_command),
-// snapshot (pushsim::push run_snapshot).
+// snapshot (pushsim::push run_snapshot), calibrate (pushsim::harness calibrate_command).
 
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +21,7 @@
 #include "pushsim/base/version.hpp"
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/calibrate_command.hpp"
 #include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
@@ -104,6 +105,17 @@ void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
       ->required()
       ->check(CLI::ExistingDirectory);
   s->add_flag("--insecure", o.insecure, "TLS without certificate checks (tests only)");
+}
+
+void add_calibrate(CLI::App& app, pushsim::harness::calibrate_arguments& a, std::string& scenario) {
+  CLI::App* c = app.add_subcommand("calibrate", "Fit the platform's noise (failure rates, locks) from push history");
+  c->add_option("files", a.files, "Push history exports, plus subscriber, license or usage-log files for users")
+      ->required();
+  c->add_option("--json", a.json_path, "Write {\"platform\": <scenario platform section>, \"evidence\": {...}}");
+  c->add_option("--last-pushes", a.last_pushes, "Pin orgs that failed every one of their last K pushes (K >= 2)")
+      ->capture_default_str();
+  c->add_option("--scenario", scenario,
+                "Scenario whose package the files are read against (default: the built-in one)");
 }
 
 void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
@@ -285,6 +297,9 @@ int main(int argc, char** argv) {
   add_import(app, import_args, import_scenario);
   pushsim::push::snapshot_options snapshot_opts;
   add_snapshot(app, snapshot_opts);
+  pushsim::harness::calibrate_arguments calibrate_args;
+  std::string calibrate_scenario;
+  add_calibrate(app, calibrate_args, calibrate_scenario);
 
   pushsim::push::push_options push_opts;
   push_flag_values push_values;
@@ -347,6 +362,10 @@ int main(int argc, char** argv) {
   if (app.get_subcommand("import")->parsed()) {
     if (!import_scenario.empty()) import_args.scenario = import_scenario;
     return pushsim::harness::import_command(import_args, std::cout, std::cerr);
+  }
+  if (app.get_subcommand("calibrate")->parsed()) {
+    if (!calibrate_scenario.empty()) calibrate_args.scenario = calibrate_scenario;
+    return pushsim::harness::calibrate_command(calibrate_args, std::cout, std::cerr);
   }
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;
