@@ -20,8 +20,13 @@ std::string rate_text(const rate_estimate& r) {
 }
 
 void print_locks(const lock_fit& l, std::ostream& out) {
-  out << "locking failures: base rate " << l.base_rate << ", per active user " << l.rate_per_active_user << " ("
-      << l.locks << " of " << l.jobs << " jobs of orgs with a user count";
+  out << "locking failures: base rate " << l.base_rate << ", per active user " << l.rate_per_active_user << " (";
+  if (l.jobs == 0) {
+    out << l.locks_no_users << " of " << l.jobs_no_users
+        << " jobs; no file gives the orgs' user counts, so no per-user rate)\n";
+    return;
+  }
+  out << l.locks << " of " << l.jobs << " jobs of orgs with a user count";
   if (!l.per_user_fitted) out << "; per-user rate not fitted: fewer than two distinct user counts";
   out << "; " << l.locks_no_users << " of " << l.jobs_no_users << " jobs of orgs with no user count left out)\n";
   for (const auto& b : l.bins) {

@@ -36,6 +36,7 @@ std::vector<job_facts> facts_of(const mock_org::push_history& h, const std::vect
     f.failed = job.status == push_status::failed;
     f.ended = f.failed || job.status == push_status::succeeded;
     if (job.org_index) f.users = orgs[*job.org_index].users;
+    if (!f.failed) continue;  // a Succeeded job's rows (warnings) are no failure
     for (const std::size_t e : errors[j]) {
       f.any_error = true;
       f.types[static_cast<std::size_t>(h.errors[e].type)] = true;
@@ -70,9 +71,8 @@ void count_jobs(const std::vector<job_facts>& facts, calibration& c) {
     unpinned_noise += !f.pinned && f.types[static_cast<std::size_t>(error_type::unclassified_error)] ? 1 : 0;
   }
   for (std::size_t t = 0; t < by_type.size(); ++t) c.by_error_type[t] = estimate_rate(by_type[t], c.jobs_ended);
-  // Every ended job pinned (each org failed all its last pushes): the noise has no evidence but those jobs.
-  c.noise = unpinned > 0 ? estimate_rate(unpinned_noise, unpinned)
-                         : c.by_error_type[static_cast<std::size_t>(error_type::unclassified_error)];
+  // Every ended job pinned: no evidence of noise apart from the always-failing tail (0 of 0, interval 0-1).
+  c.noise = unpinned > 0 ? estimate_rate(unpinned_noise, unpinned) : rate_estimate{0, 0, {0.0, 1.0}};
 }
 
 // Least squares of y (0/1) on x; both coefficients kept >= 0 (a negative slope: the mean; a negative intercept:

@@ -275,7 +275,7 @@ bool importer::request_row(const import_table& t) {
       !time_of(t, "EndTime", r.end)) {
     return false;
   }
-  out_.history.requests.push_back(std::move(r));
+  out_.history.requests.push_back(r);
   return true;
 }
 
@@ -291,7 +291,7 @@ bool importer::job_row(const import_table& t) {
   }
   if (!time_of(t, "StartTime", j.start) || !time_of(t, "EndTime", j.end)) return false;
   ++out_.summary.push_jobs;
-  out_.history.jobs.push_back(std::move(j));
+  out_.history.jobs.push_back(j);
   return true;
 }
 

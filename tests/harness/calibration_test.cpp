@@ -21,8 +21,8 @@ namespace {
 class history_builder {
  public:
   // A job of org `org` pushed at `time_s`, with these error types (none: Succeeded unless `failed`).
-  void job(std::uint32_t org, std::int64_t time_s, push_status status, std::vector<error_type> errors = {},
-           std::string message = "") {
+  void job(std::uint32_t org, std::int64_t time_s, push_status status, const std::vector<error_type>& errors = {},
+           const std::string& message = "") {
     const auto id = *mock_org::parse_record_id(mock_org::push_job_prefix,
                                                mock_org::make_id(mock_org::push_job_prefix, h.jobs.size() + 1));
     char key[16];
@@ -45,14 +45,15 @@ class history_builder {
 };
 
 // 200 ended jobs of 200 orgs: 10 UnclassifiedError, 4 DeployError (one of them also an ApexTestFailure), one
-// failed with no error row, 185 succeeded; and 2 canceled jobs.
+// failed with no error row, 185 succeeded (one with a warning row); and 2 canceled jobs.
 history_builder two_hundred_jobs() {
   history_builder b;
   b.many(0, 10, error_type::unclassified_error);
   b.many(10, 3, error_type::deploy_error);
   b.job(13, 100, push_status::failed, {error_type::deploy_error, error_type::apex_test_failure});
   b.job(14, 100, push_status::failed);
-  b.many(15, 185, std::nullopt);
+  b.many(15, 184, std::nullopt);
+  b.job(199, 100, push_status::succeeded, {error_type::deploy_error});  // a warning row: no failure
   b.job(200, 100, push_status::canceled);
   b.job(201, 100, push_status::canceled);
   return b;
@@ -104,6 +105,18 @@ TEST(Calibration, OrgsFailingTheirLastKPushesArePinnedAndLeftOutOfTheNoise) {
   ASSERT_TRUE(k3.value);
   EXPECT_EQ(k3.value->orgs_pinned, 0u);  // org 300 succeeded 3 pushes ago
   EXPECT_EQ(k3.value->orgs_with_k_pushes, 1u);
+}
+
+TEST(Calibration, WhenEveryOrgIsPinnedTheNoiseHasNoEvidence) {
+  history_builder b;
+  b.job(0, 1000, push_status::failed, {error_type::unclassified_error});
+  b.job(0, 2000, push_status::failed, {error_type::unclassified_error});
+  const auto fit = fit_calibration(b.h, b.orgs, 2);
+  ASSERT_TRUE(fit.value);
+  EXPECT_EQ(fit.value->orgs_pinned, 1u);
+  EXPECT_EQ(fit.value->noise.n, 0u);
+  EXPECT_EQ(fit.value->noise.rate(), 0.0);  // not the pinned org's 100%
+  EXPECT_EQ(fit.value->noise.ci95.high, 1.0);
 }
 
 TEST(Calibration, LockFailuresAreFittedAsABaseRatePlusARatePerUser) {

@@ -37,6 +37,17 @@
 
 namespace {
 
+// --redact and --redact-salt-file, on a command whose outputs name orgs.
+void add_redact(CLI::App* cmd, pushsim::redact_flags& f) {
+  CLI::Option* redact = cmd->add_flag("--redact", f.on,
+                                      "Replace org keys and names in every output with stable pseudonyms (salted; "
+                                      "the salt is never written)");
+  cmd->add_option_function<std::string>(
+         "--redact-salt-file", [&f](const std::string& path) { f.salt_file = path; },
+         "File holding the --redact salt (default: $PUSHSIM_REDACT_SALT, else a random salt for this run)")
+      ->needs(redact);
+}
+
 void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& scenario, std::string& seed,
                std::string& status_spelling) {
   CLI::App* serve = app.add_subcommand("serve", "Serve a simulated world over the Salesforce push REST API");
@@ -70,6 +81,7 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
   run->add_option("--html", a.html_path, "Write a self-contained HTML report");
   run->add_option("--schedule-csv", a.schedule_csv_path,
                   "Write each planned org's push start (UTC and local), wave and window as CSV");
+  add_redact(run, a.redact);
 }
 
 void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::string& scenario) {
@@ -80,6 +92,7 @@ void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::strin
   im->add_option("--scenario", scenario,
                  "Scenario whose package the files are read against (default: the built-in one)");
   im->add_option("--orgs-csv", a.orgs_csv_path, "Write the imported orgs as CSV (empty fields: no file gave them)");
+  add_redact(im, a.redact);
 }
 
 void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
@@ -136,6 +149,7 @@ void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::str
   cmp->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
   cmp->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
   cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
+  add_redact(cmp, a.redact);
 }
 
 // `pushsim study`: flags land in `a` (optionals are set after parsing, from the flag counts; --seed by read_seed).
@@ -217,6 +231,7 @@ void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v
   push->add_option("--give-up-after", v.give_up_after,
                    "Stop (exit 1, journal intact) after failing this long without a successful exchange (90s, 15m)")
       ->capture_default_str();
+  add_redact(push, o.redact);
 }
 
 void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uint16_t& retired_api_version) {

@@ -1,15 +1,17 @@
 #pragma once
 // calibration: the platform's noise fitted from a packaging org's push history (mock_org::push_history), each
 // figure with the counts it rests on. What is fitted, over the jobs that ended (Succeeded or Failed):
-// - per ErrorType: jobs with at least one PackagePushError of that type / jobs ended (Wilson 95% interval);
+// - per ErrorType: Failed jobs with at least one PackagePushError of that type / jobs ended (Wilson 95% interval;
+//   error rows of Succeeded jobs, such as warnings, are not failures);
 // - orgs pinned as always failing: orgs that failed every one of their last k (>= 2) pushes, in push order;
 // - platform noise (platform.noise.unclassified_rate): jobs with an UnclassifiedError / jobs ended, both over the
 //   orgs not pinned (a pinned org fails with UnclassifiedError every time; scenarios model that tail apart, as
-//   population.mix.always_fails), with a Wilson 95% interval;
+//   population.mix.always_fails), with a Wilson 95% interval (every org pinned: 0 of 0, interval [0, 1]);
 // - record locking (lock_base_rate, lock_rate_per_active_user): a job is a lock failure when an error has
 //   ErrorType LockingFailure or its message says UNABLE_TO_LOCK_ROW (what the mock writes); the rate is fitted
 //   against the org's user count (LMA licensed users, else distinct users in PackageUsageLog) by least squares on
-//   the jobs of unpinned orgs whose user count is known: lock = base + per_user * users, both kept >= 0.
+//   the jobs of unpinned orgs whose user count is known: lock = base + per_user * users, both kept >= 0 (no user
+//   count known at all: base = the lock share of the unpinned orgs' jobs, per_user = 0).
 // CumulusCI's push_fails.csv rows name failures without the jobs that ended, so they are counted, not rated.
 
 #include <array>

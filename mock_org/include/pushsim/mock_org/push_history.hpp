@@ -90,9 +90,9 @@ struct push_history {
   std::vector<push_error_record> errors;
   std::vector<push_fail_record> fails;
 
-  // The request with this id, or nullptr.
+  // The request with this id, or nullptr (a linear search; outcomes_by_org indexes the requests once).
   const push_request_record* find_request(const record_id& id) const;
-  // When job `j` was pushed (see the header comment), or nullopt when no time is known.
+  // When job `j` was pushed (see the header comment), or nullopt when no time is known. Uses find_request.
   std::optional<time_point> push_time(const push_job_record& j) const;
   // Each org's ended jobs in push order; orgs sorted by key.
   std::vector<org_push_outcomes> outcomes_by_org() const;
