@@ -178,6 +178,7 @@ backtest_result run_backtest(const scenario& s, const backtest_request& r, const
     out.orgs.push_back({r.orgs[i].key.str(), tally.failure_probability(i), r.orgs[i].failed});
     failed += r.orgs[i].failed ? 1 : 0;
   }
+  out.not_pushed_mean = tally.not_pushed_mean();
   out.score = score_backtest(failed, tally.failed_counts(), type_scores(r, tally), out.orgs);
   return out;
 }

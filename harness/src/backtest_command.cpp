@@ -50,6 +50,8 @@ void print_count(const count_score& c, std::ostream& out) {
 
 void print_scores(const backtest_request& r, const backtest_result& result, std::ostream& out) {
   const backtest_score& s = result.score;
+  out << "orgs the replications could not push (no job ran: a drawn push block, ...): mean "
+      << number(result.not_pushed_mean, "%.1f") << "\n";
   print_count(s.failed, out);
   for (const auto& t : s.failed_by_type) {
     out << "  ";
@@ -179,6 +181,7 @@ json backtest_json(const backtest_request& r, const backtest_result& result, std
             {"jobs_not_ended", r.jobs_not_ended},
             {"failed_without_error", r.failed_without_error},
             {"orgs_set_back", orgs_set_back}}},
+          {"not_pushed_mean", result.not_pushed_mean},
           {"failed", count_json(s.failed)},
           {"failed_by_type", std::move(types)},
           {"brier", s.brier},

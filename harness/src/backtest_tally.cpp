@@ -19,6 +19,7 @@ void backtest_tally::add(std::uint64_t index, const world& w) {
     const auto org = w.orgs->find(orgs_[i]);
     PUSHSIM_ASSERT(org.has_value(), "every org of the backtest set is in the world");
     const mock_org::org_truth& t = w.platform->truth().at(*org);
+    counts.not_pushed += t.attempts == 0 ? 1 : 0;
     if (t.st != mock_org::org_truth::state::failed) continue;
     failed.push_back(i);
     ++counts.failed;
@@ -46,6 +47,13 @@ std::vector<double> backtest_tally::failed_counts(mock_org::error_type t) const 
   out.reserve(per_replication_.size());
   for (const auto& r : per_replication_) out.push_back(r.by_type[static_cast<std::size_t>(t)]);
   return out;
+}
+
+double backtest_tally::not_pushed_mean() const {
+  if (per_replication_.empty()) return 0.0;
+  double sum = 0.0;
+  for (const auto& r : per_replication_) sum += r.not_pushed;
+  return sum / static_cast<double>(per_replication_.size());
 }
 
 }  // namespace pushsim::harness

@@ -263,3 +263,18 @@ TEST(BacktestTally, DoesNotDependOnThreadsAndCountsOnlyItsOrgs) {
   EXPECT_GT(subset, 0.0);
   EXPECT_LT(subset, all);  // 30 of 120 orgs
 }
+
+TEST(BacktestTally, CountsOrgsNoJobOfWhichRan) {
+  // Every org blocks pushes: Salesforce refuses each job, so no org of the set is pushed and none fails.
+  const auto doc = known_answer(40, 0.2, 1, {{nlohmann::json::json_pointer("/population/mix/push_blocked"), 1}});
+  const replication_setup setup{{{"a", doc, ""}}, 3, vary_mode::platform};
+  const auto keys = population_keys(setup.plans[0].loaded, 3);
+  backtest_tally blocked(keys, 0, 5);
+  tallied_study(setup, blocked, 5, 2);
+  EXPECT_DOUBLE_EQ(blocked.not_pushed_mean(), 40.0);
+  EXPECT_EQ(blocked.failed_counts(), std::vector<double>(5, 0.0));
+  const replication_setup open{{{"a", known_answer(40, 0.2, 1), ""}}, 3, vary_mode::platform};
+  backtest_tally pushed(population_keys(open.plans[0].loaded, 3), 0, 5);
+  tallied_study(open, pushed, 5, 2);
+  EXPECT_DOUBLE_EQ(pushed.not_pushed_mean(), 0.0);
+}

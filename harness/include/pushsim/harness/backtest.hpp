@@ -62,6 +62,7 @@ struct backtest_options {
 struct backtest_result {
   backtest_score score;
   std::vector<org_forecast> orgs;  // r's orgs in order
+  double not_pushed_mean = 0.0;    // orgs of r no job of which ran in a replication (e.g. a drawn push block), mean
   std::vector<std::string> invariant_violations;
   std::vector<input_error> errors;  // bad input found by a run (nothing scored)
 };

@@ -29,8 +29,8 @@ struct backtest_arguments {
 int backtest_command(const backtest_arguments& args, std::ostream& out, std::ostream& err);
 
 // The scores as `--json` writes them: {"request", "target", "start", "replications", "seed", "orgs",
-// "left_out": {...}, "failed": {count score}, "failed_by_type": [...], "brier", "brier_reference", "brier_skill",
-// "reliability": [{"low","high","orgs","mean_predicted","observed_share"}], "org_forecasts": [{"org",
+// "left_out": {...}, "not_pushed_mean", "failed": {count score}, "failed_by_type": [...], "brier", "brier_reference",
+// "brier_skill", "reliability": [{"low","high","orgs","mean_predicted","observed_share"}], "org_forecasts": [{"org",
 // "failure_probability","failed","error_type","brier"}]}.
 nlohmann::json backtest_json(const backtest_request& r, const backtest_result& result, std::uint64_t replications,
                              std::uint64_t seed, std::size_t orgs_set_back);

@@ -32,10 +32,13 @@ class backtest_tally {
   std::vector<double> failed_counts() const;
   // The set's failed count with ErrorType `t` in each replication, in index order.
   std::vector<double> failed_counts(mock_org::error_type t) const;
+  // The mean count of the set's orgs no job of which ran (refused at job creation, never planned).
+  double not_pushed_mean() const;
 
  private:
   struct replication_counts {
     std::uint32_t failed = 0;
+    std::uint32_t not_pushed = 0;
     std::array<std::uint32_t, mock_org::error_type_count> by_type{};
   };
   std::vector<mock_org::org_key> orgs_;
