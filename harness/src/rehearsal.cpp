@@ -216,7 +216,8 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   w.platform->feed().on_signal(nullptr);
   // Let jobs still running end and late breakage signals appear (bounded by the telemetry horizon).
   time_point settle_end = w.sim->now() + from_seconds(w.platform->config().telemetry.horizon_s) + std::chrono::days(1);
-  if (api_retires) settle_end = std::max(settle_end, w.deadline->at + std::chrono::days(1));  // the retirement's signals
+  // The retirement's signals.
+  if (api_retires) settle_end = std::max(settle_end, w.deadline->at + std::chrono::days(1));
   w.sim->run_until(std::max(w.sim->now(), std::min(t_max, settle_end)));
   if (options.progress && ro.planned()) options.progress(orgs_with_outcome(w), ro.planned()->orgs.size(), w.sim->now());
 

@@ -43,8 +43,7 @@ std::optional<time_point> out_of_compliance_from(const world& w, mock_org::org_i
     return std::nullopt;
   }
   const mock_org::version_index v = version_at_start(w, i, t);
-  if (v == mock_org::not_installed || v >= w.deadline->target ||
-      w.orgs->status(i) == mock_org::org_status::inactive) {
+  if (v == mock_org::not_installed || v >= w.deadline->target || w.orgs->status(i) == mock_org::org_status::inactive) {
     return std::nullopt;
   }
   const bool upgraded = t.st == mock_org::org_truth::state::upgraded || t.st == mock_org::org_truth::state::broken;
@@ -72,7 +71,7 @@ json summary_json(const mock_org::ground_truth& truth) {
 }
 
 json org_row(const world& w, mock_org::org_index i, const mock_org::org_truth& t,
-            std::optional<time_point> non_compliant_from) {
+             std::optional<time_point> non_compliant_from) {
   json r;
   r["org"] = w.platform->orgs().key(i).str18();
   r["state"] = std::string(mock_org::to_string(t.st));

@@ -160,8 +160,7 @@ TEST(DeadlineCost, BlastRadiusByCauseAddsUpWithTheOrgsTheRetirementStopped) {
   print_summary(text, r);
   EXPECT_NE(text.str().find(std::to_string(halted) + "  integration stopped: API retirement"), std::string::npos)
       << text.str();
-  EXPECT_NE(text.str().find(std::to_string(metric(r, "blast_radius_orgs")) + "  no customization"),
-            std::string::npos)
+  EXPECT_NE(text.str().find(std::to_string(metric(r, "blast_radius_orgs")) + "  no customization"), std::string::npos)
       << text.str();
   EXPECT_NE(render_html(r).find("integration stopped: API retirement"), std::string::npos);
 }
