@@ -342,7 +342,7 @@ TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
       r.errors[0].to_string(),
       "p.json: /colour: unknown key \"colour\" (known keys: name, target, start, deadline, seed, slot_granularity, "
       "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, "
-      "gate_action, waves, maintenance)");
+      "gate_action, waves, maintenance, instance_queue)");
   EXPECT_EQ(r.errors[1].to_string(),
             "p.json: /seed: expected an integer in [0, 18446744073709551615], found number -1");
   EXPECT_EQ(r.errors[2].to_string(),

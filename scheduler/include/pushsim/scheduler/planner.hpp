@@ -105,6 +105,9 @@ struct plan_result {
   std::uint64_t api_calls_estimate = 0;    // whole rollout, see PLAN_FORMAT.md
   std::vector<std::string> warnings;       // e.g. the estimate exceeds the daily API budget
   bool follow_the_sun = false;             // some wave has follow_the_sun: slots carry their region
+  // Orgs whose first start with room was ruled out by their instance's maintenance (plan "maintenance") and
+  // that the planner moved to a later start; per maintenance cell at most what it would have held.
+  std::size_t moved_out_of_maintenance = 0;
   // True when every selected org got a start time.
   bool feasible() const { return infeasible.empty(); }
   std::size_t excluded_count(exclusion_reason r) const;
