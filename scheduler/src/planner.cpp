@@ -93,6 +93,11 @@ std::size_t plan_result::excluded_count(exclusion_reason r) const {
       std::count_if(excluded.begin(), excluded.end(), [r](const excluded_org& e) { return e.reason == r; }));
 }
 
+duration expected_run(const plan& p) {
+  if (!p.instance_queue) return p.expected_slot_duration;
+  return std::max(p.expected_slot_duration, p.slot_granularity + p.instance_queue->job_duration);
+}
+
 std::uint64_t api_calls_for_request(const plan& p, std::size_t n) {
   const std::uint64_t batches = (n + p.job_creation.batch_size - 1) / p.job_creation.batch_size;
   const auto poll_us = std::max<std::int64_t>(p.poll_interval.count(), 1);
@@ -415,7 +420,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   };
   detail::start_capacity capacity(p, grid, instance_names.size());
   const detail::maintenance_cells maint(p, grid, instance_names);
-  const duration run = detail::expected_run(p);
+  const duration run = expected_run(p);
 
   constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> cell_of(cands.size(), no_cell);

@@ -5,11 +5,6 @@
 
 namespace pushsim::scheduler::detail {
 
-duration expected_run(const plan& p) {
-  if (!p.instance_queue) return p.expected_slot_duration;
-  return std::max(p.expected_slot_duration, p.slot_granularity + p.instance_queue->job_duration);
-}
-
 maintenance_cells::maintenance_cells(const plan& p, const slot_grid& grid, std::span<const std::string> instance_names)
     : blocked_(instance_names.size()) {
   const duration run = expected_run(p);

@@ -10,12 +10,9 @@
 
 #include "calendar.hpp"
 #include "pushsim/scheduler/plan.hpp"
+#include "pushsim/scheduler/planner.hpp"
 
 namespace pushsim::scheduler::detail {
-
-// The expected run of one planned job from its start: expected_slot_duration, or with an instance_queue at least
-// one slot cell (the cell's starts are spread over it) plus the job duration.
-duration expected_run(const plan& p);
 
 // The grid cells an instance may not start in: the expected run from the cell's start meets one of the plan's
 // maintenance windows for that instance.

@@ -116,6 +116,10 @@ struct plan_result {
 // Plans the rollout. profiles may be null. The plan must be a validated one (from parse_plan).
 plan_result plan_rollout(std::span<const subscriber> subscribers, const profile_set* profiles, const plan& p);
 
+// The expected run of one planned job from its start: expected_slot_duration, or with an instance_queue at least
+// one slot cell (a cell's starts are spread over it) plus the job duration. Maintenance is planned around it.
+duration expected_run(const plan& p);
+
 // The estimate of API calls for one request of n orgs (create, job batches, PATCH Pending, status polls over
 // expected_slot_duration, one failed-jobs query).
 std::uint64_t api_calls_for_request(const plan& p, std::size_t n);
