@@ -596,6 +596,7 @@ TEST(Planner, InstanceQueueKeepsEveryJobOutOfMaintenance) {
                                                     "2026-06-06T00:30:00Z", "2026-06-06T00:30:00Z",
                                                     "2026-06-06T02:00:00Z", "2026-06-06T02:00:00Z"}));
   EXPECT_EQ(r.moved_out_of_maintenance, 2u);
+  EXPECT_NE(render_plan_summary(r).find("moved out of instance maintenance: 2 orgs"), std::string::npos);
 }
 
 // An org whose only allowed starts fall in a maintenance window moves to its next allowed night.

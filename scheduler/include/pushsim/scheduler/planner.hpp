@@ -127,7 +127,8 @@ std::uint64_t api_calls_for_request(const plan& p, std::size_t n);
 // JSON rendering for `pushsim push --dry-run`; with include_orgs the slots list their org keys (as the API
 // returned them). Same result => byte-identical text.
 std::string render_plan_json(const plan_result& r, std::span<const subscriber> subscribers, bool include_orgs = true);
-// A short human-readable table: per wave orgs, slots, first and last start, API calls; exclusions by reason.
+// A short human-readable table: per wave orgs, slots, first and last start, API calls; exclusions by reason;
+// orgs moved out of maintenance.
 std::string render_plan_summary(const plan_result& r);
 
 }  // namespace pushsim::scheduler
