@@ -435,7 +435,9 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   const targeting tg = tally_targeting(w, run.ro);
   not_pushed_tally np = tally_not_pushed(w, run.ro);
   rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan);
-  if (const sch::plan_result* planned = run.ro.planned()) rep.jobs_moved_out_of_maintenance = planned->moved_out_of_maintenance;
+  if (const sch::plan_result* planned = run.ro.planned()) {
+    rep.jobs_moved_out_of_maintenance = planned->moved_out_of_maintenance;
+  }
   const harm_tally h = tally_harm(w, tg, rep, violations);
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {

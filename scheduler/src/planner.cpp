@@ -469,12 +469,12 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       auto [it, fresh] = cursors.try_emplace((static_cast<std::uint64_t>(cd.group) << 32) | cd.instance, gf);
       const detail::placement at = capacity.capped() ? capacity.place(cd.instance, cal, it->second, maint)
                                                      : first_clear(cal, gf, it->second, fresh, cd.instance, maint);
-      r.moved_out_of_maintenance += at.moved ? 1 : 0;
       if (at.pos == cal.size()) {
         r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w),
                                 capacity.capped() ? infeasible_reason::no_capacity : infeasible_reason::no_window});
       } else {
         cell_of[c] = cal[at.pos];
+        r.moved_out_of_maintenance += at.moved ? 1 : 0;
       }
     }
     // Bucket the wave's orgs by cell (counting sort keeps input order inside a cell), then cut slots.

@@ -27,7 +27,8 @@ namespace {
 std::uint32_t flight_cap_per_cell(std::size_t jobs_in_flight, const plan& p, const slot_grid& grid) {
   const std::int64_t overlap_cells =
       std::max<std::int64_t>(1, (p.expected_slot_duration.count() + grid.step.count() - 1) / grid.step.count());
-  return static_cast<std::uint32_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(jobs_in_flight) / overlap_cells));
+  return static_cast<std::uint32_t>(
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(jobs_in_flight) / overlap_cells));
 }
 
 // What an instance queue works off in one cell: jobs_in_flight x step / job_duration (at least 1).
@@ -38,8 +39,7 @@ std::uint32_t queue_cap_per_cell(const instance_queue_spec& q, const slot_grid& 
 }
 }  // namespace
 
-start_capacity::start_capacity(const plan& p, const slot_grid& grid, std::size_t instance_count)
-    : cells_(grid.cells) {
+start_capacity::start_capacity(const plan& p, const slot_grid& grid, std::size_t instance_count) : cells_(grid.cells) {
   if (p.concurrency.max_jobs_in_flight) {
     global_cap_ = flight_cap_per_cell(*p.concurrency.max_jobs_in_flight, p, grid);
     global_count_.assign(cells_, 0);
@@ -56,7 +56,7 @@ start_capacity::start_capacity(const plan& p, const slot_grid& grid, std::size_t
 }
 
 std::vector<std::uint32_t>& start_capacity::per_instance(std::vector<std::vector<std::uint32_t>>& counts,
-                                                          std::uint32_t instance) {
+                                                         std::uint32_t instance) {
   auto& v = counts[instance];
   if (v.empty()) v.assign(cells_, 0);
   return v;
@@ -71,7 +71,8 @@ bool start_capacity::has_room(std::uint32_t instance, std::uint32_t cell) const 
 
 bool start_capacity::open(std::uint32_t instance, std::uint32_t cell, const maintenance_cells& maint) const {
   if (!maint.blocked(instance, cell)) return has_room(instance, cell);
-  const std::uint32_t cap = std::min(global_cap_.value_or(UINT32_MAX), instance_cap_.value_or(UINT32_MAX));
+  constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+  const std::uint32_t cap = std::min(global_cap_.value_or(none), instance_cap_.value_or(none));
   const auto& v = would_be_[instance];
   return v.empty() || v[cell] < cap;
 }

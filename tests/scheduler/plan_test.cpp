@@ -371,16 +371,18 @@ TEST(PlanFile, ReadsMaintenanceWindowsAndRejectsBadOnes) {
 
 // "instance_queue" needs both keys; a bad value names its pointer.
 TEST(PlanFile, ReadsInstanceQueueAndRejectsBadOnes) {
-  const auto r =
-      parse_plan(mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "45s"}, "seed": 42)"));
+  const auto r = parse_plan(
+      mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "45s"}, "seed": 42)"));
   ASSERT_TRUE(r) << r.error_text();
   ASSERT_TRUE(r.value->instance_queue);
   EXPECT_EQ(r.value->instance_queue->jobs_in_flight, 250u);
   EXPECT_EQ(r.value->instance_queue->job_duration, std::chrono::seconds{45});
-  expect_error_at(mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 0, "job_duration": "45s"}, "seed": 42)"),
-                  "/instance_queue/jobs_in_flight");
-  expect_error_at(mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "0s"}, "seed": 42)"),
-                  "/instance_queue/job_duration", "positive");
+  expect_error_at(
+      mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 0, "job_duration": "45s"}, "seed": 42)"),
+      "/instance_queue/jobs_in_flight");
+  expect_error_at(
+      mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "0s"}, "seed": 42)"),
+      "/instance_queue/job_duration", "positive");
   expect_error_at(mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250}, "seed": 42)"),
                   "/instance_queue/job_duration", "missing");
   expect_error_at(mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "1m", "pods": 3},

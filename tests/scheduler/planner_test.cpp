@@ -566,9 +566,9 @@ TEST(Planner, InstanceQueueSpreadsAWaveOverTheTimeItsInstanceNeeds) {
   s.push_back(make_sub(5, "XX2"));
   const auto r = plan_rollout(s, nullptr, queued_plan());
   ASSERT_TRUE(r.feasible());
-  EXPECT_EQ(starts_of(r), (std::vector<std::string>{"2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z",
-                                                    "2026-06-06T00:00:00Z", "2026-06-06T00:15:00Z",
-                                                    "2026-06-06T00:15:00Z", "2026-06-06T00:30:00Z"}));
+  EXPECT_EQ(starts_of(r),
+            (std::vector<std::string>{"2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z",
+                                      "2026-06-06T00:15:00Z", "2026-06-06T00:15:00Z", "2026-06-06T00:30:00Z"}));
   std::map<std::uint32_t, std::string> start_of;
   for (const auto& o : r.orgs) start_of[o.subscriber_index] = format_iso8601(o.start);
   EXPECT_EQ(start_of[5], "2026-06-06T00:00:00Z");  // XX2's queue is empty
@@ -591,10 +591,10 @@ TEST(Planner, InstanceQueueKeepsEveryJobOutOfMaintenance) {
   }
   // 00:00, 00:15 and 00:30 take two each (00:30 runs until 01:00); 00:45 would run into 01:00, so the last two
   // start at 02:00.
-  EXPECT_EQ(starts_of(r), (std::vector<std::string>{"2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z",
-                                                    "2026-06-06T00:15:00Z", "2026-06-06T00:15:00Z",
-                                                    "2026-06-06T00:30:00Z", "2026-06-06T00:30:00Z",
-                                                    "2026-06-06T02:00:00Z", "2026-06-06T02:00:00Z"}));
+  EXPECT_EQ(starts_of(r),
+            (std::vector<std::string>{"2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z", "2026-06-06T00:15:00Z",
+                                      "2026-06-06T00:15:00Z", "2026-06-06T00:30:00Z", "2026-06-06T00:30:00Z",
+                                      "2026-06-06T02:00:00Z", "2026-06-06T02:00:00Z"}));
   EXPECT_EQ(r.moved_out_of_maintenance, 2u);
   EXPECT_NE(render_plan_summary(r).find("moved out of instance maintenance: 2 orgs"), std::string::npos);
 }
