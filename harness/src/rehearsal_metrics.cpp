@@ -87,7 +87,7 @@ behind executor_behind(const sch::org_view& o) {
   return behind::other;
 }
 
-// Planned orgs whose expected run [start, start + expected_slot_duration) meets their instance's maintenance as
+// Planned orgs whose expected run [start, start + expected_run) meets their instance's maintenance as
 // the platform applies it (the instance_table: windows of 3 h, longer than a run, so both ends are checked).
 std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro, const sch::plan& p) {
   const sch::plan_result* planned = ro.planned();
@@ -98,7 +98,7 @@ std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro,
     const auto i = find_org(w, ro.subscribers()[o.subscriber_index].org_key);
     if (!i) continue;
     const auto inst = pop.instance(*i);
-    const time_point last = o.start + p.expected_slot_duration - std::chrono::microseconds{1};
+    const time_point last = o.start + sch::expected_run(p) - std::chrono::microseconds{1};
     if (pop.instances().in_maintenance(inst, o.start) || pop.instances().in_maintenance(inst, last)) ++n;
   }
   return n;
@@ -452,6 +452,9 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   const targeting tg = tally_targeting(w, run.ro);
   not_pushed_tally np = tally_not_pushed(w, run.ro);
   rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan);
+  if (const sch::plan_result* planned = run.ro.planned()) {
+    rep.jobs_moved_out_of_maintenance = planned->moved_out_of_maintenance;
+  }
   const harm_tally h = tally_harm(w, tg, rep, violations);
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {

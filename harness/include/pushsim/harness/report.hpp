@@ -68,6 +68,8 @@ struct rehearsal_report {
   std::vector<expectation_result> expectations;
   // Planned orgs whose expected run meets their instance's maintenance window (as the platform applies it).
   std::size_t jobs_planned_in_maintenance = 0;
+  // Planned orgs the planner moved out of a maintenance window of the plan's "maintenance" table.
+  std::size_t jobs_moved_out_of_maintenance = 0;
 
   bool expectations_passed() const;
 };
