@@ -184,10 +184,9 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   const auto target = w.platform->find_version(p.target.package_version_id);
   PUSHSIM_ASSERT(target.has_value(), "the plan's target was resolved against the package");
   const std::vector<detail::start_need> needs = detail::needs_at_start(w, *target);
-  // The deadline's cost in the world: an API retirement stops the integration of every org still on an old version.
-  const bool api_retires =
-      p.deadline && p.deadline_cost == sch::deadline_kind::api_retirement && *p.deadline >= w.sim->now();
-  if (api_retires) w.platform->retire_api_at(*p.deadline, *target);
+  // build_world scheduled the deadline's cost in the world (an API retirement) against the same target.
+  PUSHSIM_ASSERT(!w.deadline || w.deadline->target == *target, "the world's deadline is the plan's");
+  const bool api_retires = w.deadline && w.deadline->kind == sch::deadline_kind::api_retirement;
 
   set_assert_context(w.seed, options.reproduce_command);
   api::api_handler handler(*w.platform, acfg);
@@ -217,7 +216,8 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   w.platform->feed().on_signal(nullptr);
   // Let jobs still running end and late breakage signals appear (bounded by the telemetry horizon).
   time_point settle_end = w.sim->now() + from_seconds(w.platform->config().telemetry.horizon_s) + std::chrono::days(1);
-  if (api_retires) settle_end = std::max(settle_end, *p.deadline + std::chrono::days(1));  // the retirement's signals
+  // The retirement's signals.
+  if (api_retires) settle_end = std::max(settle_end, w.deadline->at + std::chrono::days(1));
   w.sim->run_until(std::max(w.sim->now(), std::min(t_max, settle_end)));
   if (options.progress && ro.planned()) options.progress(orgs_with_outcome(w), ro.planned()->orgs.size(), w.sim->now());
 
