@@ -50,8 +50,7 @@ void print_count(const count_score& c, std::ostream& out) {
 
 void print_scores(const backtest_request& r, const backtest_result& result, std::ostream& out) {
   const backtest_score& s = result.score;
-  out << "orgs the replications could not push (no job ran: a drawn push block, ...): mean "
-      << number(result.not_pushed_mean, "%.1f") << "\n";
+  out << "orgs the replications could not push (no job ran): mean " << number(result.not_pushed_mean, "%.1f") << "\n";
   print_count(s.failed, out);
   for (const auto& t : s.failed_by_type) {
     out << "  ";

@@ -268,6 +268,7 @@ void importer::resolve_history() {
     const auto i = index_.find(o.org);
     PUSHSIM_ASSERT(i != index_.end(), "a pushed org has no row");
     out_.orgs[i->second].always_fails = fails_last_pushes(o.trailing_failures(out_.history), always_fails_last_pushes);
+    out_.orgs[i->second].pushed = true;
   }
 }
 

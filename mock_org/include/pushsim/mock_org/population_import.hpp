@@ -60,6 +60,7 @@ struct imported_org {
   // Push history: it failed every one of its last always_fails_last_pushes (2) pushes in push order (true), else
   // false; empty when no job of it ended (push_history.hpp defines the order).
   std::optional<bool> always_fails;
+  bool pushed = false;  // a push job of it ended (Succeeded or Failed): it was pushable then, so it draws no block
 };
 
 // What the import found besides the orgs, for the user to check.
