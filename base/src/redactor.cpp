@@ -126,4 +126,34 @@ std::variant<std::optional<redactor>, std::string> make_redactor(const redact_fl
   return std::optional<redactor>(random_salt());
 }
 
+void redacting_buffer::emit() {
+  if (held_.empty()) return;
+  out_ << redact_.text(held_);
+  held_.clear();
+}
+
+redacting_buffer::int_type redacting_buffer::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  held_.push_back(traits_type::to_char_type(c));
+  if (held_.back() == '\n') emit();
+  return c;
+}
+
+std::streamsize redacting_buffer::xsputn(const char* s, std::streamsize n) {
+  held_.append(s, static_cast<std::size_t>(n));
+  if (const auto last = held_.rfind('\n'); last != std::string::npos) {
+    std::string rest = held_.substr(last + 1);
+    held_.resize(last + 1);
+    emit();
+    held_ = std::move(rest);
+  }
+  return n;
+}
+
+int redacting_buffer::sync() {
+  emit();
+  out_.flush();
+  return out_ ? 0 : -1;
+}
+
 }  // namespace pushsim

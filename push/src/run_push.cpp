@@ -576,6 +576,19 @@ int run_locked(const push_options& o, const inputs& in, const output_targets& ta
   return execute(net, o, in, where, now, std::move(resume), std::move(subscribers), facts, targets, out, err);
 }
 
+// run_push once its inputs and outputs are checked: the dry run, or the journaled push under its lock.
+int run_checked(const push_options& o, const inputs& in, const output_targets& t, std::ostream& out,
+                std::ostream& err) {
+  if (o.dry_run) return run_locked(o, in, t, std::nullopt, out, err);
+  auto lock = journal_lock::acquire(o.journal_path);
+  if (auto* refused = std::get_if<journal_lock::refusal>(&lock)) {
+    return fail(err, refused->held ? push_exit_bad_input : push_exit_error, refused->message);
+  }
+  auto resume = read_journal_inputs(o, err);
+  if (auto* code = std::get_if<int>(&resume)) return *code;
+  return run_locked(o, in, t, std::move(std::get<std::optional<resume_inputs>>(resume)), out, err);
+}
+
 }  // namespace
 
 int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
@@ -585,14 +598,14 @@ int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
   auto targets = check_outputs(o, err);
   if (auto* code = std::get_if<int>(&targets)) return *code;
   const auto& t = std::get<output_targets>(targets);
-  if (o.dry_run) return run_locked(o, std::get<inputs>(in), t, std::nullopt, out, err);
-  auto lock = journal_lock::acquire(o.journal_path);
-  if (auto* refused = std::get_if<journal_lock::refusal>(&lock)) {
-    return fail(err, refused->held ? push_exit_bad_input : push_exit_error, refused->message);
+  // Under --redact, every later line on stderr passes through the redactor (errors may quote org ids).
+  std::optional<redacting_buffer> redacted_buffer;
+  std::optional<std::ostream> redacted_err;
+  if (t.redact) {
+    redacted_buffer.emplace(err, *t.redact);
+    redacted_err.emplace(&*redacted_buffer);
   }
-  auto resume = read_journal_inputs(o, err);
-  if (auto* code = std::get_if<int>(&resume)) return *code;
-  return run_locked(o, std::get<inputs>(in), t, std::move(std::get<std::optional<resume_inputs>>(resume)), out, err);
+  return run_checked(o, std::get<inputs>(in), t, out, redacted_err ? *redacted_err : err);
 }
 
 }  // namespace pushsim::push

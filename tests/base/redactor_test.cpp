@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -63,6 +64,25 @@ TEST(Redactor, NamePseudonymIsANameWithoutTheOriginal) {
   EXPECT_EQ(p.find("Summit"), std::string::npos);
   EXPECT_EQ(redactor("s").org_name(""), "");
   EXPECT_EQ(redactor("s").org_key(""), "");
+}
+
+// stderr under --redact: whole lines go through the redactor, a partial line on flush, the rest when destroyed;
+// an id split over two writes is still replaced because a line is held until its newline.
+TEST(Redactor, RedactingBufferRedactsEveryLineWrittenThroughIt) {
+  const redactor r("salt");
+  std::ostringstream sink;
+  {
+    redacting_buffer buffer(sink, r);
+    std::ostream err(&buffer);
+    err << "job for 00D5g000004"
+        << "AcmE failed\n"
+        << "retrying 00D5g000004AcmEAAA" << std::flush;
+    EXPECT_EQ(sink.str(),
+              "job for " + r.org_key("00D5g000004AcmE") + " failed\nretrying " + r.org_key("00D5g000004AcmE"));
+    err << "\ndone with 00D5g000004BcmE";
+  }
+  EXPECT_EQ(sink.str().find("00D5g000004"), std::string::npos) << sink.str();
+  EXPECT_NE(sink.str().find("done with " + r.org_key("00D5g000004BcmE")), std::string::npos) << sink.str();
 }
 
 TEST(Redactor, TextLosesEveryOrgIdAndTheOrgsName) {

@@ -139,7 +139,7 @@ rc=$?
 set -e
 [ $rc -eq 0 ] || [ $rc -eq 3 ] || fail "push --redact: exit $rc: $(tail -3 "$tmp/push/err")"
 [ "$(wc -l <"$tmp/push/failures.csv")" -gt 1 ] || fail "push --redact: no failed org to check"
-python3 - "$tmp/subscribers.csv" "$tmp/push/failures.csv" "$tmp/push/report.json" "$tmp/push/out" <<'PY'
+python3 - "$tmp/subscribers.csv" "$tmp/push/failures.csv" "$tmp/push/report.json" "$tmp/push/out" "$tmp/push/err" <<'PY'
 import csv, sys
 subs = list(csv.reader(open(sys.argv[1])))[1:]
 for path in sys.argv[2:]:

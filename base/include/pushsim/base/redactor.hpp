@@ -8,7 +8,9 @@
 // share a pseudonym with probability about n^2 / 2^72 (a million orgs: 2e-10).
 
 #include <optional>
+#include <ostream>
 #include <span>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,6 +35,28 @@ class redactor {
  private:
   std::string mac(std::string_view domain, std::string_view value) const;
   std::string salt_;
+};
+
+// A stream buffer that writes each line (and, on flush, the partial line) through redactor::text to `out`: a
+// command's stderr under --redact, so messages that quote an org id do not leak it. Lines are held until their
+// newline or a flush; the buffer flushes what it holds when destroyed.
+class redacting_buffer final : public std::streambuf {
+ public:
+  redacting_buffer(std::ostream& out, const redactor& r) : out_(out), redact_(r) {}
+  redacting_buffer(const redacting_buffer&) = delete;
+  redacting_buffer& operator=(const redacting_buffer&) = delete;
+  ~redacting_buffer() override { emit(); }
+
+ protected:
+  int_type overflow(int_type c) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override;
+
+ private:
+  void emit();
+  std::ostream& out_;
+  const redactor& redact_;
+  std::string held_;
 };
 
 // The environment variable a partner may keep the salt in (read when no salt file is given).
