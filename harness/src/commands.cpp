@@ -2,6 +2,7 @@
 #include "pushsim/harness/commands.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
+#include "pushsim/base/version.hpp"
 #include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/rehearsal.hpp"
 #include "pushsim/harness/scenario_file.hpp"
@@ -39,8 +41,9 @@ load_result load(const std::optional<std::string>& scenario, const scenario_over
   return scenario ? load_scenario_file(*scenario, overrides) : load_default_scenario(overrides);
 }
 
-void print_errors(const std::vector<input_error>& errors, std::ostream& err) {
-  for (const auto& e : errors) err << e.to_string() << "\n";
+// Bad-input messages; with --redact, the org ids they quote are pseudonymised.
+void print_errors(const std::vector<input_error>& errors, std::ostream& err, const redactor* redact = nullptr) {
+  for (const auto& e : errors) err << (redact ? redact->text(e.to_string()) : e.to_string()) << "\n";
 }
 
 std::string reproduce(const char* verb, const std::optional<std::string>& scenario, const std::vector<std::string>& set,
@@ -72,6 +75,17 @@ std::optional<std::vector<scenario>> with_each_plan(const scenario& base, const 
     return std::nullopt;
   }
   return out;
+}
+
+// The redactor of --redact (none without it); false after printing why when its salt is bad (exit 2).
+bool redaction(const redact_flags& flags, std::optional<redactor>& out, std::ostream& err) {
+  auto made = make_redactor(flags);
+  if (const auto* why = std::get_if<std::string>(&made)) {
+    err << "pushsim: " << *why << "\n";
+    return false;
+  }
+  out = std::move(std::get<std::optional<redactor>>(made));
+  return true;
 }
 
 // Checks every output before any work, printing each problem. The resolved targets (empty where no output was
@@ -109,9 +123,11 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   scenario_overrides overrides;
   overrides.seed = args.seed;
   if (!parse_overrides(args.set, overrides.set, err)) return 2;
+  std::optional<redactor> redact;
+  if (!redaction(args.redact, redact, err)) return 2;
   const auto loaded = load(args.scenario, overrides);
   if (!loaded.value) {
-    print_errors(loaded.errors, err);
+    print_errors(loaded.errors, err, redact ? &*redact : nullptr);
     return 2;
   }
   const auto targets =
@@ -124,6 +140,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   rehearsal_options options;
   options.reproduce_command = reproduce("run", args.scenario, args.set, loaded.value->seed);
   options.schedule_csv = !args.schedule_csv_path.empty();
+  options.redact = redact ? &*redact : nullptr;
   options.harmed_org_rows = !args.csv_path.empty();  // only the CSV report lists harmed orgs
   if (args.progress) {
     options.progress = [&err](std::uint64_t done, std::uint64_t total, time_point now) {
@@ -137,7 +154,7 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   auto result = run_rehearsal(*loaded.value, options);
   if (args.progress) err << "\n";
   if (!result.report) {
-    print_errors(result.errors, err);
+    print_errors(result.errors, err, options.redact);
     return 2;
   }
   const auto& report = *result.report;
@@ -156,6 +173,75 @@ int run_command(const run_arguments& args, std::ostream& out, std::ostream& err)
   return code;
 }
 
+namespace {
+
+// One plan's figures in a comparison.
+struct compare_row {
+  std::string plan;
+  nlohmann::json metrics;
+};
+
+constexpr std::array<const char*, 9> compare_columns = {
+    "blast_radius_orgs", "harmed_by_pushing_orgs", "harmed_by_not_pushing_orgs",
+    "users_disrupted",   "detection_delay_s",      "rollout_duration_s",
+    "api_calls",         "deadline_met",           "halted"};
+
+// The plans to compare: without --plan, the scenario's own plan; each under every --gate-action.
+std::optional<std::vector<plan_with_action>> compare_runs(const compare_arguments& args, const scenario& loaded,
+                                                          std::ostream& err) {
+  std::string action_error;
+  const auto actions = parse_gate_action_flags(args.gate_actions, action_error);
+  if (!actions) {
+    err << "pushsim compare: " << action_error << "\n";
+    return std::nullopt;
+  }
+  const auto each_plan = with_each_plan(loaded, args.plans, err);
+  if (!each_plan) return std::nullopt;
+  std::vector<plan_with_action> named;
+  if (args.plans.empty()) named.push_back({"scenario plan", loaded});
+  for (std::size_t i = 0; i < each_plan->size(); ++i) named.push_back({args.plans[i], (*each_plan)[i]});
+  return with_gate_actions(named, *actions);
+}
+
+// The side-by-side table: one row per plan, one column per figure (each wide enough for its name).
+void print_comparison(const std::vector<compare_row>& rows, std::ostream& out) {
+  std::size_t plan_width = 32;
+  for (const auto& r : rows) plan_width = std::max(plan_width, r.plan.size() + 2);
+  const int plan_w = static_cast<int>(plan_width);
+  auto column_w = [](const char* c) { return static_cast<int>(std::max<std::size_t>(20, std::strlen(c) + 2)); };
+  out << std::left << std::setw(plan_w) << "plan";
+  for (const char* c : compare_columns) out << std::setw(column_w(c)) << c;
+  out << "\n";
+  for (const auto& r : rows) {
+    out << std::setw(plan_w) << r.plan;
+    for (const char* c : compare_columns) {
+      const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
+      out << std::setw(column_w(c))
+          << (v.is_number_float()
+                  ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
+                  : v.dump());
+    }
+    out << "\n";
+  }
+}
+
+// --json: {"pushsim_version", "scenario", "seed", "plans": [{"plan", figures..., "digest"}]}.
+nlohmann::json comparison_json(const std::vector<compare_row>& rows, const scenario& loaded) {
+  nlohmann::json plans = nlohmann::json::array();
+  for (const auto& r : rows) {
+    nlohmann::json entry = {{"plan", r.plan}};
+    for (const char* c : compare_columns) entry[c] = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
+    entry["digest"] = r.metrics.value("digest", std::string());
+    plans.push_back(std::move(entry));
+  }
+  return {{"pushsim_version", std::string(pushsim::version())},
+          {"scenario", loaded.name},
+          {"seed", loaded.seed},
+          {"plans", std::move(plans)}};
+}
+
+}  // namespace
+
 int compare_command(const compare_arguments& args, std::ostream& out, std::ostream& err) {
   scenario_overrides overrides;
   overrides.seed = args.seed;
@@ -169,75 +255,38 @@ int compare_command(const compare_arguments& args, std::ostream& out, std::ostre
     print_errors(loaded.errors, err);
     return 2;
   }
-  std::string action_error;
-  const auto actions = parse_gate_action_flags(args.gate_actions, action_error);
-  if (!actions) {
-    err << "pushsim compare: " << action_error << "\n";
-    return 2;
-  }
-  const auto each_plan = with_each_plan(*loaded.value, args.plans, err);
-  if (!each_plan) return 2;
-  // Without --plan, the scenario's own plan under each --gate-action.
-  std::vector<plan_with_action> named;
-  if (args.plans.empty()) named.push_back({"scenario plan", *loaded.value});
-  for (std::size_t i = 0; i < each_plan->size(); ++i) named.push_back({args.plans[i], (*each_plan)[i]});
-  const auto runs = with_gate_actions(named, *actions);
+  const auto runs = compare_runs(args, *loaded.value, err);
+  if (!runs) return 2;
   auto inputs = input_files(args.scenario, *loaded.value);
   inputs.insert(inputs.end(), args.plans.begin(), args.plans.end());
   const auto targets = check_outputs({args.json_path}, inputs, err);
   if (!targets) return 2;
-  struct row {
-    std::string plan;
-    nlohmann::json metrics;
-  };
-  std::vector<row> rows;
-  for (const auto& run : runs) {
+  std::optional<redactor> redact;
+  if (!redaction(args.redact, redact, err)) return 2;
+  std::vector<compare_row> rows;
+  bool broken = false;
+  for (const auto& run : *runs) {
     rehearsal_options options;
     options.reproduce_command = reproduce("compare", args.scenario, args.set, run.loaded.seed);
+    options.redact = redact ? &*redact : nullptr;
     auto result = run_rehearsal(run.loaded, options);
     if (!result.report) {
-      print_errors(result.errors, err);
+      print_errors(result.errors, err, options.redact);
       return 2;
     }
     for (const auto& v : result.invariant_violations)
       err << "pushsim: INVARIANT BROKEN (" << run.name << "): " << v << "\n";
+    broken = broken || !result.invariant_violations.empty();
     rows.push_back({run.name, result.report->metrics});
   }
-  const char* columns[] = {"blast_radius_orgs", "harmed_by_pushing_orgs", "harmed_by_not_pushing_orgs",
-                           "users_disrupted",   "detection_delay_s",      "rollout_duration_s",
-                           "api_calls",         "deadline_met",           "halted"};
-  // The plan column fits the longest plan path, so long paths do not push the figures out of their columns.
-  std::size_t plan_width = 32;
-  for (const auto& r : rows) plan_width = std::max(plan_width, r.plan.size() + 2);
-  const int plan_w = static_cast<int>(plan_width);
-  out << std::left << std::setw(plan_w) << "plan";
-  // Each figure column fits its name, so long names stay apart.
-  auto column_w = [](const char* c) { return static_cast<int>(std::max<std::size_t>(20, std::strlen(c) + 2)); };
-  for (const char* c : columns) out << std::setw(column_w(c)) << c;
-  out << "\n";
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& r : rows) {
-    out << std::setw(plan_w) << r.plan;
-    nlohmann::json entry = {{"plan", r.plan}};
-    for (const char* c : columns) {
-      const auto& v = r.metrics.contains(c) ? r.metrics[c] : nlohmann::json();
-      std::string text = v.is_number_float()
-                             ? (std::ostringstream() << std::fixed << std::setprecision(0) << v.get<double>()).str()
-                             : v.dump();
-      out << std::setw(column_w(c)) << text;
-      entry[c] = v;
-    }
-    entry["digest"] = r.metrics.value("digest", std::string());
-    j.push_back(entry);
-    out << "\n";
-  }
+  print_comparison(rows, out);
   if (!targets->front().empty()) {
-    if (const auto e = write_atomically(targets->front(), j.dump(2) + "\n")) {
+    if (const auto e = write_atomically(targets->front(), comparison_json(rows, *loaded.value).dump(2) + "\n")) {
       err << "pushsim: " << e->to_string() << "\n";
       return 2;
     }
   }
-  return 0;
+  return broken ? 1 : 0;
 }
 
 }  // namespace pushsim::harness

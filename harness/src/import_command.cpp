@@ -22,7 +22,8 @@ void print_import_summary(const mock_org::population_import& im, std::ostream& o
     known[7] += o.records.empty() ? 0 : 1;
   }
   out << "orgs: " << im.orgs.size() << " (" << im.summary.push_jobs << " push jobs in the history, "
-      << im.summary.orgs_always_failing << " orgs failed every push)\n";
+      << im.summary.orgs_always_failing << " orgs failed their last " << mock_org::always_fails_last_pushes
+      << " pushes)\n";
   const char* names[8] = {"type",      "status",  "instance", "installed version",
                           "time zone", "edition", "users",    "records"};
   out << "known (the rest drawn from the scenario):";
@@ -31,19 +32,22 @@ void print_import_summary(const mock_org::population_import& im, std::ostream& o
   for (const auto& w : im.summary.warnings()) out << "warning: " << w << "\n";
 }
 
-std::string imported_orgs_csv(const mock_org::population_import& im, const mock_org::package& pkg) {
+std::string imported_orgs_csv(const mock_org::population_import& im, const mock_org::package& pkg,
+                              const redactor* redact) {
   std::string out = "OrgKey,OrgName,OrgType,OrgStatus,InstanceName,ParentOrg,InstalledVersion,Edition,TimeZone,Users\n";
   const auto opt = [](const auto& v, auto f) { return v ? std::string(f(*v)) : std::string(); };
+  const auto key_text = [&](const std::string& key) { return redact ? redact->org_key(key) : key; };
+  const auto name_text = [&](const std::string& name) { return redact ? redact->org_name(name) : name; };
   for (const auto& o : im.orgs) {
     const std::string version = opt(o.installed_version, [&](mock_org::version_index v) {
       return v == mock_org::not_installed ? std::string("none") : pkg.versions[v].number.str();
     });
-    const std::vector<std::string> fields = {o.key.str(),
-                                             o.name,
+    const std::vector<std::string> fields = {key_text(o.key.str()),
+                                             name_text(o.name),
                                              opt(o.type, [](auto v) { return mock_org::to_string(v); }),
                                              opt(o.status, [](auto v) { return mock_org::to_string(v); }),
                                              opt(o.instance, [&](auto v) { return im.instances.name(v); }),
-                                             opt(o.parent, [](const auto& v) { return v.str(); }),
+                                             opt(o.parent, [&](const auto& v) { return key_text(v.str()); }),
                                              version,
                                              opt(o.edition, [](auto v) { return mock_org::to_string(v); }),
                                              opt(o.zone, [&](auto v) { return im.zones.name(v); }),
@@ -69,15 +73,22 @@ int import_command(const import_arguments& args, std::ostream& out, std::ostream
     }
     target = std::get<std::filesystem::path>(checked);
   }
+  auto made = make_redactor(args.redact);
+  if (const auto* why = std::get_if<std::string>(&made)) {
+    err << "pushsim import: " << *why << "\n";
+    return 2;
+  }
+  const auto& redact = std::get<std::optional<redactor>>(made);
   std::vector<input_error> errors;
   const auto im = mock_org::import_population(args.files, args.files, loaded.value->pkg, errors);
   if (!im) {
-    for (const auto& e : errors) err << e.to_string() << "\n";
+    for (const auto& e : errors) err << (redact ? redact->text(e.to_string()) : e.to_string()) << "\n";
     return 2;
   }
   print_import_summary(*im, out);
   if (target) {
-    if (const auto e = write_atomically(*target, imported_orgs_csv(*im, loaded.value->pkg))) {
+    const auto csv = imported_orgs_csv(*im, loaded.value->pkg, redact ? &*redact : nullptr);
+    if (const auto e = write_atomically(*target, csv)) {
       err << "pushsim import: " << e->to_string() << "\n";
       return 2;
     }

@@ -9,6 +9,7 @@
 #include "rehearsal_metrics.hpp"
 #include "pushsim/base/assert.hpp"
 #include "pushsim/base/file_path.hpp"
+#include "pushsim/base/redactor.hpp"
 #include "pushsim/harness/world.hpp"
 #include "pushsim/mock_org/api/api_handler.hpp"
 #include "pushsim/scheduler/org_key.hpp"
@@ -27,6 +28,25 @@ namespace api = mock_org::api;
 namespace sch = pushsim::scheduler;
 
 constexpr const char* rehearsal_token = "pushsim-rehearsal";
+
+// --redact: the report's org rows and the violation texts with org keys and names pseudonymised. The metrics and
+// the digest hold no key or name, so they do not change.
+void redact_report(const redactor& r, rehearsal_report& rep, std::vector<std::string>& violations) {
+  for (auto& o : rep.harmed_orgs) {
+    o.error_title = r.text(o.error_title, o.org_name);
+    o.error_message = r.text(o.error_message, o.org_name);
+    o.organization_id = r.org_key(o.organization_id);
+    o.org_name = r.org_name(o.org_name);
+  }
+  for (auto& v : violations) v = r.text(v);
+}
+
+// The schedule CSV of the planned rollout (with --redact, of pseudonymised subscribers).
+std::string schedule_csv_of(const sch::rollout& ro, const redactor* redact) {
+  if (redact == nullptr) return sch::render_schedule_csv(*ro.planned(), ro.subscribers(), ro.the_plan());
+  const auto subscribers = redacted_rows(std::span<const sch::subscriber>(ro.subscribers()), *redact);
+  return sch::render_schedule_csv(*ro.planned(), subscribers, ro.the_plan());
+}
 
 // What a partner knows about its orgs when its own records are complete: the true time zone, fiscal year and
 // customizations of every org (the scenario's "profiles": "from_population").
@@ -164,10 +184,9 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   const auto target = w.platform->find_version(p.target.package_version_id);
   PUSHSIM_ASSERT(target.has_value(), "the plan's target was resolved against the package");
   const std::vector<detail::start_need> needs = detail::needs_at_start(w, *target);
-  // The deadline's cost in the world: an API retirement stops the integration of every org still on an old version.
-  const bool api_retires =
-      p.deadline && p.deadline_cost == sch::deadline_kind::api_retirement && *p.deadline >= w.sim->now();
-  if (api_retires) w.platform->retire_api_at(*p.deadline, *target);
+  // build_world scheduled the deadline's cost in the world (an API retirement) against the same target.
+  PUSHSIM_ASSERT(!w.deadline || w.deadline->target == *target, "the world's deadline is the plan's");
+  const bool api_retires = w.deadline && w.deadline->kind == sch::deadline_kind::api_retirement;
 
   set_assert_context(w.seed, options.reproduce_command);
   api::api_handler handler(*w.platform, acfg);
@@ -197,7 +216,8 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   w.platform->feed().on_signal(nullptr);
   // Let jobs still running end and late breakage signals appear (bounded by the telemetry horizon).
   time_point settle_end = w.sim->now() + from_seconds(w.platform->config().telemetry.horizon_s) + std::chrono::days(1);
-  if (api_retires) settle_end = std::max(settle_end, *p.deadline + std::chrono::days(1));  // the retirement's signals
+  // The retirement's signals.
+  if (api_retires) settle_end = std::max(settle_end, w.deadline->at + std::chrono::days(1));
   w.sim->run_until(std::max(w.sim->now(), std::min(t_max, settle_end)));
   if (options.progress && ro.planned()) options.progress(orgs_with_outcome(w), ro.planned()->orgs.size(), w.sim->now());
 
@@ -235,10 +255,10 @@ rehearsal_result run_rehearsal(const scenario& s, const rehearsal_options& optio
   m["events_per_s"] = wall_s > 0 ? static_cast<double>(w.sim->events_processed()) / wall_s : 0.0;
   m["digest"] = w.sim->digest_hex();
   rep.expectations = check_expectations(s.expect, m);
+  if (options.redact != nullptr) redact_report(*options.redact, rep, out.invariant_violations);
   out.report = std::move(rep);
-  if (options.schedule_csv && ro.planned()) {
-    out.schedule_csv = sch::render_schedule_csv(*ro.planned(), ro.subscribers(), ro.the_plan());
-  }
+  if (options.inspect) options.inspect(w);
+  if (options.schedule_csv && ro.planned()) out.schedule_csv = schedule_csv_of(ro, options.redact);
   return out;
 }
 

@@ -116,7 +116,7 @@ behind executor_behind(const sch::org_view& o) {
   return behind::other;
 }
 
-// Planned orgs whose expected run [start, start + expected_slot_duration) meets their instance's maintenance as
+// Planned orgs whose expected run [start, start + expected_run) meets their instance's maintenance as
 // the platform applies it (the instance_table: windows of 3 h, longer than a run, so both ends are checked).
 std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro, const sch::plan& p,
                                          const std::vector<org_index>& sub_orgs) {
@@ -128,7 +128,7 @@ std::size_t count_planned_in_maintenance(const world& w, const sch::rollout& ro,
     const auto i = org_of(sub_orgs, o.subscriber_index);
     if (!i) continue;
     const auto inst = pop.instance(*i);
-    const time_point last = o.start + p.expected_slot_duration - std::chrono::microseconds{1};
+    const time_point last = o.start + sch::expected_run(p) - std::chrono::microseconds{1};
     if (pop.instances().in_maintenance(inst, o.start) || pop.instances().in_maintenance(inst, last)) ++n;
   }
   return n;
@@ -362,6 +362,7 @@ struct deadline_tally {
   bool eligible_all_upgraded = true;  // deadline_met
   std::uint64_t harmed_orgs = 0, harmed_users = 0, spared_by_halt = 0;
   std::vector<org_index> halted_orgs;  // left behind by the halt (to estimate what it spared them)
+  std::vector<org_index> harmed;       // the harmed_orgs themselves (for the breakdowns by cause and customization)
 };
 
 behind reason_left_behind(const finished_rollout& run, const targeting& tg, const not_pushed_tally& np, org_index i) {
@@ -421,10 +422,26 @@ deadline_tally tally_deadline(const finished_rollout& run, const targeting& tg, 
     if (harmed && t.st != st::failed) {
       ++d.harmed_orgs;
       d.harmed_users += pop.users(i);
+      d.harmed.push_back(i);
     }
   }
   d.spared_by_halt = spared_by_halt(run, d.halted_orgs);
   return d;
+}
+
+// The cause under which the orgs harmed by not pushing show in the breakdowns, so that the bars by cause add up
+// to blast_radius_orgs.
+std::string not_pushing_cause(sch::deadline_kind kind) {
+  return kind == sch::deadline_kind::api_retirement ? "integration stopped: API retirement" : "out of compliance";
+}
+
+// Adds the orgs harmed by not pushing to the breakdowns by cause and by customization.
+void add_not_pushing_harm(const finished_rollout& run, const deadline_tally& d, rehearsal_report& rep) {
+  if (d.harmed.empty()) return;
+  rep.blast_by_cause[not_pushing_cause(run.plan.deadline_cost)] += static_cast<int>(d.harmed.size());
+  for (const auto i : d.harmed) {
+    for (const auto& k : customization_kinds(*run.w.orgs, i)) ++rep.blast_by_customization[k];
+  }
 }
 
 }  // namespace
@@ -502,6 +519,9 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   const targeting tg = tally_targeting(w, run.ro, sub_orgs);
   not_pushed_tally np = tally_not_pushed(w, run.ro, sub_orgs);
   rep.jobs_planned_in_maintenance = count_planned_in_maintenance(w, run.ro, run.plan, sub_orgs);
+  if (const sch::plan_result* planned = run.ro.planned()) {
+    rep.jobs_moved_out_of_maintenance = planned->moved_out_of_maintenance;
+  }
   const harm_tally h = tally_harm(w, tg, rep, violations, run.harmed_org_rows);
   // Counts add up: every targeted org is upgraded, failed or not pushed (with a reason).
   if (h.upgraded + h.failed + h.untouched_targeted != tg.targeted_count || h.untouched_targeted != np.count) {
@@ -531,6 +551,7 @@ void measure(finished_rollout run, rehearsal_report& rep, std::vector<std::strin
   m["orgs_not_pushed"] = h.untouched_targeted;
   m["orgs_not_pushed_by_reason"] = np.by_reason;
   const deadline_tally dl = tally_deadline(run, tg, np);
+  add_not_pushing_harm(run, dl, rep);
   const std::uint64_t users_disrupted = w.platform->truth().summarize().users_disrupted;
   m["orgs_left_behind"] = dl.left_behind;
   m["orgs_left_behind_by_reason"] = dl.by_reason;

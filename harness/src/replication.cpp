@@ -22,12 +22,13 @@ std::optional<double> metric_value(const nlohmann::json& metrics, const study_me
 
 // Runs one plan of one replication into `row`; bad input goes to `errors`.
 void run_one(const replication_setup& setup, std::uint64_t index, std::size_t plan, replication_row& row,
-             std::vector<input_error>& errors) {
+             std::vector<input_error>& errors, const world_inspector& inspect) {
   scenario s = setup.plans[plan].loaded;
   s.seed = replication_seed(setup.root_seed, index);
   if (setup.vary == vary_mode::platform) s.population_seed = setup.root_seed;
   rehearsal_options options;
   options.reproduce_command = reproduce_command(setup.plans[plan], s.seed);
+  if (inspect) options.inspect = [&](const world& w) { inspect(index, plan, w); };
   auto result = run_rehearsal(s, options);
   row.index = index;
   row.seed = s.seed;
@@ -69,7 +70,7 @@ const std::vector<study_metric>& study_metrics() {
 }
 
 replication_batch run_replications(const replication_setup& setup, std::uint64_t first, std::uint64_t count,
-                                   unsigned jobs, const std::function<void()>& done) {
+                                   unsigned jobs, const std::function<void()>& done, const world_inspector& inspect) {
   const std::size_t plans = setup.plans.size();
   replication_batch out;
   out.rows.resize(static_cast<std::size_t>(count) * plans);
@@ -80,7 +81,7 @@ replication_batch run_replications(const replication_setup& setup, std::uint64_t
     for (std::uint64_t k = next++; k < count && !bad_input; k = next++) {
       std::vector<input_error> errors;
       for (std::size_t p = 0; p < plans && errors.empty(); ++p) {
-        run_one(setup, first + k, p, out.rows[static_cast<std::size_t>(k) * plans + p], errors);
+        run_one(setup, first + k, p, out.rows[static_cast<std::size_t>(k) * plans + p], errors, inspect);
       }
       std::lock_guard lock(mutex);
       if (!errors.empty() && !bad_input) {

@@ -451,7 +451,9 @@ void print_summary(std::ostream& out, const rehearsal_report& r) {
       << fmt(num(m, "upgrades_per_hour"), 0) << " upgrades/hour), deadline "
       << (m.value("deadline_met", false) ? "met" : "MISSED (an eligible org was not upgraded in time)")
       << ", window compliance " << fmt(100.0 * num(m, "window_compliance"), 1) << "%\n";
-  out << "  planned into an instance maintenance window: " << r.jobs_planned_in_maintenance << " jobs\n";
+  out << "  planned into an instance maintenance window: " << r.jobs_planned_in_maintenance << " jobs";
+  if (r.jobs_moved_out_of_maintenance > 0) out << " (" << r.jobs_moved_out_of_maintenance << " moved out of one)";
+  out << "\n";
   out << "  API calls: " << fmt(num(m, "api_calls"), 0) << "\n";
   for (const auto& e : r.expectations) {
     out << "  expect " << e.metric << " " << e.expected << ": " << (e.passed ? "ok" : "FAILED, got " + e.actual)

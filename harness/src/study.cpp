@@ -46,7 +46,7 @@ study_result run_study(const replication_setup& setup, const study_options& opti
   for (std::uint64_t first = options.first; first < end;) {
     const std::uint64_t count = std::min(batch, end - first);
     auto rows = options.runner ? options.runner(setup, first, count, options.jobs, on_done)
-                               : run_replications(setup, first, count, options.jobs, on_done);
+                               : run_replications(setup, first, count, options.jobs, on_done, options.inspect);
     if (!rows.errors.empty()) {
       out.errors = std::move(rows.errors);
       return out;

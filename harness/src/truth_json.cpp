@@ -1,5 +1,7 @@
 #include "pushsim/harness/truth_json.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -29,6 +31,31 @@ json counts_by_name(const Counts& counts) {
   return out;
 }
 
+// The org's version before its first job ended (its installed version if none has).
+mock_org::version_index version_at_start(const world& w, mock_org::org_index i, const mock_org::org_truth& t) {
+  return t.last_job != 0 ? t.version_before : w.orgs->installed_version(i);
+}
+
+// Since when the org is out of compliance: it needed the target (installed, not inactive, on an older version,
+// push-blocked or not) and did not have it by a compliance deadline that has passed. Empty otherwise.
+std::optional<time_point> out_of_compliance_from(const world& w, mock_org::org_index i, const mock_org::org_truth& t) {
+  if (!w.deadline || w.deadline->kind != scheduler::deadline_kind::compliance || w.sim->now() < w.deadline->at) {
+    return std::nullopt;
+  }
+  const mock_org::version_index v = version_at_start(w, i, t);
+  if (v == mock_org::not_installed || v >= w.deadline->target || w.orgs->status(i) == mock_org::org_status::inactive) {
+    return std::nullopt;
+  }
+  const bool upgraded = t.st == mock_org::org_truth::state::upgraded || t.st == mock_org::org_truth::state::broken;
+  if (upgraded && t.version_after >= w.deadline->target && t.time_us <= to_us(w.deadline->at)) return std::nullopt;
+  return w.deadline->at;
+}
+
+json deadline_json(const world& w) {
+  if (!w.deadline) return json();
+  return {{"at", format_iso8601(w.deadline->at)}, {"kind", std::string(scheduler::to_string(w.deadline->kind))}};
+}
+
 json summary_json(const mock_org::ground_truth& truth) {
   const mock_org::ground_truth::summary s = truth.summarize();
   json sum;
@@ -43,7 +70,8 @@ json summary_json(const mock_org::ground_truth& truth) {
   return sum;
 }
 
-json org_row(const world& w, mock_org::org_index i, const mock_org::org_truth& t) {
+json org_row(const world& w, mock_org::org_index i, const mock_org::org_truth& t,
+             std::optional<time_point> non_compliant_from) {
   json r;
   r["org"] = w.platform->orgs().key(i).str18();
   r["state"] = std::string(mock_org::to_string(t.st));
@@ -62,6 +90,8 @@ json org_row(const world& w, mock_org::org_index i, const mock_org::org_truth& t
     r["last_job"] = mock_org::platform::job_id_string(t.last_job);
     r["time"] = format_iso8601(from_us(t.time_us));
   }
+  if (t.integration_stopped_us >= 0) r["integration_stopped_at"] = format_iso8601(from_us(t.integration_stopped_us));
+  if (non_compliant_from) r["out_of_compliance_from"] = format_iso8601(*non_compliant_from);
   return r;
 }
 
@@ -70,15 +100,23 @@ json org_row(const world& w, mock_org::org_index i, const mock_org::org_truth& t
 json truth_json(const world& w) {
   const mock_org::ground_truth& truth = w.platform->truth();
   json rows = json::array();
+  std::uint64_t stopped = 0, non_compliant = 0;
   for (mock_org::org_index i = 0; i < truth.size(); ++i) {
     const mock_org::org_truth& t = truth.at(i);
-    if (t.st != mock_org::org_truth::state::untouched || t.attempts != 0) {
-      rows.push_back(org_row(w, i, t));
+    const std::optional<time_point> from = out_of_compliance_from(w, i, t);
+    stopped += t.integration_stopped_us >= 0 ? 1 : 0;
+    non_compliant += from ? 1 : 0;
+    const bool touched = t.st != mock_org::org_truth::state::untouched || t.attempts != 0;
+    if (touched || t.integration_stopped_us >= 0 || from) {
+      rows.push_back(org_row(w, i, t, from));
     }
   }
   json out;
   out["sim_time"] = format_iso8601(w.sim->now());
+  out["deadline"] = deadline_json(w);
   out["summary"] = summary_json(truth);
+  out["summary"]["integration_stopped"] = stopped;
+  out["summary"]["out_of_compliance"] = non_compliant;
   out["orgs"] = std::move(rows);
   out["digest"] = truth.digest();
   return out;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "population_importer.hpp"
+#include "pushsim/base/assert.hpp"
 #include "pushsim/base/json_reader.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
 
@@ -94,7 +95,7 @@ void importer::rows(import_table& t, import_kind k) {
     case import_kind::lma_license: handle = &importer::lma_row; break;
     case import_kind::subscriber_snapshot: handle = &importer::snapshot_row; break;
     case import_kind::package_usage_log: handle = &importer::usage_row; break;
-    case import_kind::push_request: handle = nullptr; break;
+    case import_kind::push_request: handle = &importer::request_row; break;
     case import_kind::push_job: handle = &importer::job_row; break;
     case import_kind::push_error: handle = &importer::error_row; break;
     case import_kind::push_fails: handle = &importer::fails_row; break;
@@ -141,7 +142,6 @@ std::optional<std::uint32_t> importer::org_of(const import_table& t, std::string
     out_.orgs.back().key = *key;
     origins_.emplace_back();
     in_base_.push_back(0);
-    job_counts_.emplace_back(0, 0);
   }
   if (base) in_base_[it->second] = 1;
   return it->second;
@@ -217,17 +217,18 @@ bool importer::set_name(const import_table& t, std::uint32_t org, std::string_vi
 
 void importer::resolve_versions() {
   for (const auto& p : pending_versions_) {
-    const auto it = version_ids_.find(p.id15);
+    const auto it = version_ids_.find(p.id);
     const auto fail_at = [&](std::string message) {
       errors_.push_back({files_[p.at.file].label, where(p.at), std::move(message)});
     };
     if (it == version_ids_.end()) {
-      fail_at("package version " + p.id15 + " is in no MetadataPackageVersion file (add one to population.from)");
+      fail_at("package version " + p.id.str() + " is in no MetadataPackageVersion file (add one to population.from)");
       return;
     }
     const auto v = pkg_.find_version(it->second);
     if (!v) {
-      fail_at("package version " + it->second.str() + " (" + p.id15 + ") is not a version of the scenario's package");
+      fail_at("package version " + it->second.str() + " (" + p.id.str() +
+              ") is not a version of the scenario's package");
       return;
     }
     auto& slot = out_.orgs[p.org].installed_version;
@@ -257,16 +258,24 @@ void importer::resolve_records() {
   for (const auto& [at, value] : snapshot_) out_.orgs[at.first].records.emplace_back(at.second, value.second);
 }
 
+// Maps request version ids to numbers and marks orgs that failed their last pushes (push_history.hpp).
 void importer::resolve_history() {
-  for (std::size_t i = 0; i < out_.orgs.size(); ++i) {
-    const auto [ended, failed] = job_counts_[i];
-    if (ended == 0) continue;
-    out_.orgs[i].always_fails = ended >= 2 && failed == ended;
+  for (auto& r : out_.history.requests) {
+    const auto it = r.version_id ? version_ids_.find(*r.version_id) : version_ids_.end();
+    if (it != version_ids_.end()) r.version = it->second;
+  }
+  for (const auto& o : out_.history.outcomes_by_org()) {
+    const auto i = index_.find(o.org);
+    PUSHSIM_ASSERT(i != index_.end(), "a pushed org has no row");
+    out_.orgs[i->second].always_fails = fails_last_pushes(o.trailing_failures(out_.history), always_fails_last_pushes);
+    out_.orgs[i->second].pushed = true;
   }
 }
 
+// Orgs only the push history names are left out; their jobs keep the org key but lose the index.
 void importer::drop_history_only() {
-  std::size_t kept = 0;
+  std::vector<std::optional<std::uint32_t>> new_index(out_.orgs.size());
+  std::uint32_t kept = 0;
   for (std::size_t i = 0; i < out_.orgs.size(); ++i) {
     if (!in_base_[i]) {
       ++out_.summary.history_orgs_absent;
@@ -274,9 +283,10 @@ void importer::drop_history_only() {
     }
     if (out_.orgs[i].always_fails.value_or(false)) ++out_.summary.orgs_always_failing;
     if (kept != i) out_.orgs[kept] = std::move(out_.orgs[i]);
-    ++kept;
+    new_index[i] = kept++;
   }
   out_.orgs.resize(kept);
+  for (auto& j : out_.history.jobs) j.org_index = new_index[*j.org_index];
 }
 
 // A parent must be an imported production org and its child a sandbox (else the link is dropped and counted).

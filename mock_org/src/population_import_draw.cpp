@@ -106,7 +106,10 @@ org draw_org(const imported_org& in, const population_import& im, const populati
   o.installed_version = in.installed_version ? *in.installed_version : s.version_mix[t.version(r)].first;
   o.time_zone = in.zone ? std::string(im.zones.name(*in.zone)) : drawn_zone(s, t, o.instance, r);
   o.fiscal_year_start_month = static_cast<std::uint8_t>(t.fiscal(r) + 1);
-  o.push_blocked = sim::bernoulli(r, s.push_blocked_probability);
+  // An org with an ended push job in the history was pushable then: it draws no block (the draw stays, so the
+  // org's other draws do not move).
+  const bool blocked = sim::bernoulli(r, s.push_blocked_probability);
+  o.push_blocked = blocked && !in.pushed;
   o.always_fails = in.always_fails ? *in.always_fails : sim::bernoulli(r, s.always_fails_probability);
   const double heavy = in.threw_exceptions ? std::min(1.0, s.heavy_share * s.heavy_multiplier) : s.heavy_share;
   o.heavy_customizer = sim::bernoulli(r, heavy);

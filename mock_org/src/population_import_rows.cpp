@@ -35,23 +35,6 @@ std::optional<bool> boolean_of(std::string_view text) {
   return std::nullopt;
 }
 
-// The 15-character form of a record id with this key prefix (15 letters or digits, or 18 whose last three are the
-// case checksum), or nullopt.
-std::optional<std::string> record_id15(std::string_view prefix, std::string_view id) {
-  if ((id.size() != 15 && id.size() != 18) || !id.starts_with(prefix)) return std::nullopt;
-  for (const char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return std::nullopt;
-  }
-  if (id.size() == 18) {
-    const auto sum = id_checksum(id.substr(0, 15));
-    for (std::size_t i = 0; i < 3; ++i) {
-      const char c = id[15 + i];
-      if ((c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c) != sum[i]) return std::nullopt;
-    }
-  }
-  return std::string(id.substr(0, 15));
-}
-
 }  // namespace
 
 std::optional<std::uint32_t> importer::count(const import_table& t, std::string_view column) {
@@ -63,6 +46,50 @@ std::optional<std::uint32_t> importer::count(const import_table& t, std::string_
     return std::nullopt;
   }
   return static_cast<std::uint32_t>(v);
+}
+
+bool importer::time_of(const import_table& t, std::string_view column, std::optional<time_point>& out) {
+  const std::string_view text = get(t, column);
+  if (text.empty()) return true;
+  const auto parsed = parse_iso8601(text);
+  if (!parsed) return fail(t, column, "expected a date-time such as 2026-09-12T02:00:00.000+0000: " + parsed.error);
+  out = parsed.time;
+  return true;
+}
+
+std::optional<record_id> importer::id_of(const import_table& t, std::string_view column, std::string_view prefix,
+                                         std::string_view what) {
+  const std::string_view text = get(t, column);
+  auto id = parse_record_id(prefix, text);
+  if (!id) {
+    fail(t, column,
+         "\"" + std::string(text) + "\" is not " + std::string(what) + " (" + std::string(prefix) +
+             "... , 15 letters or digits, or 18 whose last three are the case checksum)");
+  }
+  return id;
+}
+
+std::optional<push_status> importer::push_status_of(const import_table& t, std::string_view what) {
+  const std::string_view text = get(t, "Status");
+  const auto s = parse_push_status(text);
+  if (!s) {
+    fail(t, "Status",
+         "expected a " + std::string(what) +
+             " status (Created, Pending, InProgress, Succeeded, Failed, Canceled), found \"" + std::string(text) +
+             "\"");
+  }
+  return s;
+}
+
+std::optional<error_type> importer::error_type_of(const import_table& t) {
+  const std::string_view text = get(t, "ErrorType");
+  const auto e = parse_error_type(text);
+  if (!e) {
+    fail(t, "ErrorType",
+         "expected a PackagePushError ErrorType (ApexTestFailure, DeployError, ...), found \"" + std::string(text) +
+             "\"");
+  }
+  return e;
 }
 
 bool importer::set_type(const import_table& t, std::uint32_t org, std::string_view column) {
@@ -145,21 +172,18 @@ bool importer::subscriber_row(const import_table& t) {
   }
   const std::string_view id = get(t, "MetadataPackageVersionId");
   if (id.empty()) return true;
-  auto id15 = record_id15(package_version_prefix, id);
-  if (!id15) {
-    return fail(t, "MetadataPackageVersionId", "\"" + std::string(id) + "\" is not a package version id (04t...)");
-  }
+  const auto version_id = id_of(t, "MetadataPackageVersionId", package_version_prefix, "a package version id");
+  if (!version_id) return false;
   pending_versions_.push_back({*org,
-                               std::move(*id15),
+                               *version_id,
                                {static_cast<std::uint32_t>(files_.size() - 1), t.row(),
                                 static_cast<std::uint32_t>(col("MetadataPackageVersionId"))}});
   return true;
 }
 
 bool importer::version_row(const import_table& t) {
-  const std::string_view id = get(t, "Id");
-  const auto id15 = record_id15(package_version_prefix, id);
-  if (!id15) return fail(t, "Id", "\"" + std::string(id) + "\" is not a package version id (04t...)");
+  const auto id = id_of(t, "Id", package_version_prefix, "a package version id");
+  if (!id) return false;
   version_number n;
   const auto major = count(t, "MajorVersion");
   const auto minor = count(t, "MinorVersion");
@@ -173,7 +197,7 @@ bool importer::version_row(const import_table& t) {
   if (*major > 0xFFFF || *minor > 0xFFFF || patch > 0xFFFF)
     return fail(t, "MajorVersion", "a version part is above 65535");
   n = {static_cast<std::uint16_t>(*major), static_cast<std::uint16_t>(*minor), static_cast<std::uint16_t>(patch)};
-  version_ids_[*id15] = n;
+  version_ids_[*id] = n;
   return true;
 }
 
@@ -236,36 +260,61 @@ bool importer::usage_row(const import_table& t) {
   return true;
 }
 
+bool importer::request_row(const import_table& t) {
+  push_request_record r;
+  const auto id = id_of(t, "Id", push_request_prefix, "a push request id");
+  const auto status = id ? push_status_of(t, "PackagePushRequest") : std::nullopt;
+  if (!status) return false;
+  r.id = *id;
+  r.status = *status;
+  if (!get(t, "PackageVersionId").empty()) {
+    r.version_id = id_of(t, "PackageVersionId", package_version_prefix, "a package version id");
+    if (!r.version_id) return false;
+  }
+  if (!time_of(t, "ScheduledStartTime", r.scheduled_start) || !time_of(t, "StartTime", r.start) ||
+      !time_of(t, "EndTime", r.end)) {
+    return false;
+  }
+  out_.history.requests.push_back(r);
+  return true;
+}
+
 bool importer::job_row(const import_table& t) {
   const auto org = org_of(t, "SubscriberOrganizationKey", false);
-  if (!org) return false;
-  const std::string_view text = get(t, "Status");
-  const auto s = parse_push_status(text);
-  if (!s)
-    return fail(
-        t, "Status",
-        "expected a PackagePushJob status (Created, Pending, InProgress, Succeeded, Failed, Canceled), found \"" +
-            std::string(text) + "\"");
+  const auto id = org ? id_of(t, "Id", push_job_prefix, "a push job id") : std::nullopt;
+  const auto status = id ? push_status_of(t, "PackagePushJob") : std::nullopt;
+  if (!status) return false;
+  push_job_record j{*id, std::nullopt, out_.orgs[*org].key, *org, *status, std::nullopt, std::nullopt};
+  if (!get(t, "PackagePushRequestId").empty()) {
+    j.request = id_of(t, "PackagePushRequestId", push_request_prefix, "a push request id");
+    if (!j.request) return false;
+  }
+  if (!time_of(t, "StartTime", j.start) || !time_of(t, "EndTime", j.end)) return false;
   ++out_.summary.push_jobs;
-  if (*s == push_status::succeeded || *s == push_status::failed) ++job_counts_[*org].first;
-  if (*s == push_status::failed) ++job_counts_[*org].second;
+  out_.history.jobs.push_back(j);
   return true;
 }
 
 bool importer::error_row(const import_table& t) {
-  const std::string_view text = get(t, "ErrorType");
-  if (!parse_error_type(text))
-    return fail(t, "ErrorType",
-                "expected a PackagePushError ErrorType (ApexTestFailure, DeployError, ...), found \"" +
-                    std::string(text) + "\"");
+  const auto job = id_of(t, "PackagePushJobId", push_job_prefix, "a push job id");
+  const auto type = job ? error_type_of(t) : std::nullopt;
+  if (!type) return false;
+  out_.history.errors.push_back({*job, *type, std::string(get(t, "ErrorSeverity")), std::string(get(t, "ErrorTitle")),
+                                 std::string(get(t, "ErrorMessage"))});
   return true;
 }
 
 bool importer::fails_row(const import_table& t) {
   const auto org = org_of(t, "OrganizationId", false);
-  if (!org) return false;
-  return set_name(t, *org, get(t, "OrgName"), "OrgName") && set_type(t, *org, "OrgType") &&
-         set_status(t, *org, "OrgStatus") && set_instance(t, *org, "InstanceName") && error_row(t);
+  if (!org || !set_name(t, *org, get(t, "OrgName"), "OrgName") || !set_type(t, *org, "OrgType") ||
+      !set_status(t, *org, "OrgStatus") || !set_instance(t, *org, "InstanceName")) {
+    return false;
+  }
+  const auto type = error_type_of(t);
+  if (!type) return false;
+  out_.history.fails.push_back({out_.orgs[*org].key, *type, std::string(get(t, "ErrorSeverity")),
+                                std::string(get(t, "ErrorTitle")), std::string(get(t, "ErrorMessage"))});
+  return true;
 }
 
 }  // namespace pushsim::mock_org::detail

@@ -47,7 +47,9 @@ inline const std::vector<kind_signature>& signatures() {
       {import_kind::push_job,
        {"PackagePushRequestId", "SubscriberOrganizationKey"},
        {"Id", "SubscriberOrganizationKey", "Status"}},
-      {import_kind::push_error, {"PackagePushJobId", "ErrorDetails"}, {"PackagePushJobId", "ErrorType"}},
+      {import_kind::push_error,
+       {"PackagePushJobId", "ErrorDetails", "ErrorSeverity", "ErrorTitle"},
+       {"PackagePushJobId", "ErrorType"}},
       {import_kind::push_fails,
        {"OrganizationId", "Gack Id", "Stacktrace Id", "ErrorTitle", "ErrorSeverity"},
        {"OrganizationId", "ErrorType"}},
@@ -117,6 +119,7 @@ class importer {
   bool lma_row(const import_table& t);
   bool snapshot_row(const import_table& t);
   bool usage_row(const import_table& t);
+  bool request_row(const import_table& t);
   bool job_row(const import_table& t);
   bool error_row(const import_table& t);
   bool fails_row(const import_table& t);
@@ -139,6 +142,11 @@ class importer {
   bool set_zone(const import_table& t, std::uint32_t org, std::string_view column);
   bool set_version_text(const import_table& t, std::uint32_t org, std::string_view column);
   std::optional<std::uint32_t> count(const import_table& t, std::string_view column);
+  bool time_of(const import_table& t, std::string_view column, std::optional<time_point>& out);
+  std::optional<record_id> id_of(const import_table& t, std::string_view column, std::string_view prefix,
+                                 std::string_view what);
+  std::optional<push_status> push_status_of(const import_table& t, std::string_view what);
+  std::optional<error_type> error_type_of(const import_table& t);
 
   void resolve_versions();
   void resolve_users();
@@ -157,14 +165,13 @@ class importer {
   std::unordered_map<org_key, std::uint32_t, key_hash> index_;
   struct pending_version {
     std::uint32_t org;
-    std::string id15;
+    record_id id;
     origin at;
   };
   std::vector<pending_version> pending_versions_;
-  std::map<std::string, version_number, std::less<>> version_ids_;
+  std::map<record_id, version_number> version_ids_;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> user_tokens_;
   std::map<std::pair<std::uint32_t, object_index>, std::pair<std::string, std::uint32_t>> snapshot_;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> job_counts_;  // per org: jobs ended, jobs failed
 };
 
 }  // namespace pushsim::mock_org::detail

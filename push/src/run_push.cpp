@@ -15,6 +15,7 @@
 #include "instance_client.hpp"
 #include "pushsim/base/file_path.hpp"
 #include "pushsim/base/output_file.hpp"
+#include "pushsim/base/redactor.hpp"
 #include "pushsim/push/credentials.hpp"
 #include "pushsim/push/failures_csv.hpp"
 #include "pushsim/push/journal_binding.hpp"
@@ -65,7 +66,8 @@ struct output_targets {
   fs::path snapshot;   // fresh run: the subscriber snapshot
   fs::path failures_csv;
   fs::path report_json;
-  fs::path schedule_csv;  // --dry-run --schedule-csv
+  fs::path schedule_csv;           // --dry-run --schedule-csv
+  std::optional<redactor> redact;  // --redact: pseudonyms in every output but the journal and the snapshot
 };
 
 // What discovery found on the instance.
@@ -187,8 +189,10 @@ or_exit<output_targets> check_outputs(const push_options& o, std::ostream& err) 
     for (const auto& e : *errors) err << "pushsim push: " << e.to_string() << "\n";
     return push_exit_bad_input;
   }
+  auto redact = make_redactor(o.redact);
+  if (const auto* why = std::get_if<std::string>(&redact)) return fail(err, push_exit_bad_input, *why);
   auto& t = std::get<std::vector<fs::path>>(checked);
-  return output_targets{t[0], t[1], t[2], t[3], t[4]};
+  return output_targets{t[0], t[1], t[2], t[3], t[4], std::move(std::get<std::optional<redactor>>(redact))};
 }
 
 // Writes one checked output; exit 1 with the message on failure.
@@ -401,11 +405,12 @@ or_exit<std::vector<sch::subscriber>> fetch_and_plan(session& net, const inputs&
   if (!o.dry_run) return planning.subscribers();
   const sch::plan_result& planned = *planning.planned();
   out << sch::render_plan_summary(planned);
-  if (auto code = write_output(targets.plan_json, sch::render_plan_json(planned, planning.subscribers()), err)) {
-    return *code;
-  }
+  const std::span<const sch::subscriber> real(planning.subscribers());
+  const auto redacted = targets.redact ? redacted_rows(real, *targets.redact) : std::vector<sch::subscriber>();
+  const auto subscribers = targets.redact ? std::span<const sch::subscriber>(redacted) : real;
+  if (auto code = write_output(targets.plan_json, sch::render_plan_json(planned, subscribers), err)) return *code;
   if (!targets.schedule_csv.empty()) {
-    const auto csv = sch::render_schedule_csv(planned, planning.subscribers(), planning.the_plan());
+    const auto csv = sch::render_schedule_csv(planned, subscribers, planning.the_plan());
     if (auto code = write_output(targets.schedule_csv, csv, err)) return *code;
   }
   out << "plan written to " << targets.plan_json.string() << " (" << net.counts().api_calls
@@ -430,9 +435,12 @@ int finish(const sch::rollout& ro, const exchange_counts& counts, const run_fact
   for (const auto& r : facts.adopted) s.open_requests_adopted.push_back(r.id);
   s.exchanges = counts;
   s.wall_s = wall_s;
+  const redactor* redact = targets.redact ? &*targets.redact : nullptr;
+  if (redact) s.halt_reason = redact->text(s.halt_reason);
   out << summary_text(s);
   if (!targets.failures_csv.empty()) {
-    if (auto code = write_output(targets.failures_csv, failures_csv_text(*rep, ro.subscribers()), err)) return *code;
+    const auto csv = failures_csv_text(*rep, ro.subscribers(), redact);
+    if (auto code = write_output(targets.failures_csv, csv, err)) return *code;
   }
   if (!targets.report_json.empty()) {
     if (auto code = write_output(targets.report_json, summary_json(s), err)) return *code;
@@ -568,6 +576,19 @@ int run_locked(const push_options& o, const inputs& in, const output_targets& ta
   return execute(net, o, in, where, now, std::move(resume), std::move(subscribers), facts, targets, out, err);
 }
 
+// run_push once its inputs and outputs are checked: the dry run, or the journaled push under its lock.
+int run_checked(const push_options& o, const inputs& in, const output_targets& t, std::ostream& out,
+                std::ostream& err) {
+  if (o.dry_run) return run_locked(o, in, t, std::nullopt, out, err);
+  auto lock = journal_lock::acquire(o.journal_path);
+  if (auto* refused = std::get_if<journal_lock::refusal>(&lock)) {
+    return fail(err, refused->held ? push_exit_bad_input : push_exit_error, refused->message);
+  }
+  auto resume = read_journal_inputs(o, err);
+  if (auto* code = std::get_if<int>(&resume)) return *code;
+  return run_locked(o, in, t, std::move(std::get<std::optional<resume_inputs>>(resume)), out, err);
+}
+
 }  // namespace
 
 int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
@@ -577,14 +598,14 @@ int run_push(const push_options& o, std::ostream& out, std::ostream& err) {
   auto targets = check_outputs(o, err);
   if (auto* code = std::get_if<int>(&targets)) return *code;
   const auto& t = std::get<output_targets>(targets);
-  if (o.dry_run) return run_locked(o, std::get<inputs>(in), t, std::nullopt, out, err);
-  auto lock = journal_lock::acquire(o.journal_path);
-  if (auto* refused = std::get_if<journal_lock::refusal>(&lock)) {
-    return fail(err, refused->held ? push_exit_bad_input : push_exit_error, refused->message);
+  // Under --redact, every later line on stderr passes through the redactor (errors may quote org ids).
+  std::optional<redacting_buffer> redacted_buffer;
+  std::optional<std::ostream> redacted_err;
+  if (t.redact) {
+    redacted_buffer.emplace(err, *t.redact);
+    redacted_err.emplace(&*redacted_buffer);
   }
-  auto resume = read_journal_inputs(o, err);
-  if (auto* code = std::get_if<int>(&resume)) return *code;
-  return run_locked(o, std::get<inputs>(in), t, std::move(std::get<std::optional<resume_inputs>>(resume)), out, err);
+  return run_checked(o, std::get<inputs>(in), t, out, redacted_err ? *redacted_err : err);
 }
 
 }  // namespace pushsim::push

@@ -250,6 +250,20 @@ class reader {
     }
   }
 
+  // "instance_queue": {"jobs_in_flight": 250, "job_duration": "45s"}, both required.
+  void read_instance_queue(const json& root, std::optional<instance_queue_spec>& out) {
+    const json* v = member(root, "instance_queue");
+    if (v == nullptr) return;
+    const std::string p = "/instance_queue";
+    if (!object(*v, p, {"jobs_in_flight", "job_duration"})) return;
+    const json* n = jr_.required(*v, p, "jobs_in_flight", "a whole number of jobs, at least 1");
+    const json* d = jr_.required(*v, p, "job_duration", "a duration such as \"45s\"");
+    const auto jobs = n ? unsigned_int(*v, "jobs_in_flight", p, 1, 1'000'000) : std::nullopt;
+    const auto run = d ? span(*v, "job_duration", p, true) : std::nullopt;
+    if (!jobs || !run) return;
+    out = instance_queue_spec{static_cast<std::size_t>(*jobs), *run};
+  }
+
   void read_windows(const json& root, window_spec& w) {
     const json* v = member(root, "windows");
     if (v == nullptr) return;
@@ -471,7 +485,7 @@ class reader {
     if (!object(root, "",
                 {"name", "target", "start", "deadline", "seed", "slot_granularity", "expected_slot_duration",
                  "poll_interval", "windows", "concurrency", "api_budget", "retry", "job_creation", "gates",
-                 "gate_action", "waves", "maintenance"})) {
+                 "gate_action", "waves", "maintenance", "instance_queue"})) {
       return;
     }
     if (auto n = string(root, "name", "")) out.name = *n;
@@ -492,6 +506,7 @@ class reader {
     if (auto d = span(root, "poll_interval", "", true)) out.poll_interval = *d;
     read_windows(root, out.windows);
     read_maintenance(root, out.maintenance);
+    read_instance_queue(root, out.instance_queue);
 
     if (const json* c = member(root, "concurrency")) {
       const std::string p = "/concurrency";

@@ -84,6 +84,10 @@ std::string render_plan_summary(const plan_result& r) {
     std::snprintf(line, sizeof line, "excluded %-18s %zu\n", std::string(k).c_str(), v);
     out += line;
   }
+  if (r.moved_out_of_maintenance > 0) {
+    std::snprintf(line, sizeof line, "moved out of instance maintenance: %zu orgs\n", r.moved_out_of_maintenance);
+    out += line;
+  }
   if (!r.infeasible.empty()) {
     std::snprintf(line, sizeof line, "INFEASIBLE: %zu orgs have no allowed start before the deadline\n",
                   r.infeasible.size());

@@ -12,6 +12,7 @@
 #include "pushsim/base/assert.hpp"
 #include "pushsim/scheduler/canary.hpp"
 #include "random.hpp"
+#include "start_capacity.hpp"
 
 namespace pushsim::scheduler {
 
@@ -92,6 +93,11 @@ std::size_t plan_result::excluded_count(exclusion_reason r) const {
       std::count_if(excluded.begin(), excluded.end(), [r](const excluded_org& e) { return e.reason == r; }));
 }
 
+duration expected_run(const plan& p) {
+  if (!p.instance_queue) return p.expected_slot_duration;
+  return std::max(p.expected_slot_duration, p.slot_granularity + p.instance_queue->job_duration);
+}
+
 std::uint64_t api_calls_for_request(const plan& p, std::size_t n) {
   const std::uint64_t batches = (n + p.job_creation.batch_size - 1) / p.job_creation.batch_size;
   const auto poll_us = std::max<std::int64_t>(p.poll_interval.count(), 1);
@@ -162,32 +168,15 @@ const date::time_zone* find_zone(const std::string& name) {
   }
 }
 
-// The plan's maintenance windows by planner instance: a start t is blocked for an instance when the expected run
-// [t, t + expected_slot_duration) overlaps one of its windows.
-class maintenance_calendar {
- public:
-  maintenance_calendar(const plan& p, const std::vector<std::string>& instance_names)
-      : expected_(p.expected_slot_duration), windows_(instance_names.size()) {
-    for (std::size_t i = 0; i < instance_names.size(); ++i) {
-      for (const auto& m : p.maintenance) {
-        if (std::find(m.instances.begin(), m.instances.end(), instance_names[i]) != m.instances.end()) {
-          windows_[i].emplace_back(m.start, m.end);
-          empty_ = false;
-        }
-      }
-    }
+// Uncapped: every org of a (group, instance) takes the first cell at or after the group's first allowed
+// position `first` that its instance's maintenance leaves clear; `cursor` keeps it (`fresh`: not yet found).
+detail::placement first_clear(std::span<const std::uint32_t> cal, std::uint32_t first, std::uint32_t& cursor,
+                              bool fresh, std::uint32_t instance, const detail::maintenance_cells& maint) {
+  if (fresh) {
+    while (cursor < cal.size() && maint.blocked(instance, cal[cursor])) ++cursor;
   }
-  bool empty() const { return empty_; }
-  bool blocks(std::uint32_t instance, time_point t) const {
-    return std::any_of(windows_[instance].begin(), windows_[instance].end(),
-                       [&](const auto& w) { return t < w.second && t + expected_ > w.first; });
-  }
-
- private:
-  duration expected_;
-  std::vector<std::vector<std::pair<time_point, time_point>>> windows_;
-  bool empty_ = true;
-};
+  return {cursor, cursor != first};
+}
 
 }  // namespace
 
@@ -429,20 +418,9 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     }
     return calendars[g];
   };
-  // Per-cell capacity: jobs started within ceil(expected / step) consecutive cells may be in flight together.
-  const std::int64_t overlap_cells =
-      std::max<std::int64_t>(1, (p.expected_slot_duration.count() + grid.step.count() - 1) / grid.step.count());
-  auto cap_per_cell = [&](std::optional<std::size_t> limit) -> std::uint32_t {
-    if (!limit) return std::numeric_limits<std::uint32_t>::max();
-    return static_cast<std::uint32_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(*limit) / overlap_cells));
-  };
-  const std::uint32_t global_cap = cap_per_cell(p.concurrency.max_jobs_in_flight);
-  const std::uint32_t instance_cap = cap_per_cell(p.concurrency.max_jobs_in_flight_per_instance);
-  const bool capped = p.concurrency.max_jobs_in_flight || p.concurrency.max_jobs_in_flight_per_instance;
-  std::vector<std::uint32_t> global_count(capped ? grid.cells : 0, 0);
-  const maintenance_calendar maint(p, instance_names);
-  std::vector<std::vector<std::uint32_t>> instance_count(
-      p.concurrency.max_jobs_in_flight_per_instance ? instance_names.size() : 0);
+  detail::start_capacity capacity(p, grid, instance_names.size());
+  const detail::maintenance_cells maint(p, grid, instance_names);
+  const duration run = expected_run(p);
 
   constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> cell_of(cands.size(), no_cell);
@@ -471,8 +449,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     }
     // Forward-only cursors into each group's calendar (per instance when capped).
     std::vector<std::uint32_t> group_first(groups.size(), no_cell);
-    std::unordered_map<std::uint64_t, std::uint32_t> cursors;
-    std::unordered_map<std::uint64_t, std::uint32_t> clear_from;  // uncapped: (group, instance) -> first clear position
+    std::unordered_map<std::uint64_t, std::uint32_t> cursors;  // (group, instance) -> position in the calendar
     for (const auto c : wave_members[w]) {
       const candidate& cd = cands[c];
       const auto& cal = calendar(cd.group);
@@ -485,44 +462,20 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
         r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w), infeasible_reason::no_window});
         continue;
       }
-      if (!capped) {
-        std::uint32_t pos = gf;
-        if (!maint.empty()) {
-          auto [it, fresh] = clear_from.try_emplace((static_cast<std::uint64_t>(cd.group) << 32) | cd.instance, gf);
-          if (fresh) {
-            while (it->second < cal.size() && maint.blocks(cd.instance, grid.at(cal[it->second]))) ++it->second;
-          }
-          pos = it->second;
-        }
-        if (pos == cal.size()) {
-          r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w), infeasible_reason::no_window});
-        } else {
-          cell_of[c] = cal[pos];
-        }
+      if (!capacity.capped() && maint.empty()) {
+        cell_of[c] = cal[gf];
         continue;
       }
-      const std::uint64_t cursor_key = (static_cast<std::uint64_t>(cd.group) << 32) | cd.instance;
-      auto [it, fresh] = cursors.try_emplace(cursor_key, gf);
-      std::uint32_t pos = it->second;
-      std::vector<std::uint32_t>* icount = nullptr;
-      if (!instance_count.empty()) {
-        icount = &instance_count[cd.instance];
-        if (icount->empty()) icount->assign(grid.cells, 0);
+      auto [it, fresh] = cursors.try_emplace((static_cast<std::uint64_t>(cd.group) << 32) | cd.instance, gf);
+      const detail::placement at = capacity.capped() ? capacity.place(cd.instance, cal, it->second, maint)
+                                                     : first_clear(cal, gf, it->second, fresh, cd.instance, maint);
+      if (at.pos == cal.size()) {
+        r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w),
+                                capacity.capped() ? infeasible_reason::no_capacity : infeasible_reason::no_window});
+      } else {
+        cell_of[c] = cal[at.pos];
+        r.moved_out_of_maintenance += at.moved ? 1 : 0;
       }
-      while (pos < cal.size() &&
-             (global_count[cal[pos]] >= global_cap || (icount != nullptr && (*icount)[cal[pos]] >= instance_cap) ||
-              maint.blocks(cd.instance, grid.at(cal[pos])))) {
-        ++pos;
-      }
-      it->second = pos;
-      if (pos == cal.size()) {
-        r.infeasible.push_back({cd.sub, static_cast<std::uint16_t>(w), infeasible_reason::no_capacity});
-        continue;
-      }
-      const std::uint32_t cell = cal[pos];
-      ++global_count[cell];
-      if (icount != nullptr) ++(*icount)[cell];
-      cell_of[c] = cell;
     }
     // Bucket the wave's orgs by cell (counting sort keeps input order inside a cell), then cut slots.
     bucket_start.assign(grid.cells + 1, 0);
@@ -582,7 +535,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
     // sun: per region, once this wave's last slot in that region is).
     const time_point prior =
         region_earliest ? *std::max_element(region_earliest->begin(), region_earliest->end()) : earliest;
-    earliest = (wp.last_start ? *wp.last_start + p.expected_slot_duration : prior) + p.waves[w].bake;
+    earliest = (wp.last_start ? *wp.last_start + run : prior) + p.waves[w].bake;
     region_earliest.reset();
     if (p.waves[w].follow_the_sun) {
       std::array<std::optional<time_point>, sun_region_count> last{};
@@ -592,7 +545,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       }
       region_earliest.emplace();
       for (std::size_t reg = 0; reg < sun_region_count; ++reg) {
-        (*region_earliest)[reg] = last[reg] ? *last[reg] + p.expected_slot_duration + p.waves[w].bake : earliest;
+        (*region_earliest)[reg] = last[reg] ? *last[reg] + run + p.waves[w].bake : earliest;
       }
     }
     r.api_calls_estimate += wp.api_calls_estimate;

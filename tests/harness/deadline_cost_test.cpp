@@ -1,4 +1,8 @@
 // The cost of not pushing: orgs that needed the upgrade and did not have it by a hard deadline.
+#include <map>
+#include <sstream>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "pushsim/base/time.hpp"
@@ -126,4 +130,53 @@ TEST(DeadlineCost, HtmlTimelineZoomsOnTheRolloutAndMarksTheDeadline) {
   EXPECT_NE(html.find("class=\"deadline\""), std::string::npos);
   EXPECT_NE(html.find("class=\"axis-break\""), std::string::npos);
   EXPECT_NE(html.find("id=\"deadline-cost\""), std::string::npos);
+}
+
+namespace {
+
+int sum_of(const std::map<std::string, int>& by) {
+  int n = 0;
+  for (const auto& [key, count] : by) n += count;
+  return n;
+}
+
+}  // namespace
+
+TEST(DeadlineCost, BlastRadiusByCauseAddsUpWithTheOrgsTheRetirementStopped) {
+  const auto r = run(known_world(400, 0.2), {{"at", retirement}, {"kind", "api_retirement"}});
+  ASSERT_TRUE(r.metrics.at("halted").get<bool>());
+  const std::int64_t halted = left_behind(r, "halted");
+  ASSERT_GT(halted, 300);
+  EXPECT_EQ(r.blast_by_cause.at("integration stopped: API retirement"), halted);
+  EXPECT_EQ(sum_of(r.blast_by_cause), metric(r, "blast_radius_orgs"));
+  // No org of this world has a customization: every harmed org, pushed or not, is counted as such.
+  EXPECT_EQ(r.blast_by_customization.at("no customization"), metric(r, "blast_radius_orgs"));
+  // The three renderings say the same.
+  const auto j = nlohmann::json::parse(render_json(r));
+  EXPECT_EQ(j.at("blast_radius_by_cause").at("integration stopped: API retirement").get<std::int64_t>(), halted);
+  EXPECT_EQ(j.at("blast_radius_by_customization").at("no customization").get<std::int64_t>(),
+            metric(r, "blast_radius_orgs"));
+  std::ostringstream text;
+  print_summary(text, r);
+  EXPECT_NE(text.str().find(std::to_string(halted) + "  integration stopped: API retirement"), std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find(std::to_string(metric(r, "blast_radius_orgs")) + "  no customization"), std::string::npos)
+      << text.str();
+  EXPECT_NE(render_html(r).find("integration stopped: API retirement"), std::string::npos);
+}
+
+TEST(DeadlineCost, BlastRadiusByCauseCountsOrgsOutOfCompliance) {
+  const auto r = run(known_world(400, 0.2), {{"at", retirement}, {"kind", "compliance"}});
+  ASSERT_TRUE(r.metrics.at("halted").get<bool>());
+  EXPECT_EQ(r.blast_by_cause.at("out of compliance"), metric(r, "harmed_by_not_pushing_orgs"));
+  EXPECT_GT(metric(r, "harmed_by_not_pushing_orgs"), 300);
+  EXPECT_EQ(sum_of(r.blast_by_cause), metric(r, "blast_radius_orgs"));
+  EXPECT_EQ(r.blast_by_customization.at("no customization"), metric(r, "blast_radius_orgs"));
+}
+
+TEST(DeadlineCost, SoftDeadlineAddsNoCauseOfNotPushing) {
+  const auto r = run(known_world(400, 0.2), {{"at", retirement}, {"kind", "soft"}});
+  EXPECT_EQ(r.blast_by_cause.count("integration stopped: API retirement"), 0u);
+  EXPECT_EQ(r.blast_by_cause.count("out of compliance"), 0u);
+  EXPECT_EQ(sum_of(r.blast_by_cause), metric(r, "blast_radius_orgs"));
 }

@@ -1,4 +1,5 @@
 #include "pushsim/harness/study.hpp"
+#include "pushsim/harness/backtest_tally.hpp"
 
 #include <gtest/gtest.h>
 
@@ -200,4 +201,80 @@ TEST(Study, PrecisionNotReachedSaysWhichMetricsMetIt) {
   std::size_t numeric = 0;
   for (const auto& m : study_metrics()) numeric += m.boolean ? 0 : 1;
   EXPECT_EQ(r.precise.size() + r.imprecise.size(), numeric);
+}
+
+namespace {
+
+// The keys of the population every replication of a --vary platform study of `s` rooted at `root` shares.
+std::vector<pushsim::mock_org::org_key> population_keys(scenario s, std::uint64_t root) {
+  s.population_seed = root;
+  const auto w = build_world(s);
+  std::vector<pushsim::mock_org::org_key> keys;
+  for (std::size_t i = 0; i < w->orgs->size(); ++i)
+    keys.push_back(w->orgs->key(static_cast<pushsim::mock_org::org_index>(i)));
+  return keys;
+}
+
+// A --vary platform study of `setup` with a backtest tally of `keys` attached.
+std::vector<double> tallied_study(const replication_setup& setup, backtest_tally& tally, std::uint64_t replications,
+                                  unsigned jobs) {
+  study_options o;
+  o.replications = replications;
+  o.jobs = jobs;
+  o.inspect = [&](std::uint64_t index, std::size_t, const world& w) { tally.add(index, w); };
+  return run_study(setup, o).accumulator.sample(0, metric_index("orgs_failed")).values();
+}
+
+}  // namespace
+
+TEST(BacktestTally, CountsEachOrgsFailuresAsTheStudyCountsThem) {
+  // 200 orgs, one attempt failing with p = 0.1 (UnclassifiedError only).
+  const replication_setup setup{{{"a", known_answer(200, 0.1, 1), ""}}, 42, vary_mode::platform};
+  const auto keys = population_keys(setup.plans[0].loaded, 42);
+  ASSERT_EQ(keys.size(), 200u);
+  backtest_tally tally(keys, 0, 60);
+  const auto orgs_failed = tallied_study(setup, tally, 60, 2);
+  // Per replication the tally's failed count is the run's orgs_failed; each org's share sums to the same total.
+  EXPECT_EQ(tally.failed_counts(), orgs_failed);
+  EXPECT_EQ(tally.failed_counts(pushsim::mock_org::error_type::unclassified_error), orgs_failed);
+  EXPECT_EQ(tally.failed_counts(pushsim::mock_org::error_type::locking_failure), std::vector<double>(60, 0.0));
+  double expected_failures = 0.0, total = 0.0;
+  for (std::size_t i = 0; i < keys.size(); ++i) expected_failures += tally.failure_probability(i) * 60.0;
+  for (const double v : orgs_failed) total += v;
+  EXPECT_NEAR(expected_failures, total, 1e-6);
+  EXPECT_NEAR(total / (60.0 * 200.0), 0.1, 0.02);
+}
+
+TEST(BacktestTally, DoesNotDependOnThreadsAndCountsOnlyItsOrgs) {
+  const replication_setup setup{{{"a", known_answer(120, 0.2, 1), ""}}, 7, vary_mode::platform};
+  auto keys = population_keys(setup.plans[0].loaded, 7);
+  keys.resize(30);
+  backtest_tally one(keys, 0, 20), three(keys, 0, 20);
+  const auto all_failed = tallied_study(setup, one, 20, 1);
+  tallied_study(setup, three, 20, 3);
+  EXPECT_EQ(one.failed_counts(), three.failed_counts());
+  for (std::size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(one.failure_probability(i), three.failure_probability(i));
+  double subset = 0.0, all = 0.0;
+  for (std::size_t r = 0; r < 20; ++r) {
+    EXPECT_LE(one.failed_counts()[r], all_failed[r]);
+    subset += one.failed_counts()[r];
+    all += all_failed[r];
+  }
+  EXPECT_GT(subset, 0.0);
+  EXPECT_LT(subset, all);  // 30 of 120 orgs
+}
+
+TEST(BacktestTally, CountsOrgsNoJobOfWhichRan) {
+  // Every org blocks pushes: Salesforce refuses each job, so no org of the set is pushed and none fails.
+  const auto doc = known_answer(40, 0.2, 1, {{nlohmann::json::json_pointer("/population/mix/push_blocked"), 1}});
+  const replication_setup setup{{{"a", doc, ""}}, 3, vary_mode::platform};
+  const auto keys = population_keys(setup.plans[0].loaded, 3);
+  backtest_tally blocked(keys, 0, 5);
+  tallied_study(setup, blocked, 5, 2);
+  EXPECT_DOUBLE_EQ(blocked.not_pushed_mean(), 40.0);
+  EXPECT_EQ(blocked.failed_counts(), std::vector<double>(5, 0.0));
+  const replication_setup open{{{"a", known_answer(40, 0.2, 1), ""}}, 3, vary_mode::platform};
+  backtest_tally pushed(population_keys(open.plans[0].loaded, 3), 0, 5);
+  tallied_study(open, pushed, 5, 2);
+  EXPECT_DOUBLE_EQ(pushed.not_pushed_mean(), 0.0);
 }

@@ -143,6 +143,27 @@ TEST(PopulationImport, PopulationKeepsWhatTheFilesSayAndDrawsTheRestFromTheSeed)
   EXPECT_EQ(sandbox.edition, parent.edition);
 }
 
+// An org the push history shows pushed (an ended job) was pushable: even a mix where every org is blocked leaves it
+// unblocked, and the orgs with no ended job still draw theirs.
+TEST(PopulationImport, AnOrgWithAnEndedPushJobDrawsNoPushBlock) {
+  const package pkg = rollup_package();
+  std::vector<pushsim::input_error> errors;
+  auto im = import_population(example_files(), example_files(), pkg, errors);
+  ASSERT_TRUE(im);
+  population_spec spec = default_population_spec(pkg);
+  spec.count = im->orgs.size();
+  spec.push_blocked_probability = 1.0;
+  spec.imported = std::make_shared<const population_import>(std::move(*im));
+  const population pop = generate_population(spec, pkg, 1);
+  std::size_t pushed = 0;
+  for (const auto& in : spec.imported->orgs) {
+    EXPECT_EQ(pop.get(*pop.find(in.key)).push_blocked, !in.pushed) << in.key.str();
+    pushed += in.pushed ? 1 : 0;
+  }
+  EXPECT_GT(pushed, 0u);
+  EXPECT_LT(pushed, spec.imported->orgs.size());
+}
+
 TEST_F(ImportFiles, MissingColumnNamesLineOneAndTheKindTheFileLooksLike) {
   const auto errors =
       import({write("s.csv", "OrgKey,OrgName,OrgType,InstanceName\n00D5g000004AcmE,a,Production,NA142\n")});

@@ -342,7 +342,7 @@ TEST(PlanFile, ErrorsUseTheSharedShapeAndWording) {
       r.errors[0].to_string(),
       "p.json: /colour: unknown key \"colour\" (known keys: name, target, start, deadline, seed, slot_granularity, "
       "expected_slot_duration, poll_interval, windows, concurrency, api_budget, retry, job_creation, gates, "
-      "gate_action, waves, maintenance)");
+      "gate_action, waves, maintenance, instance_queue)");
   EXPECT_EQ(r.errors[1].to_string(),
             "p.json: /seed: expected an integer in [0, 18446744073709551615], found number -1");
   EXPECT_EQ(r.errors[2].to_string(),
@@ -367,4 +367,26 @@ TEST(PlanFile, ReadsMaintenanceWindowsAndRejectsBadOnes) {
       "2026-11-29T07:00:00Z", "plannedEndTime": "2026-11-29T04:00:00Z"}], "seed": 42)"),
                   "/maintenance/0/plannedEndTime", "after plannedStartTime");
   expect_error_at(mutate("\"seed\": 42", R"("maintenance": {"NA1": "sunday"}, "seed": 42)"), "/maintenance");
+}
+
+// "instance_queue" needs both keys; a bad value names its pointer.
+TEST(PlanFile, ReadsInstanceQueueAndRejectsBadOnes) {
+  const auto r = parse_plan(
+      mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "45s"}, "seed": 42)"));
+  ASSERT_TRUE(r) << r.error_text();
+  ASSERT_TRUE(r.value->instance_queue);
+  EXPECT_EQ(r.value->instance_queue->jobs_in_flight, 250u);
+  EXPECT_EQ(r.value->instance_queue->job_duration, std::chrono::seconds{45});
+  expect_error_at(
+      mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 0, "job_duration": "45s"}, "seed": 42)"),
+      "/instance_queue/jobs_in_flight");
+  expect_error_at(
+      mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "0s"}, "seed": 42)"),
+      "/instance_queue/job_duration", "positive");
+  expect_error_at(mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250}, "seed": 42)"),
+                  "/instance_queue/job_duration", "missing");
+  expect_error_at(mutate("\"seed\": 42", R"("instance_queue": {"jobs_in_flight": 250, "job_duration": "1m", "pods": 3},
+                  "seed": 42)"),
+                  "/instance_queue/pods", "unknown key");
+  expect_error_at(mutate("\"seed\": 42", R"("instance_queue": 250, "seed": 42)"), "/instance_queue");
 }

@@ -546,3 +546,67 @@ TEST(Planner, MaintenanceWindowsMoveOnlyTheirInstancesOrgs) {
     EXPECT_EQ(format_iso8601(o.start), o.subscriber_index == 0 ? "2026-06-06T00:00:00Z" : "2026-06-06T02:00:00Z");
   }
 }
+
+namespace {
+// A plan whose instances work off 2 jobs per 15-minute cell (2 in flight, 15 min each).
+plan queued_plan() {
+  plan p = base_plan("2026-06-06T00:00:00Z", "2026-06-07T00:00:00Z");
+  p.slot_granularity = std::chrono::minutes{15};
+  p.expected_slot_duration = std::chrono::minutes{15};
+  p.instance_queue = instance_queue_spec{2, std::chrono::minutes{15}};
+  return p;
+}
+}  // namespace
+
+// With an instance_queue a wave on one instance is spread over the time the instance needs to run it; another
+// instance has its own queue.
+TEST(Planner, InstanceQueueSpreadsAWaveOverTheTimeItsInstanceNeeds) {
+  std::vector<subscriber> s;
+  for (std::uint32_t i = 0; i < 5; ++i) s.push_back(make_sub(i, "XX1"));
+  s.push_back(make_sub(5, "XX2"));
+  const auto r = plan_rollout(s, nullptr, queued_plan());
+  ASSERT_TRUE(r.feasible());
+  EXPECT_EQ(starts_of(r),
+            (std::vector<std::string>{"2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z",
+                                      "2026-06-06T00:15:00Z", "2026-06-06T00:15:00Z", "2026-06-06T00:30:00Z"}));
+  std::map<std::uint32_t, std::string> start_of;
+  for (const auto& o : r.orgs) start_of[o.subscriber_index] = format_iso8601(o.start);
+  EXPECT_EQ(start_of[5], "2026-06-06T00:00:00Z");  // XX2's queue is empty
+  EXPECT_EQ(start_of[4], "2026-06-06T00:30:00Z");  // XX1's fifth job waits for two cells of two
+}
+
+// No job is planned so that its expected run (one cell + job duration) meets its instance's maintenance: the
+// orgs that would have started in or just before the window move past it, and are counted as moved.
+TEST(Planner, InstanceQueueKeepsEveryJobOutOfMaintenance) {
+  std::vector<subscriber> s;
+  for (std::uint32_t i = 0; i < 8; ++i) s.push_back(make_sub(i, "XX1"));
+  plan p = queued_plan();
+  p.maintenance.push_back({{"XX1"}, at("2026-06-06T01:00:00Z"), at("2026-06-06T02:00:00Z")});
+  const auto r = plan_rollout(s, nullptr, p);
+  ASSERT_TRUE(r.feasible());
+  const duration run = expected_run(p);
+  EXPECT_EQ(run, std::chrono::minutes{30});
+  for (const auto& o : r.orgs) {
+    EXPECT_TRUE(o.start + run <= p.maintenance[0].start || o.start >= p.maintenance[0].end) << format_iso8601(o.start);
+  }
+  // 00:00, 00:15 and 00:30 take two each (00:30 runs until 01:00); 00:45 would run into 01:00, so the last two
+  // start at 02:00.
+  EXPECT_EQ(starts_of(r),
+            (std::vector<std::string>{"2026-06-06T00:00:00Z", "2026-06-06T00:00:00Z", "2026-06-06T00:15:00Z",
+                                      "2026-06-06T00:15:00Z", "2026-06-06T00:30:00Z", "2026-06-06T00:30:00Z",
+                                      "2026-06-06T02:00:00Z", "2026-06-06T02:00:00Z"}));
+  EXPECT_EQ(r.moved_out_of_maintenance, 2u);
+  EXPECT_NE(render_plan_summary(r).find("moved out of instance maintenance: 2 orgs"), std::string::npos);
+}
+
+// An org whose only allowed starts fall in a maintenance window moves to its next allowed night.
+TEST(Planner, InstanceQueueMovesAnOrgWhoseWindowIsInMaintenanceToItsNextNight) {
+  const std::vector<subscriber> s = {make_sub(0, "XX1")};
+  plan p = queued_plan();
+  p.deadline = at("2026-06-09T00:00:00Z");
+  p.windows.quiet_hours = {{60, 120}};  // 01:00-02:00 UTC (the org's zone: the plan default)
+  p.maintenance.push_back({{"XX1"}, at("2026-06-06T00:30:00Z"), at("2026-06-06T03:00:00Z")});
+  const auto r = plan_rollout(s, nullptr, p);
+  EXPECT_EQ(starts_of(r), (std::vector<std::string>{"2026-06-07T01:00:00Z"}));
+  EXPECT_EQ(r.moved_out_of_maintenance, 1u);
+}

@@ -9,6 +9,7 @@ stop_server() {
 
 # start_server ARGS...: starts `pushsim serve` on a free loopback port; sets url, token, admin.
 start_server() {
+  rm -f "$tmp/ready"  # a second server in one script must not read the first one's line
   "$pushsim" serve --port 0 --token t0k3n --admin-token adm1n "$@" >"$tmp/ready" 2>"$tmp/serve.err" &
   server_pid=$!
   for _ in $(seq 1200); do [ -s "$tmp/ready" ] && break; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done

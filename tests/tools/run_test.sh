@@ -131,8 +131,15 @@ for cmd in compare study; do
   [ $rc -eq 2 ] && grep -qF -- "--gate-action: expected halt or pause:<duration>" "$tmp/g.err" \
     || fail "$cmd --gate-action pause: exit $rc: $(cat "$tmp/g.err")"
 done
-"$pushsim" compare --set /population/count=300 --gate-action halt --gate-action pause:4h >"$tmp/g.out" 2>"$tmp/g.err" \
-  || fail "compare --gate-action: $(cat "$tmp/g.err")"
+"$pushsim" compare --set /population/count=300 --gate-action halt --gate-action pause:4h --json "$tmp/g.json" \
+  >"$tmp/g.out" 2>"$tmp/g.err" || fail "compare --gate-action: $(cat "$tmp/g.err")"
+python3 - "$tmp/g.json" <<'PY' || fail "compare --json: $(cat "$tmp/g.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["pushsim_version"] and isinstance(j["seed"], int) and j["scenario"], j
+assert [p["plan"] for p in j["plans"]] == ["scenario plan [halt]", "scenario plan [pause:4h]"], j["plans"]
+assert all(len(p["digest"]) == 16 and "blast_radius_orgs" in p for p in j["plans"]), j["plans"]
+PY
 grep -q "^scenario plan \[halt\] " "$tmp/g.out" && grep -q "^scenario plan \[pause:4h\] " "$tmp/g.out" \
   || fail "compare --gate-action rows: $(cat "$tmp/g.out")"
 echo "run_test: 1 passed, 0 failed"

@@ -4,7 +4,8 @@
 // Subcommands: run (pushsim::harness run_command), compare (compare_command), study (study_command), study merge
 // (study_merge_command), serve (serve_command), push (pushsim::push run_push; exit 3 when a gate halted the rollout),
 // changes (pushsim::changes changes_command), import (pushsim::harness import_command),
-// snapshot (pushsim::push run_snapshot).
+// snapshot (pushsim::push run_snapshot), calibrate (pushsim::harness calibrate_command), backtest
+// (pushsim::harness backtest_command).
 
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +22,8 @@
 #include "pushsim/base/version.hpp"
 #include "pushsim/changes/changes_command.hpp"
 #include "pushsim/harness/commands.hpp"
+#include "pushsim/harness/backtest_command.hpp"
+#include "pushsim/harness/calibrate_command.hpp"
 #include "pushsim/harness/import_command.hpp"
 #include "pushsim/harness/scenario_file.hpp"
 #include "pushsim/harness/serve_command.hpp"
@@ -33,6 +36,17 @@
 #include "pushsim/scheduler/duration_text.hpp"
 
 namespace {
+
+// --redact and --redact-salt-file, on a command whose outputs name orgs.
+void add_redact(CLI::App* cmd, pushsim::redact_flags& f) {
+  CLI::Option* redact = cmd->add_flag("--redact", f.on,
+                                      "Replace org keys and names in every output with stable pseudonyms (salted; "
+                                      "the salt is never written)");
+  cmd->add_option_function<std::string>(
+         "--redact-salt-file", [&f](const std::string& path) { f.salt_file = path; },
+         "File holding the --redact salt (default: $PUSHSIM_REDACT_SALT, else a random salt for this run)")
+      ->needs(redact);
+}
 
 void add_serve(CLI::App& app, pushsim::harness::serve_options& o, std::string& scenario, std::string& seed,
                std::string& status_spelling) {
@@ -67,6 +81,7 @@ void add_run(CLI::App& app, pushsim::harness::run_arguments& a, std::string& sce
   run->add_option("--html", a.html_path, "Write a self-contained HTML report");
   run->add_option("--schedule-csv", a.schedule_csv_path,
                   "Write each planned org's push start (UTC and local), wave and window as CSV");
+  add_redact(run, a.redact);
 }
 
 void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::string& scenario) {
@@ -77,6 +92,7 @@ void add_import(CLI::App& app, pushsim::harness::import_arguments& a, std::strin
   im->add_option("--scenario", scenario,
                  "Scenario whose package the files are read against (default: the built-in one)");
   im->add_option("--orgs-csv", a.orgs_csv_path, "Write the imported orgs as CSV (empty fields: no file gave them)");
+  add_redact(im, a.redact);
 }
 
 void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
@@ -93,6 +109,36 @@ void add_snapshot(CLI::App& app, pushsim::push::snapshot_options& o) {
   s->add_flag("--insecure", o.insecure, "TLS without certificate checks (tests only)");
 }
 
+void add_calibrate(CLI::App& app, pushsim::harness::calibrate_arguments& a, std::string& scenario) {
+  CLI::App* c = app.add_subcommand("calibrate", "Fit the platform's noise (failure rates, locks) from push history");
+  c->add_option("files", a.files, "Push history exports, plus subscriber, license or usage-log files for users")
+      ->required();
+  c->add_option("--json", a.json_path, "Write {\"platform\": <scenario platform section>, \"evidence\": {...}}");
+  c->add_option("--last-pushes", a.last_pushes, "Pin orgs that failed every one of their last K pushes (K >= 2)")
+      ->capture_default_str();
+  c->add_option("--scenario", scenario,
+                "Scenario whose package the files are read against (default: the built-in one)");
+}
+
+struct backtest_flags {
+  std::string scenario;
+  std::uint64_t replications = 0;
+  unsigned jobs = 0;
+};
+
+CLI::App* add_backtest(CLI::App& app, pushsim::harness::backtest_arguments& a, backtest_flags& f) {
+  CLI::App* b =
+      app.add_subcommand("backtest", "Re-run a past push request on the imported base and score the prediction");
+  b->add_option("--history", a.history_dir, "Folder of import files with the push history (pushsim snapshot --history)")
+      ->required();
+  b->add_option("--request", a.request, "The PackagePushRequest to re-run (0DV...)")->required();
+  b->add_option("--scenario", f.scenario, "Scenario giving the package, platform and propensities (default: built-in)");
+  b->add_option("--replications", f.replications, "Replications (2 to 10,000,000; default 200)");
+  b->add_option("--jobs", f.jobs, "Threads (default: the machine's cores); results do not depend on it");
+  b->add_option("--json", a.json_path, "Write the scores as JSON, with one row per org");
+  return b;
+}
+
 void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::string& scenario, std::string& seed) {
   CLI::App* cmp = app.add_subcommand("compare", "Run the same world and seed under several plans, side by side");
   cmp->add_option("scenario", scenario, "Scenario JSON file (default: the built-in default scenario)");
@@ -103,6 +149,7 @@ void add_compare(CLI::App& app, pushsim::harness::compare_arguments& a, std::str
   cmp->add_option("--seed", seed, "Seed (overrides the scenario's /seed)");
   cmp->add_option("--set", a.set, "Override a scenario value: /json/pointer=value (repeatable)");
   cmp->add_option("--json", a.json_path, "Write the comparison as JSON");
+  add_redact(cmp, a.redact);
 }
 
 // `pushsim study`: flags land in `a` (optionals are set after parsing, from the flag counts; --seed by read_seed).
@@ -184,6 +231,7 @@ void add_push(CLI::App& app, pushsim::push::push_options& o, push_flag_values& v
   push->add_option("--give-up-after", v.give_up_after,
                    "Stop (exit 1, journal intact) after failing this long without a successful exchange (90s, 15m)")
       ->capture_default_str();
+  add_redact(push, o.redact);
 }
 
 void add_changes(CLI::App& app, pushsim::changes::changes_arguments& a, std::uint16_t& retired_api_version) {
@@ -270,6 +318,13 @@ int main(int argc, char** argv) {
   add_import(app, import_args, import_scenario);
   pushsim::push::snapshot_options snapshot_opts;
   add_snapshot(app, snapshot_opts);
+  pushsim::harness::calibrate_arguments calibrate_args;
+  std::string calibrate_scenario;
+  add_calibrate(app, calibrate_args, calibrate_scenario);
+
+  pushsim::harness::backtest_arguments backtest_args;
+  backtest_flags backtest;
+  CLI::App* backtest_cmd = add_backtest(app, backtest_args, backtest);
 
   pushsim::push::push_options push_opts;
   push_flag_values push_values;
@@ -332,6 +387,16 @@ int main(int argc, char** argv) {
   if (app.get_subcommand("import")->parsed()) {
     if (!import_scenario.empty()) import_args.scenario = import_scenario;
     return pushsim::harness::import_command(import_args, std::cout, std::cerr);
+  }
+  if (app.get_subcommand("calibrate")->parsed()) {
+    if (!calibrate_scenario.empty()) calibrate_args.scenario = calibrate_scenario;
+    return pushsim::harness::calibrate_command(calibrate_args, std::cout, std::cerr);
+  }
+  if (backtest_cmd->parsed()) {
+    if (!backtest.scenario.empty()) backtest_args.scenario = backtest.scenario;
+    if (backtest_cmd->count("--replications") > 0) backtest_args.replications = backtest.replications;
+    if (backtest_cmd->count("--jobs") > 0) backtest_args.jobs = backtest.jobs;
+    return pushsim::harness::backtest_command(backtest_args, std::cout, std::cerr);
   }
   if (CLI::App* ch = app.get_subcommand("changes"); ch->parsed()) {
     if (ch->count("--retired-api-version") > 0) changes_args.retired_api_version = retired_api_version;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "pushsim/base/redactor.hpp"
+
 namespace pushsim::harness {
 
 struct run_arguments {
@@ -20,6 +22,7 @@ struct run_arguments {
   std::string json_path, csv_path, junit_path, html_path;
   std::string schedule_csv_path;  // one row per planned org: start in UTC and local time, wave, window
   bool progress = false;          // draw a progress bar on err (a TTY)
+  redact_flags redact;            // org keys and names pseudonymised in stdout and every file (not the digest)
 };
 int run_command(const run_arguments& args, std::ostream& out, std::ostream& err);
 
@@ -30,6 +33,7 @@ struct compare_arguments {
   std::vector<std::string> set;
   std::optional<std::uint64_t> seed;
   std::string json_path;
+  redact_flags redact;  // the comparison names no org; violation texts on err are pseudonymised
 };
 int compare_command(const compare_arguments& args, std::ostream& out, std::ostream& err);
 

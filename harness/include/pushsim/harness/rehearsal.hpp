@@ -12,10 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "pushsim/base/redactor.hpp"
 #include "pushsim/harness/report.hpp"
 #include "pushsim/harness/scenario.hpp"
 
 namespace pushsim::harness {
+
+struct world;
 
 struct rehearsal_options {
   std::string reproduce_command;  // printed in reports and on assertion failures
@@ -24,6 +27,11 @@ struct rehearsal_options {
   // Hard stop for runaway scenarios: simulated time after the scenario start.
   duration sim_time_max = std::chrono::days(120);
   bool schedule_csv = false;  // render the planned rollout as a schedule CSV (rehearsal_result::schedule_csv)
+  // --redact: org keys and names in the report, the schedule CSV and the violation texts become pseudonyms (the
+  // metrics and the digest are those of the unredacted run). Null: real keys and names.
+  const redactor* redact = nullptr;
+  // Called once with the world after the run (its ground truth final), before the world goes; may be empty.
+  std::function<void(const world&)> inspect;
   // Fill the report's harmed_orgs (one row per failed or broken org: what render_csv writes). Off, the counts and
   // blast-radius tables are the same and a 1M-org run does not hold ~200 MB of rows at its end.
   bool harmed_org_rows = true;

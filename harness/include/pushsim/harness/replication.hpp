@@ -16,6 +16,8 @@
 
 namespace pushsim::harness {
 
+struct world;
+
 // The world seed of replication `index` of a study rooted at `root_seed`.
 std::uint64_t replication_seed(std::uint64_t root_seed, std::uint64_t index);
 
@@ -50,6 +52,10 @@ struct replication_setup {
   vary_mode vary = vary_mode::population;
 };
 
+// Called with (replication index, plan, its world after the run) from the thread that ran it, concurrently with
+// other replications: what a study needs beyond the metrics (a backtest's per-org outcomes).
+using world_inspector = std::function<void(std::uint64_t, std::size_t, const world&)>;
+
 // One replication of one plan: the value of each study_metrics() entry (empty when the run has none, e.g. no
 // detection delay when nothing broke), the run's digest and any broken invariant.
 struct replication_row {
@@ -68,7 +74,9 @@ struct replication_batch {
 
 // Runs replications [first, first + count) of every plan on `jobs` threads, each thread running whole
 // replications. `done` (may be empty) is called once per finished replication, from any thread, serialized.
+// `inspect` (may be empty) sees each run's world.
 replication_batch run_replications(const replication_setup& setup, std::uint64_t first, std::uint64_t count,
-                                   unsigned jobs, const std::function<void()>& done = {});
+                                   unsigned jobs, const std::function<void()>& done = {},
+                                   const world_inspector& inspect = {});
 
 }  // namespace pushsim::harness

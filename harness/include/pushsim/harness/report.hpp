@@ -56,15 +56,20 @@ struct rehearsal_report {
   std::vector<hourly_bucket> timeline;
   std::vector<std::pair<int, time_point>> wave_starts;
   std::optional<time_point> halt_time;
-  std::optional<time_point> deadline;                 // the plan's
-  std::string deadline_kind = "soft";                 // what missing it costs: "soft", "api_retirement", "compliance"
-  std::map<std::string, int> blast_by_cause;          // cause or ErrorType -> orgs
-  std::map<std::string, int> blast_by_customization;  // customization feature -> harmed orgs having it
+  std::optional<time_point> deadline;  // the plan's
+  std::string deadline_kind = "soft";  // what missing it costs: "soft", "api_retirement", "compliance"
+  // Harmed orgs by cause ("failed: DeployError", "broken: automation_errors", and for the harm of not pushing
+  // "integration stopped: API retirement" or "out of compliance"): the counts add up to blast_radius_orgs.
+  std::map<std::string, int> blast_by_cause;
+  // Customization feature -> harmed orgs having it (harmed by pushing or by not pushing).
+  std::map<std::string, int> blast_by_customization;
   std::vector<wave_row> waves;
   std::vector<org_row> harmed_orgs;
   std::vector<expectation_result> expectations;
   // Planned orgs whose expected run meets their instance's maintenance window (as the platform applies it).
   std::size_t jobs_planned_in_maintenance = 0;
+  // Planned orgs the planner moved out of a maintenance window of the plan's "maintenance" table.
+  std::size_t jobs_moved_out_of_maintenance = 0;
 
   bool expectations_passed() const;
 };

@@ -33,6 +33,7 @@ struct study_options {
   // Called after each finished replication with (done, planned), serialized. May be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   replication_runner runner;  // empty: run_replications on `jobs` threads
+  world_inspector inspect;    // with the default runner only: sees each run's world (may be empty)
 };
 
 struct study_result {

@@ -15,9 +15,19 @@
 #include "pushsim/mock_org/package.hpp"
 #include "pushsim/mock_org/platform.hpp"
 #include "pushsim/mock_org/population.hpp"
+#include "pushsim/scheduler/plan.hpp"
 #include "pushsim/sim/simulation.hpp"
 
 namespace pushsim::harness {
+
+// The plan's deadline as the world pays for it: at `at`, an `api_retirement` stops the package integration of every
+// org still on a version older than `target` (the platform records it); a `compliance` deadline leaves those orgs
+// out of compliance from `at` (truth_json tells which).
+struct world_deadline {
+  time_point at;
+  scheduler::deadline_kind kind = scheduler::deadline_kind::api_retirement;  // never soft
+  mock_org::version_index target = 0;
+};
 
 struct world {
   std::unique_ptr<sim::simulation> sim;
@@ -28,10 +38,13 @@ struct world {
   std::uint64_t seed = 0;
   time_point start{};
   std::string scenario_name;
+  // The plan's deadline when it has a cost and lies ahead of the start, and the plan's target is in the package.
+  std::optional<world_deadline> deadline;
 };
 
 // Builds the world of a parsed scenario (its seed, package, population and platform settings). The population
 // (orgs and their customizations) is drawn from the scenario's population_seed when set, else from its seed.
+// A plan deadline of kind api_retirement is scheduled in the world (the same for `run` and `serve`).
 std::unique_ptr<world> build_world(const scenario& s);
 
 // The built-in default scenario: a 2,400-org hotfix push of a revenue-rollup fix, staged, in a 6-hour

@@ -20,6 +20,7 @@
 #include "pushsim/base/input_error.hpp"
 #include "pushsim/mock_org/instance_table.hpp"
 #include "pushsim/mock_org/package.hpp"
+#include "pushsim/mock_org/push_history.hpp"
 #include "pushsim/mock_org/types.hpp"
 #include "pushsim/mock_org/zone_table.hpp"
 
@@ -55,8 +56,11 @@ struct imported_org {
   std::optional<mock_org::edition> edition;
   std::optional<std::uint32_t> users;                           // licensed users (LMA), else distinct active users
   std::vector<std::pair<object_index, std::uint32_t>> records;  // per managed object, latest snapshot; sorted
-  bool threw_exceptions = false;     // PackageUsageLog shows unexpected exceptions in the package's code
-  std::optional<bool> always_fails;  // push history: every one of its >= 2 pushes failed (true), else false
+  bool threw_exceptions = false;  // PackageUsageLog shows unexpected exceptions in the package's code
+  // Push history: it failed every one of its last always_fails_last_pushes (2) pushes in push order (true), else
+  // false; empty when no job of it ended (push_history.hpp defines the order).
+  std::optional<bool> always_fails;
+  bool pushed = false;  // a push job of it ended (Succeeded or Failed): it was pushable then, so it draws no block
 };
 
 // What the import found besides the orgs, for the user to check.
@@ -78,6 +82,7 @@ struct population_import {
   instance_table instances;
   zone_table zones;
   import_summary summary;
+  push_history history;  // every push request, job and error the files hold (orgs of any source)
 };
 
 // Reads the files and joins them. `labels[i]` is how paths[i] is named in errors (the path as the user wrote it).

@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "pushsim/base/redactor.hpp"
 #include "pushsim/scheduler/executor.hpp"
 #include "pushsim/scheduler/subscriber.hpp"
 
 namespace pushsim::push {
 
-// The CSV text (header line included) of the failed orgs of report; org details come from subscribers.
+// The CSV text (header line included) of the failed orgs of report; org details come from subscribers. With a
+// redactor, org keys and names (also inside the error messages) are its pseudonyms.
 std::string failures_csv_text(const scheduler::executor_report& report,
-                              const std::vector<scheduler::subscriber>& subscribers);
+                              const std::vector<scheduler::subscriber>& subscribers, const redactor* redact = nullptr);
 
 }  // namespace pushsim::push

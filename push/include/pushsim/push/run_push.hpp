@@ -12,6 +12,7 @@
 #include <ostream>
 #include <string>
 
+#include "pushsim/base/redactor.hpp"
 #include "pushsim/base/time.hpp"
 
 namespace pushsim::push {
@@ -33,6 +34,9 @@ struct push_options {
   std::optional<std::string> report_json;             // the run summary (or, with dry_run, the plan) as JSON
   std::optional<std::string> schedule_csv;            // dry_run: each planned org's start (UTC, local), wave, window
   bool progress_tty = false;  // stderr is a terminal: a \r progress line each second (else a line a minute)
+  // Org keys and names pseudonymised in stdout, the plan, the schedule and failures CSVs and the report; never in
+  // the journal and its subscriber snapshot, which must hold the real ids for --resume.
+  redact_flags redact;
 };
 
 // Exit codes of run_push.

@@ -158,6 +158,14 @@ struct maintenance_window {
   time_point end;
 };
 
+// How fast Salesforce works through one instance's queue of push jobs, as a partner reads it off past pushes
+// (PackagePushJob StartTime/EndTime per InstanceName): jobs an instance runs at once and the mean job duration.
+// An instance then starts about jobs_in_flight / job_duration jobs per second.
+struct instance_queue_spec {
+  std::size_t jobs_in_flight = 1;  // jobs InProgress at once on one instance, at least 1
+  duration job_duration{0};        // mean run time of one job, positive
+};
+
 struct plan {
   std::string name;
   target_spec target;
@@ -179,6 +187,11 @@ struct plan {
   // "maintenance": the planner gives no org a start whose expected run [start, start + expected_slot_duration)
   // overlaps a maintenance of its instance. Empty: maintenance is not planned around.
   std::vector<maintenance_window> maintenance;
+  // "instance_queue": the planner gives an instance no more starts per slot cell than it works off in that
+  // cell, so planned starts are when jobs really run; a job's expected run is then
+  // [start, start + max(expected_slot_duration, slot_granularity + job_duration)). Empty: starts are not
+  // spread by instance (only the concurrency caps do that).
+  std::optional<instance_queue_spec> instance_queue;
 };
 
 // The horizon searched for slots when the plan has no deadline.

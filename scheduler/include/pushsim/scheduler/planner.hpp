@@ -105,6 +105,9 @@ struct plan_result {
   std::uint64_t api_calls_estimate = 0;    // whole rollout, see PLAN_FORMAT.md
   std::vector<std::string> warnings;       // e.g. the estimate exceeds the daily API budget
   bool follow_the_sun = false;             // some wave has follow_the_sun: slots carry their region
+  // Orgs whose first start with room was ruled out by their instance's maintenance (plan "maintenance") and
+  // that the planner moved to a later start; per maintenance cell at most what it would have held.
+  std::size_t moved_out_of_maintenance = 0;
   // True when every selected org got a start time.
   bool feasible() const { return infeasible.empty(); }
   std::size_t excluded_count(exclusion_reason r) const;
@@ -113,6 +116,10 @@ struct plan_result {
 // Plans the rollout. profiles may be null. The plan must be a validated one (from parse_plan).
 plan_result plan_rollout(std::span<const subscriber> subscribers, const profile_set* profiles, const plan& p);
 
+// The expected run of one planned job from its start: expected_slot_duration, or with an instance_queue at least
+// one slot cell (a cell's starts are spread over it) plus the job duration. Maintenance is planned around it.
+duration expected_run(const plan& p);
+
 // The estimate of API calls for one request of n orgs (create, job batches, PATCH Pending, status polls over
 // expected_slot_duration, one failed-jobs query).
 std::uint64_t api_calls_for_request(const plan& p, std::size_t n);
@@ -120,7 +127,8 @@ std::uint64_t api_calls_for_request(const plan& p, std::size_t n);
 // JSON rendering for `pushsim push --dry-run`; with include_orgs the slots list their org keys (as the API
 // returned them). Same result => byte-identical text.
 std::string render_plan_json(const plan_result& r, std::span<const subscriber> subscribers, bool include_orgs = true);
-// A short human-readable table: per wave orgs, slots, first and last start, API calls; exclusions by reason.
+// A short human-readable table: per wave orgs, slots, first and last start, API calls; exclusions by reason;
+// orgs moved out of maintenance.
 std::string render_plan_summary(const plan_result& r);
 
 }  // namespace pushsim::scheduler
