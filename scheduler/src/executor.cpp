@@ -90,7 +90,7 @@ class slot_loader {
       r.orgs.push_back(o);
     } else {
       added.state = org_final_state::excluded;
-      added.message = "duplicate org key in the plan";
+      s_.set_message(o, "duplicate org key in the plan");
     }
   }
 
@@ -267,7 +267,7 @@ executor_report executor::report(bool with_orgs) const {
     }
     if (with_orgs) {
       r.orgs.push_back({o.key, s.waves[o.wave_idx].wave, o.state, std::string(s.job_id(i)),
-                        std::string(s.error_type(i)), o.message, o.attempts});
+                        std::string(s.error_type(i)), std::string(s.message(i)), o.attempts});
     }
   }
   r.halted = s.halted;
@@ -285,7 +285,7 @@ void executor::for_each_org(const std::function<void(const org_view&)>& visit) c
   const auto& s = *s_;
   for (std::uint32_t i = 0; i < s.orgs.size(); ++i) {
     const detail::org_rec& o = s.orgs[i];
-    visit(org_view{o.key, s.waves[o.wave_idx].wave, o.state, s.job_id(i), s.error_type(i), o.message, o.attempts});
+    visit(org_view{o.key, s.waves[o.wave_idx].wave, o.state, s.job_id(i), s.error_type(i), s.message(i), o.attempts});
   }
 }
 

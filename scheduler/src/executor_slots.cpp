@@ -296,7 +296,7 @@ void executor_state::on_canceled(std::uint32_t si, time_point now) {
 void executor_state::set_final(std::uint32_t o, org_final_state st, std::string msg, std::string type) {
   auto& r = orgs[o];
   r.state = st;
-  r.message = std::move(msg);
+  set_message(o, std::move(msg));
   set_error_type(o, type);
 }
 

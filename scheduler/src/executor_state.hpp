@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "call_budget.hpp"
@@ -59,7 +60,8 @@ struct org_rec {
   std::uint16_t attempts = 0;
   std::uint32_t error_type = 0;  // index into executor_state::error_types (0: none)
   std::array<char, inline_job_id_max> job_id_chars{};
-  std::string message;
+  // The message (failed: ErrorMessage; excluded, not pushed, canceled: the reason) is in executor_state::messages:
+  // most orgs upgrade and have none.
 };
 
 // The slots being worked on, in slot order: a sorted vector, since every pump walks it and it holds at most a
@@ -191,6 +193,18 @@ struct executor_state {
   std::vector<std::string> error_types{std::string()};
   std::map<std::string, std::uint32_t, std::less<>> error_type_index;
   std::map<std::uint32_t, std::string> long_job_ids;
+  std::unordered_map<std::uint32_t, std::string> messages;  // by org; absent: none
+  std::string_view message(std::uint32_t o) const {
+    const auto it = messages.find(o);
+    return it == messages.end() ? std::string_view{} : std::string_view{it->second};
+  }
+  void set_message(std::uint32_t o, std::string text) {
+    if (text.empty()) {
+      messages.erase(o);
+    } else {
+      messages.insert_or_assign(o, std::move(text));
+    }
+  }
   std::string_view job_id(std::uint32_t o) const {
     const org_rec& r = orgs[o];
     if (r.job_id_size == job_id_spilled) return long_job_ids.at(o);

@@ -212,7 +212,7 @@ void executor_state::apply_job_failure(std::uint32_t si, std::uint32_t o, const 
     r.slot = rs;
     set_job_id(o, {});
     set_error_type(o, type);
-    r.message = msg;
+    set_message(o, msg);
     slots[rs].orgs.push_back(o);
     return;
   }
@@ -289,7 +289,7 @@ void executor_state::finish_monitored(std::uint32_t si, time_point now) {
     auto& r = orgs[o];
     if (r.slot == si && r.state == org_final_state::in_flight) {
       r.state = org_final_state::upgraded;
-      r.message.clear();
+      set_message(o, {});
       r.error_type = 0;
     }
   }
