@@ -15,6 +15,9 @@ namespace pushsim::scheduler {
 // (wrong length, characters outside [0-9A-Za-z], or an 18-character checksum that does not match).
 std::optional<std::string> normalize_org_key(std::string_view key);
 
+// The 15-character form of any 15- or 18-character Salesforce record id (04t..., 0DV...), by the same rules.
+inline std::optional<std::string> normalize_record_id(std::string_view id) { return normalize_org_key(id); }
+
 // The 18-character form of a 15-character id (appends the case checksum). key must be 15 alphanumerics.
 std::string org_key18(std::string_view key15);
 

@@ -17,7 +17,7 @@ struct subscriber {
   std::string parent_org;     // the production org of a sandbox, if any
   installed_status installed = installed_status::installed;
   std::optional<package_version> installed_version;  // from MetadataPackageVersion, when known
-  std::string installed_version_id;                  // MetadataPackageVersionId (04t...)
+  std::string installed_version_id;                  // MetadataPackageVersionId (04t...), 15-character form
   std::optional<bool> push_blocked;                  // subscriber blocks push upgrades, when known
 };
 
