@@ -9,12 +9,7 @@
 #    scores whatever --jobs.
 # 3. Bad input (an unknown or malformed request id, a missing folder, bad --replications): exit 2, a message
 #    saying why (an unknown id lists the requests that exist), nothing written.
-set -euo pipefail
-pushsim=$1
-src=$2
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
-trap 'stop_server; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp, the EXIT trap
 
 now=$(date -u +%Y-%m-%dT%H:%M:00Z)
 start_server --scenario "$src/scenarios/hotfix_revenue_rollup.json" --set "/start=\"$now\"" \

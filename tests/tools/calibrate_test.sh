@@ -7,12 +7,7 @@
 #    The --json file's "platform" object runs unchanged as a scenario's platform section (`pushsim run --set`).
 # 2. Bad input: a job row with a bad status (exit 2, file, line and column, nothing written); a history with no
 #    ended job (exit 2, the reason); --last-pushes 1 (exit 2).
-set -euo pipefail
-pushsim=$1
-src=$2
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
-trap 'stop_server; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp, the EXIT trap
 
 now=$(date -u +%Y-%m-%dT%H:%M:00Z)
 start_server --scenario "$src/scenarios/transient_batch_failures_22210.json" --set "/start=\"$now\"" --speed 2000 \

@@ -15,12 +15,8 @@
 # After each case: no org with two jobs of the target version, every planned org has a job unless Salesforce
 # refused it at job creation, no request left in Created (tests/tools/push_truth.py). ROUNDS (default 2) rounds
 # of the first four cases, one outage.
-set -euo pipefail
-pushsim=$1
-src=$2
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp
 rounds=${3:-2}
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
 . "$(dirname "$0")/push_misuse_lib.sh"
 trap 'exit 143' TERM INT HUP
 trap 'stop_isolated; kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files

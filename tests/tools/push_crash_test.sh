@@ -4,12 +4,8 @@
 # PUSHSIM_PUSH_KILL_AT_JOURNAL_LINE; in the 4th, a SIGKILL from outside at a random delay), each time continuing
 # with `pushsim push --resume`, until the push finishes. Then every eligible org must have exactly one job and no request may be left in Created.
 # 2,000 orgs, batches of 50, 500 orgs per request: many side-effecting calls to crash around.
-set -euo pipefail
-pushsim=$1
-src=$2
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp
 kills_min=${3:-60}
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
 push_pid=
 trap 'if [ -n "$push_pid" ]; then kill -KILL "$push_pid" 2>/dev/null || true; fi; stop_server; rm -rf "$tmp"' EXIT
 

@@ -3,12 +3,7 @@
 # with a 5% chance per job-creation call of the transient 400 "Something bad has happened" (and 0.5% of all
 # calls a 503). Every eligible org must get exactly one job: 0 orgs lost, 0 duplicate jobs, no request left in
 # Created. Prints the counts, the wall time, the API calls and the retried transient failures.
-set -euo pipefail
-pushsim=$1
-src=$2
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
-trap 'stop_server; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp, the EXIT trap
 
 now=$(date -u +%Y-%m-%dT%H:%M:00Z)
 start_server --scenario "$src/scenarios/transient_batch_failures_22210.json" --set "/start=\"$now\"" --speed 2000

@@ -3,12 +3,7 @@
 # plan and profiles mistakes exit 2 naming the JSON pointer or CSV line before any API call (the server's
 # request counter does not move); bad flags exit 2; a bad token or an unreachable server exit 1; --dry-run makes no
 # side-effecting call (no push request, no job) and writes the plan; a gate halt exits 3 with a failure CSV.
-set -euo pipefail
-pushsim=$1
-src=$2
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
-trap 'stop_server; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp, the EXIT trap
 
 now=$(date -u +%Y-%m-%dT%H:%M:00Z)
 start_server --scenario "$src/scenarios/transient_batch_failures_22210.json" --set "/start=\"$now\"" \

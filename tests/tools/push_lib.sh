@@ -1,4 +1,11 @@
-# push_lib.sh: helpers shared by the `pushsim push` end-to-end tests (sourced; needs $pushsim, $tmp, curl, python3).
+# push_lib.sh: helpers shared by the `pushsim push` end-to-end tests (needs curl, python3).
+# Sourced as `. push_lib.sh "$@"` by a test run as SCRIPT PUSHSIM SOURCE_DIR [...]: strict mode, $pushsim, $src, a
+# fresh $tmp, and an EXIT trap that stops the server and removes $tmp (a script may set its own instead).
+set -euo pipefail
+pushsim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'stop_server; rm -rf "$tmp"' EXIT
 server_pid=
 fail() { echo "FAIL: $*" >&2; exit 1; }
 json_get() { python3 -c 'import json,sys; v=json.load(sys.stdin); [v:=v[k] for k in sys.argv[1:]]; print(v if not isinstance(v,bool) else str(v).lower())' "$@"; }

@@ -5,11 +5,7 @@
 # exit code, the message, the server's truth (tests/tools/push_truth.py: no org with two jobs of the target
 # version, no planned org forgotten, no request left in Created) and the files on disk (journal intact; nothing
 # written on exit 2; no side-effecting request on the wire on exit 2).
-set -euo pipefail
-pushsim=$1
-src=$2
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp
 . "$(dirname "$0")/push_misuse_lib.sh"
 trap 'exit 143' TERM INT HUP
 trap 'stop_isolated; kill_children; if [ -n "${PUSH_TEST_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT   # PUSH_TEST_KEEP=1: keep the files

@@ -5,12 +5,7 @@
 # the same salt (file or PUSHSIM_REDACT_SALT) gives the same pseudonyms, another salt others, the salt is in no
 # output; a bad salt exits 2 and writes nothing. A real push with --redact: failures CSV and report redacted, while
 # the journal's subscriber snapshot keeps the real ids (--resume needs them).
-set -euo pipefail
-pushsim=$1
-src=$2
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
-trap 'stop_server; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp, the EXIT trap
 check="python3 $(dirname "$0")/redact_check.py"
 salt="consultant-visit-2026 $RANDOM"
 printf '%s\n' "$salt" >"$tmp/salt"

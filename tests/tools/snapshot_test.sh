@@ -6,12 +6,7 @@
 # 2. A served imported world (scenarios/import_own_base.json): the snapshot's import equals the import of the
 #    files the world was built from, on the same attributes. With --history, empty history files import too.
 # 3. A bad token: exit 1 and nothing written.
-set -euo pipefail
-pushsim=$1
-src=$2
-tmp=$(mktemp -d)
-. "$(dirname "$0")/push_lib.sh"
-trap 'stop_server; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/push_lib.sh" "$@"  # strict mode, pushsim, src, tmp, the EXIT trap
 
 # key,type,status,instance,parent,version columns of an --orgs-csv file, sorted.
 columns() { python3 -c '
