@@ -40,6 +40,7 @@ class slot_loader {
     for (const auto& ps : slots) total_orgs += ps.org_keys.size();
     s_.orgs.reserve(total_orgs);
     s_.org_index.reserve(total_orgs, hash_at());
+    tags_.reserve(total_orgs);
     for (auto& ps : slots) add_slot(ps);
     s_.input_slots = s_.slots.size();
     if (s_.waves.empty()) s_.waves.emplace_back();
@@ -92,7 +93,12 @@ class slot_loader {
     org.instance = inst;
     s_.orgs.push_back(std::move(org));
     auto& added = s_.orgs.back();
-    const auto same = [&](std::uint32_t p) { return s_.orgs[p].key == added.key; };
+    // The tag (the hash's high half) is compared first: tags_ is small enough to stay in cache, an org record
+    // met while probing is not (most probes meet other keys).
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    tags_.push_back(tag);
+    PUSHSIM_ASSERT(tags_.size() == s_.orgs.size(), "one tag an org");
+    const auto same = [&](std::uint32_t p) { return tags_[p] == tag && s_.orgs[p].key == added.key; };
     if (s_.org_index.insert(o, hash, same, hash_at()).second) {
       added.slot = si;
       r.orgs.push_back(o);
@@ -132,6 +138,7 @@ class slot_loader {
   std::unordered_map<std::string, std::uint32_t> instance_index_;  // lookup only (never iterated)
   std::map<int, std::uint32_t> region_index_;                      // push_slot::region -> dense index
   std::vector<std::uint64_t> hashes_;                              // add_slot's key hashes (reused)
+  std::vector<std::uint32_t> tags_;                                // by org: the high half of its key's hash
 };
 
 }  // namespace
