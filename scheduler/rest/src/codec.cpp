@@ -234,13 +234,14 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
                                                                   "ErrorMessage"};
       for (element rec : recs) {
         const auto f = strings(rec, job_keys);
-        job_row row{std::string(f[0]),
-                    std::string(f[1]),
-                    std::string(f[2]),
-                    std::string(f[3]),
-                    time_text(f[4]),
-                    time_text(f[5]),
-                    {}};
+        // Built in place: a row moved into the page costs a copy of its short strings.
+        job_row& row = p.rows.emplace_back();
+        row.id = f[0];
+        row.request_id = f[1];
+        row.org_key = f[2];
+        row.status = f[3];
+        row.start_time = time_text(f[4]);
+        row.end_time = time_text(f[5]);
         if (with_errors) {
           const auto child = member(rec, "PackagePushErrors");
           if (const auto errs = child ? as_array(member(*child, "records")) : std::nullopt) {
@@ -250,7 +251,6 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
             }
           }
         }
-        p.rows.push_back(std::move(row));
       }
       p.next_locator = next_locator(j);
       return p;
@@ -274,8 +274,15 @@ api_result decode_page(query_kind kind, bool with_errors, const rest_response& r
           "OrgKey", "OrgName", "OrgType", "OrgStatus", "InstanceName", "InstalledStatus", "MetadataPackageVersionId"};
       for (element rec : recs) {
         const auto f = strings(rec, subscriber_keys);
-        p.rows.push_back({std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]), std::string(f[4]),
-                          std::string(f[5]), std::string(f[6])});
+        // Built in place: a row moved into the page costs a copy of its short strings.
+        subscriber_row& row = p.rows.emplace_back();
+        row.org_key = f[0];
+        row.org_name = f[1];
+        row.org_type = f[2];
+        row.org_status = f[3];
+        row.instance_name = f[4];
+        row.installed_status = f[5];
+        row.version_id = f[6];
       }
       p.next_locator = next_locator(j);
       return p;
