@@ -93,9 +93,10 @@ class slot_loader {
     org.instance = inst;
     s_.orgs.push_back(std::move(org));
     auto& added = s_.orgs.back();
-    // The tag (the hash's high half) is compared first: tags_ is small enough to stay in cache, an org record
-    // met while probing is not (most probes meet other keys).
-    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    // The tag (the hash's top byte) is compared first: tags_ is small enough to stay in cache, an org record
+    // met while probing is not (most probes meet other keys); one byte an org, so that the array freed after
+    // loading leaves a small hole in the heap.
+    const auto tag = static_cast<std::uint8_t>(hash >> 56);
     tags_.push_back(tag);
     PUSHSIM_ASSERT(tags_.size() == s_.orgs.size(), "one tag an org");
     const auto same = [&](std::uint32_t p) { return tags_[p] == tag && s_.orgs[p].key == added.key; };
@@ -138,7 +139,7 @@ class slot_loader {
   std::unordered_map<std::string, std::uint32_t> instance_index_;  // lookup only (never iterated)
   std::map<int, std::uint32_t> region_index_;                      // push_slot::region -> dense index
   std::vector<std::uint64_t> hashes_;                              // add_slot's key hashes (reused)
-  std::vector<std::uint32_t> tags_;                                // by org: the high half of its key's hash
+  std::vector<std::uint8_t> tags_;                                 // by org: the top byte of its key's hash
 };
 
 }  // namespace

@@ -261,29 +261,34 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   auto key_of = [&](std::uint32_t sub) {
     return std::string_view(keys.data() + static_cast<std::size_t>(sub) * 15, 15);
   };
-  // Keys first, each with its hash (bad_key_hash: no valid key), so that the dedupe table's entry for a key a
-  // few subscribers ahead can be fetched into cache while this one is checked (one cache miss a subscriber).
-  constexpr std::uint64_t bad_key_hash = ~std::uint64_t{0};
-  std::vector<std::uint64_t> key_hashes(subs.size(), bad_key_hash);
+  // Keys first, so that the dedupe table's entry for the key a few subscribers ahead can be fetched into cache
+  // while this one is checked (one cache miss a subscriber otherwise); hashes in a ring of the next few.
+  std::vector<bool> key_ok(subs.size(), false);
   for (std::size_t i = 0; i < subs.size(); ++i) {
     const auto key = normalize_org_key(subs[i].org_key);
     if (!key) continue;
     std::memcpy(keys.data() + i * 15, key->data(), 15);
-    key_hashes[i] = seen.hash(static_cast<std::uint32_t>(i)) & (bad_key_hash >> 1);
+    key_ok[i] = true;
   }
-  constexpr std::size_t prefetch_ahead = 16;
+  constexpr std::size_t prefetch_ahead = 16;  // a power of two: the ring's size
+  std::array<std::uint64_t, prefetch_ahead> hash_ring{};
+  auto ring_in = [&](std::size_t i) {
+    if (i >= subs.size() || !key_ok[i]) return;
+    hash_ring[i % prefetch_ahead] = seen.hash(static_cast<std::uint32_t>(i));
+    seen.prefetch(hash_ring[i % prefetch_ahead]);
+  };
+  for (std::size_t i = 0; i < prefetch_ahead; ++i) ring_in(i);
   for (std::size_t i = 0; i < subs.size(); ++i) {
-    if (i + prefetch_ahead < subs.size() && key_hashes[i + prefetch_ahead] != bad_key_hash) {
-      seen.prefetch(key_hashes[i + prefetch_ahead]);
-    }
     const subscriber& s = subs[i];
     const auto index = static_cast<std::uint32_t>(i);
-    if (key_hashes[i] == bad_key_hash) {
+    const std::uint64_t key_hash = hash_ring[i % prefetch_ahead];
+    ring_in(i + prefetch_ahead);
+    if (!key_ok[i]) {
       r.excluded.push_back({index, exclusion_reason::bad_key});
       continue;
     }
     const auto key = key_of(index);
-    if (seen.seen_before(index, key_hashes[i])) {
+    if (seen.seen_before(index, key_hash)) {
       r.excluded.push_back({index, exclusion_reason::duplicate});
       continue;
     }
