@@ -190,6 +190,12 @@ struct executor_state {
   std::optional<std::uint32_t> find_org(std::string_view key) const {
     return org_index.find(key_hash(key), [&](std::uint32_t o) { return orgs[o].key == key; });
   }
+  // Cache hints for a find_org(key) soon: stage 1 fetches its index entry, stage 2 (once that is in cache) the
+  // org record it names first. Results never change.
+  void prefetch_org_index(std::string_view key) const { org_index.prefetch(key_hash(key)); }
+  void prefetch_org(std::string_view key) const {
+    if (const auto o = org_index.first_probe(key_hash(key)); o != position_index::empty) __builtin_prefetch(&orgs[o]);
+  }
   // ErrorTypes of failed orgs, each once (error_types[0] is "": none), and job ids longer than a Salesforce id.
   std::vector<std::string> error_types{std::string()};
   std::map<std::string, std::uint32_t, std::less<>> error_type_index;
