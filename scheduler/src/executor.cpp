@@ -34,12 +34,14 @@ class slot_loader {
     s_.instances.emplace_back("");
   }
 
-  void load(const std::vector<push_slot>& slots) {
+  // Takes the org keys out of the slots.
+  void load(std::vector<push_slot>& slots) {
     std::size_t total_orgs = 0;
     for (const auto& ps : slots) total_orgs += ps.org_keys.size();
     s_.orgs.reserve(total_orgs);
     s_.org_index.reserve(total_orgs, hash_at());
-    for (const auto& ps : slots) add_slot(ps);
+    tags_.reserve(total_orgs);
+    for (auto& ps : slots) add_slot(ps);
     s_.input_slots = s_.slots.size();
     if (s_.waves.empty()) s_.waves.emplace_back();
     if (s_.region_ids.empty()) s_.region_ids.push_back(0);
@@ -55,7 +57,7 @@ class slot_loader {
   };
   hash_at_position hash_at() const { return {&s_}; }
 
-  void add_slot(const push_slot& ps) {
+  void add_slot(push_slot& ps) {
     if (s_.waves.empty() || s_.waves.back().wave != ps.wave) {
       wave_rec w;
       w.wave = ps.wave;
@@ -67,25 +69,38 @@ class slot_loader {
     r.region = region(ps.region);
     const auto si = static_cast<std::uint32_t>(s_.slots.size());
     static const std::string no_instance;
+    // The keys' hashes first, so that the index entry of the org a few keys ahead is fetched into cache while
+    // this one is added (the index is far larger than the cache: one miss an org otherwise).
+    hashes_.clear();
+    for (const auto& key : ps.org_keys) hashes_.push_back(executor_state::key_hash(key));
+    constexpr std::size_t prefetch_ahead = 16;
     for (std::size_t i = 0; i < ps.org_keys.size(); ++i) {
-      add_org(r, si, ps.org_keys[i], instance(i < ps.instance_names.size() ? ps.instance_names[i] : no_instance));
+      if (i + prefetch_ahead < hashes_.size()) s_.org_index.prefetch(hashes_[i + prefetch_ahead]);
+      add_org(r, si, std::move(ps.org_keys[i]), hashes_[i],
+              instance(i < ps.instance_names.size() ? ps.instance_names[i] : no_instance));
     }
     ++s_.waves[r.wave_idx].open;
     s_.slots.push_back(std::move(r));
   }
 
   // A key given twice is excluded the second time (the first keeps its slot).
-  void add_org(slot_rec& r, std::uint32_t si, const std::string& key, std::uint32_t inst) {
+  void add_org(slot_rec& r, std::uint32_t si, std::string key, std::uint64_t hash, std::uint32_t inst) {
     const auto o = static_cast<std::uint32_t>(s_.orgs.size());
     org_rec org;
-    org.key = key;
+    org.key = std::move(key);
     org.wave_idx = r.wave_idx;
     org.region = r.region;
     org.instance = inst;
     s_.orgs.push_back(std::move(org));
     auto& added = s_.orgs.back();
-    const auto same = [&](std::uint32_t p) { return s_.orgs[p].key == added.key; };
-    if (s_.org_index.insert(o, executor_state::key_hash(added.key), same, hash_at()).second) {
+    // The tag (the hash's top byte) is compared first: tags_ is small enough to stay in cache, an org record
+    // met while probing is not (most probes meet other keys); one byte an org, so that the array freed after
+    // loading leaves a small hole in the heap.
+    const auto tag = static_cast<std::uint8_t>(hash >> 56);
+    tags_.push_back(tag);
+    PUSHSIM_ASSERT(tags_.size() == s_.orgs.size(), "one tag an org");
+    const auto same = [&](std::uint32_t p) { return tags_[p] == tag && s_.orgs[p].key == added.key; };
+    if (s_.org_index.insert(o, hash, same, hash_at()).second) {
       added.slot = si;
       r.orgs.push_back(o);
     } else {
@@ -123,6 +138,8 @@ class slot_loader {
   executor_state& s_;
   std::unordered_map<std::string, std::uint32_t> instance_index_;  // lookup only (never iterated)
   std::map<int, std::uint32_t> region_index_;                      // push_slot::region -> dense index
+  std::vector<std::uint64_t> hashes_;                              // add_slot's key hashes (reused)
+  std::vector<std::uint8_t> tags_;                                 // by org: the top byte of its key's hash
 };
 
 }  // namespace

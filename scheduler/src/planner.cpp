@@ -128,8 +128,8 @@ class key_dedupe {
     table_.assign(cap, 0);
     mask_ = cap - 1;
   }
-  // Adds the key stored at index; returns true when an equal key was added before.
-  bool seen_before(std::uint32_t index) {
+  // The hash of the key stored at index.
+  std::uint64_t hash(std::uint32_t index) const {
     const char* key = keys_ + static_cast<std::size_t>(index) * 15;
     std::uint64_t a = 0, b = 0;
     std::memcpy(&a, key, 8);
@@ -138,6 +138,13 @@ class key_dedupe {
     h ^= h >> 31;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 29;
+    return h;
+  }
+  // Asks the CPU to bring the first entry seen_before reads for this hash into cache (a hint only).
+  void prefetch(std::uint64_t h) const { __builtin_prefetch(&table_[h & mask_]); }
+  // Adds the key stored at index (whose hash is h); returns true when an equal key was added before.
+  bool seen_before(std::uint32_t index, std::uint64_t h) {
+    const char* key = keys_ + static_cast<std::size_t>(index) * 15;
     const std::uint64_t tag = h >> 32;
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const std::uint64_t e = table_[i];
@@ -254,16 +261,34 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
   auto key_of = [&](std::uint32_t sub) {
     return std::string_view(keys.data() + static_cast<std::size_t>(sub) * 15, 15);
   };
+  // Keys first, so that the dedupe table's entry for the key a few subscribers ahead can be fetched into cache
+  // while this one is checked (one cache miss a subscriber otherwise); hashes in a ring of the next few.
+  std::vector<bool> key_ok(subs.size(), false);
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    const auto key = normalize_org_key(subs[i].org_key);
+    if (!key) continue;
+    std::memcpy(keys.data() + i * 15, key->data(), 15);
+    key_ok[i] = true;
+  }
+  constexpr std::size_t prefetch_ahead = 16;  // a power of two: the ring's size
+  std::array<std::uint64_t, prefetch_ahead> hash_ring{};
+  auto ring_in = [&](std::size_t i) {
+    if (i >= subs.size() || !key_ok[i]) return;
+    hash_ring[i % prefetch_ahead] = seen.hash(static_cast<std::uint32_t>(i));
+    seen.prefetch(hash_ring[i % prefetch_ahead]);
+  };
+  for (std::size_t i = 0; i < prefetch_ahead; ++i) ring_in(i);
   for (std::size_t i = 0; i < subs.size(); ++i) {
     const subscriber& s = subs[i];
     const auto index = static_cast<std::uint32_t>(i);
-    auto key = normalize_org_key(s.org_key);
-    if (!key) {
+    const std::uint64_t key_hash = hash_ring[i % prefetch_ahead];
+    ring_in(i + prefetch_ahead);
+    if (!key_ok[i]) {
       r.excluded.push_back({index, exclusion_reason::bad_key});
       continue;
     }
-    std::memcpy(keys.data() + static_cast<std::size_t>(i) * 15, key->data(), 15);
-    if (seen.seen_before(index)) {
+    const auto key = key_of(index);
+    if (seen.seen_before(index, key_hash)) {
       r.excluded.push_back({index, exclusion_reason::duplicate});
       continue;
     }
@@ -281,7 +306,7 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
       r.excluded.push_back({index, why});
       continue;
     }
-    const org_profile* prof = profiles != nullptr ? profiles->find(*key) : nullptr;
+    const org_profile* prof = profiles != nullptr ? profiles->find(key) : nullptr;
     const std::uint32_t inst = intern_instance(s.instance_name);
     std::uint16_t zone = instance_zone[inst];
     if (prof != nullptr && prof->zone_id != 0) {
@@ -515,6 +540,8 @@ plan_result plan_rollout(std::span<const subscriber> subs, const profile_set* pr
           sl.orgs.reserve(stop - k);
           const auto slot_index = static_cast<std::uint32_t>(wp.slots.size());
           for (std::uint32_t q = k; q < stop; ++q) {
+            // A cell's orgs lie far apart in cands: fetch the one a few ahead into cache (a hint only).
+            if (q + 16 < n) __builtin_prefetch(&cands[items[q + 16]]);
             const candidate& cd = cands[items[q]];
             sl.orgs.push_back(static_cast<std::uint32_t>(r.orgs.size()));
             r.orgs.push_back({cd.sub, static_cast<std::uint16_t>(w), cd.zone, slot_index, t});

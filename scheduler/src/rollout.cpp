@@ -53,6 +53,7 @@ executor_config make_executor_config(const plan& p) {
 
 std::vector<push_slot> make_push_slots(const plan_result& planned, const std::vector<subscriber>& subscribers) {
   std::vector<push_slot> out;
+  constexpr std::size_t prefetch_ahead = 8;
   for (std::size_t w = 0; w < planned.waves.size(); ++w) {
     for (const slot& s : planned.waves[w].slots) {
       push_slot ps;
@@ -61,8 +62,14 @@ std::vector<push_slot> make_push_slots(const plan_result& planned, const std::ve
       ps.region = static_cast<int>(s.region);
       ps.org_keys.reserve(s.orgs.size());
       ps.instance_names.reserve(s.orgs.size());
-      for (const std::uint32_t o : s.orgs) {
-        const subscriber& sub = subscribers[planned.orgs[o].subscriber_index];
+      for (std::size_t k = 0; k < s.orgs.size(); ++k) {
+        // A slot's orgs lie far apart in the subscriber list: fetch the one a few ahead into cache (a hint only).
+        if (k + prefetch_ahead < s.orgs.size()) {
+          const subscriber& ahead = subscribers[planned.orgs[s.orgs[k + prefetch_ahead]].subscriber_index];
+          __builtin_prefetch(&ahead.org_key);
+          __builtin_prefetch(&ahead.instance_name);
+        }
+        const subscriber& sub = subscribers[planned.orgs[s.orgs[k]].subscriber_index];
         ps.org_keys.push_back(sub.org_key);
         ps.instance_names.push_back(sub.instance_name);
       }
