@@ -125,7 +125,7 @@ std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_
                             std::string(to_string(row.status)) + ".",
                         {"PackagePushRequestId"}};
   }
-  const auto key = parse_org_key(s.org_key);
+  const auto key = s.key ? s.key : parse_org_key(s.org_key);
   if (!key) {
     return record_error{"INVALID_ID_FIELD", "invalid organization ID: " + s.org_key, {"SubscriberOrganizationKey"}};
   }
@@ -136,11 +136,12 @@ std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_
                         {"SubscriberOrganizationKey"}};
   }
   s.org = *org;
+  s.request = *r;
   if (const auto existing = p.job_in_request(*r, *org)) {
     return record_error{
         "DUPLICATE_VALUE", duplicate_job_message(platform::job_id_string(*existing)), {"SubscriberOrganizationKey"}};
   }
-  if (!seen.insert({*r, *org}).second) {
+  if (!seen.insert({*r, *org})) {
     return record_error{"DUPLICATE_VALUE", duplicate_job_message({}), {"SubscriberOrganizationKey"}};
   }
   if (const auto why = p.check_eligibility(*org, row.version); why != ineligibility::none) {
@@ -181,7 +182,7 @@ std::variant<std::string, record_error> commit(platform& p, const record_spec& s
     if (!res) return from_platform(res.error);
     return platform::request_id_string(*res.value);
   }
-  const auto r = p.find_request(s.request_id);
+  const auto r = s.request ? s.request : p.find_request(s.request_id);
   if (!r) return record_error{"INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", {"PackagePushRequestId"}};
   auto res = s.org ? p.add_job(*r, *s.org) : p.add_job(*r, s.org_key);
   if (!res) return from_platform(res.error);
