@@ -56,15 +56,14 @@ std::optional<record_error> read_member(const object_def& o, const record_body::
                             std::string(m.kind) + " value or request may be missing a required field",
                         {f->name}};
   }
-  const std::string s(m.text);
   if (f->name == "PackageVersionId") {
-    spec.version_id = s;
+    spec.version_id = m.text;
     seen.version = true;
   } else if (f->name == "PackagePushRequestId") {
-    spec.request_id = s;
+    spec.request_id = m.text;
     seen.request = true;
   } else {
-    spec.org_key = s;
+    spec.org_key = m.text;
     seen.key = true;
   }
   return std::nullopt;
