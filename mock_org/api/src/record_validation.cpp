@@ -115,7 +115,7 @@ std::optional<record_error> precheck_request(const platform& p, const record_spe
 }
 
 std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_pairs& seen) {
-  const auto r = p.find_request(s.request_id);
+  const auto r = seen.find_request(p, s.request_id);
   if (!r) return record_error{"INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", {"PackagePushRequestId"}};
   const push_request_row& row = p.request(*r);
   if (row.status != push_status::created) {

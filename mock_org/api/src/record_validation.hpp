@@ -38,8 +38,9 @@ struct record_spec {
   std::optional<mock_org::org_key> key;       // job: org_key parsed ahead of precheck (composite/tree's prefetch)
 };
 
-// (request, org) pairs already taken earlier in the same batch: a sorted vector (a batch holds at most a few
-// hundred; a node set cost one allocation a record).
+// What the prechecks of one batch share: the (request, org) pairs already taken earlier in it (a sorted vector: a
+// batch holds at most a few hundred; a node set cost one allocation a record) and its last request lookup (no
+// request is created while a batch is prechecked).
 class job_pairs {
  public:
   // Adds the pair; false if it was there already.
@@ -49,9 +50,15 @@ class job_pairs {
     pairs_.insert(at, pair);
     return true;
   }
+  // p.find_request(id), asked once for a run of records naming the same request (a batch names one, mostly).
+  std::optional<request_id> find_request(const platform& p, const std::string& id) {
+    if (!last_request_ || last_request_->first != id) last_request_.emplace(id, p.find_request(id));
+    return last_request_->second;
+  }
 
  private:
   std::vector<std::pair<request_id, org_index>> pairs_;
+  std::optional<std::pair<std::string, std::optional<request_id>>> last_request_;
 };
 
 // Checks a JSON record body against the object's createable fields. nullopt: ok (spec filled).
