@@ -88,6 +88,8 @@ platform::platform(sim::simulation& sim, population& orgs, const package& pkg, p
   PUSHSIM_ASSERT(orgs.object_count() == pkg.objects.size(), "platform: population built for another package");
   PUSHSIM_ASSERT(config.concurrency_per_instance > 0, "platform: concurrency must be positive");
   PUSHSIM_ASSERT(config.pickup_delay_min <= config.pickup_delay_max, "platform: pickup delay range");
+  version_ids_.reserve(pkg.versions.size());
+  for (std::size_t v = 0; v < pkg.versions.size(); ++v) version_ids_.push_back(make_id(package_version_prefix, v + 1));
 }
 
 platform::~platform() = default;
@@ -99,7 +101,9 @@ const outcome_rules& platform::rules_for(version_index v) {
 
 // ---- ids ----
 std::string platform::package_id_string() const { return make_id(package_prefix, 1); }
-std::string platform::version_id_string(version_index v) const { return make_id(package_version_prefix, v + 1u); }
+std::string platform::version_id_string(version_index v) const {
+  return v < version_ids_.size() ? version_ids_[v] : make_id(package_version_prefix, v + 1u);
+}
 std::string platform::subscriber_id_string(org_index i) const { return make_id(subscriber_prefix, i + 1ull); }
 std::string platform::request_id_string(request_id id) { return make_id(push_request_prefix, id); }
 std::string platform::job_id_string(job_id id) { return make_id(push_job_prefix, id); }

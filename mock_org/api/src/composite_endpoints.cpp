@@ -62,9 +62,10 @@ void read_tree_record(const object_def& o, const record_body& rec, std::unordere
 void precheck_tree_records(platform& p, std::vector<batch_record>& records) {
   std::vector<org_key> keys;
   keys.reserve(records.size());
-  for (const batch_record& r : records) {
+  for (batch_record& r : records) {
     if (r.error) continue;
-    if (const auto k = parse_org_key(r.spec.org_key)) keys.push_back(*k);
+    r.spec.key = parse_org_key(r.spec.org_key);
+    if (r.spec.key) keys.push_back(*r.spec.key);
   }
   p.orgs().prefetch(keys);
   job_pairs seen;

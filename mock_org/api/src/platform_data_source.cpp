@@ -1,6 +1,7 @@
 #include "pushsim/mock_org/api/platform_data_source.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include "pushsim/base/assert.hpp"
 
@@ -237,9 +238,13 @@ std::optional<std::vector<row_id>> platform_data_source::lookup_eq(const object_
     }
   }
   if (k == k_subscriber && f.name == "OrgKey") return orgs_by_key(*s);
-  if (k == k_subscriber && (f.name == "MetadataPackageId")) {
+  if (k == k_subscriber && f.name == "MetadataPackageId") {
+    // Every subscriber holds the one package's id: all rows or none. All rows as a list (a scan would build the
+    // package id of each of them to compare it).
     if (*s != p_.package_id_string()) return out;
-    return std::nullopt;  // every row
+    out.resize(p_.orgs().size());
+    std::iota(out.begin(), out.end(), row_id{0});
+    return out;
   }
   if (k == k_version && f.name == "MetadataPackageId") {
     if (*s != p_.package_id_string()) return out;
@@ -270,7 +275,10 @@ std::optional<std::vector<row_id>> platform_data_source::lookup_eq(const object_
 
 bool platform_data_source::lookup_is_exact(const object_def& obj, const field_def& f, const value& v) const {
   const std::string* s = as_string(v);
-  if (s == nullptr || kind_of(obj) != k_job || f.name != "PackagePushRequestId") return false;
+  if (s == nullptr) return false;
+  // PackageSubscriber.MetadataPackageId: lookup_eq gives every row for the package's very id text, none else.
+  if (kind_of(obj) == k_subscriber && f.name == "MetadataPackageId") return true;
+  if (kind_of(obj) != k_job || f.name != "PackagePushRequestId") return false;
   // Equality on reference fields compares the text exactly: the index is exact when the literal is the very
   // text field() gives for that request (an unknown request id matches no job either way).
   const auto r = p_.find_request(*s);

@@ -9,6 +9,9 @@ namespace pushsim::mock_org::api::detail {
 using json = nlohmann::json;
 
 void record_body::normalize() {
+  // Most bodies name their fields once, in order already: nothing to do (no sort, no copy).
+  const auto out_of_order = [](const member& a, const member& b) { return !(a.key < b.key); };
+  if (std::adjacent_find(members.begin(), members.end(), out_of_order) == members.end()) return;
   std::stable_sort(members.begin(), members.end(), [](const member& a, const member& b) { return a.key < b.key; });
   std::vector<member> last;
   last.reserve(members.size());

@@ -56,15 +56,14 @@ std::optional<record_error> read_member(const object_def& o, const record_body::
                             std::string(m.kind) + " value or request may be missing a required field",
                         {f->name}};
   }
-  const std::string s(m.text);
   if (f->name == "PackageVersionId") {
-    spec.version_id = s;
+    spec.version_id = m.text;
     seen.version = true;
   } else if (f->name == "PackagePushRequestId") {
-    spec.request_id = s;
+    spec.request_id = m.text;
     seen.request = true;
   } else {
-    spec.org_key = s;
+    spec.org_key = m.text;
     seen.key = true;
   }
   return std::nullopt;
@@ -116,7 +115,7 @@ std::optional<record_error> precheck_request(const platform& p, const record_spe
 }
 
 std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_pairs& seen) {
-  const auto r = p.find_request(s.request_id);
+  const auto r = seen.find_request(p, s.request_id);
   if (!r) return record_error{"INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", {"PackagePushRequestId"}};
   const push_request_row& row = p.request(*r);
   if (row.status != push_status::created) {
@@ -125,7 +124,7 @@ std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_
                             std::string(to_string(row.status)) + ".",
                         {"PackagePushRequestId"}};
   }
-  const auto key = parse_org_key(s.org_key);
+  const auto key = s.key ? s.key : parse_org_key(s.org_key);
   if (!key) {
     return record_error{"INVALID_ID_FIELD", "invalid organization ID: " + s.org_key, {"SubscriberOrganizationKey"}};
   }
@@ -136,11 +135,12 @@ std::optional<record_error> precheck_job(const platform& p, record_spec& s, job_
                         {"SubscriberOrganizationKey"}};
   }
   s.org = *org;
+  s.request = *r;
   if (const auto existing = p.job_in_request(*r, *org)) {
     return record_error{
         "DUPLICATE_VALUE", duplicate_job_message(platform::job_id_string(*existing)), {"SubscriberOrganizationKey"}};
   }
-  if (!seen.insert({*r, *org}).second) {
+  if (!seen.insert({*r, *org})) {
     return record_error{"DUPLICATE_VALUE", duplicate_job_message({}), {"SubscriberOrganizationKey"}};
   }
   if (const auto why = p.check_eligibility(*org, row.version); why != ineligibility::none) {
@@ -181,7 +181,7 @@ std::variant<std::string, record_error> commit(platform& p, const record_spec& s
     if (!res) return from_platform(res.error);
     return platform::request_id_string(*res.value);
   }
-  const auto r = p.find_request(s.request_id);
+  const auto r = s.request ? s.request : p.find_request(s.request_id);
   if (!r) return record_error{"INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", {"PackagePushRequestId"}};
   auto res = s.org ? p.add_job(*r, *s.org) : p.add_job(*r, s.org_key);
   if (!res) return from_platform(res.error);

@@ -3,8 +3,8 @@
 // creation on the platform. Shared by sobjects create, composite/tree, composite/sobjects and Bulk ingest
 // (private to mock_org/api).
 
+#include <algorithm>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,10 +34,32 @@ struct record_spec {
   std::string request_id;                     // job
   std::string org_key;                        // job
   std::optional<org_index> org;               // job: set by precheck once it has found the org
+  std::optional<mock_org::request_id> request;  // job: set by precheck once it has found the request
+  std::optional<mock_org::org_key> key;       // job: org_key parsed ahead of precheck (composite/tree's prefetch)
 };
 
-// (request, org) pairs already taken earlier in the same batch.
-using job_pairs = std::set<std::pair<request_id, org_index>>;
+// What the prechecks of one batch share: the (request, org) pairs already taken earlier in it (a sorted vector: a
+// batch holds at most a few hundred; a node set cost one allocation a record) and its last request lookup (no
+// request is created while a batch is prechecked).
+class job_pairs {
+ public:
+  // Adds the pair; false if it was there already.
+  bool insert(std::pair<request_id, org_index> pair) {
+    const auto at = std::lower_bound(pairs_.begin(), pairs_.end(), pair);
+    if (at != pairs_.end() && *at == pair) return false;
+    pairs_.insert(at, pair);
+    return true;
+  }
+  // p.find_request(id), asked once for a run of records naming the same request (a batch names one, mostly).
+  std::optional<request_id> find_request(const platform& p, const std::string& id) {
+    if (!last_request_ || last_request_->first != id) last_request_.emplace(id, p.find_request(id));
+    return last_request_->second;
+  }
+
+ private:
+  std::vector<std::pair<request_id, org_index>> pairs_;
+  std::optional<std::pair<std::string, std::optional<request_id>>> last_request_;
+};
 
 // Checks a JSON record body against the object's createable fields. nullopt: ok (spec filled).
 std::optional<record_error> read_record(const object_def& o, const record_body& rec, record_spec& spec);

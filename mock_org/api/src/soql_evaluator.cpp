@@ -331,14 +331,10 @@ class evaluator {
       wanted = static_cast<std::uint64_t>(*q.limit) + static_cast<std::uint64_t>(q.offset);
     }
     const compiled_condition* skip = nullptr;  // a conjunct every candidate satisfies already
+    std::vector<const compiled_condition*> conjuncts;  // what a row must still pass, cheapest first
     auto matches = [&](row_id r) {
-      if (!q.where) return true;
-      if (skip == nullptr) return match(*q.object, r, *q.where);
-      if (skip == &*q.where) return true;
-      for (const auto& o : q.where->operands) {
-        if (&o != skip && !match(*q.object, r, o)) return false;
-      }
-      return true;
+      return std::all_of(conjuncts.begin(), conjuncts.end(),
+                         [&](const compiled_condition* c) { return match(*q.object, r, *c); });
     };
     auto consider = [&](row_id r) {
       if (out.size() >= wanted) return;
@@ -346,16 +342,40 @@ class evaluator {
       if (matches(r)) out.push_back(r);
     };
     if (given != nullptr) {
+      conjuncts = cheap_first(q, nullptr);
       for (row_id r : *given) consider(r);
       return out;
     }
     if (auto cand = indexed_candidates(q)) {
       if (stats_) stats_->used_index = true;
       skip = cand->exact;
+      conjuncts = cheap_first(q, skip);
       for (row_id r : cand->rows) consider(r);
       return out;
     }
+    conjuncts = cheap_first(q, nullptr);
     ds_.scan(*q.object, [&](row_id r) { consider(r); });
+    return out;
+  }
+
+  // The conjuncts of q's WHERE but skip, comparisons of direct non-text fields first: a row's time or number is
+  // had without building a string, and a conjunction's result does not depend on its order.
+  static std::vector<const compiled_condition*> cheap_first(const compiled_query& q, const compiled_condition* skip) {
+    std::vector<const compiled_condition*> out;
+    if (!q.where) return out;
+    if (q.where->what != compiled_condition::kind::and_) {
+      if (&*q.where != skip) out.push_back(&*q.where);
+      return out;
+    }
+    for (const auto& o : q.where->operands) {
+      if (&o != skip) out.push_back(&o);
+    }
+    std::stable_partition(out.begin(), out.end(), [](const compiled_condition* c) {
+      if (c->what != compiled_condition::kind::compare || !c->field.hops.empty() || c->relative) return false;
+      const field_type t = c->field.leaf->type;
+      return t == field_type::boolean || t == field_type::integer || t == field_type::double_ ||
+             t == field_type::datetime || t == field_type::date;
+    });
     return out;
   }
 

@@ -285,6 +285,7 @@ class platform {
   std::vector<job_id> last_job_of_org_;  // head of each org's job chain (0: none)
   std::vector<instance_queue> queues_;
   std::vector<std::unique_ptr<outcome_rules>> rules_;
+  std::vector<std::string> version_ids_;  // version_id_string of each package version, made once
   ground_truth truth_;
   telemetry telemetry_;
   std::uint64_t jobs_finished_ = 0;
