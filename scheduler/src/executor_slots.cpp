@@ -293,7 +293,7 @@ void executor_state::on_canceled(std::uint32_t si, time_point now) {
   finish_slot(si, now);
 }
 
-void executor_state::set_final(std::uint32_t o, org_final_state st, std::string msg, std::string type) {
+void executor_state::set_final(std::uint32_t o, org_final_state st, std::string msg, std::string_view type) {
   auto& r = orgs[o];
   r.state = st;
   set_message(o, std::move(msg));

@@ -343,7 +343,7 @@ struct executor_state {
   add_step apply_outcome(std::uint32_t si, std::uint32_t o, const job_outcome& oc, journal_add_jobs_result& journaled);
   void start_cancel(std::uint32_t si, time_point now);
   void on_canceled(std::uint32_t si, time_point now);
-  void set_final(std::uint32_t o, org_final_state st, std::string msg, std::string type = {});
+  void set_final(std::uint32_t o, org_final_state st, std::string msg, std::string_view type = {});
   void finish_slot(std::uint32_t si, time_point now);
   static std::uint64_t retry_key(std::uint32_t wave_idx, std::uint32_t region);
   std::uint32_t retry_slot_for(std::uint32_t wave_idx, std::uint32_t region, time_point now);

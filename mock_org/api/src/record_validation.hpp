@@ -29,13 +29,13 @@ struct record_error {
 // A PackagePushRequest or PackagePushJob to create, checked for shape.
 struct record_spec {
   const object_def* object = nullptr;
-  std::string version_id;                     // request
-  std::optional<time_point> scheduled_start;  // request
-  std::string request_id;                     // job
-  std::string org_key;                        // job
-  std::optional<org_index> org;               // job: set by precheck once it has found the org
+  std::string version_id;                       // request
+  std::optional<time_point> scheduled_start;    // request
+  std::string request_id;                       // job
+  std::string org_key;                          // job
+  std::optional<org_index> org;                 // job: set by precheck once it has found the org
   std::optional<mock_org::request_id> request;  // job: set by precheck once it has found the request
-  std::optional<mock_org::org_key> key;       // job: org_key parsed ahead of precheck (composite/tree's prefetch)
+  std::optional<mock_org::org_key> key;         // job: org_key parsed ahead of precheck (composite/tree's prefetch)
 };
 
 // What the prechecks of one batch share: the (request, org) pairs already taken earlier in it (a sorted vector: a

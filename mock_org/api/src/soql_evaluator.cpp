@@ -330,7 +330,7 @@ class evaluator {
     if (!q.aggregate && q.order_by.empty() && q.limit) {
       wanted = static_cast<std::uint64_t>(*q.limit) + static_cast<std::uint64_t>(q.offset);
     }
-    const compiled_condition* skip = nullptr;  // a conjunct every candidate satisfies already
+    const compiled_condition* skip = nullptr;          // a conjunct every candidate satisfies already
     std::vector<const compiled_condition*> conjuncts;  // what a row must still pass, cheapest first
     auto matches = [&](row_id r) {
       return std::all_of(conjuncts.begin(), conjuncts.end(),
