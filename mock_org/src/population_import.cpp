@@ -1,30 +1,14 @@
 #include "pushsim/mock_org/population_import.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "population_importer.hpp"
 #include "pushsim/base/assert.hpp"
+#include "pushsim/base/file_path.hpp"
 #include "pushsim/base/json_reader.hpp"
 #include "pushsim/mock_org/salesforce_id.hpp"
 
 namespace pushsim::mock_org {
-
-namespace {
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  const auto size = in.tellg();
-  if (size < 0) return std::nullopt;
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(text.data(), size)) return std::nullopt;
-  return text;
-}
-
-}  // namespace
 
 std::string_view to_string(import_kind k) { return detail::kind_names[static_cast<std::size_t>(k)]; }
 
